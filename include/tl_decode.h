@@ -1,0 +1,96 @@
+/* Link, IP and TCP decoding into a flat, bounds-checked packet view. */
+#ifndef TL_DECODE_H
+#define TL_DECODE_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+enum tl_decode_result {
+	TL_DECODE_TCP,          /* a TCP header was decoded */
+	TL_DECODE_NOT_TCP,      /* well-formed but carries no TCP header */
+	TL_DECODE_TRUNCATED,    /* a header was cut by the snap length */
+	TL_DECODE_MALFORMED,    /* a length or field contradicts itself */
+	TL_DECODE_UNSUPPORTED,  /* link type we do not know */
+};
+
+/* TCP flag bits as on the wire (byte 13, plus NS from byte 12). */
+enum {
+	TL_TH_FIN = 0x01, TL_TH_SYN = 0x02, TL_TH_RST = 0x04, TL_TH_PSH = 0x08,
+	TL_TH_ACK = 0x10, TL_TH_URG = 0x20, TL_TH_ECE = 0x40, TL_TH_CWR = 0x80,
+	TL_TH_NS = 0x100,
+};
+
+enum {
+	TL_OPT_MSS = 1u << 0,
+	TL_OPT_WSCALE = 1u << 1,
+	TL_OPT_SACK_PERM = 1u << 2,
+	TL_OPT_SACK = 1u << 3,
+	TL_OPT_TIMESTAMP = 1u << 4,
+	TL_OPT_UNKNOWN = 1u << 5,
+	TL_OPT_MALFORMED = 1u << 6,  /* an option ran past the header */
+};
+
+#define TL_MAX_SACK_BLOCKS 4
+#define TL_MAX_UNKNOWN_OPTS 6
+
+struct tl_tcp_options {
+	uint8_t present;            /* TL_OPT_* bits */
+	uint8_t wscale;             /* shift as sent (may exceed 14) */
+	uint8_t sack_count;
+	uint8_t unknown_count;
+	uint16_t mss;
+	uint32_t tsval, tsecr;
+	uint32_t sack[TL_MAX_SACK_BLOCKS][2];   /* left, right edges, raw */
+	uint8_t unknown[TL_MAX_UNKNOWN_OPTS];   /* kinds we do not decode */
+};
+
+struct tl_packet {
+	/* network layer */
+	uint8_t ip_version;           /* 4 or 6 */
+	uint8_t ttl;                  /* or hop limit */
+	uint8_t src[16], dst[16];     /* IPv4 uses the first 4 bytes */
+	uint32_t ip_offset;           /* of the (innermost) IP header in the frame */
+	uint32_t ip_header_len;       /* including IPv6 extension headers */
+	uint32_t ip_payload_len;      /* from the IP header, not the capture */
+	/* transport layer */
+	uint32_t tcp_offset;
+	uint16_t sport, dport;
+	uint32_t seq, ack;
+	uint16_t flags;               /* TL_TH_* */
+	uint16_t window;              /* raw field */
+	uint16_t checksum, urgent;
+	uint8_t tcp_header_len;       /* bytes */
+	uint32_t seglen;              /* payload bytes according to IP lengths */
+	uint32_t payload_offset;
+	uint32_t payload_caplen;      /* payload bytes actually captured */
+	struct tl_tcp_options opt;
+};
+
+/* Decodes one frame of link type dlt. On TL_DECODE_TCP every field of pkt is
+ * set; on anything else pkt is unspecified. Never reads past caplen. */
+enum tl_decode_result tl_decode_frame(int dlt, const uint8_t *frame,
+                                      uint32_t caplen, struct tl_packet *pkt);
+
+/* Whether the link type is one we can decode (checked once at open). */
+bool tl_decode_link_supported(int dlt);
+
+/* Layer entry points, exposed for the unit tests and the fuzzer. */
+enum tl_decode_result tl_decode_ip(const uint8_t *frame, uint32_t caplen,
+                                   uint32_t off, struct tl_packet *pkt);
+enum tl_decode_result tl_decode_tcp(const uint8_t *frame, uint32_t caplen,
+                                    uint32_t off, struct tl_packet *pkt);
+void tl_decode_tcp_options(const uint8_t *opt, uint32_t len,
+                           struct tl_tcp_options *out);
+
+static inline uint16_t tl_get_be16(const uint8_t *p)
+{
+	return (uint16_t)((p[0] << 8) | p[1]);
+}
+
+static inline uint32_t tl_get_be32(const uint8_t *p)
+{
+	return ((uint32_t)p[0] << 24) | ((uint32_t)p[1] << 16) |
+	       ((uint32_t)p[2] << 8) | p[3];
+}
+
+#endif

@@ -1,0 +1,101 @@
+/* The model every front end draws from: compact segment records for the
+ * interactive views, and the frame-level bookkeeping around the tracker. */
+#ifndef TL_MODEL_H
+#define TL_MODEL_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "tl_track.h"
+
+/* One retained segment in 32 bytes. Time is kept in microseconds since the
+ * first packet of the capture, which is what every view prints. */
+struct tl_seg {
+	uint64_t packed;        /* time_us:48 (signed) | tcp flags:9 | dir:1 */
+	uint32_t frame;
+	uint32_t stream;
+	uint32_t seq, ack;      /* relative, as shown */
+	uint32_t win;           /* scaled */
+	uint16_t len;           /* IP lengths cap TCP payloads below 65536 */
+	uint16_t analysis;      /* TL_AN_* */
+};
+
+static inline int64_t tl_seg_time_us(const struct tl_seg *s)
+{
+	return (int64_t)(s->packed << 16) >> 16;
+}
+static inline unsigned tl_seg_flags(const struct tl_seg *s)
+{
+	return (unsigned)(s->packed >> 48) & 0x1ffu;
+}
+static inline unsigned tl_seg_dir(const struct tl_seg *s)
+{
+	return (unsigned)(s->packed >> 57) & 1u;
+}
+void tl_seg_pack(struct tl_seg *s, int64_t time_us, unsigned flags,
+                 unsigned dir);
+
+/* Details for the few segments that carry an annotation: what they refer to. */
+struct tl_seg_note {
+	uint32_t seg_index;
+	uint32_t ref_frame;     /* dup-ACK'd frame, or the original of a rexmit */
+	uint32_t dupack_num;
+	uint32_t prev_window;
+	tl_nsec rto;
+};
+
+#define TL_SEG_CHUNK_BITS 16
+#define TL_SEG_CHUNK (1u << TL_SEG_CHUNK_BITS)
+
+/* Append-only segment array in fixed chunks: growth never copies, and a
+ * reader can index any segment below count while the writer appends. */
+struct tl_segstore {
+	struct tl_seg **chunks;
+	uint32_t chunk_count, chunk_cap;
+	uint32_t count;
+	struct tl_seg_note *notes;
+	uint32_t note_count, note_cap;
+};
+
+void tl_segstore_init(struct tl_segstore *st);
+void tl_segstore_free(struct tl_segstore *st);
+uint32_t tl_segstore_append(struct tl_segstore *st, const struct tl_seg *seg,
+                            const struct tl_seg_note *note_or_null);
+static inline const struct tl_seg *tl_segstore_get(const struct tl_segstore *st,
+                                                   uint32_t index)
+{
+	return &st->chunks[index >> TL_SEG_CHUNK_BITS][index & (TL_SEG_CHUNK - 1)];
+}
+const struct tl_seg_note *tl_segstore_note(const struct tl_segstore *st,
+                                           uint32_t seg_index);
+
+/* Frame bookkeeping shared by every front end: relative time origin,
+ * counters for what was not a TCP segment. */
+struct tl_model {
+	struct tl_tracker tracker;
+	struct tl_segstore segs;
+	bool retain;            /* keep tl_seg records (interactive views) */
+	bool have_start;
+	tl_nsec start_time;     /* of the first packet, TCP or not */
+	uint32_t frames;
+	uint64_t tcp_segments;
+	uint64_t truncated;     /* TCP headers cut by the snap length */
+	uint64_t malformed;
+	uint64_t not_tcp;
+};
+
+void tl_model_init(struct tl_model *m, bool retain);
+void tl_model_free(struct tl_model *m);
+
+/* Feeds one captured frame. Returns true and fills seg (and note when the
+ * segment is annotated; *has_note says so) if it was a TCP segment. */
+bool tl_model_frame(struct tl_model *m, int dlt, const uint8_t *data,
+                    uint32_t caplen, tl_nsec ts, struct tl_seg *seg,
+                    struct tl_seg_note *note, bool *has_note);
+
+void tl_seg_from_info(struct tl_seg *seg, struct tl_seg_note *note,
+                      bool *has_note, const struct tl_packet *pkt,
+                      const struct tl_seg_info *info, uint32_t frame,
+                      int64_t time_us);
+
+#endif

@@ -1,0 +1,51 @@
+/* Command-line options: one struct, filled once, passed down. */
+#ifndef TL_OPTIONS_H
+#define TL_OPTIONS_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "tl_capture.h"
+
+enum tl_output {
+	TL_OUT_AUTO,    /* the ncurses view on a terminal, text otherwise */
+	TL_OUT_UI,
+	TL_OUT_TEXT,
+	TL_OUT_TSV,
+};
+
+enum tl_time_format {
+	TL_TIME_RELATIVE,   /* seconds since the first packet */
+	TL_TIME_DELTA,      /* since the previous row shown */
+	TL_TIME_ABSOLUTE,   /* time of day */
+};
+
+enum tl_theme { TL_THEME_DEFAULT, TL_THEME_PROJECTOR };
+
+struct tl_options {
+	struct tl_capture_config cap;
+	char *filter_storage;   /* joined trailing arguments */
+	long count;             /* stop after this many packets; 0 = all */
+	enum tl_output output;
+	enum tl_time_format time_format;
+	bool by_host;
+	bool ascii;
+	bool absolute_seq;
+	bool no_color;
+	enum tl_theme theme;
+	int width;              /* 0: from the terminal or COLUMNS */
+	uint32_t *streams;      /* -S selections; none = all */
+	uint32_t stream_count;
+	double replay_speed;    /* 0 = no replay */
+	bool step;
+	const char *drop_user;  /* -Z */
+	bool no_drop;
+};
+
+/* Parses argv; prints help/version and exits, or exits 2 with one line on a
+ * usage error. */
+void tl_options_parse(struct tl_options *opt, int argc, char **argv);
+void tl_options_free(struct tl_options *opt);
+bool tl_options_wants_stream(const struct tl_options *opt, uint32_t stream);
+
+#endif

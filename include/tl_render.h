@@ -1,0 +1,49 @@
+/* Plain-text front ends: the segment table and the text ladder. Both stream:
+ * each segment is written as soon as it has been analysed. */
+#ifndef TL_RENDER_H
+#define TL_RENDER_H
+
+#include <stdbool.h>
+#include <stdio.h>
+
+#include "tl_ladder.h"
+#include "tl_model.h"
+#include "tl_options.h"
+
+/* Buffered writer for stdout: one write() per 64 KiB, or per line when
+ * following a live capture. */
+struct tl_out {
+	int fd;
+	bool line_flush;
+	bool failed;            /* a write failed (EPIPE): stop quietly */
+	size_t len;
+	char buf[65536];
+};
+void tl_out_init(struct tl_out *o, int fd, bool line_flush);
+void tl_out_write(struct tl_out *o, const char *s, size_t n);
+void tl_out_str(struct tl_out *o, const char *s);
+void tl_out_end_line(struct tl_out *o);
+void tl_out_flush(struct tl_out *o);
+
+void tl_tsv_header(struct tl_out *o);
+void tl_tsv_row(struct tl_out *o, const struct tl_model *m,
+                const struct tl_seg *seg);
+
+struct tl_text_ladder {
+	struct tl_ladder ladder;
+	const struct tl_options *opt;
+	int width;
+	bool utf8;
+	uint32_t header_nodes;  /* columns in the last header printed */
+	int64_t prev_time_us;
+	bool have_prev;
+	bool multi_stream;
+};
+void tl_text_init(struct tl_text_ladder *t, const struct tl_options *opt,
+                  int width, bool utf8);
+void tl_text_free(struct tl_text_ladder *t);
+void tl_text_row(struct tl_text_ladder *t, struct tl_out *o,
+                 const struct tl_model *m, const struct tl_seg *seg,
+                 const struct tl_seg_note *note);
+
+#endif

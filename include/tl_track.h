@@ -1,0 +1,150 @@
+/* Per-connection TCP state and Wireshark's (4.0) sequence analysis. */
+#ifndef TL_TRACK_H
+#define TL_TRACK_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "tl_decode.h"
+#include "tl_util.h"
+
+/* Analysis results, one bit each, in the alphabetical order of Wireshark's
+ * tcp.analysis.* names so the segment table can print them in bit order. */
+enum tl_analysis {
+	TL_AN_ACK_LOST_SEGMENT = 1u << 0,
+	TL_AN_DUPLICATE_ACK = 1u << 1,
+	TL_AN_FAST_RETRANSMISSION = 1u << 2,
+	TL_AN_KEEP_ALIVE = 1u << 3,
+	TL_AN_KEEP_ALIVE_ACK = 1u << 4,
+	TL_AN_LOST_SEGMENT = 1u << 5,
+	TL_AN_OUT_OF_ORDER = 1u << 6,
+	TL_AN_RETRANSMISSION = 1u << 7,
+	TL_AN_REUSED_PORTS = 1u << 8,
+	TL_AN_SPURIOUS_RETRANSMISSION = 1u << 9,
+	TL_AN_WINDOW_FULL = 1u << 10,
+	TL_AN_WINDOW_UPDATE = 1u << 11,
+	TL_AN_ZERO_WINDOW = 1u << 12,
+	TL_AN_ZERO_WINDOW_PROBE = 1u << 13,
+	TL_AN_ZERO_WINDOW_PROBE_ACK = 1u << 14,
+	/* Not Wireshark's: the advertised (scaled) window differs from the
+	 * previous segment of the same direction. */
+	TL_AN_WINDOW_CHANGE = 1u << 15,
+};
+#define TL_AN_WIRESHARK_COUNT 15
+#define TL_AN_WIRESHARK_MASK 0x7fffu
+
+/* Wireshark's field name for analysis bit i (0..14). */
+const char *tl_analysis_name(unsigned bit_index);
+
+enum tl_conn_state {
+	TL_STATE_HANDSHAKE,     /* SYN seen, no data or final ACK yet */
+	TL_STATE_ESTABLISHED,
+	TL_STATE_CLOSING,       /* one FIN seen */
+	TL_STATE_CLOSED,        /* both FINs seen */
+	TL_STATE_RESET,
+};
+const char *tl_conn_state_name(enum tl_conn_state state);
+
+/* A sent segment not yet acknowledged: only used for acks_frame, ack RTT,
+ * RTO and bytes in flight, which explain a segment but never flag it. */
+struct tl_unacked {
+	uint32_t seq, nextseq;
+	uint32_t frame;
+	tl_nsec time;
+};
+
+/* Options a side offered in its SYN (or SYN/ACK). */
+struct tl_syn_options {
+	bool seen;
+	uint8_t present;        /* TL_OPT_* */
+	uint8_t wscale;
+	uint16_t mss;
+	uint32_t tsval;
+};
+
+/* One direction of a connection: state named as in tcp-analysis.md §2.4. */
+struct tl_dir {
+	bool base_set;
+	bool is_first_ack;
+	bool valid_bif;
+	int8_t win_scale;       /* -1 unknown, -2 no scaling, else the shift */
+	uint32_t base;
+	uint32_t nextseq;
+	uint32_t nextseqframe;
+	tl_nsec nextseqtime;
+	uint32_t maxseqtobeacked;
+	uint32_t lastack;
+	tl_nsec lastacktime;
+	uint32_t window;        /* raw; 0xFFFFFFFF before the first segment */
+	uint32_t dupacknum;
+	uint32_t lastnondupack;
+	uint16_t lastsegmentflags;
+	bool have_shown_window;
+	uint32_t shown_window;  /* scaled window of the previous segment */
+	struct tl_unacked *unacked; /* oldest first */
+	uint32_t unacked_len, unacked_cap;
+	struct tl_syn_options syn;
+	uint8_t sack_count;     /* SACK blocks of this direction's last segment */
+	uint32_t sack[3][2];
+	uint64_t segments, bytes;
+	bool fin_seen;
+};
+
+struct tl_conn {
+	uint32_t stream;
+	uint8_t ip_version;
+	/* Endpoint 0 sent the first segment we saw: the client when the
+	 * capture holds the SYN. */
+	uint8_t addr[2][16];
+	uint16_t port[2];
+	struct tl_dir dir[2];
+	enum tl_conn_state state;
+	bool syn_time_set, irtt_set;
+	tl_nsec syn_time;
+	tl_nsec irtt;
+	tl_nsec first_time, last_time;
+	uint32_t first_frame, last_frame;
+	uint32_t counts[TL_AN_WIRESHARK_COUNT];
+	struct tl_conn *hash_next;
+};
+
+/* Everything the analysis found out about one segment. */
+struct tl_seg_info {
+	struct tl_conn *conn;
+	uint8_t dir;                /* index of the sender in conn */
+	uint32_t seq_rel, ack_rel;  /* as Wireshark shows tcp.seq / tcp.ack */
+	uint32_t win_scaled;        /* tcp.window_size */
+	uint16_t analysis;          /* TL_AN_* */
+	uint32_t dupack_num, dupack_frame;
+	uint32_t acks_frame;        /* 0 if it acknowledges no listed segment */
+	tl_nsec ack_rtt;
+	uint32_t rto_frame;         /* for retransmissions: the original */
+	tl_nsec rto;
+	uint32_t prev_window;       /* scaled, for TL_AN_WINDOW_CHANGE */
+	uint32_t bytes_in_flight;   /* 0 when Wireshark shows none */
+};
+
+struct tl_tracker {
+	struct tl_conn **buckets;
+	uint32_t bucket_mask;
+	uint32_t live_conns;        /* in the hash table */
+	struct tl_conn **streams;   /* every connection, by stream index */
+	uint32_t stream_count, stream_cap;
+	uint32_t hash_seed;
+};
+
+void tl_tracker_init(struct tl_tracker *tr);
+void tl_tracker_free(struct tl_tracker *tr);
+
+/* Runs the analysis for one decoded TCP segment. frame is 1-based over all
+ * packets; ts is the capture timestamp. */
+void tl_tracker_segment(struct tl_tracker *tr, const struct tl_packet *pkt,
+                        uint32_t frame, tl_nsec ts, struct tl_seg_info *out);
+
+static inline struct tl_conn *tl_tracker_stream(const struct tl_tracker *tr,
+                                                uint32_t stream)
+{
+	return stream < tr->stream_count ? tr->streams[stream] : 0;
+}
+
+#endif

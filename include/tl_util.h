@@ -1,0 +1,40 @@
+/* Allocation that cannot fail, fatal errors, small string helpers. */
+#ifndef TL_UTIL_H
+#define TL_UTIL_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+/* Timestamps are nanoseconds since the epoch: pcap gives us either micro- or
+ * nanoseconds and a single integer keeps arithmetic exact. */
+typedef int64_t tl_nsec;
+#define TL_NSEC_PER_SEC INT64_C(1000000000)
+
+void *tl_xmalloc(size_t size);
+void *tl_xcalloc(size_t count, size_t size);
+void *tl_xrealloc(void *ptr, size_t count, size_t size);
+char *tl_xstrdup(const char *s);
+
+/* Called before exiting on a fatal error so a front end can restore the
+ * terminal first. */
+void tl_set_fatal_hook(void (*hook)(void));
+_Noreturn void tl_fatal(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+void tl_warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+const char *tl_progname(void);
+void tl_set_progname(const char *argv0);
+
+/* Appends into a fixed buffer and never overflows; returns the new length. */
+size_t tl_bappend(char *buf, size_t size, size_t len, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
+
+/* Fast unsigned-to-decimal, returns characters written (no NUL). */
+size_t tl_utoa(uint64_t v, char *out);
+
+/* Nanoseconds to microseconds, rounding half up. */
+int64_t tl_nsec_to_us(tl_nsec t);
+/* "12.345678": seconds with 6 decimals; out needs 28 bytes. */
+size_t tl_format_us(int64_t us, char *out);
+
+#endif

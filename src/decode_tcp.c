@@ -1,0 +1,120 @@
+/* The TCP header and its options. */
+#include "config.h"
+
+#include "tl_decode.h"
+
+#include <string.h>
+
+enum {
+	OPT_EOL = 0, OPT_NOP = 1, OPT_MSS = 2, OPT_WSCALE = 3,
+	OPT_SACK_PERM = 4, OPT_SACK = 5, OPT_TIMESTAMP = 8,
+};
+
+static void add_unknown(struct tl_tcp_options *o, uint8_t kind)
+{
+	o->present |= TL_OPT_UNKNOWN;
+	if (o->unknown_count < TL_MAX_UNKNOWN_OPTS)
+		o->unknown[o->unknown_count++] = kind;
+}
+
+/* Options with a fixed length are only believed when that length is right;
+ * anything else is shown by kind number, as Wireshark flags it. */
+static void one_option(const uint8_t *p, uint32_t len, struct tl_tcp_options *o)
+{
+	switch (p[0]) {
+	case OPT_MSS:
+		if (len != 4)
+			break;
+		o->present |= TL_OPT_MSS;
+		o->mss = tl_get_be16(p + 2);
+		return;
+	case OPT_WSCALE:
+		if (len != 3)
+			break;
+		o->present |= TL_OPT_WSCALE;
+		o->wscale = p[2];
+		return;
+	case OPT_SACK_PERM:
+		if (len != 2)
+			break;
+		o->present |= TL_OPT_SACK_PERM;
+		return;
+	case OPT_SACK:
+		if (len < 10 || (len - 2) % 8)
+			break;
+		o->present |= TL_OPT_SACK;
+		for (uint32_t i = 2; i + 8 <= len; i += 8) {
+			if (o->sack_count >= TL_MAX_SACK_BLOCKS)
+				break;
+			o->sack[o->sack_count][0] = tl_get_be32(p + i);
+			o->sack[o->sack_count][1] = tl_get_be32(p + i + 4);
+			o->sack_count++;
+		}
+		return;
+	case OPT_TIMESTAMP:
+		if (len != 10)
+			break;
+		o->present |= TL_OPT_TIMESTAMP;
+		o->tsval = tl_get_be32(p + 2);
+		o->tsecr = tl_get_be32(p + 6);
+		return;
+	default:
+		break;
+	}
+	add_unknown(o, p[0]);
+}
+
+void tl_decode_tcp_options(const uint8_t *p, uint32_t len,
+                           struct tl_tcp_options *o)
+{
+	memset(o, 0, sizeof *o);
+	uint32_t i = 0;
+	while (i < len) {
+		uint8_t kind = p[i];
+		if (kind == OPT_EOL)
+			return;
+		if (kind == OPT_NOP) {
+			i++;
+			continue;
+		}
+		if (len - i < 2 || p[i + 1] < 2 || p[i + 1] > len - i) {
+			o->present |= TL_OPT_MALFORMED;
+			return;
+		}
+		one_option(p + i, p[i + 1], o);
+		i += p[i + 1];
+	}
+}
+
+enum tl_decode_result tl_decode_tcp(const uint8_t *f, uint32_t caplen,
+                                    uint32_t off, struct tl_packet *pkt)
+{
+	if (off > caplen || caplen - off < 20)
+		return TL_DECODE_TRUNCATED;
+	const uint8_t *h = f + off;
+	uint32_t hlen = (uint32_t)(h[12] >> 4) * 4;
+	if (hlen < 20 || hlen > pkt->ip_payload_len)
+		return TL_DECODE_MALFORMED;
+	pkt->tcp_offset = off;
+	pkt->sport = tl_get_be16(h);
+	pkt->dport = tl_get_be16(h + 2);
+	pkt->seq = tl_get_be32(h + 4);
+	pkt->ack = tl_get_be32(h + 8);
+	pkt->flags = (uint16_t)(h[13] | ((h[12] & 1) << 8));
+	pkt->window = tl_get_be16(h + 14);
+	pkt->checksum = tl_get_be16(h + 16);
+	pkt->urgent = tl_get_be16(h + 18);
+	pkt->tcp_header_len = (uint8_t)hlen;
+	pkt->seglen = pkt->ip_payload_len - hlen;
+	uint32_t avail = caplen - off;
+	/* Options cut by the snap length are decoded as far as they go. */
+	uint32_t optlen = hlen - 20;
+	if (optlen > avail - 20)
+		optlen = avail - 20;
+	tl_decode_tcp_options(h + 20, optlen, &pkt->opt);
+	pkt->payload_offset = off + hlen;
+	pkt->payload_caplen = avail > hlen ? avail - hlen : 0;
+	if (pkt->payload_caplen > pkt->seglen)
+		pkt->payload_caplen = pkt->seglen;   /* Ethernet padding */
+	return TL_DECODE_TCP;
+}

@@ -1,0 +1,112 @@
+/* Columns of the ladder: one per address:port (or per address), numbered in
+ * order of first appearance like Wireshark's flow graph nodes. */
+#include "config.h"
+
+#include "tl_ladder.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "tl_label.h"
+
+void tl_ladder_init(struct tl_ladder *ld, bool by_host)
+{
+	memset(ld, 0, sizeof *ld);
+	ld->by_host = by_host;
+}
+
+void tl_ladder_free(struct tl_ladder *ld)
+{
+	free(ld->nodes);
+	free(ld->stream_nodes);
+	memset(ld, 0, sizeof *ld);
+}
+
+void tl_ladder_clear(struct tl_ladder *ld)
+{
+	ld->node_count = 0;
+	for (uint32_t i = 0; i < ld->stream_cap; i++)
+		ld->stream_nodes[i][0] = ld->stream_nodes[i][1] = TL_NO_NODE;
+}
+
+static uint32_t find_or_add_node(struct tl_ladder *ld, unsigned ip_version,
+                                 const uint8_t *addr, int port, bool *added)
+{
+	size_t alen = ip_version == 6 ? 16 : 4;
+	for (uint32_t i = 0; i < ld->node_count; i++) {
+		const struct tl_ladder_node *n = &ld->nodes[i];
+		if (n->ip_version == ip_version && n->port == port &&
+		    memcmp(n->addr, addr, alen) == 0)
+			return i;
+	}
+	if (ld->node_count == ld->node_cap) {
+		ld->node_cap = ld->node_cap ? ld->node_cap * 2 : 8;
+		ld->nodes = tl_xrealloc(ld->nodes, ld->node_cap,
+		                        sizeof *ld->nodes);
+	}
+	struct tl_ladder_node *n = &ld->nodes[ld->node_count];
+	memset(n, 0, sizeof *n);
+	n->ip_version = (uint8_t)ip_version;
+	memcpy(n->addr, addr, alen);
+	n->port = port;
+	tl_format_endpoint(ip_version, addr, port, n->name, sizeof n->name);
+	*added = true;
+	return ld->node_count++;
+}
+
+static void reserve_streams(struct tl_ladder *ld, uint32_t stream)
+{
+	if (stream < ld->stream_cap)
+		return;
+	uint32_t cap = ld->stream_cap ? ld->stream_cap : 64;
+	while (cap <= stream)
+		cap *= 2;
+	ld->stream_nodes = tl_xrealloc(ld->stream_nodes, cap,
+	                               sizeof *ld->stream_nodes);
+	for (uint32_t i = ld->stream_cap; i < cap; i++)
+		ld->stream_nodes[i][0] = ld->stream_nodes[i][1] = TL_NO_NODE;
+	ld->stream_cap = cap;
+}
+
+bool tl_ladder_add_conn(struct tl_ladder *ld, const struct tl_conn *conn)
+{
+	reserve_streams(ld, conn->stream);
+	if (ld->stream_nodes[conn->stream][0] != TL_NO_NODE)
+		return false;
+	bool added = false;
+	for (int e = 0; e < 2; e++)
+		ld->stream_nodes[conn->stream][e] = find_or_add_node(
+			ld, conn->ip_version, conn->addr[e],
+			ld->by_host ? -1 : conn->port[e], &added);
+	return added;
+}
+
+bool tl_ladder_has_stream(const struct tl_ladder *ld, uint32_t stream)
+{
+	return stream < ld->stream_cap &&
+	       ld->stream_nodes[stream][0] != TL_NO_NODE;
+}
+
+bool tl_ladder_arrow(const struct tl_ladder *ld, const struct tl_seg *seg,
+                     uint32_t *from, uint32_t *to)
+{
+	if (!tl_ladder_has_stream(ld, seg->stream))
+		return false;
+	unsigned d = tl_seg_dir(seg);
+	*from = ld->stream_nodes[seg->stream][d];
+	*to = ld->stream_nodes[seg->stream][!d];
+	return true;
+}
+
+void tl_ladder_geometry(const struct tl_ladder *ld, int left, int width,
+                        struct tl_ladder_geometry *g)
+{
+	int n = ld->node_count > 1 ? (int)ld->node_count : 2;
+	g->left = left;
+	g->width = width;
+	/* Anchors sit one cell in from each edge so arrow heads fit. */
+	g->column_gap = (width - 2) / (n - 1);
+	if (g->column_gap < 1)
+		g->column_gap = 1;
+	g->first_anchor = left;
+}

@@ -1,0 +1,156 @@
+/* tcpladder: open the capture, feed the model, hand segments to a front end. */
+#include "config.h"
+
+#include <langinfo.h>
+#include <locale.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <unistd.h>
+
+#include "tl_capture.h"
+#include "tl_model.h"
+#include "tl_options.h"
+#include "tl_privs.h"
+#include "tl_render.h"
+#include "tl_ui.h"
+
+static volatile sig_atomic_t stop_requested;
+
+static void on_stop_signal(int sig)
+{
+	(void)sig;
+	stop_requested = 1;
+}
+
+static void install_signals(void)
+{
+	struct sigaction sa;
+	memset(&sa, 0, sizeof sa);
+	sa.sa_handler = on_stop_signal;
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGHUP, &sa, NULL);
+	signal(SIGPIPE, SIG_IGN);   /* a closed pipe is seen as EPIPE */
+}
+
+static int output_width(const struct tl_options *opt)
+{
+	struct winsize ws;
+	if (opt->width)
+		return opt->width;
+	if (isatty(STDOUT_FILENO) && ioctl(STDOUT_FILENO, TIOCGWINSZ, &ws) == 0 &&
+	    ws.ws_col >= 40)
+		return ws.ws_col;
+	const char *cols = getenv("COLUMNS");
+	if (cols && atoi(cols) >= 40)
+		return atoi(cols);
+	return 120;
+}
+
+static bool locale_is_utf8(void)
+{
+	const char *cs = nl_langinfo(CODESET);
+	return cs && (!strcmp(cs, "UTF-8") || !strcmp(cs, "utf8"));
+}
+
+struct batch {
+	struct tl_options *opt;
+	struct tl_model model;
+	struct tl_out out;
+	struct tl_text_ladder text;
+};
+
+static void batch_segment(struct batch *b, const struct tl_seg *seg,
+                          const struct tl_seg_note *note)
+{
+	if (!tl_options_wants_stream(b->opt, seg->stream))
+		return;
+	if (b->opt->output == TL_OUT_TSV)
+		tl_tsv_row(&b->out, &b->model, seg);
+	else
+		tl_text_row(&b->text, &b->out, &b->model, seg, note);
+}
+
+/* Reads everything and prints as it goes; returns the exit status. */
+static int run_batch(struct tl_options *opt, struct tl_capture *cap)
+{
+	static struct batch b;
+	b.opt = opt;
+	tl_model_init(&b.model, false);
+	tl_out_init(&b.out, STDOUT_FILENO, tl_capture_is_live(cap));
+	tl_text_init(&b.text, opt, output_width(opt),
+	             !opt->ascii && locale_is_utf8());
+	if (opt->output == TL_OUT_TSV)
+		tl_tsv_header(&b.out);
+
+	int status = 0, dlt = tl_capture_datalink(cap);
+	struct tl_frame f;
+	enum tl_next next;
+	while (!stop_requested && !b.out.failed &&
+	       (next = tl_capture_next(cap, &f)) != TL_NEXT_END) {
+		if (next == TL_NEXT_TIMEOUT)
+			continue;
+		if (next == TL_NEXT_ERROR) {
+			tl_out_flush(&b.out);
+			tl_warn("%s: %s after packet %u; everything before it "
+			        "was shown", opt->cap.file ? opt->cap.file
+			                                   : opt->cap.device,
+			        tl_capture_error(cap), b.model.frames);
+			status = 1;
+			break;
+		}
+		struct tl_seg seg;
+		struct tl_seg_note note;
+		bool has_note;
+		if (tl_model_frame(&b.model, dlt, f.data, f.caplen, f.ts, &seg,
+		                   &note, &has_note))
+			batch_segment(&b, &seg, has_note ? &note : NULL);
+		if (opt->count && b.model.frames >= (uint32_t)opt->count)
+			break;
+	}
+	tl_out_flush(&b.out);
+	uint64_t recv, drop;
+	if (tl_capture_is_live(cap) && tl_capture_stats(cap, &recv, &drop))
+		fprintf(stderr, "%s: %u packets captured, %llu dropped by the "
+		        "kernel\n", tl_progname(), b.model.frames,
+		        (unsigned long long)drop);
+	tl_text_free(&b.text);
+	tl_model_free(&b.model);
+	return status;
+}
+
+int main(int argc, char **argv)
+{
+	struct tl_options opt;
+	char err[1024];
+	setlocale(LC_ALL, "");
+	tl_set_progname(argv[0]);
+	tl_options_parse(&opt, argc, argv);
+	if (opt.output == TL_OUT_AUTO)
+		opt.output = isatty(STDOUT_FILENO) ? TL_OUT_UI : TL_OUT_TEXT;
+
+	struct tl_capture *cap = tl_capture_open(&opt.cap, err, sizeof err);
+	if (!cap) {
+		tl_warn("%s", err);
+		tl_options_free(&opt);
+		return 2;
+	}
+	if (tl_capture_is_live(&*cap) && !opt.no_drop &&
+	    !tl_drop_privileges(opt.drop_user, err, sizeof err)) {
+		tl_warn("%s", err);
+		tl_capture_close(cap);
+		return 2;
+	}
+	install_signals();
+	int status = opt.output == TL_OUT_UI ? tl_ui_run(&opt, cap)
+	                                     : run_batch(&opt, cap);
+	if (!tl_capture_finish_write(cap, err, sizeof err)) {
+		tl_warn("%s", err);
+		status = 2;
+	}
+	tl_capture_close(cap);
+	tl_options_free(&opt);
+	return status;
+}

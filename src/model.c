@@ -1,0 +1,144 @@
+/* Retained segments and the frame-level entry point of the model. */
+#include "config.h"
+
+#include "tl_model.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+void tl_seg_pack(struct tl_seg *s, int64_t time_us, unsigned flags,
+                 unsigned dir)
+{
+	s->packed = ((uint64_t)time_us & UINT64_C(0xffffffffffff)) |
+	            ((uint64_t)(flags & 0x1ffu) << 48) |
+	            ((uint64_t)(dir & 1u) << 57);
+}
+
+void tl_segstore_init(struct tl_segstore *st)
+{
+	memset(st, 0, sizeof *st);
+}
+
+void tl_segstore_free(struct tl_segstore *st)
+{
+	for (uint32_t i = 0; i < st->chunk_count; i++)
+		free(st->chunks[i]);
+	free(st->chunks);
+	free(st->notes);
+	memset(st, 0, sizeof *st);
+}
+
+uint32_t tl_segstore_append(struct tl_segstore *st, const struct tl_seg *seg,
+                            const struct tl_seg_note *note)
+{
+	uint32_t index = st->count;
+	uint32_t chunk = index >> TL_SEG_CHUNK_BITS;
+	if (chunk == st->chunk_count) {
+		if (st->chunk_count == st->chunk_cap) {
+			st->chunk_cap = st->chunk_cap ? st->chunk_cap * 2 : 16;
+			st->chunks = tl_xrealloc(st->chunks, st->chunk_cap,
+			                         sizeof *st->chunks);
+		}
+		st->chunks[st->chunk_count++] =
+			tl_xmalloc(TL_SEG_CHUNK * sizeof(struct tl_seg));
+	}
+	st->chunks[chunk][index & (TL_SEG_CHUNK - 1)] = *seg;
+	if (note) {
+		if (st->note_count == st->note_cap) {
+			st->note_cap = st->note_cap ? st->note_cap * 2 : 64;
+			st->notes = tl_xrealloc(st->notes, st->note_cap,
+			                        sizeof *st->notes);
+		}
+		st->notes[st->note_count] = *note;
+		st->notes[st->note_count++].seg_index = index;
+	}
+	st->count = index + 1;
+	return index;
+}
+
+const struct tl_seg_note *tl_segstore_note(const struct tl_segstore *st,
+                                           uint32_t seg_index)
+{
+	uint32_t lo = 0, hi = st->note_count;
+	while (lo < hi) {
+		uint32_t mid = lo + (hi - lo) / 2;
+		if (st->notes[mid].seg_index < seg_index)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	if (lo < st->note_count && st->notes[lo].seg_index == seg_index)
+		return &st->notes[lo];
+	return NULL;
+}
+
+void tl_model_init(struct tl_model *m, bool retain)
+{
+	memset(m, 0, sizeof *m);
+	tl_tracker_init(&m->tracker);
+	tl_segstore_init(&m->segs);
+	m->retain = retain;
+}
+
+void tl_model_free(struct tl_model *m)
+{
+	tl_tracker_free(&m->tracker);
+	tl_segstore_free(&m->segs);
+}
+
+void tl_seg_from_info(struct tl_seg *seg, struct tl_seg_note *note,
+                      bool *has_note, const struct tl_packet *pkt,
+                      const struct tl_seg_info *info, uint32_t frame,
+                      int64_t time_us)
+{
+	tl_seg_pack(seg, time_us, pkt->flags, info->dir);
+	seg->frame = frame;
+	seg->stream = info->conn->stream;
+	seg->seq = info->seq_rel;
+	seg->ack = info->ack_rel;
+	seg->win = info->win_scaled;
+	seg->len = (uint16_t)(pkt->seglen > 0xffff ? 0xffff : pkt->seglen);
+	seg->analysis = info->analysis;
+	*has_note = info->analysis != 0;
+	if (*has_note) {
+		note->seg_index = 0;
+		note->dupack_num = info->dupack_num;
+		note->ref_frame = (info->analysis & TL_AN_DUPLICATE_ACK)
+		                          ? info->dupack_frame : info->rto_frame;
+		note->prev_window = info->prev_window;
+		note->rto = info->rto;
+	}
+}
+
+bool tl_model_frame(struct tl_model *m, int dlt, const uint8_t *data,
+                    uint32_t caplen, tl_nsec ts, struct tl_seg *seg,
+                    struct tl_seg_note *note, bool *has_note)
+{
+	struct tl_packet pkt;
+	uint32_t frame = ++m->frames;
+	if (!m->have_start) {
+		m->have_start = true;
+		m->start_time = ts;
+	}
+	switch (tl_decode_frame(dlt, data, caplen, &pkt)) {
+	case TL_DECODE_TCP:
+		break;
+	case TL_DECODE_TRUNCATED:
+		m->truncated++;
+		return false;
+	case TL_DECODE_MALFORMED:
+		m->malformed++;
+		return false;
+	default:
+		m->not_tcp++;
+		return false;
+	}
+	struct tl_seg_info info;
+	tl_tracker_segment(&m->tracker, &pkt, frame, ts, &info);
+	m->tcp_segments++;
+	tl_seg_from_info(seg, note, has_note, &pkt, &info, frame,
+	                 tl_nsec_to_us(ts - m->start_time));
+	if (m->retain)
+		tl_segstore_append(&m->segs, seg, *has_note ? note : NULL);
+	return true;
+}

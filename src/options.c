@@ -1,0 +1,254 @@
+/* Command line: every option, its help line and its checks. */
+#include "config.h"
+
+#include "tl_options.h"
+
+#include <errno.h>
+#include <getopt.h>
+#include <limits.h>
+#include <stdlib.h>
+#include <string.h>
+
+static const char usage_text[] =
+"Usage: tcpladder [OPTIONS] [-r FILE | -i IF] [FILTER EXPRESSION...]\n"
+"Draw a Wireshark-style TCP flow graph (ladder diagram) in the terminal.\n"
+"\n"
+"Input:\n"
+"  -r, --read FILE        read a pcap or pcapng file ('-' for standard input)\n"
+"  -i, --interface IF     capture live from IF (needs root or CAP_NET_RAW)\n"
+"  -f, --filter EXPR      BPF filter, as in tcpdump (or give it after the options)\n"
+"  -c, --count N          stop after N packets\n"
+"  -s, --snaplen N        bytes captured per packet (default 262144)\n"
+"  -B, --buffer-size KiB  kernel capture buffer (default 32768 KiB)\n"
+"  -p, --no-promiscuous-mode  do not put the interface in promiscuous mode\n"
+"  -w, --write FILE       also save every captured packet to a pcap file\n"
+"      --force            let -w write over an existing file\n"
+"  -Z, --user USER        drop privileges to USER after opening the device\n"
+"                         (default: the user who ran sudo, if any)\n"
+"      --no-drop          keep root privileges\n"
+"\n"
+"Output:\n"
+"  -T, --output FORMAT    ui (full screen, default on a terminal), text\n"
+"                         (the ladder as text, default otherwise) or tsv\n"
+"                         (the segment table: one row per TCP segment)\n"
+"  -S, --stream N         show connection N only (tcp.stream); repeatable,\n"
+"                         or a list like 0,3,5\n"
+"      --by-host          one column per address instead of address:port\n"
+"      --absolute         absolute sequence numbers (default: relative)\n"
+"  -t, --time FORMAT      r: seconds since the first packet (default),\n"
+"                         d: since the previous row, a: time of day\n"
+"      --width N          text width (default: terminal, then COLUMNS, then 120)\n"
+"      --ascii            plain ASCII instead of UTF-8 box drawing\n"
+"      --no-color         no colors (so does the NO_COLOR variable)\n"
+"      --theme NAME       default or projector (high contrast, bold)\n"
+"      --replay[=SPEED]   draw a file at its original pace times SPEED\n"
+"      --step             wait for a key before each segment (with the UI)\n"
+"  -h, --help             this help\n"
+"  -V, --version          version\n"
+"\n"
+"Keys in the full-screen view: see tcpladder(1), or press ? there.\n"
+"\n"
+"Examples:\n"
+"  tcpladder -r lab.pcapng\n"
+"  tcpladder -r big.pcap -T tsv > segments.tsv\n"
+"  sudo tcpladder -i veth0 tcp port 9\n"
+"  tcpladder -r http.pcap -S 2 -T text --width 140\n";
+
+enum {
+	OPT_FORCE = 256, OPT_BY_HOST, OPT_ABSOLUTE, OPT_WIDTH, OPT_ASCII,
+	OPT_NO_COLOR, OPT_THEME, OPT_REPLAY, OPT_STEP, OPT_NO_DROP,
+};
+
+static const struct option long_options[] = {
+	{ "read", required_argument, NULL, 'r' },
+	{ "interface", required_argument, NULL, 'i' },
+	{ "filter", required_argument, NULL, 'f' },
+	{ "count", required_argument, NULL, 'c' },
+	{ "snaplen", required_argument, NULL, 's' },
+	{ "buffer-size", required_argument, NULL, 'B' },
+	{ "no-promiscuous-mode", no_argument, NULL, 'p' },
+	{ "write", required_argument, NULL, 'w' },
+	{ "force", no_argument, NULL, OPT_FORCE },
+	{ "user", required_argument, NULL, 'Z' },
+	{ "no-drop", no_argument, NULL, OPT_NO_DROP },
+	{ "output", required_argument, NULL, 'T' },
+	{ "stream", required_argument, NULL, 'S' },
+	{ "by-host", no_argument, NULL, OPT_BY_HOST },
+	{ "absolute", no_argument, NULL, OPT_ABSOLUTE },
+	{ "time", required_argument, NULL, 't' },
+	{ "width", required_argument, NULL, OPT_WIDTH },
+	{ "ascii", no_argument, NULL, OPT_ASCII },
+	{ "no-color", no_argument, NULL, OPT_NO_COLOR },
+	{ "theme", required_argument, NULL, OPT_THEME },
+	{ "replay", optional_argument, NULL, OPT_REPLAY },
+	{ "step", no_argument, NULL, OPT_STEP },
+	{ "help", no_argument, NULL, 'h' },
+	{ "version", no_argument, NULL, 'V' },
+	{ NULL, 0, NULL, 0 },
+};
+
+static _Noreturn void usage_error(const char *fmt, const char *arg)
+{
+	fprintf(stderr, "%s: ", tl_progname());
+	fprintf(stderr, fmt, arg);
+	fprintf(stderr, "\nTry '%s --help' for the options.\n", tl_progname());
+	exit(2);
+}
+
+static long parse_number(const char *s, long min, long max, const char *what)
+{
+	char *end;
+	errno = 0;
+	long v = strtol(s, &end, 10);
+	if (errno || end == s || *end || v < min || v > max) {
+		char msg[160];
+		snprintf(msg, sizeof msg, "%s must be a number from %ld to %ld, "
+		         "not '%%s'", what, min, max);
+		usage_error(msg, s);
+	}
+	return v;
+}
+
+static void add_streams(struct tl_options *opt, const char *list)
+{
+	char *copy = tl_xstrdup(list), *save = NULL;
+	for (char *tok = strtok_r(copy, ",", &save); tok;
+	     tok = strtok_r(NULL, ",", &save)) {
+		long v = parse_number(tok, 0, UINT32_MAX - 1, "-S");
+		opt->streams = tl_xrealloc(opt->streams, opt->stream_count + 1,
+		                           sizeof *opt->streams);
+		opt->streams[opt->stream_count++] = (uint32_t)v;
+	}
+	free(copy);
+}
+
+static enum tl_output parse_output(const char *s)
+{
+	if (!strcmp(s, "text")) return TL_OUT_TEXT;
+	if (!strcmp(s, "tsv")) return TL_OUT_TSV;
+	if (!strcmp(s, "ui") || !strcmp(s, "curses")) return TL_OUT_UI;
+	usage_error("unknown output format '%s' (use ui, text or tsv)", s);
+}
+
+static enum tl_time_format parse_time(const char *s)
+{
+	if (!strcmp(s, "r")) return TL_TIME_RELATIVE;
+	if (!strcmp(s, "d")) return TL_TIME_DELTA;
+	if (!strcmp(s, "a") || !strcmp(s, "ad")) return TL_TIME_ABSOLUTE;
+	usage_error("unknown time format '%s' (use r, d or a)", s);
+}
+
+static double parse_speed(const char *s)
+{
+	char *end;
+	double v = strtod(s, &end);
+	if (end == s || *end || !(v > 0) || v > 1e6)
+		usage_error("--replay speed must be a positive number, not '%s'",
+		            s);
+	return v;
+}
+
+static void join_filter(struct tl_options *opt, int argc, char **argv)
+{
+	size_t n = 1;
+	for (int i = optind; i < argc; i++)
+		n += strlen(argv[i]) + 1;
+	opt->filter_storage = tl_xmalloc(n);
+	opt->filter_storage[0] = '\0';
+	for (int i = optind; i < argc; i++) {
+		if (i > optind)
+			strcat(opt->filter_storage, " ");
+		strcat(opt->filter_storage, argv[i]);
+	}
+	opt->cap.filter = opt->filter_storage;
+}
+
+static void check_combinations(struct tl_options *opt)
+{
+	if (opt->cap.file && opt->cap.device)
+		usage_error("%s", "give either -r FILE or -i IF, not both");
+	if (!opt->cap.file && !opt->cap.device)
+		usage_error("%s", "nothing to read: give -r FILE or -i IF");
+	if (opt->step && !opt->replay_speed)
+		opt->replay_speed = 1.0;
+}
+
+void tl_options_parse(struct tl_options *opt, int argc, char **argv)
+{
+	memset(opt, 0, sizeof *opt);
+	opt->cap.promisc = true;
+	int c;
+	while ((c = getopt_long(argc, argv, "+r:i:f:c:s:B:pw:Z:T:S:t:hV",
+	                        long_options, NULL)) != -1) {
+		switch (c) {
+		case 'r': opt->cap.file = optarg; break;
+		case 'i': opt->cap.device = optarg; break;
+		case 'f': opt->cap.filter = optarg; break;
+		case 'c': opt->count = parse_number(optarg, 1, LONG_MAX, "-c"); break;
+		case 's':
+			opt->cap.snaplen = (int)parse_number(optarg, 64, 262144, "-s");
+			break;
+		case 'B':
+			opt->cap.buffer_kib =
+				(int)parse_number(optarg, 64, 4194304, "-B");
+			break;
+		case 'p': opt->cap.promisc = false; break;
+		case 'w': opt->cap.write_file = optarg; break;
+		case OPT_FORCE: opt->cap.force_write = true; break;
+		case 'Z': opt->drop_user = optarg; break;
+		case OPT_NO_DROP: opt->no_drop = true; break;
+		case 'T': opt->output = parse_output(optarg); break;
+		case 'S': add_streams(opt, optarg); break;
+		case OPT_BY_HOST: opt->by_host = true; break;
+		case OPT_ABSOLUTE: opt->absolute_seq = true; break;
+		case 't': opt->time_format = parse_time(optarg); break;
+		case OPT_WIDTH:
+			opt->width = (int)parse_number(optarg, 40, 1000, "--width");
+			break;
+		case OPT_ASCII: opt->ascii = true; break;
+		case OPT_NO_COLOR: opt->no_color = true; break;
+		case OPT_THEME:
+			if (!strcmp(optarg, "projector"))
+				opt->theme = TL_THEME_PROJECTOR;
+			else if (strcmp(optarg, "default"))
+				usage_error("unknown theme '%s' (use default or "
+				            "projector)", optarg);
+			break;
+		case OPT_REPLAY:
+			opt->replay_speed = optarg ? parse_speed(optarg) : 1.0;
+			break;
+		case OPT_STEP: opt->step = true; break;
+		case 'h': fputs(usage_text, stdout); exit(0);
+		case 'V': printf("tcpladder %s\n", PACKAGE_VERSION); exit(0);
+		default:
+			fprintf(stderr, "Try '%s --help' for the options.\n",
+			        tl_progname());
+			exit(2);
+		}
+	}
+	if (optind < argc) {
+		if (opt->cap.filter)
+			usage_error("%s", "give the filter either with -f or after "
+			            "the options, not both");
+		join_filter(opt, argc, argv);
+	}
+	if (getenv("NO_COLOR") && *getenv("NO_COLOR"))
+		opt->no_color = true;
+	check_combinations(opt);
+}
+
+void tl_options_free(struct tl_options *opt)
+{
+	free(opt->streams);
+	free(opt->filter_storage);
+}
+
+bool tl_options_wants_stream(const struct tl_options *opt, uint32_t stream)
+{
+	if (!opt->stream_count)
+		return true;
+	for (uint32_t i = 0; i < opt->stream_count; i++)
+		if (opt->streams[i] == stream)
+			return true;
+	return false;
+}

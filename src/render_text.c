@@ -1,0 +1,280 @@
+/* The ladder as text: a header of endpoint columns, then one row per
+ * segment with its arrow, label and annotations (two lines when the label
+ * does not fit on the arrow). */
+#include "config.h"
+
+#include "tl_render.h"
+
+#include <string.h>
+#include <time.h>
+
+#include "tl_label.h"
+
+#define MIN_COLUMN_GAP 24
+#define ANALYSIS_RESERVE 34
+#define MAX_LINE 4096
+
+struct glyphs {
+	const char *vbar, *hbar, *left_end, *right_end, *head_right, *head_left;
+};
+static const struct glyphs utf8_glyphs = {
+	"\u2502", "\u2500", "\u251c", "\u2524", "\u25b6", "\u25c0" };
+static const struct glyphs ascii_glyphs = { "|", "-", "|", "|", ">", "<" };
+
+/* A line of cells, each holding one (possibly multibyte) glyph. */
+struct cells {
+	int width;
+	size_t store;          /* bytes of text used */
+	const char *cell[MAX_LINE / 4];
+	char text[MAX_LINE];   /* backing store for label characters */
+};
+
+void tl_text_init(struct tl_text_ladder *t, const struct tl_options *opt,
+                  int width, bool utf8)
+{
+	memset(t, 0, sizeof *t);
+	tl_ladder_init(&t->ladder, opt->by_host);
+	t->opt = opt;
+	t->width = width;
+	t->utf8 = utf8;
+	t->multi_stream = opt->stream_count != 1;
+}
+
+void tl_text_free(struct tl_text_ladder *t)
+{
+	tl_ladder_free(&t->ladder);
+}
+
+static int prefix_width(const struct tl_text_ladder *t)
+{
+	int w = 7 + 1 + 15 + 1;   /* frame, time */
+	if (t->multi_stream)
+		w += 5;
+	return w;
+}
+
+static int body_width(const struct tl_text_ladder *t)
+{
+	int w = t->width - prefix_width(t) - ANALYSIS_RESERVE;
+	int n = (int)t->ladder.node_count;
+	int need = (n > 1 ? n - 1 : 1) * MIN_COLUMN_GAP + 2;
+	return w > need ? w : need;
+}
+
+static void cells_blank(struct cells *c, int width, const struct glyphs *g,
+                        const struct tl_ladder_geometry *geo, uint32_t nodes)
+{
+	c->width = width;
+	c->store = 0;
+	for (int i = 0; i < width; i++)
+		c->cell[i] = " ";
+	for (uint32_t n = 0; n < nodes; n++) {
+		int x = tl_ladder_anchor(geo, n);
+		if (x >= 0 && x < width)
+			c->cell[x] = g->vbar;
+	}
+}
+
+/* Lays ASCII/UTF-8 text over cells starting at x; returns cells used. */
+static int cells_text(struct cells *c, int x, const char *s, int max)
+{
+	int used = 0;
+	size_t store = c->store;
+	const int cap = (int)(sizeof c->cell / sizeof c->cell[0]);
+	while (*s && used < max && x + used < cap) {
+		if (x + used >= c->width)
+			c->cell[c->width++] = " ";
+		size_t n = 1;
+		unsigned char b = (unsigned char)*s;
+		if (b >= 0xf0) n = 4; else if (b >= 0xe0) n = 3;
+		else if (b >= 0xc0) n = 2;
+		if (strnlen(s, n) < n || store + n + 1 > sizeof c->text)
+			break;
+		memcpy(c->text + store, s, n);
+		c->text[store + n] = '\0';
+		c->cell[x + used] = c->text + store;
+		store += n + 1;
+		s += n;
+		used++;
+	}
+	c->store = store;
+	return used;
+}
+
+/* Trailing blanks are dropped unless something follows on the line. */
+static void cells_emit(struct tl_out *o, const struct cells *c, bool full)
+{
+	int last = c->width;
+	while (!full && last > 0 && strcmp(c->cell[last - 1], " ") == 0)
+		last--;
+	for (int i = 0; i < last; i++)
+		tl_out_str(o, c->cell[i]);
+}
+
+static int utf8_len(const char *s)
+{
+	int n = 0;
+	for (; *s; s++)
+		if (((unsigned char)*s & 0xc0) != 0x80)
+			n++;
+	return n;
+}
+
+static void emit_prefix(struct tl_text_ladder *t, struct tl_out *o,
+                        const char *stream, const char *frame,
+                        const char *time)
+{
+	char buf[96];
+	size_t n = 0;
+	if (t->multi_stream)
+		n = tl_bappend(buf, sizeof buf, n, "%4s ", stream);
+	n = tl_bappend(buf, sizeof buf, n, "%7s %-15s ", frame, time);
+	tl_out_write(o, buf, n);
+}
+
+static void emit_header(struct tl_text_ladder *t, struct tl_out *o)
+{
+	const struct glyphs *g = t->utf8 ? &utf8_glyphs : &ascii_glyphs;
+	struct tl_ladder_geometry geo;
+	int bw = body_width(t);
+	tl_ladder_geometry(&t->ladder, 0, bw, &geo);
+	/* Names centred over their anchors; a name that would collide with
+	 * its left neighbour goes on a second header line. */
+	struct cells lines[2];
+	int rows = 1;
+	cells_blank(&lines[0], bw, g, &geo, 0);
+	cells_blank(&lines[1], bw, g, &geo, 0);
+	int next_free[2] = { 0, 0 };
+	for (uint32_t n = 0; n < t->ladder.node_count; n++) {
+		const char *name = t->ladder.nodes[n].name;
+		int len = utf8_len(name);
+		int x = tl_ladder_anchor(&geo, n) - len / 2;
+		if (n == t->ladder.node_count - 1 && x + len > bw)
+			x = bw - len;
+		if (x < 0)
+			x = 0;
+		int line = x >= next_free[0] ? 0 : 1;
+		if (line == 1 && x < next_free[1])
+			x = next_free[1];
+		if (line == 1)
+			rows = 2;
+		cells_text(&lines[line], x, name, bw);
+		next_free[line] = x + len + 1;
+	}
+	for (int r = 0; r < rows; r++) {
+		emit_prefix(t, o, r ? "" : "st", r ? "" : "frame",
+		            r ? "" : t->opt->time_format == TL_TIME_ABSOLUTE
+		                     ? "time of day" :
+		            t->opt->time_format == TL_TIME_DELTA ? "delta" : "time");
+		cells_emit(o, &lines[r], false);
+		tl_out_end_line(o);
+	}
+	t->header_nodes = t->ladder.node_count;
+}
+
+static void format_time(struct tl_text_ladder *t, const struct tl_model *m,
+                        const struct tl_seg *seg, char *buf)
+{
+	int64_t us = tl_seg_time_us(seg);
+	switch (t->opt->time_format) {
+	case TL_TIME_DELTA: {
+		int64_t d = t->have_prev ? us - t->prev_time_us : 0;
+		buf[0] = '+';
+		buf[1 + tl_format_us(d, buf + 1)] = '\0';
+		break;
+	}
+	case TL_TIME_ABSOLUTE: {
+		int64_t abs_us = tl_nsec_to_us(m->start_time) + us;
+		time_t secs = (time_t)(abs_us / 1000000);
+		struct tm tm;
+		localtime_r(&secs, &tm);
+		snprintf(buf, 28, "%02d:%02d:%02d.%06ld", tm.tm_hour, tm.tm_min,
+		         tm.tm_sec, (long)(abs_us % 1000000));
+		break;
+	}
+	default:
+		buf[tl_format_us(us, buf)] = '\0';
+		break;
+	}
+	t->prev_time_us = us;
+	t->have_prev = true;
+}
+
+/* Draws the arrow between anchors a and b into cells; returns the first
+ * and the number of cells free for a label on it. */
+static void draw_arrow(struct cells *c, const struct glyphs *g, int a, int b,
+                       int *label_x, int *label_room)
+{
+	int lo = a < b ? a : b, hi = a < b ? b : a;
+	if (a == b)
+		hi = lo + 3;
+	for (int x = lo + 1; x < hi && x < c->width; x++)
+		c->cell[x] = g->hbar;
+	c->cell[lo] = g->left_end;
+	if (hi < c->width)
+		c->cell[hi] = a == b ? g->head_left : g->right_end;
+	if (a <= b) {
+		if (hi - 1 > lo)
+			c->cell[hi - 1] = g->head_right;
+	} else {
+		c->cell[lo + 1] = g->head_left;
+	}
+	*label_x = lo + 3;
+	*label_room = hi - lo - 5;
+}
+
+void tl_text_row(struct tl_text_ladder *t, struct tl_out *o,
+                 const struct tl_model *m, const struct tl_seg *seg,
+                 const struct tl_seg_note *note)
+{
+	const struct tl_conn *conn = tl_tracker_stream(&m->tracker, seg->stream);
+	if (tl_ladder_add_conn(&t->ladder, conn) ||
+	    t->header_nodes != t->ladder.node_count || t->header_nodes == 0)
+		emit_header(t, o);
+	const struct glyphs *g = t->utf8 ? &utf8_glyphs : &ascii_glyphs;
+	struct tl_ladder_geometry geo;
+	tl_ladder_geometry(&t->ladder, 0, body_width(t), &geo);
+	uint32_t from, to;
+	tl_ladder_arrow(&t->ladder, seg, &from, &to);
+
+	char label[512], annot[512], frame[16], stream[16], time[32];
+	tl_label_segment(seg, conn, TL_LABEL_ALL, t->opt->absolute_seq, label,
+	                 sizeof label);
+	tl_label_analysis(seg, note, !t->utf8, annot, sizeof annot);
+	snprintf(frame, sizeof frame, "%u", seg->frame);
+	snprintf(stream, sizeof stream, "%u", seg->stream);
+	format_time(t, m, seg, time);
+
+	static struct cells arrow, text;
+	cells_blank(&arrow, geo.width, g, &geo, t->ladder.node_count);
+	int lx, room;
+	int a = tl_ladder_anchor(&geo, from), b = tl_ladder_anchor(&geo, to);
+	draw_arrow(&arrow, g, a, b, &lx, &room);
+	int len = utf8_len(label);
+	emit_prefix(t, o, stream, frame, time);
+	if (len + 2 <= room) {
+		/* The label rides on the arrow, near the sender. */
+		int x = a <= b ? lx : lx + room - len - 2;
+		arrow.cell[x] = " ";
+		cells_text(&arrow, x + 1, label, room);
+		arrow.cell[x + 1 + len] = " ";
+	} else {
+		cells_blank(&text, geo.width, g, &geo, t->ladder.node_count);
+		int lo = a < b ? a : b;
+		cells_text(&text, lo + 2, label, MAX_LINE);
+		cells_emit(o, &text, *annot != '\0');
+		if (*annot) {
+			tl_out_str(o, "   ");
+			tl_out_str(o, annot);
+			*annot = '\0';
+		}
+		tl_out_end_line(o);
+		emit_prefix(t, o, "", "", "");
+	}
+	cells_emit(o, &arrow, *annot != '\0');
+	if (*annot) {
+		tl_out_str(o, "   ");
+		tl_out_str(o, annot);
+	}
+	tl_out_end_line(o);
+}

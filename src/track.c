@@ -1,0 +1,571 @@
+/* Connection table and Wireshark 4.0's TCP sequence analysis.
+ *
+ * The rules, their order and their quirks are those of
+ * shared/docs/tcp-analysis.md §2-§6; step numbers below refer to §3 there.
+ * All sequence comparisons are serial-number arithmetic modulo 2^32. */
+#include "config.h"
+
+#include "tl_track.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#define MAX_UNACKED 10000u
+#define FAST_RETRANSMISSION_WINDOW_NS INT64_C(20000000)
+#define DEFAULT_OOO_THRESHOLD_NS INT64_C(3000000)
+#define MAX_WINDOW_SHIFT 14
+#define INITIAL_BUCKETS 1024u
+
+#define GT_SEQ(a, b) ((int32_t)((a) - (b)) > 0)
+#define LT_SEQ(a, b) ((int32_t)((a) - (b)) < 0)
+#define LE_SEQ(a, b) ((int32_t)((a) - (b)) <= 0)
+
+static const char *const analysis_names[TL_AN_WIRESHARK_COUNT] = {
+	"ack_lost_segment", "duplicate_ack", "fast_retransmission",
+	"keep_alive", "keep_alive_ack", "lost_segment", "out_of_order",
+	"retransmission", "reused_ports", "spurious_retransmission",
+	"window_full", "window_update", "zero_window", "zero_window_probe",
+	"zero_window_probe_ack",
+};
+
+const char *tl_analysis_name(unsigned bit_index)
+{
+	return bit_index < TL_AN_WIRESHARK_COUNT ? analysis_names[bit_index]
+	                                         : "window_change";
+}
+
+const char *tl_conn_state_name(enum tl_conn_state state)
+{
+	switch (state) {
+	case TL_STATE_HANDSHAKE: return "handshake";
+	case TL_STATE_ESTABLISHED: return "established";
+	case TL_STATE_CLOSING: return "closing";
+	case TL_STATE_CLOSED: return "closed";
+	case TL_STATE_RESET: return "reset";
+	}
+	return "?";
+}
+
+/* ---- connection table ------------------------------------------------ */
+
+static uint32_t addr_len(unsigned ip_version)
+{
+	return ip_version == 6 ? 16 : 4;
+}
+
+static uint32_t mix(uint32_t h, uint32_t v)
+{
+	h ^= v;
+	h *= 0x9e3779b1u;
+	return h ^ (h >> 15);
+}
+
+/* Symmetric in the two endpoints, so both directions find one entry. */
+static uint32_t tuple_hash(const struct tl_tracker *tr,
+                           const struct tl_packet *p)
+{
+	uint32_t a = tr->hash_seed ^ p->ip_version, b = a;
+	uint32_t n = addr_len(p->ip_version);
+	for (uint32_t i = 0; i < n; i += 4) {
+		a = mix(a, tl_get_be32(p->src + i));
+		b = mix(b, tl_get_be32(p->dst + i));
+	}
+	a = mix(a, p->sport);
+	b = mix(b, p->dport);
+	return mix(a + b, a ^ b);
+}
+
+static bool endpoint_is(const struct tl_conn *c, int e, const uint8_t *addr,
+                        uint16_t port)
+{
+	return c->port[e] == port &&
+	       memcmp(c->addr[e], addr, addr_len(c->ip_version)) == 0;
+}
+
+/* Returns the sender's endpoint index, or -1 if the packet is not c's. */
+static int conn_match(const struct tl_conn *c, const struct tl_packet *p)
+{
+	if (c->ip_version != p->ip_version)
+		return -1;
+	if (endpoint_is(c, 0, p->src, p->sport) &&
+	    endpoint_is(c, 1, p->dst, p->dport))
+		return 0;
+	if (endpoint_is(c, 1, p->src, p->sport) &&
+	    endpoint_is(c, 0, p->dst, p->dport))
+		return 1;
+	return -1;
+}
+
+static void grow_buckets(struct tl_tracker *tr)
+{
+	uint32_t n = (tr->bucket_mask + 1) * 2;
+	struct tl_conn **nb = tl_xcalloc(n, sizeof *nb);
+	for (uint32_t i = 0; i <= tr->bucket_mask; i++) {
+		struct tl_conn *c = tr->buckets[i], *next;
+		for (; c; c = next) {
+			next = c->hash_next;
+			struct tl_packet key = { .ip_version = c->ip_version,
+			                         .sport = c->port[0],
+			                         .dport = c->port[1] };
+			memcpy(key.src, c->addr[0], 16);
+			memcpy(key.dst, c->addr[1], 16);
+			uint32_t h = tuple_hash(tr, &key) & (n - 1);
+			c->hash_next = nb[h];
+			nb[h] = c;
+		}
+	}
+	free(tr->buckets);
+	tr->buckets = nb;
+	tr->bucket_mask = n - 1;
+}
+
+void tl_tracker_init(struct tl_tracker *tr)
+{
+	memset(tr, 0, sizeof *tr);
+	tr->bucket_mask = INITIAL_BUCKETS - 1;
+	tr->buckets = tl_xcalloc(INITIAL_BUCKETS, sizeof *tr->buckets);
+	tr->hash_seed = 0x5bd1e995u;
+}
+
+void tl_tracker_free(struct tl_tracker *tr)
+{
+	for (uint32_t i = 0; i < tr->stream_count; i++) {
+		free(tr->streams[i]->dir[0].unacked);
+		free(tr->streams[i]->dir[1].unacked);
+		free(tr->streams[i]);
+	}
+	free(tr->streams);
+	free(tr->buckets);
+	memset(tr, 0, sizeof *tr);
+}
+
+static void init_dir(struct tl_dir *d)
+{
+	d->win_scale = -1;
+	d->window = 0xFFFFFFFFu;
+}
+
+static struct tl_conn *new_conn(struct tl_tracker *tr,
+                                const struct tl_packet *p, uint32_t hash,
+                                uint32_t frame, tl_nsec ts)
+{
+	struct tl_conn *c = tl_xcalloc(1, sizeof *c);
+	c->stream = tr->stream_count;
+	c->ip_version = p->ip_version;
+	memcpy(c->addr[0], p->src, 16);
+	memcpy(c->addr[1], p->dst, 16);
+	c->port[0] = p->sport;
+	c->port[1] = p->dport;
+	init_dir(&c->dir[0]);
+	init_dir(&c->dir[1]);
+	c->state = (p->flags & TL_TH_SYN) ? TL_STATE_HANDSHAKE
+	                                  : TL_STATE_ESTABLISHED;
+	c->first_time = c->last_time = ts;
+	c->first_frame = c->last_frame = frame;
+	if (tr->stream_count == tr->stream_cap) {
+		tr->stream_cap = tr->stream_cap ? tr->stream_cap * 2 : 256;
+		tr->streams = tl_xrealloc(tr->streams, tr->stream_cap,
+		                          sizeof *tr->streams);
+	}
+	tr->streams[tr->stream_count++] = c;
+	c->hash_next = tr->buckets[hash];
+	tr->buckets[hash] = c;
+	if (++tr->live_conns > tr->bucket_mask + 1)
+		grow_buckets(tr);
+	return c;
+}
+
+static void unlink_conn(struct tl_tracker *tr, struct tl_conn *c,
+                        uint32_t hash)
+{
+	for (struct tl_conn **pp = &tr->buckets[hash]; *pp;
+	     pp = &(*pp)->hash_next) {
+		if (*pp == c) {
+			*pp = c->hash_next;
+			c->hash_next = NULL;
+			tr->live_conns--;
+			return;
+		}
+	}
+}
+
+/* ---- unacked segment list -------------------------------------------- */
+
+static void unacked_push(struct tl_dir *d, uint32_t seq, uint32_t nextseq,
+                         uint32_t frame, tl_nsec ts)
+{
+	if (d->unacked_len == d->unacked_cap) {
+		d->unacked_cap = d->unacked_cap ? d->unacked_cap * 2 : 8;
+		d->unacked = tl_xrealloc(d->unacked, d->unacked_cap,
+		                         sizeof *d->unacked);
+	}
+	d->unacked[d->unacked_len++] = (struct tl_unacked){
+		.seq = seq, .nextseq = nextseq, .frame = frame, .time = ts };
+}
+
+/* Step 16. Wireshark walks newest to oldest and the last match wins, so the
+ * oldest segment that ends exactly at ack is the one credited. */
+static void match_ack(struct tl_dir *rev, uint32_t ack, tl_nsec now,
+                      struct tl_seg_info *out)
+{
+	uint32_t kept = 0;
+	bool matched = false;
+	for (uint32_t i = 0; i < rev->unacked_len; i++) {
+		struct tl_unacked *e = &rev->unacked[i];
+		if (ack == e->nextseq) {
+			if (!matched) {
+				out->acks_frame = e->frame;
+				out->ack_rtt = now - e->time;
+				matched = true;
+			}
+			continue;
+		}
+		if (GT_SEQ(ack, e->seq) && LT_SEQ(ack, e->nextseq))
+			e->seq = ack;
+		else if (!GT_SEQ(e->nextseq, ack))
+			continue;
+		rev->unacked[kept++] = *e;
+	}
+	rev->unacked_len = kept;
+}
+
+/* §6: bytes in flight after this segment, less what the peer SACKed. */
+static uint32_t bytes_in_flight(const struct tl_dir *fwd,
+                                const struct tl_dir *rev, unsigned flags)
+{
+	if (!fwd->unacked_len || !fwd->valid_bif)
+		return 0;
+	uint32_t lo = fwd->unacked[0].seq, hi = fwd->unacked[0].nextseq;
+	for (uint32_t i = 1; i < fwd->unacked_len; i++) {
+		if (LT_SEQ(fwd->unacked[i].seq, lo))
+			lo = fwd->unacked[i].seq;
+		if (GT_SEQ(fwd->unacked[i].nextseq, hi))
+			hi = fwd->unacked[i].nextseq;
+	}
+	int64_t bif = (int64_t)(uint32_t)(hi - lo);
+	for (unsigned i = 0; i < rev->sack_count; i++)
+		bif -= (uint32_t)(rev->sack[i][1] - rev->sack[i][0]);
+	if (flags & (TL_TH_SYN | TL_TH_FIN))
+		bif -= 1;
+	return bif > 0 && bif < 2000000000 ? (uint32_t)bif : 0;
+}
+
+/* ---- the analysis ---------------------------------------------------- */
+
+struct seg_ctx {
+	uint32_t seq, ack, seglen, window;
+	unsigned flags;
+	uint32_t frame;
+	tl_nsec now;
+	tl_nsec irtt;
+};
+
+#define SFR (TL_TH_SYN | TL_TH_FIN | TL_TH_RST)
+
+/* Steps 2-8: flags decided before the duplicate-ACK bookkeeping. */
+static unsigned window_and_ack_checks(const struct seg_ctx *s,
+                                      struct tl_dir *fwd, struct tl_dir *rev,
+                                      struct tl_seg_info *out)
+{
+	unsigned an = 0;
+	bool plain = !(s->flags & SFR);
+	if (s->seglen == 1 && s->seq == fwd->nextseq && rev->window == 0)
+		return TL_AN_ZERO_WINDOW_PROBE;
+	if (s->window == 0 && plain)
+		an |= TL_AN_ZERO_WINDOW;
+	if (fwd->nextseq && GT_SEQ(s->seq, fwd->nextseq) &&
+	    !(s->flags & TL_TH_RST)) {
+		an |= TL_AN_LOST_SEGMENT;
+		fwd->valid_bif = false;
+	}
+	if (s->seglen <= 1 && s->seq == fwd->nextseq - 1 && plain)
+		an |= TL_AN_KEEP_ALIVE;
+	bool same_place = s->seq == fwd->nextseq && s->ack == fwd->lastack;
+	if (s->seglen == 0 && s->window && s->window != fwd->window &&
+	    same_place && plain)
+		an |= TL_AN_WINDOW_UPDATE;
+	if (s->seglen > 0 && rev->win_scale != -1 && plain) {
+		int shift = (rev->is_first_ack || rev->win_scale == -2)
+		                    ? 0 : rev->win_scale;
+		if (s->seq + s->seglen == rev->lastack + (rev->window << shift))
+			an |= TL_AN_WINDOW_FULL;
+	}
+	if (s->seglen == 0 && same_place && plain) {
+		if (s->window && s->window == fwd->window &&
+		    (rev->lastsegmentflags & TL_AN_KEEP_ALIVE))
+			return an | TL_AN_KEEP_ALIVE_ACK;
+		if (s->window == 0 && fwd->window == 0 &&
+		    (rev->lastsegmentflags & TL_AN_ZERO_WINDOW_PROBE))
+			return an | TL_AN_ZERO_WINDOW_PROBE_ACK;
+		if (s->window && s->window == fwd->window) {
+			fwd->dupacknum++;
+			out->dupack_num = fwd->dupacknum;
+			out->dupack_frame = fwd->lastnondupack;
+			an |= TL_AN_DUPLICATE_ACK;
+		}
+	}
+	return an;
+}
+
+/* Step 11: at most one of spurious, fast, out-of-order, plain. */
+static unsigned retransmission_checks(const struct seg_ctx *s,
+                                      const struct tl_dir *fwd,
+                                      const struct tl_dir *rev,
+                                      unsigned an, struct tl_seg_info *out)
+{
+	if (!(s->seglen > 0 || (s->flags & (TL_TH_SYN | TL_TH_FIN))))
+		return 0;
+	if (an & TL_AN_KEEP_ALIVE)
+		return 0;
+	bool not_adv = fwd->nextseq && LT_SEQ(s->seq, fwd->nextseq);
+	if (s->seglen > 1 && s->seq == fwd->nextseq - 1)
+		not_adv = false;
+	if (s->seglen > 0 && rev->lastack &&
+	    LE_SEQ(s->seq + s->seglen, rev->lastack))
+		return TL_AN_SPURIOUS_RETRANSMISSION | TL_AN_RETRANSMISSION;
+	if (!not_adv)
+		return 0;
+	if (rev->dupacknum >= 2 && rev->lastack == s->seq &&
+	    s->now - rev->lastacktime < FAST_RETRANSMISSION_WINDOW_NS)
+		return TL_AN_FAST_RETRANSMISSION | TL_AN_RETRANSMISSION;
+	tl_nsec threshold = s->irtt ? s->irtt : DEFAULT_OOO_THRESHOLD_NS;
+	uint32_t end = s->seq + s->seglen +
+	               ((s->flags & (TL_TH_SYN | TL_TH_FIN)) ? 1 : 0);
+	if (s->now - fwd->nextseqtime < threshold && fwd->nextseq != end)
+		return TL_AN_OUT_OF_ORDER;
+	if (fwd->unacked_len) {
+		out->rto = s->now - fwd->unacked[0].time;
+		out->rto_frame = fwd->unacked[0].frame;
+	} else {
+		out->rto = s->now - fwd->nextseqtime;
+		out->rto_frame = fwd->nextseqframe;
+	}
+	return TL_AN_RETRANSMISSION;
+}
+
+/* Steps 12-15: what this segment leaves behind in its direction. */
+static void advance_direction(const struct seg_ctx *s, struct tl_dir *fwd,
+                              unsigned an)
+{
+	uint32_t end = s->seq + s->seglen;
+	bool listed = s->seglen > 0 || (s->flags & (TL_TH_SYN | TL_TH_FIN));
+	if (listed && fwd->unacked_len < MAX_UNACKED) {
+		if (s->flags & (TL_TH_SYN | TL_TH_FIN))
+			end += 1;
+		unacked_push(fwd, s->seq, end, s->frame, s->now);
+	}
+	bool zwp = an & TL_AN_ZERO_WINDOW_PROBE;
+	if ((GT_SEQ(end, fwd->nextseq) || fwd->nextseq == 0) && !zwp) {
+		fwd->nextseq = end;
+		fwd->nextseqframe = s->frame;
+		fwd->nextseqtime = s->now;
+	}
+	if ((s->seq == fwd->maxseqtobeacked || fwd->maxseqtobeacked == 0) &&
+	    !zwp)
+		fwd->maxseqtobeacked = fwd->nextseq;
+	fwd->window = s->window;
+	fwd->lastack = s->ack;
+	fwd->lastacktime = s->now;
+	fwd->lastsegmentflags = (uint16_t)an;
+}
+
+static unsigned analyse(const struct seg_ctx *s, struct tl_dir *fwd,
+                        struct tl_dir *rev, unsigned an,
+                        struct tl_seg_info *out)
+{
+	if (s->flags & TL_TH_ACK)
+		rev->valid_bif = true;
+	an |= window_and_ack_checks(s, fwd, rev, out);
+	if (s->ack != fwd->lastack) {                              /* 9 */
+		fwd->lastnondupack = s->frame;
+		fwd->dupacknum = 0;
+	}
+	if (rev->maxseqtobeacked && (s->flags & TL_TH_ACK) &&      /* 10 */
+	    GT_SEQ(s->ack, rev->maxseqtobeacked)) {
+		an |= TL_AN_ACK_LOST_SEGMENT;
+		rev->maxseqtobeacked = rev->nextseq;
+	}
+	an |= retransmission_checks(s, fwd, rev, an, out);
+	advance_direction(s, fwd, an);
+	match_ack(rev, s->ack, s->now, out);
+	return an;
+}
+
+/* ---- per segment ----------------------------------------------------- */
+
+/* §2.1: a pure SYN with a new ISN on a known 4-tuple is a new connection. */
+static struct tl_conn *find_conn(struct tl_tracker *tr,
+                                 const struct tl_packet *p, uint32_t frame,
+                                 tl_nsec ts, int *dir, unsigned *an)
+{
+	uint32_t hash = tuple_hash(tr, p) & tr->bucket_mask;
+	struct tl_conn *c;
+	for (c = tr->buckets[hash]; c; c = c->hash_next) {
+		*dir = conn_match(c, p);
+		if (*dir >= 0)
+			break;
+	}
+	if (c && (p->flags & (TL_TH_SYN | TL_TH_ACK)) == TL_TH_SYN &&
+	    c->dir[*dir].base_set && p->seq != c->dir[*dir].base) {
+		unlink_conn(tr, c, hash);
+		hash = tuple_hash(tr, p) & tr->bucket_mask;
+		c = NULL;
+		*an |= TL_AN_REUSED_PORTS;
+	}
+	if (!c) {
+		c = new_conn(tr, p, hash, frame, ts);
+		*dir = 0;
+	}
+	return c;
+}
+
+/* §2.2: the base of each direction, and the SYN/ACK that changes its ISN. */
+static unsigned set_bases(struct tl_dir *fwd, struct tl_dir *rev,
+                          const struct tl_packet *p)
+{
+	unsigned an = 0;
+	if ((p->flags & (TL_TH_SYN | TL_TH_ACK)) == (TL_TH_SYN | TL_TH_ACK) &&
+	    fwd->base_set && p->seq != fwd->base) {
+		an |= TL_AN_REUSED_PORTS;
+		fwd->base = p->seq;
+	}
+	if (!fwd->base_set) {
+		fwd->base = (p->flags & TL_TH_SYN) ? p->seq : p->seq - 1;
+		fwd->base_set = true;
+	}
+	if (!rev->base_set && (p->flags & TL_TH_ACK)) {
+		rev->base = p->ack - 1;
+		rev->base_set = true;
+	}
+	return an;
+}
+
+/* §2.3: tcp.window_size, with the shift known before this segment's own
+ * options are read. */
+static uint32_t scaled_window(const struct tl_dir *fwd,
+                              const struct tl_packet *p)
+{
+	if ((p->flags & TL_TH_SYN) || fwd->win_scale < 0)
+		return p->window;
+	return (uint32_t)p->window << fwd->win_scale;
+}
+
+/* 4.0 keeps at most three SACK blocks (an off-by-one in its loop). */
+static void remember_sack(struct tl_dir *fwd, const struct tl_tcp_options *o)
+{
+	fwd->sack_count = o->sack_count < 3 ? o->sack_count : 3;
+	for (unsigned i = 0; i < fwd->sack_count; i++) {
+		fwd->sack[i][0] = o->sack[i][0];
+		fwd->sack[i][1] = o->sack[i][1];
+	}
+}
+
+static void apply_options(struct tl_conn *c, struct tl_dir *fwd,
+                          struct tl_dir *rev, const struct tl_packet *p)
+{
+	if (p->opt.present & TL_OPT_WSCALE)
+		fwd->win_scale = (int8_t)(p->opt.wscale > MAX_WINDOW_SHIFT
+		                          ? MAX_WINDOW_SHIFT : p->opt.wscale);
+	if (!(p->flags & TL_TH_SYN))
+		return;
+	if (fwd->win_scale == -1) {
+		fwd->win_scale = -2;
+		rev->win_scale = -2;
+	} else if ((p->flags & TL_TH_ACK) && rev->win_scale == -2) {
+		fwd->win_scale = -2;
+	}
+	fwd->is_first_ack = true;
+	fwd->syn = (struct tl_syn_options){
+		.seen = true, .present = p->opt.present, .wscale = p->opt.wscale,
+		.mss = p->opt.mss, .tsval = p->opt.tsval };
+	(void)c;
+}
+
+static void update_timing(struct tl_conn *c, const struct tl_packet *p,
+                          tl_nsec ts)
+{
+	/* Zero means "unset" for both, as in Wireshark: an iRTT of exactly
+	 * zero is measured again on the next ACK. */
+	if ((p->flags & (TL_TH_SYN | TL_TH_ACK)) == TL_TH_SYN)
+		c->syn_time = ts;
+	if ((p->flags & TL_TH_ACK) && !(p->flags & TL_TH_SYN) && !c->irtt &&
+	    c->syn_time)
+		c->irtt = ts - c->syn_time;
+	c->irtt_set = c->irtt != 0;
+	c->syn_time_set = c->syn_time != 0;
+}
+
+static void update_state(struct tl_conn *c, struct tl_dir *fwd,
+                         const struct tl_packet *p)
+{
+	if (p->flags & TL_TH_RST) {
+		c->state = TL_STATE_RESET;
+		return;
+	}
+	if (p->flags & TL_TH_FIN)
+		fwd->fin_seen = true;
+	if (c->state == TL_STATE_RESET)
+		return;
+	if (c->dir[0].fin_seen && c->dir[1].fin_seen)
+		c->state = TL_STATE_CLOSED;
+	else if (fwd->fin_seen || c->state == TL_STATE_CLOSING)
+		c->state = TL_STATE_CLOSING;
+	else if (!(p->flags & TL_TH_SYN) && (p->flags & TL_TH_ACK))
+		c->state = TL_STATE_ESTABLISHED;
+}
+
+static void note_window_change(struct tl_dir *fwd, const struct tl_packet *p,
+                               struct tl_seg_info *out)
+{
+	if (p->flags & TL_TH_RST)
+		return;
+	if (fwd->have_shown_window && fwd->shown_window != out->win_scaled) {
+		out->analysis |= TL_AN_WINDOW_CHANGE;
+		out->prev_window = fwd->shown_window;
+	}
+	fwd->have_shown_window = true;
+	fwd->shown_window = out->win_scaled;
+}
+
+void tl_tracker_segment(struct tl_tracker *tr, const struct tl_packet *p,
+                        uint32_t frame, tl_nsec ts, struct tl_seg_info *out)
+{
+	memset(out, 0, sizeof *out);
+	int d;
+	unsigned an = 0;
+	struct tl_conn *c = find_conn(tr, p, frame, ts, &d, &an);
+	struct tl_dir *fwd = &c->dir[d], *rev = &c->dir[!d];
+	an |= set_bases(fwd, rev, p);
+
+	out->conn = c;
+	out->dir = (uint8_t)d;
+	out->seq_rel = p->seq - fwd->base;
+	out->ack_rel = (p->flags & TL_TH_ACK) ? p->ack - rev->base : 0;
+	out->win_scaled = scaled_window(fwd, p);
+
+	struct seg_ctx s = {
+		.seq = p->seq, .ack = p->ack, .seglen = p->seglen,
+		.window = p->window, .flags = p->flags, .frame = frame,
+		.now = ts, .irtt = c->irtt,
+	};
+	an = analyse(&s, fwd, rev, an, out);
+	if (p->seglen > 0)
+		out->bytes_in_flight = bytes_in_flight(fwd, rev, p->flags);
+	remember_sack(fwd, &p->opt);
+
+	apply_options(c, fwd, rev, p);
+	if ((p->flags & TL_TH_ACK) && !(p->flags & TL_TH_SYN))
+		fwd->is_first_ack = false;
+	update_timing(c, p, ts);
+	update_state(c, fwd, p);
+
+	out->analysis = (uint16_t)an;
+	note_window_change(fwd, p, out);
+	for (unsigned i = 0; i < TL_AN_WIRESHARK_COUNT; i++)
+		if (an & (1u << i))
+			c->counts[i]++;
+	fwd->segments++;
+	fwd->bytes += p->seglen;
+	c->last_time = ts;
+	c->last_frame = frame;
+}

@@ -1,0 +1,260 @@
+#!/usr/bin/env python3
+"""Print tshark's view of a capture as tcpladder's segment table (`-T tsv`).
+
+Usage:  tests/tshark-table.py [--raw-stream] [--tshark PATH] CAPTURE
+
+Output (stdout): exactly the table of docs/segment-table.md -- a header line
+
+    frame time stream src srcport dst dstport flags seq ack len win analysis
+
+(tab-separated) and one row per TCP segment in capture order.  It is the
+reference that tcpladder's `-T tsv` output is compared with.
+
+How each column is obtained (one `tshark -n -r FILE -T fields` run):
+
+  frame     frame.number (every packet counts, TCP or not)
+  time      frame.time_relative (nanoseconds as printed by tshark) rounded
+            to microseconds, round half up (towards +inf) on the nanosecond
+            integer: floor((ns + 500) / 1000).  Negative values (packets
+            out of time order) keep their sign: -0.000001500 -> -0.000001,
+            -0.000000400 -> 0.000000 (never "-0.000000").
+  stream    tcp.stream, renumbered densely in order of first appearance of
+            the rows we print (see "ICMP" below; --raw-stream keeps
+            tshark's number).
+  src/dst   ip.src/ip.dst or ipv6.src/ipv6.dst of the IP header that
+            directly encloses the TCP header (see "Tunnels").
+  flags     tcp.flags bits as FIN SYN RST PSH ACK URG ECE CWR joined by '|',
+            '-' if none (the AE/NS bit 0x100 is not a column flag).
+  seq       tcp.seq (relative, tshark default)
+  ack       tcp.ack (relative) when the ACK flag is set, else 0
+  len       tcp.len (from the IP lengths, not the captured length)
+  win       tcp.window_size (scaled as tshark does)
+  analysis  names of the present tcp.analysis.<name> fields, alphabetical,
+            comma-joined, '-' if none.
+
+Which packets get a row -- only real TCP segments:
+
+  * ICMP/ICMPv6 error payloads: tshark dissects the quoted IP+TCP header
+    inside an ICMP error as TCP.  It does not run sequence analysis on it,
+    shows the raw (absolute) seq, and leaves tcp.len empty, BUT it does
+    look up / create the TCP conversation: an ICMP error quoting a flow
+    that was not seen before consumes a tcp.stream index.  Such packets are
+    skipped here (a packet is skipped when any icmp/icmpv6 layer comes
+    before its first tcp layer in frame.protocols), and stream indices are
+    renumbered densely by first appearance among the printed rows, which
+    is what a tracker that ignores ICMP payloads produces.  The grouping
+    of segments into streams is tshark's.
+  * Truncated TCP header (snap length): tshark reads the fixed header
+    field by field; if the capture ends before the whole header
+    (th_off*4 bytes, options included) the TCP dissector stops with a
+    "[Packet size limited during capture: TCP truncated]" exception and
+    no analysis fields are shown (tcp.stream/tcp.flags may or may not be
+    present depending on where the cut is).  Such packets get no row:
+    a packet is skipped when tcp.flags is absent or _ws.short mentions
+    "TCP truncated".  NOTE: tshark still updates its hidden analysis
+    state from a segment whose options were cut (seq/nextseq etc.), so
+    later segments may be flagged relative to it.  A truncated *payload*
+    (header complete) keeps its row and its true len.
+  * Tunnels (IP-in-IP, GRE, 6in4, VXLAN ...): tshark dissects the inner
+    TCP and files it in the same conversation as the same 4-tuple seen
+    without encapsulation (the encapsulation is ignored for tcp.stream and
+    for the analysis).  We print the addresses of the IP header directly
+    before the TCP header (the innermost one), i.e. the last ip/ipv6
+    layer before the first tcp layer in frame.protocols.  If a packet
+    carries TCP inside TCP, only the outer (first) TCP header is used.
+  * IP fragments: tshark reassembles IPv4/IPv6 fragments by default and
+    shows the TCP segment on the frame that completes the datagram; the
+    other fragments have no TCP layer and no row.
+
+tshark runs with WIRESHARK_CONFIG_DIR pointing at an empty directory so
+that personal preferences cannot change the analysis (4.0 defaults: the
+sequence analysis and relative sequence numbers are on), and with -n (no
+name resolution).
+
+Exit status: 0 ok; 2 usage or tshark missing; 3 tshark failed (rows that
+tshark did print are still written, e.g. for a capture that is cut short).
+"""
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+
+ANALYSIS = [
+    "ack_lost_segment", "duplicate_ack", "fast_retransmission",
+    "keep_alive", "keep_alive_ack", "lost_segment", "out_of_order",
+    "retransmission", "reused_ports", "spurious_retransmission",
+    "window_full", "window_update", "zero_window", "zero_window_probe",
+    "zero_window_probe_ack",
+]
+FLAGNAMES = [(0x01, "FIN"), (0x02, "SYN"), (0x04, "RST"), (0x08, "PSH"),
+             (0x10, "ACK"), (0x20, "URG"), (0x40, "ECE"), (0x80, "CWR")]
+HEADER = ("frame\ttime\tstream\tsrc\tsrcport\tdst\tdstport\tflags\tseq\t"
+          "ack\tlen\twin\tanalysis")
+
+BASE_FIELDS = [
+    "frame.number", "frame.time_relative", "frame.protocols", "_ws.short",
+    "ip.src", "ip.dst", "ipv6.src", "ipv6.dst",
+    "tcp.stream", "tcp.srcport", "tcp.dstport", "tcp.flags", "tcp.seq",
+    "tcp.ack", "tcp.len", "tcp.window_size",
+]
+FIELDS = BASE_FIELDS + ["tcp.analysis." + n for n in ANALYSIS]
+IDX = {f: i for i, f in enumerate(FIELDS)}
+ICMP_LAYERS = ("icmp", "icmpv6")
+
+
+def fmt_time(s):
+    """'1.234567890' -> '1.234568' (round half up on the ns integer)."""
+    s = s.strip()
+    neg = s.startswith("-")
+    if neg or s.startswith("+"):
+        s = s[1:]
+    ip_, _, fp = s.partition(".")
+    fp = (fp + "000000000")[:9]
+    ns = int(ip_ or "0") * 1000000000 + int(fp)
+    if neg:
+        ns = -ns
+    us = (ns + 500) // 1000          # floor division: half up towards +inf
+    sign = "-" if us < 0 else ""
+    us = abs(us)
+    return "%s%d.%06d" % (sign, us // 1000000, us % 1000000)
+
+
+def fmt_flags(hexstr):
+    v = int(hexstr, 16)
+    names = [n for bit, n in FLAGNAMES if v & bit]
+    return "|".join(names) if names else "-"
+
+
+def first(val):
+    return val.split(",", 1)[0] if val else ""
+
+
+def nth(val, n):
+    parts = val.split(",") if val else []
+    return parts[n] if 0 <= n < len(parts) else ""
+
+
+def pick_addrs(protos, cols):
+    """Addresses of the IP layer directly before the first tcp layer.
+    Returns (src, dst) or None if this is not a real TCP segment."""
+    layers = protos.split(":")
+    try:
+        t = layers.index("tcp")
+    except ValueError:
+        return None
+    before = layers[:t]
+    if any(l in ICMP_LAYERS for l in before):
+        return None
+    for i in range(t - 1, -1, -1):
+        l = before[i]
+        if l in ("ip", "ipv6"):
+            k = before[:i].count(l)          # occurrence index of that layer
+            if l == "ip":
+                return (nth(cols[IDX["ip.src"]], k),
+                        nth(cols[IDX["ip.dst"]], k))
+            return (nth(cols[IDX["ipv6.src"]], k),
+                    nth(cols[IDX["ipv6.dst"]], k))
+    return None                              # TCP without IP: not ours
+
+
+def main(argv):
+    raw_stream = False
+    tshark = os.environ.get("TSHARK") or "tshark"
+    args = list(argv)
+    path = None
+    while args:
+        a = args.pop(0)
+        if a == "--raw-stream":
+            raw_stream = True
+        elif a == "--tshark" and args:
+            tshark = args.pop(0)
+        elif a in ("-h", "--help"):
+            print(__doc__)
+            return 0
+        elif a.startswith("-") and a != "-":
+            sys.stderr.write("tshark-table.py: unknown option %s\n" % a)
+            return 2
+        elif path is None:
+            path = a
+        else:
+            sys.stderr.write("usage: tshark-table.py [--raw-stream] CAPTURE\n")
+            return 2
+    if path is None:
+        sys.stderr.write("usage: tshark-table.py [--raw-stream] CAPTURE\n")
+        return 2
+    exe = shutil.which(tshark)
+    if exe is None:
+        sys.stderr.write("tshark-table.py: tshark not found (%s); install "
+                         "tshark (Wireshark 4.0) or set TSHARK\n" % tshark)
+        return 2
+    if not os.path.exists(path):
+        sys.stderr.write("tshark-table.py: %s: no such file\n" % path)
+        return 2
+
+    cmd = [exe, "-n", "-r", path, "-T", "fields",
+           "-E", "separator=\t", "-E", "occurrence=a", "-E", "aggregator=,",
+           "-E", "quote=n", "-E", "header=n"]
+    for f in FIELDS:
+        cmd += ["-e", f]
+
+    with tempfile.TemporaryDirectory(prefix="tshark-table-") as cfg:
+        env = dict(os.environ)
+        env["WIRESHARK_CONFIG_DIR"] = cfg
+        env.pop("WIRESHARK_RUN_FROM_BUILD_DIRECTORY", None)
+        env["LC_ALL"] = "C.UTF-8"
+        proc = subprocess.Popen(cmd, stdout=subprocess.PIPE,
+                                stderr=subprocess.PIPE, env=env,
+                                text=True, errors="replace")
+        out = sys.stdout
+        out.write(HEADER + "\n")
+        streams = {}
+        nf = len(FIELDS)
+        for line in proc.stdout:
+            cols = line.rstrip("\n").split("\t")
+            if len(cols) < nf:
+                cols += [""] * (nf - len(cols))
+            protos = cols[IDX["frame.protocols"]]
+            if "tcp" not in protos.split(":"):
+                continue
+            flags = first(cols[IDX["tcp.flags"]])
+            if not flags or "TCP truncated" in cols[IDX["_ws.short"]]:
+                continue
+            addrs = pick_addrs(protos, cols)
+            if addrs is None:
+                continue
+            st = first(cols[IDX["tcp.stream"]])
+            if not raw_stream:
+                st = streams.setdefault(st, len(streams))
+            fl = int(flags, 16)
+            ack = first(cols[IDX["tcp.ack"]]) if fl & 0x10 else "0"
+            an = [n for n in ANALYSIS
+                  if first(cols[IDX["tcp.analysis." + n]])]
+            row = [cols[IDX["frame.number"]],
+                   fmt_time(first(cols[IDX["frame.time_relative"]])),
+                   str(st), addrs[0], first(cols[IDX["tcp.srcport"]]),
+                   addrs[1], first(cols[IDX["tcp.dstport"]]),
+                   fmt_flags(flags), first(cols[IDX["tcp.seq"]]),
+                   ack or "0", first(cols[IDX["tcp.len"]]),
+                   first(cols[IDX["tcp.window_size"]]),
+                   ",".join(an) if an else "-"]
+            out.write("\t".join(row) + "\n")
+        err = proc.stderr.read()
+        rc = proc.wait()
+    errlines = [l for l in err.splitlines()
+                if "dangerous" not in l and l.strip()]
+    if rc != 0:
+        sys.stderr.write("tshark-table.py: tshark exited with %d\n" % rc)
+        for l in errlines:
+            sys.stderr.write("  " + l + "\n")
+        return 3
+    for l in errlines:
+        sys.stderr.write("tshark: " + l + "\n")
+    return 0
+
+
+if __name__ == "__main__":
+    try:
+        sys.exit(main(sys.argv[1:]))
+    except BrokenPipeError:
+        sys.exit(0)
