@@ -1187,6 +1187,7 @@ static void conn_check_done(conn_t *c)
 static void set_leg(leg_t *l, int far)
 {
     memset(l, 0, sizeof *l);
+    l->free_at[0] = l->free_at[1] = -1000 * NS_PER_S;
     if (!far) {
         l->delay = rrange(40, 600) * 1000LL;
         l->loss = 0.0003;
