@@ -8,7 +8,11 @@
 enum tl_decode_result {
 	TL_DECODE_TCP,          /* a TCP header was decoded */
 	TL_DECODE_NOT_TCP,      /* well-formed but carries no TCP header */
+	TL_DECODE_TCP_CUT,      /* TCP options cut by the snap length: the
+	                         * fixed fields are there, so Wireshark still
+	                         * analyses it, but it has no row */
 	TL_DECODE_TRUNCATED,    /* a header was cut by the snap length */
+	TL_DECODE_FRAGMENT,     /* first fragment of a fragmented datagram */
 	TL_DECODE_MALFORMED,    /* a length or field contradicts itself */
 	TL_DECODE_UNSUPPORTED,  /* link type we do not know */
 };

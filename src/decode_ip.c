@@ -9,6 +9,7 @@
 #define PROTO_IPIP 4
 #define PROTO_TCP 6
 #define PROTO_IPV6 41
+#define PROTO_GRE 47
 #define PROTO_ROUTING 43
 #define PROTO_FRAGMENT 44
 #define PROTO_AH 51
@@ -23,6 +24,23 @@ static enum tl_decode_result ip_at_depth(const uint8_t *f, uint32_t caplen,
                                          uint32_t off, struct tl_packet *pkt,
                                          int depth);
 
+/* GRE version 0 (RFC 2784/2890) carrying IP: optional checksum, key and
+ * sequence words come before the payload. */
+static enum tl_decode_result gre(const uint8_t *f, uint32_t caplen,
+                                 uint32_t off, struct tl_packet *pkt,
+                                 int depth)
+{
+	if (off > caplen || caplen - off < 4)
+		return TL_DECODE_TRUNCATED;
+	uint16_t bits = tl_get_be16(f + off);
+	uint16_t type = tl_get_be16(f + off + 2);
+	if ((bits & 0x7) != 0 || (type != 0x0800 && type != 0x86dd))
+		return TL_DECODE_NOT_TCP;
+	uint32_t len = 4 + ((bits & 0x8000) ? 4 : 0) + ((bits & 0x2000) ? 4 : 0)
+	               + ((bits & 0x1000) ? 4 : 0);
+	return ip_at_depth(f, caplen, off + len, pkt, depth + 1);
+}
+
 /* What follows the IP header: TCP, or IP in IP (the inner header is the one
  * a user cares about, as in Wireshark). */
 static enum tl_decode_result transport(const uint8_t *f, uint32_t caplen,
@@ -31,9 +49,12 @@ static enum tl_decode_result transport(const uint8_t *f, uint32_t caplen,
 {
 	if (proto == PROTO_TCP)
 		return tl_decode_tcp(f, caplen, off, pkt);
-	if ((proto == PROTO_IPIP || proto == PROTO_IPV6) &&
-	    depth < MAX_TUNNEL_DEPTH)
+	if (depth >= MAX_TUNNEL_DEPTH)
+		return TL_DECODE_NOT_TCP;
+	if (proto == PROTO_IPIP || proto == PROTO_IPV6)
 		return ip_at_depth(f, caplen, off, pkt, depth + 1);
+	if (proto == PROTO_GRE)
+		return gre(f, caplen, off, pkt, depth);
 	return TL_DECODE_NOT_TCP;
 }
 
@@ -59,6 +80,10 @@ static enum tl_decode_result ipv4(const uint8_t *f, uint32_t caplen,
 	uint16_t frag = tl_get_be16(h + 6);
 	if (frag & 0x1fff)
 		return TL_DECODE_NOT_TCP;   /* a later fragment: no TCP header */
+	/* A first fragment is not a whole segment: Wireshark analyses the
+	 * reassembled datagram instead, and we do not reassemble. */
+	if (frag & 0x2000)
+		return TL_DECODE_FRAGMENT;
 	pkt->ip_version = 4;
 	pkt->ttl = h[8];
 	memset(pkt->src, 0, sizeof pkt->src);
@@ -110,8 +135,11 @@ static enum tl_decode_result ipv6(const uint8_t *f, uint32_t caplen,
 			return TL_DECODE_TRUNCATED;
 		uint32_t len;
 		if (nh == PROTO_FRAGMENT) {
-			if (tl_get_be16(f + at + 2) & 0xfff8)
+			uint16_t frag = tl_get_be16(f + at + 2);
+			if (frag & 0xfff8)
 				return TL_DECODE_NOT_TCP;
+			if (frag & 1)
+				return TL_DECODE_FRAGMENT;
 			len = 8;
 		} else if (nh == PROTO_AH) {
 			len = ((uint32_t)f[at + 1] + 2) * 4;

@@ -89,9 +89,12 @@ void tl_decode_tcp_options(const uint8_t *p, uint32_t len,
 enum tl_decode_result tl_decode_tcp(const uint8_t *f, uint32_t caplen,
                                     uint32_t off, struct tl_packet *pkt)
 {
-	if (off > caplen || caplen - off < 20)
+	/* Wireshark analyses a segment once ports, numbers, flags and window
+	 * (16 bytes) are there, even if the rest of the header is cut. */
+	if (off > caplen || caplen - off < 16)
 		return TL_DECODE_TRUNCATED;
 	const uint8_t *h = f + off;
+	uint32_t avail = caplen - off;
 	uint32_t hlen = (uint32_t)(h[12] >> 4) * 4;
 	if (hlen < 20 || hlen > pkt->ip_payload_len)
 		return TL_DECODE_MALFORMED;
@@ -102,16 +105,20 @@ enum tl_decode_result tl_decode_tcp(const uint8_t *f, uint32_t caplen,
 	pkt->ack = tl_get_be32(h + 8);
 	pkt->flags = (uint16_t)(h[13] | ((h[12] & 1) << 8));
 	pkt->window = tl_get_be16(h + 14);
-	pkt->checksum = tl_get_be16(h + 16);
-	pkt->urgent = tl_get_be16(h + 18);
+	pkt->checksum = avail >= 18 ? tl_get_be16(h + 16) : 0;
+	pkt->urgent = avail >= 20 ? tl_get_be16(h + 18) : 0;
 	pkt->tcp_header_len = (uint8_t)hlen;
 	pkt->seglen = pkt->ip_payload_len - hlen;
-	uint32_t avail = caplen - off;
-	/* Options cut by the snap length are decoded as far as they go. */
-	uint32_t optlen = hlen - 20;
-	if (optlen > avail - 20)
-		optlen = avail - 20;
-	tl_decode_tcp_options(h + 20, optlen, &pkt->opt);
+	if (avail < hlen) {
+		/* Options cut by the snap length are decoded as far as they
+		 * go; the window scale may be among those that are left. */
+		tl_decode_tcp_options(h + 20, avail > 20 ? avail - 20 : 0,
+		                      &pkt->opt);
+		pkt->payload_offset = caplen;
+		pkt->payload_caplen = 0;
+		return TL_DECODE_TCP_CUT;
+	}
+	tl_decode_tcp_options(h + 20, hlen - 20, &pkt->opt);
 	pkt->payload_offset = off + hlen;
 	pkt->payload_caplen = avail > hlen ? avail - hlen : 0;
 	if (pkt->payload_caplen > pkt->seglen)

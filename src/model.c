@@ -120,9 +120,16 @@ bool tl_model_frame(struct tl_model *m, int dlt, const uint8_t *data,
 		m->have_start = true;
 		m->start_time = ts;
 	}
+	struct tl_seg_info info;
 	switch (tl_decode_frame(dlt, data, caplen, &pkt)) {
 	case TL_DECODE_TCP:
 		break;
+	case TL_DECODE_TCP_CUT:
+		/* Analysed, so later segments are judged as Wireshark
+		 * judges them, but not shown: its header is incomplete. */
+		tl_tracker_segment(&m->tracker, &pkt, frame, ts, &info);
+		m->truncated++;
+		return false;
 	case TL_DECODE_TRUNCATED:
 		m->truncated++;
 		return false;
@@ -133,7 +140,6 @@ bool tl_model_frame(struct tl_model *m, int dlt, const uint8_t *data,
 		m->not_tcp++;
 		return false;
 	}
-	struct tl_seg_info info;
 	tl_tracker_segment(&m->tracker, &pkt, frame, ts, &info);
 	m->tcp_segments++;
 	tl_seg_from_info(seg, note, has_note, &pkt, &info, frame,

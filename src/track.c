@@ -15,6 +15,9 @@
 #define DEFAULT_OOO_THRESHOLD_NS INT64_C(3000000)
 #define MAX_WINDOW_SHIFT 14
 #define INITIAL_BUCKETS 1024u
+/* 4.0 stores -1 in the unsigned dup-ACK counter to report an ACKed unseen
+ * segment once per hole; unsigned, it also passes the ">= 2" test. */
+#define DUPACK_PARKED UINT32_MAX
 
 #define GT_SEQ(a, b) ((int32_t)((a) - (b)) > 0)
 #define LT_SEQ(a, b) ((int32_t)((a) - (b)) < 0)
@@ -298,7 +301,9 @@ static unsigned window_and_ack_checks(const struct seg_ctx *s,
 		    (rev->lastsegmentflags & TL_AN_ZERO_WINDOW_PROBE))
 			return an | TL_AN_ZERO_WINDOW_PROBE_ACK;
 		if (s->window && s->window == fwd->window) {
-			fwd->dupacknum++;
+			/* A count parked at "ACKed unseen" (-1) restarts at 1. */
+			fwd->dupacknum = fwd->dupacknum == DUPACK_PARKED
+			                         ? 1 : fwd->dupacknum + 1;
 			out->dupack_num = fwd->dupacknum;
 			out->dupack_frame = fwd->lastnondupack;
 			an |= TL_AN_DUPLICATE_ACK;
@@ -325,13 +330,18 @@ static unsigned retransmission_checks(const struct seg_ctx *s,
 		return TL_AN_SPURIOUS_RETRANSMISSION | TL_AN_RETRANSMISSION;
 	if (!not_adv)
 		return 0;
+	/* Wireshark subtracts times into unsigned 64-bit values: a segment
+	 * stamped before the reference is never "soon after" it. */
+	uint64_t since_ack = (uint64_t)(s->now - rev->lastacktime);
 	if (rev->dupacknum >= 2 && rev->lastack == s->seq &&
-	    s->now - rev->lastacktime < FAST_RETRANSMISSION_WINDOW_NS)
+	    since_ack < (uint64_t)FAST_RETRANSMISSION_WINDOW_NS)
 		return TL_AN_FAST_RETRANSMISSION | TL_AN_RETRANSMISSION;
-	tl_nsec threshold = s->irtt ? s->irtt : DEFAULT_OOO_THRESHOLD_NS;
+	uint64_t threshold = (uint64_t)(s->irtt ? s->irtt
+	                                        : DEFAULT_OOO_THRESHOLD_NS);
+	uint64_t since_highest = (uint64_t)(s->now - fwd->nextseqtime);
 	uint32_t end = s->seq + s->seglen +
 	               ((s->flags & (TL_TH_SYN | TL_TH_FIN)) ? 1 : 0);
-	if (s->now - fwd->nextseqtime < threshold && fwd->nextseq != end)
+	if (since_highest < threshold && fwd->nextseq != end)
 		return TL_AN_OUT_OF_ORDER;
 	if (fwd->unacked_len) {
 		out->rto = s->now - fwd->unacked[0].time;
@@ -382,8 +392,14 @@ static unsigned analyse(const struct seg_ctx *s, struct tl_dir *fwd,
 	}
 	if (rev->maxseqtobeacked && (s->flags & TL_TH_ACK) &&      /* 10 */
 	    GT_SEQ(s->ack, rev->maxseqtobeacked)) {
-		an |= TL_AN_ACK_LOST_SEGMENT;
-		rev->maxseqtobeacked = rev->nextseq;
+		if (LT_SEQ(rev->maxseqtobeacked, rev->nextseq)) {
+			rev->maxseqtobeacked = rev->nextseq;
+			an |= TL_AN_ACK_LOST_SEGMENT;
+		} else {
+			if (rev->dupacknum == 0)
+				an |= TL_AN_ACK_LOST_SEGMENT;
+			rev->dupacknum = DUPACK_PARKED;
+		}
 	}
 	an |= retransmission_checks(s, fwd, rev, an, out);
 	advance_direction(s, fwd, an);
@@ -405,8 +421,15 @@ static struct tl_conn *find_conn(struct tl_tracker *tr,
 		if (*dir >= 0)
 			break;
 	}
-	if (c && (p->flags & (TL_TH_SYN | TL_TH_ACK)) == TL_TH_SYN &&
-	    c->dir[*dir].base_set && p->seq != c->dir[*dir].base) {
+	bool pure_syn = (p->flags & (TL_TH_SYN | TL_TH_ACK)) == TL_TH_SYN;
+	if (c && pure_syn && c->dir[*dir].base_set &&
+	    p->seq == c->dir[*dir].base) {
+		/* The same ISN again: a retransmitted SYN. A RST may have moved
+		 * nextseq, so go back to the last contiguous point. */
+		c->dir[*dir].nextseq = c->dir[*dir].maxseqtobeacked;
+	}
+	if (c && pure_syn && c->dir[*dir].base_set &&
+	    p->seq != c->dir[*dir].base) {
 		unlink_conn(tr, c, hash);
 		hash = tuple_hash(tr, p) & tr->bucket_mask;
 		c = NULL;

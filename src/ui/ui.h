@@ -1,0 +1,262 @@
+/* The full-screen front end's shared state: one struct ui, the views that
+ * draw it (one file each) and the drawing helpers they share. Only files in
+ * src/ui/ include curses. */
+#ifndef TL_UI_PRIVATE_H
+#define TL_UI_PRIVATE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "tl_capture.h"
+#include "tl_ladder.h"
+#include "tl_model.h"
+#include "tl_options.h"
+#include "ui_reread.h"
+
+/* Roles a cell can be drawn in; ui_draw.c maps them to colours and
+ * attributes for the theme in use. */
+enum ui_role {
+	R_NORMAL,
+	R_TITLE,        /* top bar */
+	R_HEADER,       /* column names */
+	R_HINT,         /* key hints, quiet text */
+	R_ERROR,        /* status line errors */
+	R_RTX,          /* retransmissions (plain, fast, spurious) */
+	R_DUPACK,
+	R_OOO,
+	R_LOST,         /* previous segment not captured, ACKed unseen */
+	R_WINDOW,       /* zero window, window full, probes */
+	R_OTHER,        /* keep-alive, window update, reused ports */
+	R_CHANGE,       /* window changes: dim */
+	R_STREAM0,      /* six per-stream colours follow */
+	R_ROLE_COUNT = R_STREAM0 + 6,
+};
+
+/* One glyph per cell; UTF-8 glyphs fit in four bytes. */
+struct ui_cell {
+	char g[5];
+	uint8_t role;
+	uint8_t bold;
+};
+
+#define UI_MAX_COLS 1024
+
+struct ui_line {
+	int width;
+	struct ui_cell c[UI_MAX_COLS];
+};
+
+struct ui_glyphs {
+	const char *vbar, *hbar, *left_end, *right_end, *head_right,
+		*head_left, *arrow, *ellipsis, *up, *down;
+};
+
+enum ui_view_id {
+	UI_VIEW_LIST,
+	UI_VIEW_LADDER,
+	UI_VIEW_DETAIL,
+	UI_VIEW_HELP,
+	UI_VIEW_COUNT,
+};
+
+/* A key handler's answer (sngrep's KEY_HANDLED / KEY_NOT_HANDLED). */
+enum ui_key_result { UI_KEY_UNHANDLED, UI_KEY_HANDLED };
+
+struct ui;
+
+/* What every view fills in, like tmux's struct window_mode. */
+struct ui_view {
+	const char *name;
+	void (*enter)(struct ui *ui);
+	void (*draw)(struct ui *ui);
+	enum ui_key_result (*key)(struct ui *ui, int ch);
+	/* A mouse event at screen row y, column x: wheel is -1/+1, 0 = click. */
+	void (*mouse)(struct ui *ui, int y, int x, int wheel);
+};
+
+extern const struct ui_view ui_view_list;
+extern const struct ui_view ui_view_ladder;
+extern const struct ui_view ui_view_detail;
+extern const struct ui_view ui_view_help;
+
+/* A line-editing prompt on the status line. */
+typedef void (*ui_prompt_done)(struct ui *ui, const char *text, bool ok);
+struct ui_prompt {
+	bool active;
+	char label[128];
+	char text[512];
+	size_t len;
+	bool yes_no;            /* one key: y or n */
+	ui_prompt_done done;
+};
+
+enum ui_filter {
+	UI_FILTER_ALL,
+	UI_FILTER_ANNOTATED,
+	UI_FILTER_DIR0,         /* client to server only */
+	UI_FILTER_DIR1,
+	UI_FILTER_COUNT,
+};
+
+/* The ladder's rows: segment indices of the shown streams that pass the
+ * filter, or the identity when everything is shown. */
+struct ui_rows {
+	bool identity;
+	uint32_t *idx;
+	uint32_t count, cap;
+	uint32_t scanned;       /* segments looked at so far */
+};
+
+struct ui_ladder_state {
+	bool all_streams;       /* every stream, including ones still to come */
+	bool *want;             /* per stream, when !all_streams */
+	uint32_t want_cap, want_count;
+	uint32_t first_want;    /* the lowest stream shown, for the title */
+	enum ui_filter filter;
+	struct ui_rows rows;
+	struct tl_ladder ld;
+	uint32_t ld_streams;    /* streams added to ld (all_streams mode) */
+	int64_t cur, top;
+	int hoff;               /* horizontal scroll of the ladder body */
+	bool follow;            /* keep the last row selected (live, replay) */
+	bool two_rows;
+	bool split;             /* details pane below */
+	bool focus_detail;      /* Tab: keys go to the details pane */
+	int detail_scroll;
+	bool opened_from_list;
+	char search[256];
+	bool search_frame;
+};
+
+struct ui_list_state {
+	uint32_t *order;        /* streams shown, sorted */
+	uint32_t order_count, order_cap;
+	uint32_t built_streams; /* stream_count when order was built */
+	int64_t built_at_ms;
+	bool dirty;
+	int sort_key;
+	bool sort_reverse;
+	char filter[128];
+	bool *selected;
+	uint32_t selected_cap, selected_count;
+	int64_t cur, top;
+};
+
+struct ui_detail_state {
+	uint32_t seg_index;     /* UINT32_MAX: none built */
+	bool absolute, utf8;    /* what the lines were built with */
+	char **lines;
+	uint8_t *roles;
+	int count, cap;
+	int scroll;
+	enum ui_view_id back;
+};
+
+struct ui {
+	struct tl_options *opt;
+	struct tl_capture *cap;
+	struct tl_model m;
+	int dlt;
+	bool live;
+	bool utf8;
+	bool color;
+	const struct ui_glyphs *gl;
+	const char *input_name;
+
+	/* input */
+	bool input_done;
+	bool input_error;
+	char input_err[256];
+	int64_t start_ms;
+	/* replay and step */
+	bool replay;
+	int64_t replay_wall0_ms;
+	tl_nsec replay_ts0;
+	bool have_pending;      /* a frame read but not yet due */
+	struct tl_frame pending;
+	uint8_t *pending_buf;
+	uint32_t pending_cap;
+	bool step_wait;         /* --step: waiting for n or Space */
+
+	/* screen */
+	int rows, cols;
+	bool dirty;
+	bool paused;            /* Space in live mode: drawing paused */
+	int64_t last_draw_ms;
+	enum ui_view_id view;
+	enum ui_view_id help_back;
+	struct ui_prompt prompt;
+	char msg[512];
+	bool msg_error;
+	int64_t msg_ms;
+	bool quit;
+	int status;
+
+	/* display modes */
+	bool absolute_seq;
+	enum tl_time_format time_format;
+
+	struct ui_ladder_state ladder;
+	struct ui_list_state list;
+	struct ui_detail_state detail;
+	struct ui_reread *rr;   /* re-reads frames of a seekable file */
+};
+
+/* ui_main.c */
+int64_t ui_now_ms(void);
+void ui_set_view(struct ui *ui, enum ui_view_id view);
+void ui_message(struct ui *ui, bool error, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+void ui_prompt_start(struct ui *ui, const char *label, const char *initial,
+                     bool yes_no, ui_prompt_done done);
+bool ui_seg_by_frame(const struct ui *ui, uint32_t frame,
+                     uint32_t *seg_index);
+
+/* ui_draw.c */
+void ui_colors_init(struct ui *ui);
+void ui_set_role(const struct ui *ui, int role, bool bold);
+void ui_line_clear(struct ui_line *l, int width);
+int ui_line_text(struct ui_line *l, int x, const char *s, int max, int role);
+void ui_line_put(struct ui_line *l, int x, const char *glyph, int role);
+void ui_line_fill(struct ui_line *l, int x0, int x1, int role);
+void ui_line_draw(const struct ui *ui, const struct ui_line *l, int y,
+                  int from, int to, int screen_x, bool reverse);
+int ui_text_width(const char *s);
+int ui_put(const struct ui *ui, int y, int x, int maxw, const char *s,
+           int role, bool bold);
+void ui_fill_row(const struct ui *ui, int y, int role);
+void ui_draw_title(struct ui *ui, const char *middle, const char *right);
+void ui_draw_status(struct ui *ui, const char *hints);
+void ui_draw_prompt(struct ui *ui);
+int ui_analysis_role(unsigned analysis);
+int ui_stream_role(uint32_t stream);
+void ui_format_count(uint64_t v, char *buf, size_t size);
+void ui_format_bytes(uint64_t v, char *buf, size_t size);
+void ui_format_duration(tl_nsec ns, char *buf, size_t size);
+void ui_format_time(const struct ui *ui, int64_t us, int64_t prev_us,
+                    bool have_prev, int decimals, char *buf, size_t size);
+const char *ui_time_name(enum tl_time_format f);
+
+/* view_ladder.c */
+void ui_ladder_show_all(struct ui *ui);
+void ui_ladder_show_streams(struct ui *ui, const bool *want, uint32_t n);
+void ui_ladder_update(struct ui *ui);
+uint32_t ui_ladder_count(const struct ui *ui);
+uint32_t ui_ladder_seg_at(const struct ui *ui, int64_t row);
+void ui_ladder_step_hint(struct ui *ui);
+
+/* view_conn_list.c */
+void ui_list_mark_dirty(struct ui *ui);
+
+/* view_detail.c */
+void ui_detail_build(struct ui *ui, uint32_t seg_index);
+void ui_detail_draw_area(struct ui *ui, int y0, int y1, int *scroll,
+                         bool focused);
+void ui_detail_free(struct ui *ui);
+
+/* dialog_save.c */
+void ui_save_start(struct ui *ui, const bool *streams, uint32_t n,
+                   bool all_streams);
+
+#endif

@@ -1,0 +1,424 @@
+/* Drawing helpers shared by the views: themes and colours, a line of cells
+ * built off screen then blitted, the title and status bars, number
+ * formats. */
+#include "config.h"
+
+#include "ui.h"
+
+#include <curses.h>
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+
+static attr_t role_attr[R_ROLE_COUNT];
+
+static void pair(struct ui *ui, int role, short fg, short fg256, attr_t extra)
+{
+	(void)ui;
+	short f = COLORS >= 256 && fg256 >= 0 ? fg256 : fg;
+	init_pair((short)(role + 1), f, -1);
+	role_attr[role] = COLOR_PAIR(role + 1) | extra;
+}
+
+void ui_colors_init(struct ui *ui)
+{
+	bool projector = ui->opt->theme == TL_THEME_PROJECTOR;
+	attr_t strong = projector ? A_BOLD : 0;
+	for (int i = 0; i < R_ROLE_COUNT; i++)
+		role_attr[i] = strong;
+	role_attr[R_TITLE] = A_REVERSE | strong;
+	role_attr[R_HEADER] = A_BOLD;
+	role_attr[R_HINT] = projector ? A_NORMAL : A_DIM;
+	role_attr[R_CHANGE] = projector ? A_NORMAL : A_DIM;
+	ui->color = false;
+	if (ui->opt->no_color || !has_colors()) {
+		/* Attributes alone still tell the kinds apart a little. */
+		role_attr[R_ERROR] = A_BOLD;
+		role_attr[R_RTX] = A_BOLD;
+		role_attr[R_DUPACK] = A_BOLD;
+		role_attr[R_OOO] = A_BOLD | A_UNDERLINE;
+		role_attr[R_LOST] = A_UNDERLINE;
+		role_attr[R_WINDOW] = A_BOLD;
+		return;
+	}
+	start_color();
+	if (use_default_colors() == ERR)
+		assume_default_colors(COLOR_WHITE, COLOR_BLACK);
+	ui->color = true;
+	pair(ui, R_ERROR, COLOR_RED, -1, A_BOLD);
+	if (projector) {
+		pair(ui, R_RTX, COLOR_RED, 196, A_BOLD);
+		pair(ui, R_DUPACK, COLOR_YELLOW, 226, A_BOLD);
+		pair(ui, R_OOO, COLOR_MAGENTA, 201, A_BOLD);
+		pair(ui, R_LOST, COLOR_CYAN, 208, A_BOLD);
+		pair(ui, R_WINDOW, COLOR_BLUE, 33, A_BOLD);
+		pair(ui, R_OTHER, COLOR_GREEN, 46, A_BOLD);
+		static const short s8[6] = { COLOR_CYAN, COLOR_GREEN,
+			COLOR_BLUE, COLOR_MAGENTA, COLOR_YELLOW, COLOR_WHITE };
+		static const short s256[6] = { 51, 46, 39, 207, 220, 15 };
+		for (int i = 0; i < 6; i++)
+			pair(ui, R_STREAM0 + i, s8[i], s256[i], A_BOLD);
+		return;
+	}
+	pair(ui, R_RTX, COLOR_RED, 160, 0);
+	pair(ui, R_DUPACK, COLOR_YELLOW, 178, 0);
+	pair(ui, R_OOO, COLOR_MAGENTA, 170, 0);
+	pair(ui, R_LOST, COLOR_CYAN, 208, 0);
+	pair(ui, R_WINDOW, COLOR_BLUE, 33, 0);
+	pair(ui, R_OTHER, COLOR_GREEN, 71, 0);
+	static const short s8[6] = { COLOR_CYAN, COLOR_GREEN, COLOR_BLUE,
+		COLOR_MAGENTA, COLOR_YELLOW, COLOR_WHITE };
+	static const short s256[6] = { 37, 71, 69, 133, 136, 245 };
+	for (int i = 0; i < 6; i++)
+		pair(ui, R_STREAM0 + i, s8[i], s256[i], 0);
+}
+
+void ui_set_role(const struct ui *ui, int role, bool bold)
+{
+	(void)ui;
+	attr_t a = role >= 0 && role < R_ROLE_COUNT ? role_attr[role] : 0;
+	attrset(a | (bold ? A_BOLD : 0));
+}
+
+int ui_analysis_role(unsigned an)
+{
+	if (an & (TL_AN_RETRANSMISSION | TL_AN_FAST_RETRANSMISSION |
+	          TL_AN_SPURIOUS_RETRANSMISSION))
+		return R_RTX;
+	if (an & TL_AN_OUT_OF_ORDER)
+		return R_OOO;
+	if (an & (TL_AN_LOST_SEGMENT | TL_AN_ACK_LOST_SEGMENT))
+		return R_LOST;
+	if (an & TL_AN_DUPLICATE_ACK)
+		return R_DUPACK;
+	if (an & (TL_AN_ZERO_WINDOW | TL_AN_WINDOW_FULL |
+	          TL_AN_ZERO_WINDOW_PROBE | TL_AN_ZERO_WINDOW_PROBE_ACK))
+		return R_WINDOW;
+	if (an & TL_AN_WIRESHARK_MASK)
+		return R_OTHER;
+	if (an & TL_AN_WINDOW_CHANGE)
+		return R_CHANGE;
+	return R_NORMAL;
+}
+
+int ui_stream_role(uint32_t stream)
+{
+	return R_STREAM0 + (int)(stream % 6);
+}
+
+/* ---- lines of cells ---------------------------------------------------- */
+
+void ui_line_clear(struct ui_line *l, int width)
+{
+	if (width > UI_MAX_COLS)
+		width = UI_MAX_COLS;
+	if (width < 0)
+		width = 0;
+	l->width = width;
+	for (int i = 0; i < width; i++) {
+		l->c[i].g[0] = ' ';
+		l->c[i].g[1] = '\0';
+		l->c[i].role = R_NORMAL;
+		l->c[i].bold = 0;
+	}
+}
+
+void ui_line_put(struct ui_line *l, int x, const char *glyph, int role)
+{
+	if (x < 0 || x >= l->width)
+		return;
+	size_t n = strlen(glyph);
+	if (n > 4)
+		n = 4;
+	memcpy(l->c[x].g, glyph, n);
+	l->c[x].g[n] = '\0';
+	l->c[x].role = (uint8_t)role;
+}
+
+void ui_line_fill(struct ui_line *l, int x0, int x1, int role)
+{
+	for (int x = x0 < 0 ? 0 : x0; x < x1 && x < l->width; x++)
+		l->c[x].role = (uint8_t)role;
+}
+
+static size_t utf8_seq_len(unsigned char b)
+{
+	if (b >= 0xf0) return 4;
+	if (b >= 0xe0) return 3;
+	if (b >= 0xc0) return 2;
+	return 1;
+}
+
+/* Lays text over the line from x, at most max cells; returns cells used. */
+int ui_line_text(struct ui_line *l, int x, const char *s, int max, int role)
+{
+	int used = 0;
+	while (*s && used < max) {
+		size_t n = utf8_seq_len((unsigned char)*s);
+		if (strnlen(s, n) < n)
+			break;
+		int cx = x + used;
+		if (cx >= 0 && cx < l->width) {
+			memcpy(l->c[cx].g, s, n);
+			l->c[cx].g[n] = '\0';
+			l->c[cx].role = (uint8_t)role;
+		}
+		s += n;
+		used++;
+	}
+	return used;
+}
+
+int ui_text_width(const char *s)
+{
+	int n = 0;
+	for (; *s; s++)
+		if (((unsigned char)*s & 0xc0) != 0x80)
+			n++;
+	return n;
+}
+
+void ui_line_draw(const struct ui *ui, const struct ui_line *l, int y,
+                  int from, int to, int screen_x, bool reverse)
+{
+	char buf[UI_MAX_COLS * 4 + 1];
+	if (to > l->width)
+		to = l->width;
+	int x = from < 0 ? 0 : from;
+	while (x < to) {
+		int role = l->c[x].role, bold = l->c[x].bold;
+		size_t len = 0;
+		int start = x;
+		while (x < to && l->c[x].role == role && l->c[x].bold == bold) {
+			size_t n = strlen(l->c[x].g);
+			memcpy(buf + len, l->c[x].g, n);
+			len += n;
+			x++;
+		}
+		buf[len] = '\0';
+		ui_set_role(ui, role, bold);
+		if (reverse)
+			attron(A_REVERSE);
+		mvaddstr(y, screen_x + start - from, buf);
+	}
+	attrset(A_NORMAL);
+}
+
+/* Prints s clipped to maxw cells; returns the cells printed. */
+int ui_put(const struct ui *ui, int y, int x, int maxw, const char *s,
+           int role, bool bold)
+{
+	char buf[4096];
+	size_t len = 0;
+	int cells = 0;
+	if (x < 0 || maxw <= 0 || x >= ui->cols)
+		return 0;
+	if (x + maxw > ui->cols)
+		maxw = ui->cols - x;
+	while (*s && cells < maxw && len + 5 < sizeof buf) {
+		size_t n = utf8_seq_len((unsigned char)*s);
+		if (strnlen(s, n) < n)
+			break;
+		memcpy(buf + len, s, n);
+		len += n;
+		s += n;
+		cells++;
+	}
+	buf[len] = '\0';
+	ui_set_role(ui, role, bold);
+	mvaddstr(y, x, buf);
+	attrset(A_NORMAL);
+	return cells;
+}
+
+void ui_fill_row(const struct ui *ui, int y, int role)
+{
+	ui_set_role(ui, role, false);
+	move(y, 0);
+	for (int x = 0; x < ui->cols; x++)
+		addch(' ');
+	attrset(A_NORMAL);
+}
+
+void ui_draw_title(struct ui *ui, const char *middle, const char *right)
+{
+	char left[1024];
+	snprintf(left, sizeof left, " tcpladder  %s", middle);
+	ui_fill_row(ui, 0, R_TITLE);
+	int rw = ui_text_width(right);
+	int room = ui->cols - rw - 2;
+	if (room < ui_text_width(left) + 2)
+		rw = 0;             /* the right part goes first when tight */
+	ui_put(ui, 0, 0, rw ? room : ui->cols, left, R_TITLE, false);
+	if (rw)
+		ui_put(ui, 0, ui->cols - rw - 1, rw, right, R_TITLE, false);
+}
+
+static void progress_text(struct ui *ui, char *buf, size_t size)
+{
+	char frames[32], segs[32];
+	ui_format_count(ui->m.frames, frames, sizeof frames);
+	ui_format_count(ui->m.segs.count, segs, sizeof segs);
+	if (ui->live) {
+		uint64_t recv = 0, drop = 0;
+		char d[32];
+		bool have = tl_capture_stats(ui->cap, &recv, &drop);
+		ui_format_count(drop, d, sizeof d);
+		snprintf(buf, size, "LIVE %s  captured %s  shown %s  kernel "
+		         "drops %s%s%s ", ui->opt->cap.device, frames,
+		         segs, have ? d : "?",
+		         ui->paused ? "  paused (Space)" : "",
+		         !ui->paused && ui->view == UI_VIEW_LADDER
+		                 ? ui->ladder.follow ? "  following"
+		                                     : "  F: follow" : "");
+	} else if (ui->input_error) {
+		snprintf(buf, size, "read error after frame %s ", frames);
+	} else if (!ui->input_done) {
+		snprintf(buf, size, "%s %s frames ",
+		         ui->replay ? ui->step_wait ? "step: n/Space"
+		                                    : "replaying" : "reading",
+		         frames);
+	} else {
+		snprintf(buf, size, "%s frames, %s TCP ", frames, segs);
+	}
+}
+
+void ui_draw_status(struct ui *ui, const char *hints)
+{
+	int y = ui->rows - 1;
+	move(y, 0);
+	clrtoeol();
+	if (ui->prompt.active) {
+		ui_draw_prompt(ui);
+		return;
+	}
+	char right[256];
+	progress_text(ui, right, sizeof right);
+	int rw = ui_text_width(right);
+	if (rw > ui->cols / 2)
+		rw = 0;
+	int room = ui->cols - rw - 1;
+	if (ui->msg[0]) {
+		ui_put(ui, y, 1, room - 1, ui->msg,
+		       ui->msg_error ? R_ERROR : R_NORMAL, !ui->msg_error);
+	} else {
+		ui_put(ui, y, 1, room - 1, hints, R_HINT, false);
+	}
+	if (rw)
+		ui_put(ui, y, ui->cols - rw, rw, right,
+		       ui->input_error ? R_ERROR : R_HINT, false);
+}
+
+void ui_draw_prompt(struct ui *ui)
+{
+	int y = ui->rows - 1;
+	move(y, 0);
+	clrtoeol();
+	int lw = ui_put(ui, y, 1, ui->cols - 2, ui->prompt.label, R_HEADER,
+	                true);
+	int x = 1 + lw;
+	int room = ui->cols - x - 2;
+	const char *t = ui->prompt.text;
+	int tw = ui_text_width(t);
+	while (tw > room && *t) {      /* show the end of a long answer */
+		t++;
+		while ((*t & 0xc0) == 0x80)
+			t++;
+		tw--;
+	}
+	ui_put(ui, y, x, room, t, R_NORMAL, false);
+	if (!ui->prompt.yes_no) {
+		attron(A_REVERSE);
+		mvaddch(y, x + tw, ' ');
+		attroff(A_REVERSE);
+	}
+}
+
+/* ---- number formats --------------------------------------------------- */
+
+void ui_format_count(uint64_t v, char *buf, size_t size)
+{
+	char digits[24];
+	size_t n = tl_utoa(v, digits), len = 0;
+	for (size_t i = 0; i < n && len + 2 < size; i++) {
+		if (i && (n - i) % 3 == 0)
+			buf[len++] = ',';
+		buf[len++] = digits[i];
+	}
+	buf[len] = '\0';
+}
+
+void ui_format_bytes(uint64_t v, char *buf, size_t size)
+{
+	static const char units[] = "kMGTP";
+	if (v < 1000) {
+		snprintf(buf, size, "%u", (unsigned)v);
+		return;
+	}
+	double d = (double)v;
+	int u = -1;
+	while (d >= 999.95 && u < 4) {
+		d /= 1000;
+		u++;
+	}
+	snprintf(buf, size, d < 9.95 ? "%.1f%c" : "%.0f%c", d, units[u]);
+}
+
+void ui_format_duration(tl_nsec ns, char *buf, size_t size)
+{
+	double s = (double)ns / 1e9;
+	if (ns < 0)
+		snprintf(buf, size, "-");
+	else if (s < 0.001)
+		snprintf(buf, size, "%.0fus", s * 1e6);
+	else if (s < 1)
+		snprintf(buf, size, "%.2fms", s * 1e3);
+	else if (s < 600)
+		snprintf(buf, size, "%.2fs", s);
+	else
+		snprintf(buf, size, "%.0fm", s / 60);
+}
+
+const char *ui_time_name(enum tl_time_format f)
+{
+	switch (f) {
+	case TL_TIME_DELTA: return "delta";
+	case TL_TIME_ABSOLUTE: return "time of day";
+	default: return "since start";
+	}
+}
+
+/* decimals: 6 (full) or fewer on narrow screens. */
+void ui_format_time(const struct ui *ui, int64_t us, int64_t prev_us,
+                    bool have_prev, int decimals, char *buf, size_t size)
+{
+	char tmp[40];
+	size_t n;
+	int64_t div = 1;
+	for (int i = decimals; i < 6; i++)
+		div *= 10;
+	switch (ui->time_format) {
+	case TL_TIME_DELTA: {
+		int64_t d = have_prev ? us - prev_us : 0;
+		tmp[0] = '+';
+		n = 1 + tl_format_us(d, tmp + 1);
+		tmp[n - (size_t)(6 - decimals)] = '\0';
+		break;
+	}
+	case TL_TIME_ABSOLUTE: {
+		int64_t abs_us = tl_nsec_to_us(ui->m.start_time) + us;
+		time_t secs = (time_t)(abs_us / 1000000);
+		struct tm tm;
+		localtime_r(&secs, &tm);
+		snprintf(tmp, sizeof tmp, "%02d:%02d:%02d.%0*ld", tm.tm_hour,
+		         tm.tm_min, tm.tm_sec, decimals,
+		         (long)((abs_us % 1000000) / div));
+		break;
+	}
+	default:
+		n = tl_format_us(us, tmp);
+		tmp[n - (size_t)(6 - decimals)] = '\0';
+		break;
+	}
+	snprintf(buf, size, "%s", tmp);
+}

@@ -1,0 +1,661 @@
+/* The full-screen front end's loop: one poll() that serves the keyboard,
+ * signals (through a self-pipe) and the capture, feeding the model in
+ * slices so the first screen shows at once while a file is still read. */
+#include "config.h"
+
+#include "tl_ui.h"
+
+#include <curses.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <langinfo.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "tl_util.h"
+#include "ui.h"
+
+#define SLICE_FRAMES 20000
+#define SLICE_MS 40
+#define IDLE_POLL_MS 200
+#define LOADING_DRAW_MS 100
+#define MESSAGE_MS 6000
+
+static const struct ui_glyphs utf8_glyphs = {
+	"\u2502", "\u2500", "\u251c", "\u2524", "\u25b6", "\u25c0", "\u2192",
+	"\u2026", "\u25b2", "\u25bc",
+};
+static const struct ui_glyphs ascii_glyphs = {
+	"|", "-", "|", "|", ">", "<", "->", "~", "^", "v",
+};
+
+static const struct ui_view *const views[UI_VIEW_COUNT] = {
+	[UI_VIEW_LIST] = &ui_view_list,
+	[UI_VIEW_LADDER] = &ui_view_ladder,
+	[UI_VIEW_DETAIL] = &ui_view_detail,
+	[UI_VIEW_HELP] = &ui_view_help,
+};
+
+/* ---- signals ---------------------------------------------------------- */
+
+static int sig_pipe[2] = { -1, -1 };
+static volatile sig_atomic_t got_winch, got_stop;
+static bool curses_on;
+static struct sigaction old_int, old_term, old_hup, old_winch;
+
+static void on_signal(int sig)
+{
+	int saved = errno;
+	if (sig == SIGWINCH)
+		got_winch = 1;
+	else
+		got_stop = sig;
+	char b = (char)sig;
+	if (sig_pipe[1] >= 0 && write(sig_pipe[1], &b, 1) < 0) {
+		/* full pipe: a wake-up is already pending */
+	}
+	errno = saved;
+}
+
+static void install_signals(void)
+{
+	if (pipe(sig_pipe) == 0) {
+		for (int i = 0; i < 2; i++) {
+			fcntl(sig_pipe[i], F_SETFL,
+			      fcntl(sig_pipe[i], F_GETFL) | O_NONBLOCK);
+			fcntl(sig_pipe[i], F_SETFD, FD_CLOEXEC);
+		}
+	}
+	struct sigaction sa;
+	memset(&sa, 0, sizeof sa);
+	sa.sa_handler = on_signal;
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGINT, &sa, &old_int);
+	sigaction(SIGTERM, &sa, &old_term);
+	sigaction(SIGHUP, &sa, &old_hup);
+	sigaction(SIGWINCH, &sa, &old_winch);
+}
+
+static void restore_signals(void)
+{
+	sigaction(SIGINT, &old_int, NULL);
+	sigaction(SIGTERM, &old_term, NULL);
+	sigaction(SIGHUP, &old_hup, NULL);
+	sigaction(SIGWINCH, &old_winch, NULL);
+	for (int i = 0; i < 2; i++) {
+		if (sig_pipe[i] >= 0)
+			close(sig_pipe[i]);
+		sig_pipe[i] = -1;
+	}
+}
+
+static void drain_sig_pipe(void)
+{
+	char buf[64];
+	while (sig_pipe[0] >= 0 && read(sig_pipe[0], buf, sizeof buf) > 0)
+		;
+}
+
+static void restore_terminal(void)
+{
+	if (curses_on) {
+		curses_on = false;
+		endwin();
+	}
+}
+
+/* tl_fatal() calls this before printing its message. */
+static void fatal_hook(void)
+{
+	restore_terminal();
+}
+
+/* ---- helpers the views use --------------------------------------------- */
+
+int64_t ui_now_ms(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+void ui_set_view(struct ui *ui, enum ui_view_id view)
+{
+	if (view == UI_VIEW_HELP && ui->view != UI_VIEW_HELP)
+		ui->help_back = ui->view;
+	ui->view = view;
+	if (views[view]->enter)
+		views[view]->enter(ui);
+	ui->dirty = true;
+}
+
+void ui_message(struct ui *ui, bool error, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(ui->msg, sizeof ui->msg, fmt, ap);
+	va_end(ap);
+	ui->msg_error = error;
+	ui->msg_ms = ui_now_ms();
+	ui->dirty = true;
+}
+
+void ui_prompt_start(struct ui *ui, const char *label, const char *initial,
+                     bool yes_no, ui_prompt_done done)
+{
+	struct ui_prompt *p = &ui->prompt;
+	p->active = true;
+	snprintf(p->label, sizeof p->label, "%s", label);
+	snprintf(p->text, sizeof p->text, "%s", initial ? initial : "");
+	p->len = strlen(p->text);
+	p->yes_no = yes_no;
+	p->done = done;
+	ui->msg[0] = '\0';
+	ui->dirty = true;
+}
+
+/* Segments are stored in frame order: binary search. */
+bool ui_seg_by_frame(const struct ui *ui, uint32_t frame, uint32_t *seg_index)
+{
+	uint32_t lo = 0, hi = ui->m.segs.count;
+	while (lo < hi) {
+		uint32_t mid = lo + (hi - lo) / 2;
+		if (tl_segstore_get(&ui->m.segs, mid)->frame < frame)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	*seg_index = lo;
+	return lo < ui->m.segs.count &&
+	       tl_segstore_get(&ui->m.segs, lo)->frame == frame;
+}
+
+/* ---- feeding the model --------------------------------------------------- */
+
+static void input_failed(struct ui *ui)
+{
+	ui->input_done = true;
+	ui->input_error = true;
+	snprintf(ui->input_err, sizeof ui->input_err, "%s",
+	         tl_capture_error(ui->cap));
+	ui_message(ui, true, "%s: %s after frame %u; everything before it is "
+	           "shown", ui->input_name, ui->input_err, ui->m.frames);
+}
+
+static bool feed_frame(struct ui *ui, const struct tl_frame *f)
+{
+	struct tl_seg seg;
+	struct tl_seg_note note;
+	bool has_note;
+	bool got = tl_model_frame(&ui->m, ui->dlt, f->data, f->caplen, f->ts,
+	                          &seg, &note, &has_note);
+	if (ui->opt->count && ui->m.frames >= (uint32_t)ui->opt->count)
+		ui->input_done = true;
+	return got;
+}
+
+static void replay_feed(struct ui *ui)
+{
+	for (int n = 0; n < SLICE_FRAMES && !ui->input_done; n++) {
+		if (!ui->have_pending) {
+			struct tl_frame f;
+			enum tl_next next = tl_capture_next(ui->cap, &f);
+			if (next == TL_NEXT_END) {
+				ui->input_done = true;
+				break;
+			}
+			if (next == TL_NEXT_ERROR) {
+				input_failed(ui);
+				break;
+			}
+			if (next == TL_NEXT_TIMEOUT)
+				break;
+			if (f.caplen > ui->pending_cap) {
+				ui->pending_cap = f.caplen;
+				ui->pending_buf = tl_xrealloc(ui->pending_buf,
+				                              f.caplen, 1);
+			}
+			memcpy(ui->pending_buf, f.data, f.caplen);
+			ui->pending = f;
+			ui->pending.data = ui->pending_buf;
+			ui->have_pending = true;
+			if (!ui->replay_wall0_ms) {
+				ui->replay_wall0_ms = ui_now_ms();
+				ui->replay_ts0 = f.ts;
+			}
+		}
+		if (ui->step_wait)
+			break;
+		double due = (double)ui->replay_wall0_ms +
+		             (double)(ui->pending.ts - ui->replay_ts0) / 1e6 /
+		                     ui->opt->replay_speed;
+		if (!ui->opt->step && (double)ui_now_ms() < due)
+			break;
+		ui->have_pending = false;
+		if (feed_frame(ui, &ui->pending)) {
+			ui->dirty = true;
+			if (ui->opt->step) {
+				ui->step_wait = true;
+				break;
+			}
+		}
+	}
+}
+
+/* Reads a slice of frames; returns true if the model changed. */
+static bool feed(struct ui *ui)
+{
+	uint32_t before = ui->m.frames;
+	if (ui->input_done)
+		return false;
+	if (ui->replay) {
+		replay_feed(ui);
+		return ui->m.frames != before;
+	}
+	int64_t t0 = ui_now_ms();
+	for (int n = 0; n < SLICE_FRAMES && !ui->input_done; n++) {
+		struct tl_frame f;
+		enum tl_next next = tl_capture_next(ui->cap, &f);
+		if (next == TL_NEXT_END) {
+			ui->input_done = true;
+			break;
+		}
+		if (next == TL_NEXT_ERROR) {
+			input_failed(ui);
+			break;
+		}
+		if (next == TL_NEXT_TIMEOUT)
+			break;
+		feed_frame(ui, &f);
+		if ((n & 1023) == 1023 && ui_now_ms() - t0 > SLICE_MS)
+			break;
+	}
+	return ui->m.frames != before;
+}
+
+/* Milliseconds until the replay's next frame is due. */
+static int replay_wait_ms(struct ui *ui)
+{
+	if (!ui->have_pending || ui->step_wait)
+		return ui->step_wait ? IDLE_POLL_MS : 0;
+	double due = (double)ui->replay_wall0_ms +
+	             (double)(ui->pending.ts - ui->replay_ts0) / 1e6 /
+	                     ui->opt->replay_speed;
+	double wait = due - (double)ui_now_ms();
+	if (wait < 0)
+		return 0;
+	return wait > IDLE_POLL_MS ? IDLE_POLL_MS : (int)wait + 1;
+}
+
+/* ---- keys ---------------------------------------------------------------- */
+
+static void prompt_key(struct ui *ui, int ch)
+{
+	struct ui_prompt *p = &ui->prompt;
+	ui->dirty = true;
+	if (p->yes_no) {
+		p->active = false;
+		bool yes = ch == 'y' || ch == 'Y';
+		p->done(ui, yes ? "y" : "n", yes);
+		return;
+	}
+	switch (ch) {
+	case '\n': case '\r': case KEY_ENTER:
+		p->active = false;
+		p->done(ui, p->text, true);
+		return;
+	case 27: case 7:   /* Esc, Ctrl-G */
+		p->active = false;
+		p->done(ui, p->text, false);
+		return;
+	case KEY_BACKSPACE: case 127: case 8:
+		while (p->len > 0) {
+			unsigned char c = (unsigned char)p->text[--p->len];
+			if ((c & 0xc0) != 0x80)
+				break;
+		}
+		p->text[p->len] = '\0';
+		return;
+	case 21:           /* Ctrl-U */
+		p->len = 0;
+		p->text[0] = '\0';
+		return;
+	default:
+		if (ch >= 32 && ch < 256 && ch != 127 &&
+		    p->len + 1 < sizeof p->text) {
+			p->text[p->len++] = (char)ch;
+			p->text[p->len] = '\0';
+		}
+		return;
+	}
+}
+
+static void back(struct ui *ui)
+{
+	switch (ui->view) {
+	case UI_VIEW_HELP:
+		ui_set_view(ui, ui->help_back);
+		break;
+	case UI_VIEW_DETAIL:
+		ui_set_view(ui, ui->detail.back);
+		break;
+	case UI_VIEW_LADDER:
+		if (ui->ladder.opened_from_list)
+			ui_set_view(ui, UI_VIEW_LIST);
+		else
+			ui->quit = true;
+		break;
+	default:
+		ui->quit = true;
+		break;
+	}
+}
+
+static void mouse_key(struct ui *ui)
+{
+	MEVENT ev;
+	if (getmouse(&ev) != OK || !views[ui->view]->mouse)
+		return;
+	int wheel = 0;
+	if (ev.bstate & BUTTON4_PRESSED)
+		wheel = -1;
+#ifdef BUTTON5_PRESSED
+	else if (ev.bstate & BUTTON5_PRESSED)
+		wheel = 1;
+#endif
+	else if (!(ev.bstate & (BUTTON1_CLICKED | BUTTON1_PRESSED |
+	                        BUTTON1_RELEASED)))
+		return;
+	if (!wheel && (ev.bstate & BUTTON1_RELEASED))
+		return;
+	views[ui->view]->mouse(ui, ev.y, ev.x, wheel);
+	ui->dirty = true;
+}
+
+static void handle_key(struct ui *ui, int ch)
+{
+	if (ui->msg[0] && !ui->prompt.active) {
+		ui->msg[0] = '\0';
+		ui->dirty = true;
+	}
+	if (ui->prompt.active) {
+		prompt_key(ui, ch);
+		return;
+	}
+	if (ch == KEY_MOUSE) {
+		mouse_key(ui);
+		return;
+	}
+	ui->dirty = true;
+	if (ui->step_wait && (ch == 'n' || ch == ' ') &&
+	    ui->view == UI_VIEW_LADDER) {
+		ui->step_wait = false;
+		return;
+	}
+	if (views[ui->view]->key(ui, ch) == UI_KEY_HANDLED)
+		return;
+	switch (ch) {
+	case 'Q':
+		ui->quit = true;
+		break;
+	case 'q': case 27:
+		back(ui);
+		break;
+	case '?': case KEY_F(1):
+		if (ui->view != UI_VIEW_HELP)
+			ui_set_view(ui, UI_VIEW_HELP);
+		break;
+	case 12:   /* Ctrl-L */
+		clearok(curscr, TRUE);
+		break;
+	default:
+		break;
+	}
+}
+
+/* ---- screen -------------------------------------------------------------- */
+
+static void resize(struct ui *ui, int fd)
+{
+	struct winsize ws;
+	if (ioctl(fd, TIOCGWINSZ, &ws) == 0 && ws.ws_row && ws.ws_col)
+		resizeterm(ws.ws_row, ws.ws_col);
+	ui->rows = LINES;
+	ui->cols = COLS > UI_MAX_COLS ? UI_MAX_COLS : COLS;
+	clearok(curscr, TRUE);
+	ui->dirty = true;
+}
+
+static void draw(struct ui *ui)
+{
+	ui->rows = LINES;
+	ui->cols = COLS > UI_MAX_COLS ? UI_MAX_COLS : COLS;
+	erase();
+	if (ui->rows < 6 || ui->cols < 40) {
+		mvaddstr(0, 0, "tcpladder: the terminal is too small");
+	} else {
+		views[ui->view]->draw(ui);
+	}
+	refresh();
+	ui->last_draw_ms = ui_now_ms();
+	ui->dirty = false;
+}
+
+static bool locale_is_utf8(void)
+{
+	const char *cs = nl_langinfo(CODESET);
+	return cs && (!strcmp(cs, "UTF-8") || !strcmp(cs, "utf8") ||
+	              !strcmp(cs, "utf-8"));
+}
+
+static void choose_first_view(struct ui *ui)
+{
+	struct tl_options *opt = ui->opt;
+	if (opt->stream_count) {
+		uint32_t n = 0;
+		for (uint32_t i = 0; i < opt->stream_count; i++)
+			if (opt->streams[i] + 1 > n)
+				n = opt->streams[i] + 1;
+		bool *want = tl_xcalloc(n, sizeof *want);
+		for (uint32_t i = 0; i < opt->stream_count; i++)
+			want[opt->streams[i]] = true;
+		ui_ladder_show_streams(ui, want, n);
+		free(want);
+		ui_set_view(ui, UI_VIEW_LADDER);
+	} else if (ui->live || ui->replay ||
+	           ui->m.tracker.stream_count <= 1) {
+		ui_ladder_show_all(ui);
+		ui_set_view(ui, UI_VIEW_LADDER);
+	} else {
+		ui_set_view(ui, UI_VIEW_LIST);
+	}
+	ui->ladder.follow = ui->live || ui->replay;
+}
+
+static FILE *open_keyboard(void)
+{
+	if (isatty(STDIN_FILENO))
+		return stdin;
+	return fopen("/dev/tty", "r");
+}
+
+int tl_ui_run(struct tl_options *opt, struct tl_capture *cap)
+{
+	static struct ui ui_storage;
+	struct ui *ui = &ui_storage;
+	memset(ui, 0, sizeof *ui);
+	ui->opt = opt;
+	ui->cap = cap;
+	ui->dlt = tl_capture_datalink(cap);
+	ui->live = tl_capture_is_live(cap);
+	ui->replay = !ui->live && opt->replay_speed > 0;
+	ui->utf8 = !opt->ascii && locale_is_utf8();
+	ui->gl = ui->utf8 ? &utf8_glyphs : &ascii_glyphs;
+	ui->absolute_seq = opt->absolute_seq;
+	ui->time_format = opt->time_format;
+	ui->input_name = opt->cap.file ? opt->cap.file : opt->cap.device;
+	ui->detail.seg_index = UINT32_MAX;
+	ui->start_ms = ui_now_ms();
+	tl_model_init(&ui->m, true);
+	tl_ladder_init(&ui->ladder.ld, opt->by_host);
+
+	char err[512];
+	if (!ui->live)
+		ui->rr = ui_reread_open(opt->cap.file, opt->cap.filter, err,
+		                        sizeof err);
+
+	FILE *kbd = open_keyboard();
+	if (!kbd) {
+		tl_warn("no terminal to read keys from: use -T text");
+		tl_model_free(&ui->m);
+		return 2;
+	}
+	install_signals();
+	tl_set_fatal_hook(fatal_hook);
+	SCREEN *scr = newterm(NULL, stdout, kbd);
+	if (!scr) {
+		restore_signals();
+		tl_set_fatal_hook(NULL);
+		tl_warn("cannot start the full-screen view on this terminal "
+		        "(TERM=%s): use -T text", getenv("TERM") ? getenv("TERM")
+		                                                 : "unset");
+		if (kbd != stdin)
+			fclose(kbd);
+		tl_model_free(&ui->m);
+		return 2;
+	}
+	set_term(scr);
+	curses_on = true;
+	cbreak();
+	noecho();
+	nonl();
+	keypad(stdscr, TRUE);
+	nodelay(stdscr, TRUE);
+	curs_set(0);
+	set_escdelay(25);
+	mouseinterval(0);
+	mousemask(BUTTON1_CLICKED | BUTTON1_PRESSED | BUTTON4_PRESSED
+#ifdef BUTTON5_PRESSED
+	          | BUTTON5_PRESSED
+#endif
+	          , NULL);
+	ui_colors_init(ui);
+	ui->rows = LINES;
+	ui->cols = COLS;
+
+	if (!ui->live && !ui->replay)
+		feed(ui);
+	choose_first_view(ui);
+	ui_ladder_update(ui);
+	draw(ui);
+
+	int kfd = fileno(kbd);
+	int cfd = ui->live ? tl_capture_fd(cap) : -1;
+	bool unseen = false;    /* the model changed since the last draw */
+	while (!ui->quit) {
+		if (got_stop) {
+			ui->status = 0;
+			break;
+		}
+		if (got_winch) {
+			got_winch = 0;
+			resize(ui, kfd);
+		}
+		int ch;
+		while (!ui->quit && (ch = getch()) != ERR) {
+			if (ch == KEY_RESIZE)
+				resize(ui, kfd);
+			else
+				handle_key(ui, ch);
+		}
+		if (ui->quit)
+			break;
+		bool changed = false;
+		if (!ui->live || cfd < 0)
+			changed = feed(ui);
+		if (changed) {
+			ui_ladder_update(ui);
+			ui_list_mark_dirty(ui);
+			unseen = true;
+		}
+		int64_t now = ui_now_ms();
+		if (ui->msg[0] && !ui->msg_error && !ui->prompt.active &&
+		    now - ui->msg_ms > MESSAGE_MS) {
+			ui->msg[0] = '\0';
+			ui->dirty = true;
+		}
+		bool loading_redraw = unseen && !ui->paused &&
+		                      now - ui->last_draw_ms >= LOADING_DRAW_MS;
+		bool done_redraw = changed && ui->input_done;
+		if (ui->dirty || loading_redraw || done_redraw ||
+		    now - ui->last_draw_ms >= 1000) {
+			draw(ui);
+			unseen = false;
+		}
+
+		int timeout = IDLE_POLL_MS;
+		if (!ui->input_done && !ui->live)
+			timeout = ui->replay ? replay_wait_ms(ui) : 0;
+		if (unseen && !ui->paused) {
+			int64_t left = LOADING_DRAW_MS - (ui_now_ms() -
+			                                  ui->last_draw_ms);
+			if (left < timeout)
+				timeout = left < 0 ? 0 : (int)left;
+		}
+		struct pollfd pfd[3];
+		int n = 0;
+		pfd[n++] = (struct pollfd){ .fd = kfd, .events = POLLIN };
+		if (sig_pipe[0] >= 0)
+			pfd[n++] = (struct pollfd){ .fd = sig_pipe[0],
+			                            .events = POLLIN };
+		int cidx = -1;
+		if (cfd >= 0 && !ui->input_done) {
+			cidx = n;
+			pfd[n++] = (struct pollfd){ .fd = cfd, .events = POLLIN };
+		}
+		int rc = poll(pfd, (nfds_t)n, timeout);
+		if (rc < 0 && errno != EINTR) {
+			ui_message(ui, true, "poll: %s", strerror(errno));
+			break;
+		}
+		drain_sig_pipe();
+		if (rc > 0 && (pfd[0].revents & (POLLHUP | POLLERR | POLLNVAL)))
+			break;      /* the terminal went away */
+		if (rc > 0 && cidx >= 0 &&
+		    (pfd[cidx].revents & (POLLIN | POLLERR))) {
+			if (feed(ui)) {
+				ui_ladder_update(ui);
+				ui_list_mark_dirty(ui);
+				unseen = true;
+			}
+		}
+	}
+
+	restore_terminal();
+	delscreen(scr);
+	tl_set_fatal_hook(NULL);
+	restore_signals();
+	if (kbd != stdin)
+		fclose(kbd);
+	int status = ui->status;
+	if (ui->input_error)
+		tl_warn("%s: %s after frame %u", ui->input_name, ui->input_err,
+		        ui->m.frames);
+	ui_detail_free(ui);
+	ui_reread_close(ui->rr);
+	free(ui->pending_buf);
+	free(ui->ladder.rows.idx);
+	free(ui->ladder.want);
+	free(ui->list.order);
+	free(ui->list.selected);
+	tl_ladder_free(&ui->ladder.ld);
+	tl_model_free(&ui->m);
+	return status;
+}
