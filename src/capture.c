@@ -190,12 +190,12 @@ struct tl_capture *tl_capture_open(const struct tl_capture_config *cfg,
 		const char *name = pcap_datalink_val_to_name(cap->dlt);
 		const char *desc = pcap_datalink_val_to_description(cap->dlt);
 		char what[160];
-		snprintf(what, sizeof what, "%s (%s, %d)",
-		         name ? name : "unknown", desc ? desc : "no description",
-		         cap->dlt);
+		snprintf(what, sizeof what, "%d (%s%s%s)", cap->dlt,
+		         name ? name : "not known to libpcap", desc ? ": " : "",
+		         desc ? desc : "");
 		set_err(err, errsize, "unsupported link type %s: tcpladder "
-		        "reads Ethernet, Linux cooked (v1/v2), raw IP and BSD "
-		        "loopback%s", what, NULL);
+		        "reads Ethernet, Linux cooked (v1/v2), raw IP, BSD "
+		        "loopback and 802.11%s", what, NULL);
 		tl_capture_close(cap);
 		return NULL;
 	}

@@ -95,6 +95,43 @@ static enum tl_decode_result ethernet(const uint8_t *f, uint32_t caplen,
 	return TL_DECODE_NOT_TCP;
 }
 
+/* 802.11 data frames carry IP behind LLC/SNAP; management and control
+ * frames, and encrypted payloads, carry nothing we can read. */
+static enum tl_decode_result ieee80211(const uint8_t *f, uint32_t caplen,
+                                       uint32_t off, struct tl_packet *pkt)
+{
+	if (off > caplen || caplen - off < 24)
+		return TL_DECODE_TRUNCATED;
+	uint8_t fc0 = f[off], fc1 = f[off + 1];
+	if (((fc0 >> 2) & 3) != 2 || (fc0 & 0x40) || (fc1 & 0x40))
+		return TL_DECODE_NOT_TCP;   /* not data, null data, protected */
+	uint32_t hlen = 24;
+	if ((fc1 & 3) == 3)
+		hlen += 6;                  /* four-address frame */
+	if (fc0 & 0x80) {
+		hlen += 2;                  /* QoS control */
+		if (fc1 & 0x80)
+			hlen += 4;          /* HT control */
+	}
+	uint32_t llc = off + hlen;
+	if (llc > caplen || caplen - llc < 8)
+		return TL_DECODE_TRUNCATED;
+	if (f[llc] != 0xaa || f[llc + 1] != 0xaa || f[llc + 2] != 0x03)
+		return TL_DECODE_NOT_TCP;
+	return by_ethertype(f, caplen, llc + 8, tl_get_be16(f + llc + 6), pkt);
+}
+
+static enum tl_decode_result radiotap(const uint8_t *f, uint32_t caplen,
+                                      struct tl_packet *pkt)
+{
+	if (caplen < 8)
+		return TL_DECODE_TRUNCATED;
+	uint32_t len = (uint32_t)f[2] | ((uint32_t)f[3] << 8);
+	if (len < 8)
+		return TL_DECODE_MALFORMED;
+	return ieee80211(f, caplen, len, pkt);
+}
+
 /* BSD loopback: a 4-byte address family, host order for DLT_NULL and
  * network order for DLT_LOOP; IPv6's value differs between systems. */
 static enum tl_decode_result null_loop(const uint8_t *f, uint32_t caplen,
@@ -119,9 +156,7 @@ bool tl_decode_link_supported(int dlt)
 	switch (dlt) {
 	case DLT_EN10MB: case DLT_NULL: case DLT_LOOP: case DLT_RAW:
 	case DLT_IPV4: case DLT_IPV6: case DLT_LINUX_SLL: case DLT_LINUX_SLL2:
-#ifdef DLT_RAW_ALT
-	case DLT_RAW_ALT:
-#endif
+	case DLT_IEEE802_11: case DLT_IEEE802_11_RADIO:
 		return true;
 	default:
 		return false;
@@ -149,6 +184,10 @@ enum tl_decode_result tl_decode_frame(int dlt, const uint8_t *f,
 		if (caplen < 20)
 			return TL_DECODE_TRUNCATED;
 		return by_ethertype(f, caplen, 20, tl_get_be16(f), pkt);
+	case DLT_IEEE802_11:
+		return ieee80211(f, caplen, 0, pkt);
+	case DLT_IEEE802_11_RADIO:
+		return radiotap(f, caplen, pkt);
 	default:
 		return TL_DECODE_UNSUPPORTED;
 	}

@@ -178,7 +178,8 @@ void tl_options_parse(struct tl_options *opt, int argc, char **argv)
 	memset(opt, 0, sizeof *opt);
 	opt->cap.promisc = true;
 	int c;
-	while ((c = getopt_long(argc, argv, "+r:i:f:c:s:B:pw:Z:T:S:t:hV",
+	opterr = 0;   /* our own messages name the program, not its path */
+	while ((c = getopt_long(argc, argv, "+:r:i:f:c:s:B:pw:Z:T:S:t:hV",
 	                        long_options, NULL)) != -1) {
 		switch (c) {
 		case 'r': opt->cap.file = optarg; break;
@@ -220,10 +221,12 @@ void tl_options_parse(struct tl_options *opt, int argc, char **argv)
 		case OPT_STEP: opt->step = true; break;
 		case 'h': fputs(usage_text, stdout); exit(0);
 		case 'V': printf("tcpladder %s\n", PACKAGE_VERSION); exit(0);
+		case ':':
+			usage_error("option '%s' needs a value", argv[optind - 1]);
 		default:
-			fprintf(stderr, "Try '%s --help' for the options.\n",
-			        tl_progname());
-			exit(2);
+			usage_error("unknown option '%s'", optopt && optopt != '?'
+			            ? (char[]){ '-', (char)optopt, '\0' }
+			            : argv[optind - 1]);
 		}
 	}
 	if (optind < argc) {

@@ -216,6 +216,7 @@ bool ui_seg_by_frame(const struct ui *ui, uint32_t frame,
 /* ui_draw.c */
 void ui_colors_init(struct ui *ui);
 void ui_set_role(const struct ui *ui, int role, bool bold);
+void ui_draw_reverse(bool on);
 void ui_line_clear(struct ui_line *l, int width);
 int ui_line_text(struct ui_line *l, int x, const char *s, int max, int role);
 void ui_line_put(struct ui_line *l, int x, const char *glyph, int role);

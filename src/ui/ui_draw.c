@@ -11,6 +11,12 @@
 #include <time.h>
 
 static attr_t role_attr[R_ROLE_COUNT];
+static attr_t extra_attr;       /* A_REVERSE while drawing the selection */
+
+void ui_draw_reverse(bool on)
+{
+	extra_attr = on ? A_REVERSE : 0;
+}
 
 static void pair(struct ui *ui, int role, short fg, short fg256, attr_t extra)
 {
@@ -77,7 +83,7 @@ void ui_set_role(const struct ui *ui, int role, bool bold)
 {
 	(void)ui;
 	attr_t a = role >= 0 && role < R_ROLE_COUNT ? role_attr[role] : 0;
-	attrset(a | (bold ? A_BOLD : 0));
+	attrset(a | extra_attr | (bold ? A_BOLD : 0));
 }
 
 int ui_analysis_role(unsigned an)
@@ -201,7 +207,7 @@ void ui_line_draw(const struct ui *ui, const struct ui_line *l, int y,
 			attron(A_REVERSE);
 		mvaddstr(y, screen_x + start - from, buf);
 	}
-	attrset(A_NORMAL);
+	attrset(extra_attr);
 }
 
 /* Prints s clipped to maxw cells; returns the cells printed. */
@@ -227,7 +233,7 @@ int ui_put(const struct ui *ui, int y, int x, int maxw, const char *s,
 	buf[len] = '\0';
 	ui_set_role(ui, role, bold);
 	mvaddstr(y, x, buf);
-	attrset(A_NORMAL);
+	attrset(extra_attr);
 	return cells;
 }
 

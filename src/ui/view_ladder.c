@@ -1,0 +1,979 @@
+/* The ladder: one column per endpoint, one row per segment with its arrow
+ * and label, annotations on the right, the selected segment explained at
+ * the bottom (or in a details pane). Only the visible rows are drawn. */
+#include "config.h"
+
+#include "ui.h"
+
+#include <ctype.h>
+#include <curses.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "tl_label.h"
+
+#define MIN_COLUMN_GAP 22
+#define MIN_BODY 40
+#define MAX_ANALYSIS 34
+#define MIN_ANALYSIS 14
+
+static const char *const filter_names[UI_FILTER_COUNT] = {
+	"all", "annotated", "client to server", "server to client",
+};
+
+/* ---- rows ---------------------------------------------------------------- */
+
+static bool wanted(const struct ui *ui, uint32_t stream)
+{
+	const struct ui_ladder_state *l = &ui->ladder;
+	return l->all_streams || (stream < l->want_cap && l->want[stream]);
+}
+
+static bool annotated(const struct tl_seg *seg)
+{
+	return (seg->analysis & TL_AN_WIRESHARK_MASK) != 0;
+}
+
+static bool passes(const struct ui *ui, const struct tl_seg *seg)
+{
+	if (!wanted(ui, seg->stream))
+		return false;
+	switch (ui->ladder.filter) {
+	case UI_FILTER_ANNOTATED: return annotated(seg);
+	case UI_FILTER_DIR0: return tl_seg_dir(seg) == 0;
+	case UI_FILTER_DIR1: return tl_seg_dir(seg) == 1;
+	default: return true;
+	}
+}
+
+uint32_t ui_ladder_count(const struct ui *ui)
+{
+	const struct ui_rows *r = &ui->ladder.rows;
+	return r->identity ? ui->m.segs.count : r->count;
+}
+
+uint32_t ui_ladder_seg_at(const struct ui *ui, int64_t row)
+{
+	const struct ui_rows *r = &ui->ladder.rows;
+	return r->identity ? (uint32_t)row : r->idx[row];
+}
+
+/* First row whose segment index is at least seg (rows are in order). */
+static int64_t row_of_seg(const struct ui *ui, uint32_t seg)
+{
+	const struct ui_rows *r = &ui->ladder.rows;
+	uint32_t n = ui_ladder_count(ui);
+	if (r->identity)
+		return seg < n ? seg : (n ? n - 1 : 0);
+	uint32_t lo = 0, hi = n;
+	while (lo < hi) {
+		uint32_t mid = lo + (hi - lo) / 2;
+		if (r->idx[mid] < seg)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo < n ? lo : (n ? n - 1 : 0);
+}
+
+static void add_shown_conns(struct ui *ui)
+{
+	struct ui_ladder_state *l = &ui->ladder;
+	const struct tl_tracker *tr = &ui->m.tracker;
+	for (; l->ld_streams < tr->stream_count; l->ld_streams++)
+		if (wanted(ui, l->ld_streams))
+			tl_ladder_add_conn(&l->ld, tr->streams[l->ld_streams]);
+}
+
+/* Extends the rows with the segments read since the last call. */
+void ui_ladder_update(struct ui *ui)
+{
+	struct ui_ladder_state *l = &ui->ladder;
+	struct ui_rows *r = &l->rows;
+	add_shown_conns(ui);
+	r->identity = l->all_streams && l->filter == UI_FILTER_ALL;
+	if (!r->identity) {
+		const struct tl_segstore *st = &ui->m.segs;
+		for (; r->scanned < st->count; r->scanned++) {
+			if (!passes(ui, tl_segstore_get(st, r->scanned)))
+				continue;
+			if (r->count == r->cap) {
+				r->cap = r->cap ? r->cap * 2 : 4096;
+				r->idx = tl_xrealloc(r->idx, r->cap,
+				                     sizeof *r->idx);
+			}
+			r->idx[r->count++] = r->scanned;
+		}
+	}
+	uint32_t n = ui_ladder_count(ui);
+	if (l->follow && !ui->paused && n)
+		l->cur = n - 1;
+	if (l->cur >= n)
+		l->cur = n ? n - 1 : 0;
+}
+
+static void rebuild(struct ui *ui, uint32_t keep_seg)
+{
+	struct ui_ladder_state *l = &ui->ladder;
+	l->rows.count = 0;
+	l->rows.scanned = 0;
+	tl_ladder_clear(&l->ld);
+	l->ld_streams = 0;
+	l->hoff = 0;
+	ui_ladder_update(ui);
+	l->cur = keep_seg == UINT32_MAX ? 0 : row_of_seg(ui, keep_seg);
+	l->top = -1;        /* the next draw centres the cursor */
+}
+
+void ui_ladder_show_all(struct ui *ui)
+{
+	struct ui_ladder_state *l = &ui->ladder;
+	l->all_streams = true;
+	l->want_count = 0;
+	l->first_want = 0;
+	rebuild(ui, UINT32_MAX);
+}
+
+void ui_ladder_show_streams(struct ui *ui, const bool *want, uint32_t n)
+{
+	struct ui_ladder_state *l = &ui->ladder;
+	if (n > l->want_cap) {
+		l->want = tl_xrealloc(l->want, n, sizeof *l->want);
+		l->want_cap = n;
+	}
+	memset(l->want, 0, l->want_cap * sizeof *l->want);
+	l->want_count = 0;
+	l->first_want = UINT32_MAX;
+	for (uint32_t i = 0; i < n; i++) {
+		if (!want[i])
+			continue;
+		l->want[i] = true;
+		l->want_count++;
+		if (l->first_want == UINT32_MAX)
+			l->first_want = i;
+	}
+	l->all_streams = false;
+	rebuild(ui, UINT32_MAX);
+}
+
+/* ---- layout -------------------------------------------------------------- */
+
+struct layout {
+	bool multi;             /* stream column */
+	int stream_w, frame_w, time_w, decimals;
+	int x_stream, x_frame, x_time, x_body;
+	int body_w;             /* visible body cells */
+	int virt_w;             /* laid-out body width (>= body_w: scroll) */
+	int x_an, an_w;
+	int header_rows;
+	int y_body, body_rows;
+	int y_info, info_rows;  /* below the separator */
+	int y_sep;
+	struct tl_ladder_geometry geo;
+};
+
+static int digits(uint64_t v)
+{
+	int n = 1;
+	while (v >= 10) {
+		v /= 10;
+		n++;
+	}
+	return n;
+}
+
+static bool multi_stream(const struct ui *ui)
+{
+	const struct ui_ladder_state *l = &ui->ladder;
+	return l->all_streams ? ui->m.tracker.stream_count > 1
+	                      : l->want_count > 1;
+}
+
+static void layout(struct ui *ui, struct layout *L, int header_rows)
+{
+	struct ui_ladder_state *l = &ui->ladder;
+	int W = ui->cols;
+	memset(L, 0, sizeof *L);
+	L->multi = multi_stream(ui);
+	L->decimals = W >= 100 ? 6 : 4;
+	uint32_t last_frame = ui->m.frames;
+	L->frame_w = digits(last_frame) < 3 ? 3 : digits(last_frame);
+	int64_t last_us = 0;
+	if (ui->m.segs.count)
+		last_us = tl_seg_time_us(tl_segstore_get(&ui->m.segs,
+		                                         ui->m.segs.count - 1));
+	int secs = digits((uint64_t)(last_us < 0 ? 0 : last_us / 1000000));
+	switch (ui->time_format) {
+	case TL_TIME_ABSOLUTE: L->time_w = 9 + L->decimals; break;
+	case TL_TIME_DELTA: L->time_w = 2 + secs + L->decimals; break;
+	default: L->time_w = 1 + secs + L->decimals; break;
+	}
+	if (L->time_w < 5)
+		L->time_w = 5;
+	int x = 1;
+	if (L->multi) {
+		uint32_t maxs = ui->m.tracker.stream_count;
+		L->stream_w = digits(maxs ? maxs - 1 : 0);
+		if (L->stream_w < 2)
+			L->stream_w = 2;
+		L->x_stream = x;
+		x += L->stream_w + 1;
+	}
+	L->x_frame = x;
+	x += L->frame_w + 2;
+	L->x_time = x;
+	x += L->time_w + 2;
+	L->x_body = x;
+	int avail = W - x - 1;
+	int nodes = (int)l->ld.node_count;
+	int need = (nodes > 1 ? nodes - 1 : 1) * MIN_COLUMN_GAP + 2;
+	if (need < MIN_BODY)
+		need = MIN_BODY;
+	int an = avail - need - 2;
+	if (an > MAX_ANALYSIS)
+		an = MAX_ANALYSIS;
+	if (an > avail / 3)
+		an = avail / 3;
+	if (an < MIN_ANALYSIS)
+		an = 0;
+	L->an_w = an;
+	L->body_w = avail - (an ? an + 2 : 0);
+	if (L->body_w < 10)
+		L->body_w = 10;
+	L->virt_w = need > L->body_w ? need : L->body_w;
+	if (nodes <= 2)
+		L->virt_w = L->body_w;
+	if (L->virt_w > UI_MAX_COLS)
+		L->virt_w = UI_MAX_COLS;
+	L->x_an = L->x_body + L->body_w + 2;
+	tl_ladder_geometry(&l->ld, 0, L->virt_w, &L->geo);
+	if (l->hoff > L->virt_w - L->body_w)
+		l->hoff = L->virt_w - L->body_w;
+	if (l->hoff < 0)
+		l->hoff = 0;
+
+	L->header_rows = header_rows;
+	L->y_body = 1 + header_rows;
+	int H = ui->rows;
+	if (l->split) {
+		int top = (H - L->y_body - 2) / 2;
+		if (top < 3)
+			top = 3;
+		L->body_rows = top;
+		L->y_sep = L->y_body + top;
+		L->y_info = L->y_sep + 1;
+		L->info_rows = H - 1 - L->y_info;
+	} else {
+		L->info_rows = H >= 30 ? 3 : 2;
+		L->y_sep = H - 2 - L->info_rows;
+		L->y_info = L->y_sep + 1;
+		L->body_rows = L->y_sep - L->y_body;
+	}
+	if (L->body_rows < 1)
+		L->body_rows = 1;
+}
+
+static int per_row(const struct ui *ui)
+{
+	return ui->ladder.two_rows ? 2 : 1;
+}
+
+static int visible_segments(const struct ui *ui, const struct layout *L)
+{
+	int n = L->body_rows / per_row(ui);
+	return n < 1 ? 1 : n;
+}
+
+/* Keeps the cursor on screen, a few rows from the edges when scrolling. */
+static void clamp_top(struct ui *ui, const struct layout *L)
+{
+	struct ui_ladder_state *l = &ui->ladder;
+	int64_t n = ui_ladder_count(ui), vis = visible_segments(ui, L);
+	if (l->top < 0)
+		l->top = l->cur - vis / 2;
+	if (l->cur < l->top)
+		l->top = l->cur;
+	if (l->cur >= l->top + vis)
+		l->top = l->cur - vis + 1;
+	if (l->top > n - vis)
+		l->top = n - vis;
+	if (l->top < 0)
+		l->top = 0;
+}
+
+/* ---- one row ------------------------------------------------------------- */
+
+static const struct tl_conn *conn_of(const struct ui *ui,
+                                     const struct tl_seg *seg)
+{
+	return tl_tracker_stream(&ui->m.tracker, seg->stream);
+}
+
+static void lifelines(const struct ui *ui, struct ui_line *line,
+                      const struct layout *L)
+{
+	ui_line_clear(line, L->virt_w);
+	for (uint32_t n = 0; n < ui->ladder.ld.node_count; n++)
+		ui_line_put(line, tl_ladder_anchor(&L->geo, n), ui->gl->vbar,
+		            R_HINT);
+}
+
+/* The longest label that fits in room cells: drop Win=, then Ack=, then
+ * the SYN options, then cut with an ellipsis. */
+static int fit_label(const struct ui *ui, const struct tl_seg *seg,
+                     int room, char *buf, size_t size)
+{
+	static const unsigned tries[] = {
+		TL_LABEL_ALL,
+		TL_LABEL_ALL & ~TL_LABEL_WIN,
+		TL_LABEL_ALL & ~(TL_LABEL_WIN | TL_LABEL_ACK),
+		TL_LABEL_SEQ | TL_LABEL_LEN,
+	};
+	const struct tl_conn *conn = conn_of(ui, seg);
+	for (size_t i = 0; i < sizeof tries / sizeof tries[0]; i++) {
+		tl_label_segment(seg, conn, tries[i], ui->absolute_seq, buf,
+		                 size);
+		if (ui_text_width(buf) <= room)
+			return ui_text_width(buf);
+	}
+	return -1;   /* the caller cuts the last try */
+}
+
+static int arrow_role(const struct ui *ui, const struct layout *L,
+                      const struct tl_seg *seg)
+{
+	int role = ui_analysis_role(seg->analysis);
+	if (role != R_NORMAL && role != R_CHANGE)
+		return role;
+	return L->multi ? ui_stream_role(seg->stream) : R_NORMAL;
+}
+
+/* Draws the arrow into line; returns where a label may go. */
+static void arrow(const struct ui *ui, struct ui_line *line, int a, int b,
+                  int role, int *label_x, int *room)
+{
+	const struct ui_glyphs *g = ui->gl;
+	int lo = a < b ? a : b, hi = a < b ? b : a;
+	if (a == b)
+		hi = lo + 3;
+	for (int x = lo + 1; x < hi; x++)
+		ui_line_put(line, x, g->hbar, role);
+	ui_line_put(line, lo, g->left_end, role);
+	ui_line_put(line, hi, a == b ? g->head_left : g->right_end, role);
+	if (a < b)
+		ui_line_put(line, hi - 1, g->head_right, role);
+	else
+		ui_line_put(line, lo + 1, g->head_left, role);
+	*label_x = lo + 3;
+	*room = hi - lo - 5;
+}
+
+static void draw_prefix(struct ui *ui, const struct layout *L, int y,
+                        const struct tl_seg *seg, const struct tl_seg *prev,
+                        bool selected)
+{
+	char buf[48];
+	int attr_role = R_NORMAL;
+	if (selected) {
+		attrset(A_REVERSE);
+		mvhline(y, 0, ' ', ui->cols);
+		attrset(A_NORMAL);
+	}
+	ui_draw_reverse(selected);
+	if (L->multi) {
+		snprintf(buf, sizeof buf, "%*u", L->stream_w, seg->stream);
+		ui_put(ui, y, L->x_stream, L->stream_w, buf,
+		       ui_stream_role(seg->stream), false);
+	}
+	snprintf(buf, sizeof buf, "%*u", L->frame_w, seg->frame);
+	ui_put(ui, y, L->x_frame, L->frame_w, buf, attr_role, false);
+	ui_format_time(ui, tl_seg_time_us(seg),
+	               prev ? tl_seg_time_us(prev) : 0, prev != NULL,
+	               L->decimals, buf, sizeof buf);
+	char padded[64];
+	snprintf(padded, sizeof padded, "%*s", L->time_w, buf);
+	ui_put(ui, y, L->x_time, L->time_w, padded, R_NORMAL, false);
+	ui_draw_reverse(false);
+}
+
+static void draw_analysis(struct ui *ui, const struct layout *L, int y,
+                          const struct tl_seg *seg, uint32_t idx,
+                          bool selected)
+{
+	if (!L->an_w || !seg->analysis)
+		return;
+	char an[512];
+	tl_label_analysis(seg, tl_segstore_note(&ui->m.segs, idx), !ui->utf8,
+	                  an, sizeof an);
+	int role = ui_analysis_role(seg->analysis);
+	ui_draw_reverse(selected);
+	if (ui_text_width(an) > L->an_w) {
+		int n = ui_put(ui, y, L->x_an, L->an_w - 1, an, role, false);
+		ui_put(ui, y, L->x_an + n, 1, ui->gl->ellipsis, role, false);
+	} else {
+		ui_put(ui, y, L->x_an, L->an_w, an, role, false);
+	}
+	ui_draw_reverse(false);
+}
+
+static void draw_segment(struct ui *ui, const struct layout *L, int y,
+                         int64_t row, bool selected)
+{
+	static struct ui_line line, text;
+	struct ui_ladder_state *l = &ui->ladder;
+	uint32_t idx = ui_ladder_seg_at(ui, row);
+	const struct tl_seg *seg = tl_segstore_get(&ui->m.segs, idx);
+	const struct tl_seg *prev = row > 0
+		? tl_segstore_get(&ui->m.segs, ui_ladder_seg_at(ui, row - 1))
+		: NULL;
+	uint32_t from, to;
+	if (!tl_ladder_arrow(&l->ld, seg, &from, &to))
+		return;
+	int a = tl_ladder_anchor(&L->geo, from);
+	int b = tl_ladder_anchor(&L->geo, to);
+	int role = arrow_role(ui, L, seg);
+	lifelines(ui, &line, L);
+	int lx, room;
+	arrow(ui, &line, a, b, role, &lx, &room);
+	char label[512];
+	int y_arrow = y;
+	if (l->two_rows) {
+		/* Label on its own line above the arrow, centred on it. */
+		lifelines(ui, &text, L);
+		tl_label_segment(seg, conn_of(ui, seg), TL_LABEL_ALL,
+		                 ui->absolute_seq, label, sizeof label);
+		int len = ui_text_width(label);
+		int lo = a < b ? a : b, hi = a < b ? b : a;
+		int x = (lo + hi) / 2 - len / 2;
+		if (x + len > L->virt_w)
+			x = L->virt_w - len;
+		if (x < 0)
+			x = 0;
+		ui_line_text(&text, x, label, L->virt_w - x, R_NORMAL);
+		draw_prefix(ui, L, y, seg, prev, selected);
+		ui_line_draw(ui, &text, y, l->hoff, l->hoff + L->body_w,
+		             L->x_body, selected);
+		draw_analysis(ui, L, y, seg, idx, selected);
+		y_arrow = y + 1;
+		if (selected) {
+			attrset(A_REVERSE);
+			mvhline(y_arrow, 0, ' ', ui->cols);
+			attrset(A_NORMAL);
+		}
+	} else {
+		int len = room >= 3 ? fit_label(ui, seg, room - 2, label,
+		                                sizeof label) : 0;
+		if (room >= 3) {
+			if (len < 0)
+				len = room - 2;
+			/* The label rides on the arrow, near the sender. */
+			int x = a <= b ? lx : lx + room - len - 2;
+			ui_line_put(&line, x, " ", role);
+			int used = ui_line_text(&line, x + 1, label, len,
+			                        R_NORMAL);
+			if (used < ui_text_width(label))
+				ui_line_put(&line, x + used, ui->gl->ellipsis,
+				            R_NORMAL);
+			ui_line_put(&line, x + 1 + used, " ", role);
+		}
+		draw_prefix(ui, L, y, seg, prev, selected);
+		draw_analysis(ui, L, y, seg, idx, selected);
+	}
+	ui_line_draw(ui, &line, y_arrow, l->hoff, l->hoff + L->body_w,
+	             L->x_body, selected);
+}
+
+/* ---- header, info, title ----------------------------------------------------- */
+
+static int header_lines(const struct ui *ui, const struct layout *L,
+                        struct ui_line lines[2])
+{
+	const struct tl_ladder *ld = &ui->ladder.ld;
+	int next_free[2] = { 0, 0 }, rows = 1;
+	ui_line_clear(&lines[0], L->virt_w);
+	ui_line_clear(&lines[1], L->virt_w);
+	for (uint32_t n = 0; n < ld->node_count; n++) {
+		const char *name = ld->nodes[n].name;
+		int len = ui_text_width(name);
+		int x = tl_ladder_anchor(&L->geo, n) - len / 2;
+		if (n == 0)
+			x = 0;
+		if (x + len > L->virt_w)
+			x = L->virt_w - len;
+		if (x < 0)
+			x = 0;
+		int line = x >= next_free[0] ? 0 : 1;
+		if (line == 1 && x < next_free[1])
+			x = next_free[1];
+		if (line == 1)
+			rows = 2;
+		ui_line_text(&lines[line], x, name, L->virt_w - x, R_HEADER);
+		next_free[line] = x + len + 2;
+	}
+	return rows;
+}
+
+static void draw_header(struct ui *ui, const struct layout *L,
+                        struct ui_line lines[2])
+{
+	int y = 1;
+	for (int r = 0; r < L->header_rows; r++) {
+		for (int x = 0; x < lines[r].width; x++)
+			lines[r].c[x].bold = 1;
+		ui_line_draw(ui, &lines[r], y + r, ui->ladder.hoff,
+		             ui->ladder.hoff + L->body_w, L->x_body, false);
+	}
+	if (L->multi)
+		ui_put(ui, y, L->x_stream, L->stream_w, "st", R_HEADER, true);
+	char buf[32];
+	snprintf(buf, sizeof buf, "%*s", L->frame_w, "#");
+	ui_put(ui, y, L->x_frame, L->frame_w, buf, R_HEADER, true);
+	const char *tn = ui->time_format == TL_TIME_DELTA ? "delta"
+	               : ui->time_format == TL_TIME_ABSOLUTE ? "time of day"
+	                                                    : "time";
+	ui_put(ui, y, L->x_time, L->time_w, tn, R_HEADER, true);
+	if (L->an_w)
+		ui_put(ui, y, L->x_an, L->an_w, "analysis", R_HEADER, true);
+	if (ui->ladder.hoff > 0)
+		ui_put(ui, y, L->x_body - 2, 1, "<", R_HINT, false);
+	if (ui->ladder.hoff < L->virt_w - L->body_w)
+		ui_put(ui, y, L->x_body + L->body_w, 1, ">", R_HINT, false);
+}
+
+/* Word-wraps text into at most rows lines starting at y. */
+static void wrap_text(struct ui *ui, int y, int x, int rows, int width,
+                      const char *text, int role)
+{
+	const char *p = text;
+	for (int r = 0; r < rows && *p; r++) {
+		int len = (int)strlen(p);
+		if (len <= width) {
+			ui_put(ui, y + r, x, width, p, role, false);
+			return;
+		}
+		int cut = width;
+		if (r == rows - 1) {
+			int n = ui_put(ui, y + r, x, width - 1, p, role, false);
+			ui_put(ui, y + r, x + n, 1, ui->gl->ellipsis, role,
+			       false);
+			return;
+		}
+		while (cut > 0 && p[cut] != ' ')
+			cut--;
+		if (cut == 0)
+			cut = width;
+		char line[1024];
+		snprintf(line, sizeof line, "%.*s", cut, p);
+		ui_put(ui, y + r, x, width, line, role, false);
+		p += cut;
+		while (*p == ' ')
+			p++;
+	}
+}
+
+static void draw_info(struct ui *ui, const struct layout *L)
+{
+	struct ui_ladder_state *l = &ui->ladder;
+	uint32_t n = ui_ladder_count(ui);
+	ui_set_role(ui, R_HINT, false);
+	for (int x = 0; x < ui->cols; x++)
+		mvaddstr(L->y_sep, x, ui->gl->hbar);
+	attrset(A_NORMAL);
+	if (!n)
+		return;
+	uint32_t idx = ui_ladder_seg_at(ui, l->cur);
+	if (l->split) {
+		ui_detail_build(ui, idx);
+		ui_detail_draw_area(ui, L->y_info, L->y_info + L->info_rows,
+		                    &l->detail_scroll, l->focus_detail);
+		if (l->focus_detail)
+			ui_put(ui, L->y_sep, 2, 20, " details (Tab) ",
+			       R_HEADER, true);
+		return;
+	}
+	const struct tl_seg *seg = tl_segstore_get(&ui->m.segs, idx);
+	const struct tl_seg_note *note = tl_segstore_note(&ui->m.segs, idx);
+	const struct tl_conn *conn = conn_of(ui, seg);
+	unsigned d = tl_seg_dir(seg);
+	char src[80], dst[80], flags[64], label[512], line[1024], an[512];
+	tl_format_endpoint(conn->ip_version, conn->addr[d], conn->port[d],
+	                   src, sizeof src);
+	tl_format_endpoint(conn->ip_version, conn->addr[!d], conn->port[!d],
+	                   dst, sizeof dst);
+	tl_label_flags(tl_seg_flags(seg), flags, sizeof flags);
+	tl_label_segment(seg, conn, TL_LABEL_ALL & ~TL_LABEL_SYNOPTS,
+	                 ui->absolute_seq, label, sizeof label);
+	const char *nums = label + strlen(flags);
+	snprintf(line, sizeof line, "frame %u  stream %u  %s %s %s  %s%s",
+	         seg->frame, seg->stream, src, ui->gl->arrow, dst, flags, nums);
+	int w = ui_put(ui, L->y_info, 1, ui->cols - 2, line, R_NORMAL, true);
+	tl_label_analysis(seg, note, !ui->utf8, an, sizeof an);
+	if (*an && w + 3 < ui->cols - 2)
+		ui_put(ui, L->y_info, 1 + w + 2, ui->cols - w - 4, an,
+		       ui_analysis_role(seg->analysis), false);
+	char why[1024];
+	tl_explain_analysis(seg, note, conn, why, sizeof why);
+	if (!*why) {
+		char t[48];
+		ui_format_time(ui, tl_seg_time_us(seg), 0, false, 6, t,
+		               sizeof t);
+		snprintf(why, sizeof why, "%s s  %u bytes of payload  "
+		         "window %u  Enter or d: details", t, seg->len,
+		         seg->win);
+		wrap_text(ui, L->y_info + 1, 1, L->info_rows - 1, ui->cols - 2,
+		          why, R_HINT);
+		return;
+	}
+	wrap_text(ui, L->y_info + 1, 1, L->info_rows - 1, ui->cols - 2, why,
+	          ui_analysis_role(seg->analysis));
+}
+
+static void draw_title(struct ui *ui)
+{
+	struct ui_ladder_state *l = &ui->ladder;
+	char mid[512], what[96], segs[32];
+	uint32_t total = ui->m.tracker.stream_count;
+	if (l->all_streams)
+		snprintf(what, sizeof what, total == 1 ? "stream 0/1"
+		         : "all %u streams", total);
+	else if (l->want_count == 1)
+		snprintf(what, sizeof what, "stream %u/%u", l->first_want,
+		         total);
+	else
+		snprintf(what, sizeof what, "%u streams of %u", l->want_count,
+		         total);
+	ui_format_count(ui_ladder_count(ui), segs, sizeof segs);
+	const char *base = strrchr(ui->input_name, '/');
+	base = base ? base + 1 : ui->input_name;
+	int n = snprintf(mid, sizeof mid, "%s  %s  %s segments", base, what,
+	                 segs);
+	if (ui->cols >= 100)
+		n += snprintf(mid + n, sizeof mid - (size_t)n,
+		              "  seq: %s  time: %s",
+		              ui->absolute_seq ? "absolute" : "relative",
+		              ui_time_name(ui->time_format));
+	if (l->filter != UI_FILTER_ALL)
+		snprintf(mid + n, sizeof mid - (size_t)n, "  filter: %s",
+		         filter_names[l->filter]);
+	ui_draw_title(ui, mid, l->opened_from_list ? "? help  q back  Q quit"
+	                                           : "? help  q quit");
+}
+
+static void ladder_draw(struct ui *ui)
+{
+	struct ui_ladder_state *l = &ui->ladder;
+	static struct ui_line head[2];
+	struct layout L;
+	layout(ui, &L, 1);
+	int hr = header_lines(ui, &L, head);
+	if (hr != 1)
+		layout(ui, &L, hr);
+	clamp_top(ui, &L);
+	draw_title(ui);
+	draw_header(ui, &L, head);
+	uint32_t n = ui_ladder_count(ui);
+	int vis = visible_segments(ui, &L);
+	for (int i = 0; i < vis && l->top + i < (int64_t)n; i++) {
+		int64_t row = l->top + i;
+		draw_segment(ui, &L, L.y_body + i * per_row(ui), row,
+		             row == l->cur);
+	}
+	if (!n) {
+		const char *why = ui->input_done
+			? (l->filter != UI_FILTER_ALL
+			           ? "No segment passes the filter (f changes it)."
+			           : "No TCP segments in this capture.")
+			: "Waiting for TCP segments...";
+		ui_put(ui, L.y_body + 1, L.x_body, ui->cols - L.x_body, why,
+		       R_HINT, false);
+	}
+	draw_info(ui, &L);
+	ui_draw_status(ui, ui->cols >= 110
+		? "Enter details  d pane  / search  a/A next problem  f filter"
+		  "  t time  r seq  v rows  w save  c connections"
+		: "Enter details  / search  a next problem  f filter  ? keys");
+}
+
+/* ---- keys ------------------------------------------------------------------- */
+
+static void move_cursor(struct ui *ui, int64_t to)
+{
+	struct ui_ladder_state *l = &ui->ladder;
+	int64_t n = ui_ladder_count(ui);
+	if (to >= n)
+		to = n - 1;
+	if (to < 0)
+		to = 0;
+	l->cur = to;
+	l->follow = (ui->live || (ui->replay && !ui->input_done)) &&
+	            n && to == n - 1;
+	l->detail_scroll = 0;
+}
+
+static int page(const struct ui *ui)
+{
+	struct layout L;
+	layout((struct ui *)ui, &L, 1);
+	int v = visible_segments(ui, &L) - 1;
+	return v < 1 ? 1 : v;
+}
+
+/* Matches labels and annotations, or a frame number. */
+static bool seg_matches(const struct ui *ui, uint32_t idx, const char *q)
+{
+	const struct tl_seg *seg = tl_segstore_get(&ui->m.segs, idx);
+	char buf[1024];
+	size_t n = tl_label_segment(seg, conn_of(ui, seg), TL_LABEL_ALL,
+	                            ui->absolute_seq, buf, sizeof buf);
+	if (seg->analysis && n + 2 < sizeof buf) {
+		buf[n++] = ' ';
+		tl_label_analysis(seg, tl_segstore_note(&ui->m.segs, idx),
+		                  !ui->utf8, buf + n, sizeof buf - n);
+	}
+	return strcasestr(buf, q) != NULL;
+}
+
+static bool all_digits(const char *s)
+{
+	if (!*s)
+		return false;
+	for (; *s; s++)
+		if (!isdigit((unsigned char)*s))
+			return false;
+	return true;
+}
+
+static void search(struct ui *ui, int dir)
+{
+	struct ui_ladder_state *l = &ui->ladder;
+	int64_t n = ui_ladder_count(ui);
+	if (!l->search[0]) {
+		ui_message(ui, false, "No search yet: press / first");
+		return;
+	}
+	if (!n)
+		return;
+	if (all_digits(l->search)) {
+		uint32_t frame = (uint32_t)strtoul(l->search, NULL, 10), idx;
+		bool exact = ui_seg_by_frame(ui, frame, &idx);
+		int64_t row = row_of_seg(ui, idx);
+		move_cursor(ui, row);
+		uint32_t got = tl_segstore_get(&ui->m.segs,
+		                               ui_ladder_seg_at(ui, row))->frame;
+		if (!exact || got != frame)
+			ui_message(ui, false, "Frame %u is not a row here; "
+			           "showing frame %u", frame, got);
+		return;
+	}
+	for (int64_t i = 1; i <= n; i++) {
+		int64_t row = ((l->cur + dir * i) % n + n) % n;
+		if (seg_matches(ui, ui_ladder_seg_at(ui, row), l->search)) {
+			bool wrapped = dir > 0 ? row <= l->cur : row >= l->cur;
+			move_cursor(ui, row);
+			if (wrapped)
+				ui_message(ui, false, "Search wrapped");
+			return;
+		}
+	}
+	ui_message(ui, true, "Not found: %s", l->search);
+}
+
+static void search_done(struct ui *ui, const char *text, bool ok)
+{
+	if (!ok || !*text)
+		return;
+	snprintf(ui->ladder.search, sizeof ui->ladder.search, "%s", text);
+	search(ui, 1);
+}
+
+static void next_annotated(struct ui *ui, int dir)
+{
+	struct ui_ladder_state *l = &ui->ladder;
+	int64_t n = ui_ladder_count(ui);
+	for (int64_t row = l->cur + dir; row >= 0 && row < n; row += dir) {
+		const struct tl_seg *seg = tl_segstore_get(
+			&ui->m.segs, ui_ladder_seg_at(ui, row));
+		if (annotated(seg)) {
+			move_cursor(ui, row);
+			return;
+		}
+	}
+	ui_message(ui, false, "No %s annotated segment",
+	           dir > 0 ? "later" : "earlier");
+}
+
+static void set_filter(struct ui *ui, enum ui_filter f)
+{
+	struct ui_ladder_state *l = &ui->ladder;
+	uint32_t keep = ui_ladder_count(ui)
+		? ui_ladder_seg_at(ui, l->cur) : UINT32_MAX;
+	l->filter = f;
+	rebuild(ui, keep);
+	ui_message(ui, false, "Rows: %s", filter_names[f]);
+}
+
+static void save_shown(struct ui *ui)
+{
+	struct ui_ladder_state *l = &ui->ladder;
+	ui_save_start(ui, l->want, l->want_cap, l->all_streams);
+}
+
+static enum ui_key_result detail_pane_key(struct ui *ui, int ch)
+{
+	struct ui_ladder_state *l = &ui->ladder;
+	switch (ch) {
+	case KEY_UP: case 'k': l->detail_scroll--; break;
+	case KEY_DOWN: case 'j': l->detail_scroll++; break;
+	case KEY_PPAGE: l->detail_scroll -= 10; break;
+	case KEY_NPAGE: case ' ': l->detail_scroll += 10; break;
+	case KEY_HOME: case 'g': l->detail_scroll = 0; break;
+	default: return UI_KEY_UNHANDLED;
+	}
+	if (l->detail_scroll < 0)
+		l->detail_scroll = 0;
+	return UI_KEY_HANDLED;
+}
+
+static enum ui_key_result ladder_key(struct ui *ui, int ch)
+{
+	struct ui_ladder_state *l = &ui->ladder;
+	int64_t n = ui_ladder_count(ui);
+	if (l->split && l->focus_detail && detail_pane_key(ui, ch) ==
+	                                           UI_KEY_HANDLED)
+		return UI_KEY_HANDLED;
+	switch (ch) {
+	case KEY_UP: case 'k': move_cursor(ui, l->cur - 1); break;
+	case KEY_DOWN: case 'j': move_cursor(ui, l->cur + 1); break;
+	case KEY_PPAGE: case 2: move_cursor(ui, l->cur - page(ui)); break;
+	case KEY_NPAGE: case 6: move_cursor(ui, l->cur + page(ui)); break;
+	case KEY_HOME: case 'g': move_cursor(ui, 0); break;
+	case KEY_END: case 'G':
+		move_cursor(ui, n - 1);
+		if (ui->live || ui->replay)
+			l->follow = true;
+		break;
+	case 'F':
+		if (ui->live || ui->replay) {
+			l->follow = true;
+			ui->paused = false;
+			move_cursor(ui, n - 1);
+			l->follow = true;
+		}
+		break;
+	case KEY_LEFT: case 'h': l->hoff -= MIN_COLUMN_GAP; break;
+	case KEY_RIGHT: case 'l': l->hoff += MIN_COLUMN_GAP; break;
+	case '\n': case '\r': case KEY_ENTER:
+		if (n) {
+			ui->detail.back = UI_VIEW_LADDER;
+			ui_set_view(ui, UI_VIEW_DETAIL);
+		}
+		break;
+	case 'd':
+		l->split = !l->split;
+		l->focus_detail = false;
+		l->detail_scroll = 0;
+		break;
+	case '\t':
+		if (l->split)
+			l->focus_detail = !l->focus_detail;
+		else
+			ui_message(ui, false, "Tab switches panes: open the "
+			           "details pane with d");
+		break;
+	case '/':
+		ui_prompt_start(ui, "Search (frame number or text): ", "",
+		                false, search_done);
+		break;
+	case 'n': search(ui, 1); break;
+	case 'N': search(ui, -1); break;
+	case 'a': next_annotated(ui, 1); break;
+	case 'A': next_annotated(ui, -1); break;
+	case 'f': set_filter(ui, (enum ui_filter)((l->filter + 1) %
+	                                          UI_FILTER_COUNT)); break;
+	case 't':
+		ui->time_format = (enum tl_time_format)((ui->time_format + 1) %
+		                                        3);
+		ui_message(ui, false, "Time: %s",
+		           ui_time_name(ui->time_format));
+		break;
+	case 'r':
+		ui->absolute_seq = !ui->absolute_seq;
+		ui_message(ui, false, "Sequence numbers: %s",
+		           ui->absolute_seq ? "absolute" : "relative");
+		break;
+	case 'v': l->two_rows = !l->two_rows; l->top = -1; break;
+	case 'w': save_shown(ui); break;
+	case 'c':
+		ui_set_view(ui, UI_VIEW_LIST);
+		l->opened_from_list = true;
+		break;
+	case ' ':
+		if (ui->live || ui->replay) {
+			ui->paused = !ui->paused;
+			ui_message(ui, false, ui->paused
+			           ? "Drawing paused (capture goes on): Space "
+			             "resumes" : "Drawing resumed");
+		}
+		break;
+	default:
+		return UI_KEY_UNHANDLED;
+	}
+	return UI_KEY_HANDLED;
+}
+
+static void ladder_mouse(struct ui *ui, int y, int x, int wheel)
+{
+	struct ui_ladder_state *l = &ui->ladder;
+	(void)x;
+	if (wheel) {
+		struct layout L;
+		layout(ui, &L, 1);
+		int64_t n = ui_ladder_count(ui);
+		int vis = visible_segments(ui, &L);
+		l->top += wheel * 3;
+		if (l->top > n - vis)
+			l->top = n - vis;
+		if (l->top < 0)
+			l->top = 0;
+		if (l->cur < l->top)
+			l->cur = l->top;
+		if (l->cur >= l->top + vis)
+			l->cur = l->top + vis - 1;
+		l->follow = false;
+		return;
+	}
+	struct layout L;
+	static struct ui_line head[2];
+	layout(ui, &L, 1);
+	int hr = header_lines(ui, &L, head);
+	if (hr != 1)
+		layout(ui, &L, hr);
+	if (y >= L.y_body && y < L.y_body + L.body_rows) {
+		int64_t row = l->top + (y - L.y_body) / per_row(ui);
+		if (row < (int64_t)ui_ladder_count(ui))
+			move_cursor(ui, row);
+		l->focus_detail = false;
+	} else if (l->split && y > L.y_sep) {
+		l->focus_detail = true;
+	}
+}
+
+static void ladder_enter(struct ui *ui)
+{
+	if (ui->ladder.top < 0)
+		ui->ladder.top = -1;
+}
+
+void ui_ladder_step_hint(struct ui *ui)
+{
+	(void)ui;
+}
+
+const struct ui_view ui_view_ladder = {
+	.name = "ladder",
+	.enter = ladder_enter,
+	.draw = ladder_draw,
+	.key = ladder_key,
+	.mouse = ladder_mouse,
+};

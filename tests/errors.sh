@@ -1,0 +1,102 @@
+#!/bin/sh
+# Bad input: every case gets one clear line on stderr naming the problem, the
+# documented exit status, and nothing half-written on stdout.
+#   0 success, 1 capture damaged part way (everything before it shown),
+#   2 cannot start (usage, file, filter, link type, permission).
+set -u
+: "${TCPLADDER:=./tcpladder}"
+: "${srcdir:=.}"
+data="$srcdir/tests/data"
+tmp=$(mktemp -d) || exit 99
+trap 'rm -rf "$tmp"' EXIT INT TERM
+n=0 failed=0
+
+# expect NAME STATUS STDERR-REGEX CMD...
+expect() {
+	name=$1 want=$2 pattern=$3
+	shift 3
+	n=$((n + 1))
+	"$@" > "$tmp/out" 2> "$tmp/err" < /dev/null
+	got=$?
+	lines=$(wc -l < "$tmp/err")
+	if [ -z "$pattern" ]; then
+		[ ! -s "$tmp/err" ]; matched=$?
+	else
+		grep -Eq -e "$pattern" "$tmp/err"; matched=$?
+	fi
+	if [ "$got" -eq "$want" ] && [ "$matched" -eq 0 ]; then
+		echo "ok $n - $name"
+	else
+		failed=$((failed + 1))
+		echo "not ok $n - $name: exit $got (want $want), stderr:"
+		sed 's/^/#   /' "$tmp/err"
+	fi
+	[ "$lines" -le 2 ] || { echo "#   (more than two lines of messages)"; }
+}
+
+basic="$data/synth/basic.pcap"
+head -c 24 "$basic" > "$tmp/header-only.pcap"
+size=$(wc -c < "$basic")
+head -c $((size - 30)) "$basic" > "$tmp/cut-in-data.pcap"
+head -c $((24 + 16 + 54 + 8)) "$basic" > "$tmp/cut-in-record-header.pcap"
+: > "$tmp/empty.pcap"
+printf 'this is not a capture file at all\n' > "$tmp/text.pcap"
+# A valid pcap header with link type 147 (USER0), then one record.
+printf '\324\303\262\241\002\000\004\000\000\000\000\000\000\000\000\000\377\377\000\000\223\000\000\000' > "$tmp/user0.pcap"
+printf '\000\000\000\000\000\000\000\000\004\000\000\000\004\000\000\000abcd' >> "$tmp/user0.pcap"
+
+expect "missing file" 2 "cannot read .*nonexistent.pcap: No such file" \
+	"$TCPLADDER" -r "$tmp/nonexistent.pcap" -T tsv
+expect "directory" 2 "is a directory" "$TCPLADDER" -r "$tmp" -T tsv
+expect "empty file" 2 "empty.pcap" "$TCPLADDER" -r "$tmp/empty.pcap" -T tsv
+expect "not a capture" 2 "not a capture file" "$TCPLADDER" -r "$tmp/text.pcap" -T tsv
+expect "header only" 0 "" "$TCPLADDER" -r "$tmp/header-only.pcap" -T tsv
+expect "cut in packet data" 1 "truncated.*after packet 9.*everything before it was shown" \
+	"$TCPLADDER" -r "$tmp/cut-in-data.pcap" -T tsv
+rows=$(($(wc -l < "$tmp/out") - 1))
+n=$((n + 1))
+if [ "$rows" -eq 9 ]; then echo "ok $n - the 9 packets before the cut are shown"
+else failed=$((failed + 1)); echo "not ok $n - $rows rows before the cut, want 9"; fi
+expect "cut in a record header" 1 "truncated" \
+	"$TCPLADDER" -r "$tmp/cut-in-record-header.pcap" -T tsv
+expect "unsupported link type" 2 "unsupported link type 147" \
+	"$TCPLADDER" -r "$tmp/user0.pcap" -T tsv
+expect "bad filter" 2 "bad filter expression 'tcp and and'" \
+	"$TCPLADDER" -r "$basic" -T tsv tcp and and
+expect "filter given twice" 2 "either with -f or after" \
+	"$TCPLADDER" -r "$basic" -f tcp -T tsv port 80
+expect "unknown option" 2 "unknown option '--bogus'" "$TCPLADDER" --bogus
+expect "missing value" 2 "option '-r' needs a value" "$TCPLADDER" -r
+expect "bad output format" 2 "unknown output format 'xml'" \
+	"$TCPLADDER" -r "$basic" -T xml
+expect "bad count" 2 "-c must be a number" "$TCPLADDER" -r "$basic" -c abc
+expect "nothing to read" 2 "nothing to read" "$TCPLADDER" -T tsv
+expect "both file and device" 2 "not both" "$TCPLADDER" -r "$basic" -i lo
+expect "no such device" 2 "cannot capture on nosuchdev0" \
+	"$TCPLADDER" -i nosuchdev0 -T tsv
+if [ "$(id -u)" -eq 0 ] && command -v setpriv >/dev/null 2>&1; then
+	expect "no permission to capture" 2 "needs root or CAP_NET_RAW" \
+		setpriv --reuid=65534 --regid=65534 --clear-groups \
+		--inh-caps=-all --bounding-set=-all "$TCPLADDER" -i lo -T tsv
+fi
+: > "$tmp/exists.pcap"
+expect "-w does not write over a file" 2 "exists: not writing over it" \
+	"$TCPLADDER" -r "$basic" -w "$tmp/exists.pcap" -T tsv
+expect "-w with --force" 0 "" \
+	"$TCPLADDER" -r "$basic" -w "$tmp/exists.pcap" --force -T tsv
+n=$((n + 1))
+if "$TCPLADDER" -r "$tmp/exists.pcap" -T tsv | cmp -s - "$tmp/out"; then
+	echo "ok $n - the -w copy reads back the same"
+else failed=$((failed + 1)); echo "not ok $n - the -w copy differs"; fi
+expect "-c stops early" 0 "" "$TCPLADDER" -r "$basic" -c 3 -T tsv
+n=$((n + 1))
+if [ "$(wc -l < "$tmp/out")" -eq 4 ]; then echo "ok $n - -c 3 gives 3 rows"
+else failed=$((failed + 1)); echo "not ok $n - -c 3 gave $(wc -l < "$tmp/out") lines"; fi
+# A closed pipe ends the run quietly, without a message.
+n=$((n + 1))
+"$TCPLADDER" -r "$srcdir/tests/data/synth/fast_retrans.pcap" -T text 2> "$tmp/err" | head -1 > /dev/null
+if [ ! -s "$tmp/err" ]; then echo "ok $n - closed pipe ends quietly"
+else failed=$((failed + 1)); echo "not ok $n - closed pipe:"; sed 's/^/#   /' "$tmp/err"; fi
+
+echo "1..$n"
+[ "$failed" -eq 0 ]
