@@ -45,6 +45,10 @@ struct tl_ladder_geometry {
 };
 void tl_ladder_geometry(const struct tl_ladder *ld, int left, int width,
                         struct tl_ladder_geometry *g);
+/* The same for a given number of columns (a two-column view of one
+ * connection among many). */
+void tl_ladder_geometry_n(uint32_t columns, int left, int width,
+                          struct tl_ladder_geometry *g);
 static inline int tl_ladder_anchor(const struct tl_ladder_geometry *g,
                                    uint32_t node)
 {

@@ -25,8 +25,22 @@ void tl_out_str(struct tl_out *o, const char *s);
 void tl_out_end_line(struct tl_out *o);
 void tl_out_flush(struct tl_out *o);
 
+/* Formatted addresses per stream and flag names per flag byte, so a row
+ * costs no printf and no inet_ntop. */
+struct tl_tsv_names {
+	char addr[2][48];
+	uint8_t len[2];
+};
+struct tl_tsv {
+	struct tl_tsv_names *streams;
+	uint32_t stream_cap;
+	char flags[256][40];
+	uint8_t flags_len[256];
+};
+void tl_tsv_init(struct tl_tsv *t);
+void tl_tsv_free(struct tl_tsv *t);
 void tl_tsv_header(struct tl_out *o);
-void tl_tsv_row(struct tl_out *o, const struct tl_model *m,
+void tl_tsv_row(struct tl_tsv *t, struct tl_out *o, const struct tl_model *m,
                 const struct tl_seg *seg);
 
 struct tl_text_ladder {
@@ -38,6 +52,9 @@ struct tl_text_ladder {
 	int64_t prev_time_us;
 	bool have_prev;
 	bool multi_stream;
+	/* Too many endpoints for a column each: every row names its two
+	 * endpoints around a two-column arrow instead. */
+	bool pair_mode;
 };
 void tl_text_init(struct tl_text_ladder *t, const struct tl_options *opt,
                   int width, bool utf8);

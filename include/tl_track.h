@@ -45,8 +45,8 @@ enum tl_conn_state {
 };
 const char *tl_conn_state_name(enum tl_conn_state state);
 
-/* A sent segment not yet acknowledged: only used for acks_frame, ack RTT,
- * RTO and bytes in flight, which explain a segment but never flag it. */
+/* A sent segment not yet acknowledged: only used for acks_frame, ack RTT
+ * and RTO, which explain a segment but never flag it. */
 struct tl_unacked {
 	uint32_t seq, nextseq;
 	uint32_t frame;
@@ -66,7 +66,6 @@ struct tl_syn_options {
 struct tl_dir {
 	bool base_set;
 	bool is_first_ack;
-	bool valid_bif;
 	int8_t win_scale;       /* -1 unknown, -2 no scaling, else the shift */
 	uint32_t base;
 	uint32_t nextseq;
@@ -84,8 +83,6 @@ struct tl_dir {
 	struct tl_unacked *unacked; /* oldest first */
 	uint32_t unacked_len, unacked_cap;
 	struct tl_syn_options syn;
-	uint8_t sack_count;     /* SACK blocks of this direction's last segment */
-	uint32_t sack[3][2];
 	uint64_t segments, bytes;
 	bool fin_seen;
 };
@@ -121,7 +118,6 @@ struct tl_seg_info {
 	uint32_t rto_frame;         /* for retransmissions: the original */
 	tl_nsec rto;
 	uint32_t prev_window;       /* scaled, for TL_AN_WINDOW_CHANGE */
-	uint32_t bytes_in_flight;   /* 0 when Wireshark shows none */
 };
 
 struct tl_tracker {

@@ -101,7 +101,13 @@ bool tl_ladder_arrow(const struct tl_ladder *ld, const struct tl_seg *seg,
 void tl_ladder_geometry(const struct tl_ladder *ld, int left, int width,
                         struct tl_ladder_geometry *g)
 {
-	int n = ld->node_count > 1 ? (int)ld->node_count : 2;
+	tl_ladder_geometry_n(ld->node_count, left, width, g);
+}
+
+void tl_ladder_geometry_n(uint32_t columns, int left, int width,
+                          struct tl_ladder_geometry *g)
+{
+	int n = columns > 1 ? (int)columns : 2;
 	g->left = left;
 	g->width = width;
 	/* Anchors sit one cell in from each edge so arrow heads fit. */

@@ -60,6 +60,7 @@ struct batch {
 	struct tl_model model;
 	struct tl_out out;
 	struct tl_text_ladder text;
+	struct tl_tsv tsv;
 };
 
 static void batch_segment(struct batch *b, const struct tl_seg *seg,
@@ -68,7 +69,7 @@ static void batch_segment(struct batch *b, const struct tl_seg *seg,
 	if (!tl_options_wants_stream(b->opt, seg->stream))
 		return;
 	if (b->opt->output == TL_OUT_TSV)
-		tl_tsv_row(&b->out, &b->model, seg);
+		tl_tsv_row(&b->tsv, &b->out, &b->model, seg);
 	else
 		tl_text_row(&b->text, &b->out, &b->model, seg, note);
 }
@@ -82,6 +83,7 @@ static int run_batch(struct tl_options *opt, struct tl_capture *cap)
 	tl_out_init(&b.out, STDOUT_FILENO, tl_capture_is_live(cap));
 	tl_text_init(&b.text, opt, output_width(opt),
 	             !opt->ascii && locale_is_utf8());
+	tl_tsv_init(&b.tsv);
 	if (opt->output == TL_OUT_TSV)
 		tl_tsv_header(&b.out);
 
@@ -117,6 +119,7 @@ static int run_batch(struct tl_options *opt, struct tl_capture *cap)
 		        "kernel\n", tl_progname(), b.model.frames,
 		        (unsigned long long)drop);
 	tl_text_free(&b.text);
+	tl_tsv_free(&b.tsv);
 	tl_model_free(&b.model);
 	return status;
 }

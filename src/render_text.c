@@ -13,6 +13,9 @@
 #define MIN_COLUMN_GAP 24
 #define ANALYSIS_RESERVE 34
 #define MAX_LINE 4096
+#define MIN_COLUMNS_ALWAYS 4    /* endpoints kept as columns at any width */
+#define PAIR_NAME_WIDTH 22      /* "255.255.255.255:65535" */
+#define PAIR_MIN_BODY 40
 
 struct glyphs {
 	const char *vbar, *hbar, *left_end, *right_end, *head_right, *head_left;
@@ -56,6 +59,10 @@ static int prefix_width(const struct tl_text_ladder *t)
 static int body_width(const struct tl_text_ladder *t)
 {
 	int w = t->width - prefix_width(t) - ANALYSIS_RESERVE;
+	if (t->pair_mode) {
+		w -= 2 * (PAIR_NAME_WIDTH + 1);
+		return w > PAIR_MIN_BODY ? w : PAIR_MIN_BODY;
+	}
 	int n = (int)t->ladder.node_count;
 	int need = (n > 1 ? n - 1 : 1) * MIN_COLUMN_GAP + 2;
 	return w > need ? w : need;
@@ -64,6 +71,9 @@ static int body_width(const struct tl_text_ladder *t)
 static void cells_blank(struct cells *c, int width, const struct glyphs *g,
                         const struct tl_ladder_geometry *geo, uint32_t nodes)
 {
+	const int cap = (int)(sizeof c->cell / sizeof c->cell[0]);
+	if (width > cap)
+		width = cap;
 	c->width = width;
 	c->store = 0;
 	for (int i = 0; i < width; i++)
@@ -132,8 +142,34 @@ static void emit_prefix(struct tl_text_ladder *t, struct tl_out *o,
 	tl_out_write(o, buf, n);
 }
 
+static bool too_many_columns(const struct tl_text_ladder *t)
+{
+	int room = t->width - prefix_width(t) - ANALYSIS_RESERVE;
+	int fit = room / MIN_COLUMN_GAP + 1;
+	int n = (int)t->ladder.node_count;
+	return n > MIN_COLUMNS_ALWAYS && n > fit;
+}
+
+static void emit_pair_header(struct tl_text_ladder *t, struct tl_out *o)
+{
+	char line[256];
+	emit_prefix(t, o, "st", "frame", t->opt->time_format == TL_TIME_ABSOLUTE
+	            ? "time of day" : t->opt->time_format == TL_TIME_DELTA
+	            ? "delta" : "time");
+	snprintf(line, sizeof line, "%*s   (%u endpoints: each row names its "
+	         "own; the first sender of a connection is on the left)",
+	         PAIR_NAME_WIDTH, "", t->ladder.node_count);
+	tl_out_str(o, line);
+	tl_out_end_line(o);
+	t->header_nodes = t->ladder.node_count;
+}
+
 static void emit_header(struct tl_text_ladder *t, struct tl_out *o)
 {
+	if (t->pair_mode) {
+		emit_pair_header(t, o);
+		return;
+	}
 	const struct glyphs *g = t->utf8 ? &utf8_glyphs : &ascii_glyphs;
 	struct tl_ladder_geometry geo;
 	int bw = body_width(t);
@@ -223,19 +259,46 @@ static void draw_arrow(struct cells *c, const struct glyphs *g, int a, int b,
 	*label_room = hi - lo - 5;
 }
 
+/* An endpoint's name beside a two-column arrow (blank when conn is NULL). */
+static void emit_pair_name(struct tl_out *o, const struct tl_conn *conn,
+                           int endpoint, bool pad)
+{
+	char name[64] = "", cell[96];
+	if (conn)
+		tl_format_endpoint(conn->ip_version, conn->addr[endpoint],
+		                   conn->port[endpoint], name, sizeof name);
+	int n = endpoint == 0
+	        ? snprintf(cell, sizeof cell, "%*s ", PAIR_NAME_WIDTH, name)
+	        : snprintf(cell, sizeof cell, " %-*s", pad ? PAIR_NAME_WIDTH : 0,
+	                   name);
+	if (n > 0)
+		tl_out_write(o, cell, strlen(cell));
+}
+
 void tl_text_row(struct tl_text_ladder *t, struct tl_out *o,
                  const struct tl_model *m, const struct tl_seg *seg,
                  const struct tl_seg_note *note)
 {
 	const struct tl_conn *conn = tl_tracker_stream(&m->tracker, seg->stream);
-	if (tl_ladder_add_conn(&t->ladder, conn) ||
-	    t->header_nodes != t->ladder.node_count || t->header_nodes == 0)
+	bool added = tl_ladder_add_conn(&t->ladder, conn);
+	if (!t->pair_mode && too_many_columns(t))
+		t->pair_mode = true;
+	/* In pair mode the header only changes when we enter it. */
+	if (t->header_nodes == 0 ||
+	    (added && (!t->pair_mode || t->header_nodes <= MIN_COLUMNS_ALWAYS)))
 		emit_header(t, o);
 	const struct glyphs *g = t->utf8 ? &utf8_glyphs : &ascii_glyphs;
 	struct tl_ladder_geometry geo;
-	tl_ladder_geometry(&t->ladder, 0, body_width(t), &geo);
-	uint32_t from, to;
-	tl_ladder_arrow(&t->ladder, seg, &from, &to);
+	uint32_t from, to, columns = t->ladder.node_count;
+	if (t->pair_mode) {
+		columns = 2;
+		from = tl_seg_dir(seg);
+		to = !from;
+		tl_ladder_geometry_n(2, 0, body_width(t), &geo);
+	} else {
+		tl_ladder_arrow(&t->ladder, seg, &from, &to);
+		tl_ladder_geometry(&t->ladder, 0, body_width(t), &geo);
+	}
 
 	char label[512], annot[512], frame[16], stream[16], time[32];
 	tl_label_segment(seg, conn, TL_LABEL_ALL, t->opt->absolute_seq, label,
@@ -246,12 +309,14 @@ void tl_text_row(struct tl_text_ladder *t, struct tl_out *o,
 	format_time(t, m, seg, time);
 
 	static struct cells arrow, text;
-	cells_blank(&arrow, geo.width, g, &geo, t->ladder.node_count);
+	cells_blank(&arrow, geo.width, g, &geo, columns);
 	int lx, room;
 	int a = tl_ladder_anchor(&geo, from), b = tl_ladder_anchor(&geo, to);
 	draw_arrow(&arrow, g, a, b, &lx, &room);
 	int len = utf8_len(label);
 	emit_prefix(t, o, stream, frame, time);
+	if (t->pair_mode)
+		emit_pair_name(o, conn, 0, true);
 	if (len + 2 <= room) {
 		/* The label rides on the arrow, near the sender. */
 		int x = a <= b ? lx : lx + room - len - 2;
@@ -259,7 +324,7 @@ void tl_text_row(struct tl_text_ladder *t, struct tl_out *o,
 		cells_text(&arrow, x + 1, label, room);
 		arrow.cell[x + 1 + len] = " ";
 	} else {
-		cells_blank(&text, geo.width, g, &geo, t->ladder.node_count);
+		cells_blank(&text, geo.width, g, &geo, columns);
 		int lo = a < b ? a : b;
 		cells_text(&text, lo + 2, label, MAX_LINE);
 		cells_emit(o, &text, *annot != '\0');
@@ -270,8 +335,12 @@ void tl_text_row(struct tl_text_ladder *t, struct tl_out *o,
 		}
 		tl_out_end_line(o);
 		emit_prefix(t, o, "", "", "");
+		if (t->pair_mode)
+			emit_pair_name(o, NULL, 0, true);
 	}
-	cells_emit(o, &arrow, *annot != '\0');
+	cells_emit(o, &arrow, t->pair_mode || *annot != '\0');
+	if (t->pair_mode)
+		emit_pair_name(o, conn, 1, *annot != '\0');
 	if (*annot) {
 		tl_out_str(o, "   ");
 		tl_out_str(o, annot);

@@ -4,6 +4,7 @@
 
 #include "tl_render.h"
 
+#include <stdlib.h>
 #include <string.h>
 
 #include "tl_label.h"
@@ -46,30 +47,71 @@ static char *put_analysis(char *p, unsigned an)
 	return p;
 }
 
-void tl_tsv_row(struct tl_out *o, const struct tl_model *m,
+void tl_tsv_init(struct tl_tsv *t)
+{
+	memset(t, 0, sizeof *t);
+	for (unsigned f = 0; f < 256; f++)
+		t->flags_len[f] = (uint8_t)tl_label_flags_tsv(f, t->flags[f],
+		                                              sizeof t->flags[f]);
+}
+
+void tl_tsv_free(struct tl_tsv *t)
+{
+	free(t->streams);
+	memset(t, 0, sizeof *t);
+}
+
+/* Names of a stream's endpoints, formatted the first time it is seen. */
+static const struct tl_tsv_names *names_of(struct tl_tsv *t,
+                                           const struct tl_conn *c)
+{
+	if (c->stream >= t->stream_cap) {
+		uint32_t cap = t->stream_cap ? t->stream_cap : 256;
+		while (cap <= c->stream)
+			cap *= 2;
+		t->streams = tl_xrealloc(t->streams, cap, sizeof *t->streams);
+		memset(t->streams + t->stream_cap, 0,
+		       (cap - t->stream_cap) * sizeof *t->streams);
+		t->stream_cap = cap;
+	}
+	struct tl_tsv_names *n = &t->streams[c->stream];
+	if (!n->len[0]) {
+		for (int e = 0; e < 2; e++)
+			n->len[e] = (uint8_t)tl_format_addr(c->ip_version,
+			                                    c->addr[e], n->addr[e],
+			                                    sizeof n->addr[e]);
+	}
+	return n;
+}
+
+static char *put_mem(char *p, const char *s, size_t n)
+{
+	memcpy(p, s, n);
+	return p + n;
+}
+
+void tl_tsv_row(struct tl_tsv *t, struct tl_out *o, const struct tl_model *m,
                 const struct tl_seg *seg)
 {
 	const struct tl_conn *c = tl_tracker_stream(&m->tracker, seg->stream);
-	unsigned d = tl_seg_dir(seg);
+	const struct tl_tsv_names *n = names_of(t, c);
+	unsigned d = tl_seg_dir(seg), flags = tl_seg_flags(seg) & 0xff;
 	char line[640], *p = line;
-	char addr[64];
 	p = put_u(p, seg->frame);
 	*p++ = '\t';
 	p += tl_format_us(tl_seg_time_us(seg), p);
 	*p++ = '\t';
 	p = put_u(p, seg->stream);
 	*p++ = '\t';
-	tl_format_addr(c->ip_version, c->addr[d], addr, sizeof addr);
-	p = put_s(p, addr);
+	p = put_mem(p, n->addr[d], n->len[d]);
 	*p++ = '\t';
 	p = put_u(p, c->port[d]);
 	*p++ = '\t';
-	tl_format_addr(c->ip_version, c->addr[!d], addr, sizeof addr);
-	p = put_s(p, addr);
+	p = put_mem(p, n->addr[!d], n->len[!d]);
 	*p++ = '\t';
 	p = put_u(p, c->port[!d]);
 	*p++ = '\t';
-	p += tl_label_flags_tsv(tl_seg_flags(seg) & 0xff, p, 64);
+	p = put_mem(p, t->flags[flags], t->flags_len[flags]);
 	*p++ = '\t';
 	p = put_u(p, seg->seq);
 	*p++ = '\t';
@@ -80,6 +122,8 @@ void tl_tsv_row(struct tl_out *o, const struct tl_model *m,
 	p = put_u(p, seg->win);
 	*p++ = '\t';
 	p = put_analysis(p, seg->analysis);
+	*p++ = '\n';
 	tl_out_write(o, line, (size_t)(p - line));
-	tl_out_end_line(o);
+	if (o->line_flush)
+		tl_out_flush(o);
 }

@@ -232,27 +232,6 @@ static void match_ack(struct tl_dir *rev, uint32_t ack, tl_nsec now,
 	rev->unacked_len = kept;
 }
 
-/* §6: bytes in flight after this segment, less what the peer SACKed. */
-static uint32_t bytes_in_flight(const struct tl_dir *fwd,
-                                const struct tl_dir *rev, unsigned flags)
-{
-	if (!fwd->unacked_len || !fwd->valid_bif)
-		return 0;
-	uint32_t lo = fwd->unacked[0].seq, hi = fwd->unacked[0].nextseq;
-	for (uint32_t i = 1; i < fwd->unacked_len; i++) {
-		if (LT_SEQ(fwd->unacked[i].seq, lo))
-			lo = fwd->unacked[i].seq;
-		if (GT_SEQ(fwd->unacked[i].nextseq, hi))
-			hi = fwd->unacked[i].nextseq;
-	}
-	int64_t bif = (int64_t)(uint32_t)(hi - lo);
-	for (unsigned i = 0; i < rev->sack_count; i++)
-		bif -= (uint32_t)(rev->sack[i][1] - rev->sack[i][0]);
-	if (flags & (TL_TH_SYN | TL_TH_FIN))
-		bif -= 1;
-	return bif > 0 && bif < 2000000000 ? (uint32_t)bif : 0;
-}
-
 /* ---- the analysis ---------------------------------------------------- */
 
 struct seg_ctx {
@@ -279,7 +258,6 @@ static unsigned window_and_ack_checks(const struct seg_ctx *s,
 	if (fwd->nextseq && GT_SEQ(s->seq, fwd->nextseq) &&
 	    !(s->flags & TL_TH_RST)) {
 		an |= TL_AN_LOST_SEGMENT;
-		fwd->valid_bif = false;
 	}
 	if (s->seglen <= 1 && s->seq == fwd->nextseq - 1 && plain)
 		an |= TL_AN_KEEP_ALIVE;
@@ -383,8 +361,6 @@ static unsigned analyse(const struct seg_ctx *s, struct tl_dir *fwd,
                         struct tl_dir *rev, unsigned an,
                         struct tl_seg_info *out)
 {
-	if (s->flags & TL_TH_ACK)
-		rev->valid_bif = true;
 	an |= window_and_ack_checks(s, fwd, rev, out);
 	if (s->ack != fwd->lastack) {                              /* 9 */
 		fwd->lastnondupack = s->frame;
@@ -471,16 +447,6 @@ static uint32_t scaled_window(const struct tl_dir *fwd,
 	if ((p->flags & TL_TH_SYN) || fwd->win_scale < 0)
 		return p->window;
 	return (uint32_t)p->window << fwd->win_scale;
-}
-
-/* 4.0 keeps at most three SACK blocks (an off-by-one in its loop). */
-static void remember_sack(struct tl_dir *fwd, const struct tl_tcp_options *o)
-{
-	fwd->sack_count = o->sack_count < 3 ? o->sack_count : 3;
-	for (unsigned i = 0; i < fwd->sack_count; i++) {
-		fwd->sack[i][0] = o->sack[i][0];
-		fwd->sack[i][1] = o->sack[i][1];
-	}
 }
 
 static void apply_options(struct tl_conn *c, struct tl_dir *fwd,
@@ -572,9 +538,6 @@ void tl_tracker_segment(struct tl_tracker *tr, const struct tl_packet *p,
 		.now = ts, .irtt = c->irtt,
 	};
 	an = analyse(&s, fwd, rev, an, out);
-	if (p->seglen > 0)
-		out->bytes_in_flight = bytes_in_flight(fwd, rev, p->flags);
-	remember_sack(fwd, &p->opt);
 
 	apply_options(c, fwd, rev, p);
 	if ((p->flags & TL_TH_ACK) && !(p->flags & TL_TH_SYN))

@@ -109,16 +109,44 @@ size_t tl_bappend(char *buf, size_t size, size_t len, const char *fmt, ...)
 	return len < size ? len : size - 1;
 }
 
+static unsigned decimal_digits(uint64_t v)
+{
+	unsigned n = 1;
+	while (v >= 10000) {
+		v /= 10000;
+		n += 4;
+	}
+	return n + (v >= 10) + (v >= 100) + (v >= 1000);
+}
+
 size_t tl_utoa(uint64_t v, char *out)
 {
-	char tmp[20];
-	size_t n = 0;
-	do {
-		tmp[n++] = (char)('0' + v % 10);
-		v /= 10;
-	} while (v);
-	for (size_t i = 0; i < n; i++)
-		out[i] = tmp[n - 1 - i];
+	static const char pairs[] =
+		"00010203040506070809101112131415161718192021222324"
+		"25262728293031323334353637383940414243444546474849"
+		"50515253545556575859606162636465666768697071727374"
+		"75767778798081828384858687888990919293949596979899";
+	unsigned n = decimal_digits(v), i = n;
+	/* Most values fit 32 bits, where division by a constant is cheap. */
+	while (v > UINT32_MAX) {
+		unsigned r = (unsigned)(v % 100) * 2;
+		v /= 100;
+		out[--i] = pairs[r + 1];
+		out[--i] = pairs[r];
+	}
+	uint32_t w = (uint32_t)v;
+	while (w >= 100) {
+		unsigned r = (w % 100) * 2;
+		w /= 100;
+		out[--i] = pairs[r + 1];
+		out[--i] = pairs[r];
+	}
+	if (w >= 10) {
+		out[--i] = pairs[w * 2 + 1];
+		out[--i] = pairs[w * 2];
+	} else {
+		out[--i] = (char)('0' + w);
+	}
 	return n;
 }
 

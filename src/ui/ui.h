@@ -145,7 +145,8 @@ struct ui_list_state {
 
 struct ui_detail_state {
 	uint32_t seg_index;     /* UINT32_MAX: none built */
-	bool absolute, utf8;    /* what the lines were built with */
+	bool absolute;          /* what the lines were built with */
+	int cols;
 	char **lines;
 	uint8_t *roles;
 	int count, cap;

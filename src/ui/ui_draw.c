@@ -285,7 +285,7 @@ static void progress_text(struct ui *ui, char *buf, size_t size)
 		                                    : "replaying" : "reading",
 		         frames);
 	} else {
-		snprintf(buf, size, "%s frames, %s TCP ", frames, segs);
+		snprintf(buf, size, "%s frames ", frames);
 	}
 }
 
@@ -303,7 +303,7 @@ void ui_draw_status(struct ui *ui, const char *hints)
 	int rw = ui_text_width(right);
 	if (rw > ui->cols / 2)
 		rw = 0;
-	int room = ui->cols - rw - 1;
+	int room = ui->cols - rw - 3;
 	if (ui->msg[0]) {
 		ui_put(ui, y, 1, room - 1, ui->msg,
 		       ui->msg_error ? R_ERROR : R_NORMAL, !ui->msg_error);

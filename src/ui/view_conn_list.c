@@ -39,15 +39,15 @@ static const struct col_def cols_def[COL_COUNT] = {
 	[COL_CLIENT] = { "client", 0, false },
 	[COL_SERVER] = { "server", 0, false },
 	[COL_STATE] = { "state", 11, false },
-	[COL_PKTS] = { "pkts c/s", 11, true },
-	[COL_BYTES] = { "bytes c/s", 13, true },
-	[COL_RTX] = { "rtx", 5, true },
-	[COL_DUP] = { "dup", 5, true },
-	[COL_OOO] = { "ooo", 5, true },
-	[COL_ZW] = { "zw", 4, true },
+	[COL_PKTS] = { "pkts c/s", 10, true },
+	[COL_BYTES] = { "bytes c/s", 11, true },
+	[COL_RTX] = { "rtx", 4, true },
+	[COL_DUP] = { "dup", 4, true },
+	[COL_OOO] = { "ooo", 4, true },
+	[COL_ZW] = { "zw", 3, true },
 	[COL_DUR] = { "dur", 8, true },
 	[COL_IRTT] = { "iRTT", 8, true },
-	[COL_OPTS] = { "options c/s", 19, false },
+	[COL_OPTS] = { "opts c/s", 9, false },
 };
 /* Which columns go first when the screen is narrow. */
 static const enum col importance[COL_COUNT] = {
@@ -219,7 +219,7 @@ static void cell_text(const struct ui *ui, const struct tl_conn *c, int col,
 	case COL_BYTES:
 		ui_format_bytes(c->dir[0].bytes, a, sizeof a);
 		ui_format_bytes(c->dir[1].bytes, b, sizeof b);
-		snprintf(buf, size, "%s/%s", a, b);
+		tl_bappend(buf, size, 0, "%s/%s", a, b);
 		break;
 	case COL_RTX: case COL_DUP: case COL_OOO: case COL_ZW: {
 		static const int bit[] = { 7, 1, 6, 12 };
@@ -242,7 +242,7 @@ static void cell_text(const struct ui *ui, const struct tl_conn *c, int col,
 	case COL_OPTS:
 		syn_opts_short(&c->dir[0].syn, a, sizeof a);
 		syn_opts_short(&c->dir[1].syn, b, sizeof b);
-		snprintf(buf, size, "%s/%s", a, b);
+		tl_bappend(buf, size, 0, "%s/%s", a, b);
 		break;
 	default:
 		buf[0] = '\0';

@@ -340,8 +340,7 @@ static int fit_label(const struct ui *ui, const struct tl_seg *seg,
 	return -1;   /* the caller cuts the last try */
 }
 
-static int arrow_role(const struct ui *ui, const struct layout *L,
-                      const struct tl_seg *seg)
+static int arrow_role(const struct layout *L, const struct tl_seg *seg)
 {
 	int role = ui_analysis_role(seg->analysis);
 	if (role != R_NORMAL && role != R_CHANGE)
@@ -432,7 +431,7 @@ static void draw_segment(struct ui *ui, const struct layout *L, int y,
 		return;
 	int a = tl_ladder_anchor(&L->geo, from);
 	int b = tl_ladder_anchor(&L->geo, to);
-	int role = arrow_role(ui, L, seg);
+	int role = arrow_role(L, seg);
 	lifelines(ui, &line, L);
 	int lx, room;
 	arrow(ui, &line, a, b, role, &lx, &room);
