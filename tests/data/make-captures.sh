@@ -3,7 +3,8 @@
 #
 #   sudo tests/data/make-captures.sh [--synth] [--live] [--coverage]
 #
-# (no option = all three).  Needs root, iproute2 (ip netns), iptables and
+# (no option = all three).  ONLY=GLOB restricts --live to the captures whose
+# file name matches GLOB (for debugging; derived files are then skipped).  Needs root, iproute2 (ip netns), iptables and
 # ip6tables (with the statistic match), ethtool, tcpdump, dumpcap, editcap,
 # capinfos, tshark 4.0 and /usr/bin/python3 with scapy.
 #
@@ -86,6 +87,10 @@ ns_fresh() {    # NS...
         ip netns add "$ns"
         ip -n "$ns" link set lo up
         nsx "$ns" sysctl -qw net.ipv6.conf.default.addr_gen_mode=1 || true
+        # no MLD reports (they would come from :: to ff02::16); the
+        # neighbours are static, so no other ICMPv6 is needed either
+        nsx "$ns" ip6tables -A OUTPUT -p icmpv6 --icmpv6-type 131 -j DROP
+        nsx "$ns" ip6tables -A OUTPUT -p icmpv6 --icmpv6-type 143 -j DROP
     done
 }
 
@@ -115,8 +120,9 @@ setup_router() {  # client <-> router <-> server, router->server MTU 1280
     ip -n $R -6 addr add 2001:db8:a::e/64 dev veth-rc nodad
     ip -n $R -6 addr add 2001:db8:b::e/64 dev veth-rs nodad
     ip -n $S -6 addr add 2001:db8:b::1/64 dev veth-s nodad
+    # only the router's egress is narrow: the server still advertises
+    # MSS 1460, so the client's full-size segments need ICMP errors
     ip -n $R link set veth-rs mtu 1280
-    ip -n $S link set veth-s mtu 1280
     local x
     for x in "$C veth-c" "$R veth-rc" "$R veth-rs" "$S veth-s"; do
         ip -n ${x% *} link set ${x#* } up
@@ -142,10 +148,10 @@ cap_start() {   # NS FILE tcpdump|dumpcap ARGS...
     CAP_ERR=$WORK/cap.err
     : >"$CAP_ERR"
     if [ "$tool" = dumpcap ]; then
-        nsx "$ns" dumpcap -B 16 "$@" -w "$file" 2>"$CAP_ERR" &
+        ip netns exec "$ns" dumpcap -B 16 "$@" -w "$file" 2>"$CAP_ERR" &
     else
-        nsx "$ns" tcpdump -B 16384 --immediate-mode -U "$@" -w "$file" \
-            2>"$CAP_ERR" &
+        ip netns exec "$ns" tcpdump -Z root -B 16384 --immediate-mode -U \
+            "$@" -w "$file" 2>"$CAP_ERR" &
     fi
     CAP_PID=$!
     BGPIDS+=("$CAP_PID")
@@ -185,7 +191,8 @@ srv_start() {   # NS tcpapp-server-args...   (waits for "listening")
     local ns=$1
     shift
     local out=$WORK/srv.$RANDOM
-    nsx "$ns" $PY "$TOOLS/tcpapp.py" server "$@" >"$out" 2>&1 &
+    : >"$out"
+    ip netns exec "$ns" $PY "$TOOLS/tcpapp.py" server "$@" >"$out" 2>&1 &
     BGPIDS+=("$!")
     local i
     for i in $(seq 100); do
@@ -208,8 +215,8 @@ loss() {        # NS iptables|ip6tables PROB MATCH...  (INPUT chain)
 flush_rules() {
     local ns
     for ns in "$@"; do
-        nsx "$ns" iptables -F
-        nsx "$ns" ip6tables -F
+        nsx "$ns" iptables -F INPUT
+        nsx "$ns" ip6tables -F INPUT
     done
 }
 
@@ -236,12 +243,15 @@ has_names() {   # FILE NAME...: every NAME appears in tshark's analysis
 attempt() {
     local name=$1 out=$2 fn=$3
     shift 3
+    # ONLY=glob restricts the live captures made (for debugging)
+    if [ -n "${ONLY:-}" ] && [[ $out != $ONLY ]]; then return 0; fi
     local i
     for i in 1 2 3 4 5; do
         log "$name (try $i)"
         rm -f "$WORK/$out"
         if $fn "$WORK/$out" && has_names "$WORK/$out" "$@"; then
             cp "$WORK/$out" "$HERE/$out"
+            chmod 644 "$HERE/$out"
             return 0
         fi
     done
@@ -304,10 +314,11 @@ sc_v4_zero_window() {
 
 sc_v4_keepalive_sll() {
     # SO_KEEPALIVE, TCP_KEEPIDLE=1, TCP_KEEPINTVL=1, idle 3.5 s.
-    # tcpdump -i any: Linux cooked capture v1 (LINKTYPE_LINUX_SLL).
+    # tcpdump -i any -y LINUX_SLL: Linux cooked capture v1 (tcpdump 4.99
+    # would pick LINUX_SLL2 for -i any by default).
     setup_pair
     srv_start $S 192.0.2.2 5004 sink
-    cap_start $C "$1" tcpdump -i any
+    cap_start $C "$1" tcpdump -i any -y LINUX_SLL
     cli $C 192.0.2.2 5004 keepalive --idle 3.5
     local rc=0
     cap_stop || rc=1
@@ -357,7 +368,9 @@ sc_rawip() {
     # tcpdump on the client's tun0 records LINKTYPE_RAW.  IPv4 request/
     # response and a 20 KB IPv6 upload.
     ns_fresh $C $S
-    nsx $C $PY "$TOOLS/tunrelay.py" $C tun0 $S tun0 >"$WORK/relay" 2>&1 &
+    : >"$WORK/relay"
+    ip netns exec $C $PY "$TOOLS/tunrelay.py" $C tun0 $S tun0 \
+        >"$WORK/relay" 2>&1 &
     BGPIDS+=("$!")
     local relay=$! i
     for i in $(seq 100); do
@@ -416,7 +429,7 @@ lab_run() {     # FILE EXERCISE PORT server-args...
     local rc=0
     cap_stop || rc=1
     wait_bg
-    flush_rules $C
+    nsx $C iptables -D OUTPUT -p tcp --tcp-flags RST RST -d 192.0.2.2 -j DROP
     return $rc
 }
 sc_lab_handshake() { lab_run "$1" handshake 7; }
@@ -442,11 +455,13 @@ if [ $DO_LIVE = 1 ]; then
         retransmission duplicate_ack fast_retransmission
     attempt "IPv6 download with loss (pcapng)" v6-download-loss.pcapng \
         sc_v6_download_loss retransmission duplicate_ack window_update
+    if [ -z "${ONLY:-}" ]; then
     log "capture loss imitated with editcap"
     $PY "$TOOLS/derive.py" caploss "$HERE/v4-upload-loss.pcap" \
         "$HERE/v4-upload-caploss.pcap"
     has_names "$HERE/v4-upload-caploss.pcap" lost_segment ack_lost_segment ||
         die "v4-upload-caploss.pcap lacks lost_segment/ack_lost_segment"
+    fi
     attempt "IPv4 zero window (nanosecond pcap)" v4-zero-window.pcap \
         sc_v4_zero_window zero_window window_full window_update
     attempt "IPv4 keep-alive (Linux cooked v1)" v4-keepalive-sll.pcap \
@@ -459,13 +474,16 @@ if [ $DO_LIVE = 1 ]; then
     attempt "lab: handshake with SACK-Permitted" lab-handshake.pcap \
         sc_lab_handshake
     attempt "lab: data to a discard server" lab-discard.pcap sc_lab_discard
-    attempt "lab: halves out of order" lab-ooo.pcap sc_lab_ooo duplicate_ack
+    attempt "lab: halves out of order" lab-ooo.pcap sc_lab_ooo \
+        lost_segment duplicate_ack out_of_order
     attempt "lab: zero window probes" lab-zerowin.pcap sc_lab_zerowin \
         zero_window zero_window_probe zero_window_probe_ack window_full
+    if [ -z "${ONLY:-}" ]; then
     log "BSD loopback (DLT_NULL) and 802.1Q copies"
     $PY "$TOOLS/derive.py" null "$HERE/v6-reuse-sll2.pcap" \
         "$HERE/null-loopback.pcap"
     $PY "$TOOLS/derive.py" vlan "$HERE/v4v6-rawip.pcap" "$HERE/vlan-8021q.pcap"
+    fi
 fi
 
 if [ $DO_COV = 1 ]; then

@@ -45,7 +45,7 @@ def caploss(src, dst):
         if acks:
             victims.append(acks[1] if len(acks) > 1 else acks[0])
     victims = sorted(set(victims))
-    subprocess.run(["editcap", src, dst] + [str(v) for v in victims],
+    subprocess.run(["editcap", "-F", "pcap", src, dst] + [str(v) for v in victims],
                    check=True)
     print("deleted frames: " + " ".join(map(str, victims)))
 

@@ -115,9 +115,14 @@ def ooo(port):
     msg = b"The two halves of this message arrive in the wrong order.\n"
     h1, h2 = msg[:28], msg[28:]
     base = c.nxt
-    c.seg("PA", seq=(base + len(h1)) & 0xffffffff, data=h2)   # second half
-    time.sleep(0.002)
-    c.seg("A", seq=base, data=h1)                             # first half
+    mk = lambda fl, sq, d: IP(src=SRC, dst=DST) / TCP(
+        sport=c.sport, dport=c.dport, flags=fl, seq=sq & 0xffffffff,
+        ack=c.rcv, window=64240) / Raw(d)
+    # one send() call: the halves leave back to back (well within the
+    # handshake RTT, so tshark calls the first half out-of-order rather
+    # than a retransmission)
+    send([mk("PA", base + len(h1), h2),                      # second half
+          mk("A", base, h1)])                                # first half
     c.nxt = (base + len(msg)) & 0xffffffff
     time.sleep(0.2)
     c.close()
