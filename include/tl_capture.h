@@ -50,6 +50,9 @@ const char *tl_capture_error(const struct tl_capture *cap);
 /* Kernel counters for live captures; false when none exist. */
 bool tl_capture_stats(struct tl_capture *cap, uint64_t *received,
                       uint64_t *dropped);
+/* Live reads return TL_NEXT_TIMEOUT at once when nothing is waiting; for
+ * event loops that poll tl_capture_fd(). */
+bool tl_capture_set_nonblock(struct tl_capture *cap, bool on);
 /* Interrupts a blocking read from a signal handler. */
 void tl_capture_break(struct tl_capture *cap);
 /* Finishes -w: renames the temporary file into place. */

@@ -13,8 +13,9 @@ enum tl_label_parts {
 	TL_LABEL_ACK = 1u << 1,
 	TL_LABEL_WIN = 1u << 2,
 	TL_LABEL_LEN = 1u << 3,
-	TL_LABEL_SYNOPTS = 1u << 4,
-	TL_LABEL_ALL = 0x1f,
+	TL_LABEL_SYNOPTS = 1u << 4,   /* MSS, SACK_PERM, WS on SYNs */
+	TL_LABEL_TSVAL = 1u << 5,     /* with SYNOPTS: the SYN's TSval too */
+	TL_LABEL_ALL = 0x3f,
 };
 
 /* "PSH, ACK" (Wireshark's flow graph words; "<None>" when no flag). */

@@ -302,3 +302,9 @@ void tl_capture_break(struct tl_capture *cap)
 {
 	pcap_breakloop(cap->pcap);
 }
+
+bool tl_capture_set_nonblock(struct tl_capture *cap, bool on)
+{
+	char ebuf[PCAP_ERRBUF_SIZE];
+	return !cap->live || pcap_setnonblock(cap->pcap, on, ebuf) == 0;
+}

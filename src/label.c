@@ -7,8 +7,9 @@
 #include <string.h>
 #include <sys/socket.h>
 
+/* Bit 8 is the old NS bit, which Wireshark 4.0 calls AE (accurate ECN). */
 static const char *const flag_names[] = {
-	"FIN", "SYN", "RST", "PSH", "ACK", "URG", "ECE", "CWR",
+	"FIN", "SYN", "RST", "PSH", "ACK", "URG", "ECE", "CWR", "AE",
 };
 
 static size_t join_flags(unsigned flags, const char *sep, const char *none,
@@ -16,7 +17,7 @@ static size_t join_flags(unsigned flags, const char *sep, const char *none,
 {
 	size_t len = 0;
 	buf[0] = '\0';
-	for (unsigned i = 0; i < 8; i++) {
+	for (unsigned i = 0; i < 9; i++) {
 		if (!(flags & (1u << i)))
 			continue;
 		len = tl_bappend(buf, size, len, "%s%s", len ? sep : "",
@@ -34,7 +35,8 @@ size_t tl_label_flags(unsigned flags, char *buf, size_t size)
 
 size_t tl_label_flags_tsv(unsigned flags, char *buf, size_t size)
 {
-	return join_flags(flags, "|", "-", buf, size);
+	/* The segment table names the eight classic flags only. */
+	return join_flags(flags & 0xffu, "|", "-", buf, size);
 }
 
 size_t tl_format_addr(unsigned ip_version, const uint8_t *addr, char *buf,
@@ -60,14 +62,14 @@ size_t tl_format_endpoint(unsigned ip_version, const uint8_t *addr, int port,
 	return tl_bappend(buf, size, 0, "%s:%d", a, port);
 }
 
-static size_t syn_options(const struct tl_syn_options *o, char *buf,
-                          size_t size, size_t len)
+static size_t syn_options(const struct tl_syn_options *o, bool tsval,
+                          char *buf, size_t size, size_t len)
 {
 	if (o->present & TL_OPT_MSS)
 		len = tl_bappend(buf, size, len, " MSS=%u", o->mss);
 	if (o->present & TL_OPT_SACK_PERM)
 		len = tl_bappend(buf, size, len, " SACK_PERM");
-	if (o->present & TL_OPT_TIMESTAMP)
+	if (tsval && (o->present & TL_OPT_TIMESTAMP))
 		len = tl_bappend(buf, size, len, " TSval=%u", o->tsval);
 	if (o->present & TL_OPT_WSCALE) {
 		unsigned shift = o->wscale > 14 ? 14 : o->wscale;
@@ -95,7 +97,8 @@ size_t tl_label_segment(const struct tl_seg *seg, const struct tl_conn *conn,
 	if (parts & TL_LABEL_LEN)
 		len = tl_bappend(buf, size, len, " Len=%u", seg->len);
 	if ((parts & TL_LABEL_SYNOPTS) && (flags & TL_TH_SYN) && conn)
-		len = syn_options(&conn->dir[dir].syn, buf, size, len);
+		len = syn_options(&conn->dir[dir].syn, parts & TL_LABEL_TSVAL,
+		                  buf, size, len);
 	return len;
 }
 

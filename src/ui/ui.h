@@ -246,7 +246,6 @@ void ui_ladder_show_streams(struct ui *ui, const bool *want, uint32_t n);
 void ui_ladder_update(struct ui *ui);
 uint32_t ui_ladder_count(const struct ui *ui);
 uint32_t ui_ladder_seg_at(const struct ui *ui, int64_t row);
-void ui_ladder_step_hint(struct ui *ui);
 
 /* view_conn_list.c */
 void ui_list_mark_dirty(struct ui *ui);

@@ -16,6 +16,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
+#include <sys/time.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -517,6 +518,10 @@ int tl_ui_run(struct tl_options *opt, struct tl_capture *cap)
 		tl_model_free(&ui->m);
 		return 2;
 	}
+	/* Live reads must not block: the poll loop waits on the capture's
+	 * descriptor together with the keyboard. */
+	if (ui->live && !tl_capture_set_nonblock(cap, true))
+		tl_warn("cannot make the capture non-blocking");
 	install_signals();
 	tl_set_fatal_hook(fatal_hook);
 	SCREEN *scr = newterm(NULL, stdout, kbd);
@@ -540,6 +545,19 @@ int tl_ui_run(struct tl_options *opt, struct tl_capture *cap)
 	nodelay(stdscr, TRUE);
 	curs_set(0);
 	set_escdelay(25);
+	/* Home and End arrive in several spellings (tmux and screen send
+	 * the VT220 ones whatever TERM says): accept them all. */
+	static const struct { const char *seq; int key; } extra_keys[] = {
+		{ "\033[1~", KEY_HOME }, { "\033[7~", KEY_HOME },
+		{ "\033[H", KEY_HOME }, { "\033OH", KEY_HOME },
+		{ "\033[4~", KEY_END }, { "\033[8~", KEY_END },
+		{ "\033[F", KEY_END }, { "\033OF", KEY_END },
+		{ "\033[5~", KEY_PPAGE }, { "\033[6~", KEY_NPAGE },
+		{ "\033[Z", KEY_BTAB },
+	};
+	for (size_t i = 0; i < sizeof extra_keys / sizeof extra_keys[0]; i++)
+		if (key_defined(extra_keys[i].seq) == 0)
+			define_key(extra_keys[i].seq, extra_keys[i].key);
 	mouseinterval(0);
 	mousemask(BUTTON1_CLICKED | BUTTON1_PRESSED | BUTTON4_PRESSED
 #ifdef BUTTON5_PRESSED
@@ -550,8 +568,11 @@ int tl_ui_run(struct tl_options *opt, struct tl_capture *cap)
 	ui->rows = LINES;
 	ui->cols = COLS;
 
+	/* Read a little before choosing the first screen, so a capture with
+	 * several connections opens on the list. */
 	if (!ui->live && !ui->replay)
-		feed(ui);
+		while (!ui->input_done && ui_now_ms() - ui->start_ms < 250)
+			feed(ui);
 	choose_first_view(ui);
 	ui_ladder_update(ui);
 	draw(ui);
@@ -570,9 +591,11 @@ int tl_ui_run(struct tl_options *opt, struct tl_capture *cap)
 		}
 		int ch;
 		while (!ui->quit && (ch = getch()) != ERR) {
-			if (ch == KEY_RESIZE)
-				resize(ui, kfd);
-			else
+			if (ch == KEY_RESIZE) {
+				/* resizeterm() queued it: sizes are set */
+				ui->rows = LINES;
+				ui->dirty = true;
+			} else
 				handle_key(ui, ch);
 		}
 		if (ui->quit)
@@ -628,8 +651,8 @@ int tl_ui_run(struct tl_options *opt, struct tl_capture *cap)
 		drain_sig_pipe();
 		if (rc > 0 && (pfd[0].revents & (POLLHUP | POLLERR | POLLNVAL)))
 			break;      /* the terminal went away */
-		if (rc > 0 && cidx >= 0 &&
-		    (pfd[cidx].revents & (POLLIN | POLLERR))) {
+		if (cidx >= 0 && (rc == 0 ||
+		    (rc > 0 && (pfd[cidx].revents & (POLLIN | POLLERR))))) {
 			if (feed(ui)) {
 				ui_ladder_update(ui);
 				ui_list_mark_dirty(ui);

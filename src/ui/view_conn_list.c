@@ -265,20 +265,29 @@ static void list_layout(struct ui *ui, struct list_layout *L)
 	int st = 2;
 	for (uint32_t v = last; v >= 10; v /= 10)
 		st++;
-	/* Endpoint columns as wide as the widest visible name. */
+	for (int c = 0; c < COL_COUNT; c++)
+		L->width[c] = cols_def[c].width;
+	/* Endpoints and counts as wide as the widest visible value. */
 	for (int64_t i = s->top; i < (int64_t)s->order_count &&
 	                         i < s->top + ui->rows; i++) {
-		char a[80], b[80];
-		endpoints(ui->m.tracker.streams[s->order[i]], a, b);
+		const struct tl_conn *c = ui->m.tracker.streams[s->order[i]];
+		char a[80], b[80], buf[128];
+		int role;
+		endpoints(c, a, b);
 		int w = ui_text_width(a) > ui_text_width(b) ? ui_text_width(a)
 		                                            : ui_text_width(b);
 		if (w > ep)
 			ep = w;
+		static const int grow[] = { COL_PKTS, COL_BYTES, COL_RTX,
+			COL_DUP, COL_OOO, COL_ZW };
+		for (size_t k = 0; k < sizeof grow / sizeof grow[0]; k++) {
+			cell_text(ui, c, grow[k], buf, sizeof buf, &role);
+			if ((int)strlen(buf) > L->width[grow[k]] - 1)
+				L->width[grow[k]] = (int)strlen(buf) + 1;
+		}
 	}
 	if (ep > 40)
 		ep = 40;
-	for (int c = 0; c < COL_COUNT; c++)
-		L->width[c] = cols_def[c].width;
 	L->width[COL_STREAM] = st;
 	L->width[COL_CLIENT] = L->width[COL_SERVER] = ep;
 	int used = 1;

@@ -319,15 +319,18 @@ static void lifelines(const struct ui *ui, struct ui_line *line,
 		            R_HINT);
 }
 
-/* The longest label that fits in room cells: drop Win=, then Ack=, then
- * the SYN options, then cut with an ellipsis. */
+/* The longest label that fits in room cells: drop the SYN's TSval, then
+ * Win=, then Ack=, then the other SYN options (which the lab asks about, so
+ * they go late), then cut with an ellipsis. */
 static int fit_label(const struct ui *ui, const struct tl_seg *seg,
                      int room, char *buf, size_t size)
 {
 	static const unsigned tries[] = {
 		TL_LABEL_ALL,
-		TL_LABEL_ALL & ~TL_LABEL_WIN,
-		TL_LABEL_ALL & ~(TL_LABEL_WIN | TL_LABEL_ACK),
+		TL_LABEL_ALL & ~TL_LABEL_TSVAL,
+		TL_LABEL_ALL & ~(TL_LABEL_TSVAL | TL_LABEL_WIN),
+		TL_LABEL_ALL & ~(TL_LABEL_TSVAL | TL_LABEL_WIN | TL_LABEL_ACK),
+		TL_LABEL_SEQ | TL_LABEL_SYNOPTS,
 		TL_LABEL_SEQ | TL_LABEL_LEN,
 	};
 	const struct tl_conn *conn = conn_of(ui, seg);
@@ -435,6 +438,16 @@ static void draw_segment(struct ui *ui, const struct layout *L, int y,
 	lifelines(ui, &line, L);
 	int lx, room;
 	arrow(ui, &line, a, b, role, &lx, &room);
+	/* When the ladder scrolls sideways, keep the label on the part of
+	 * the arrow that is on screen. */
+	int lo = a < b ? a : b, hi = a < b ? b : a;
+	if (lo < l->hoff || hi >= l->hoff + L->body_w) {
+		int vlo = lo < l->hoff ? l->hoff - 2 : lo;
+		int vhi = hi >= l->hoff + L->body_w ? l->hoff + L->body_w + 1
+		                                    : hi;
+		lx = vlo + 3;
+		room = vhi - vlo - 5;
+	}
 	char label[512];
 	int y_arrow = y;
 	if (l->two_rows) {
@@ -443,7 +456,6 @@ static void draw_segment(struct ui *ui, const struct layout *L, int y,
 		tl_label_segment(seg, conn_of(ui, seg), TL_LABEL_ALL,
 		                 ui->absolute_seq, label, sizeof label);
 		int len = ui_text_width(label);
-		int lo = a < b ? a : b, hi = a < b ? b : a;
 		int x = (lo + hi) / 2 - len / 2;
 		if (x + len > L->virt_w)
 			x = L->virt_w - len;
@@ -962,11 +974,6 @@ static void ladder_enter(struct ui *ui)
 {
 	if (ui->ladder.top < 0)
 		ui->ladder.top = -1;
-}
-
-void ui_ladder_step_hint(struct ui *ui)
-{
-	(void)ui;
 }
 
 const struct ui_view ui_view_ladder = {

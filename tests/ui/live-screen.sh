@@ -1,0 +1,68 @@
+#!/bin/bash
+# The full-screen view on a live capture: two network namespaces joined by a
+# veth pair (192.0.2.1/192.0.2.2 only), 5% loss on the receiver's input, and
+# tcpladder drawing the receiver's veth under tmux while a kernel TCP
+# transfer runs. The handshake and a retransmission must appear on screen,
+# the status bar must count packets and kernel drops, and q must restore
+# the terminal. Needs root, tmux, iproute2, iptables; skips (77) otherwise.
+set -u
+HERE=$(cd "$(dirname "$0")" && pwd)
+TOP=$(cd "$HERE/../.." && pwd)
+BIN=${1:-${TCPLADDER:-$TOP/tcpladder}}
+case $BIN in /*) ;; *) BIN=$PWD/$BIN ;; esac
+skip() { echo "1..0 # SKIP $*"; exit 77; }
+[ "$(id -u)" -eq 0 ] || skip "needs root to create network namespaces"
+for t in tmux ip iptables python3; do
+	command -v $t >/dev/null 2>&1 || skip "$t is not installed"
+done
+NS_A=tlu-a$$ NS_B=tlu-b$$
+ip netns add $NS_A 2>/dev/null || skip "cannot create network namespaces here"
+ip netns add $NS_B
+. "$HERE/tmux-lib.sh"
+trap 'tm kill-server >/dev/null 2>&1; ip netns del $NS_A; ip netns del $NS_B; rm -rf "$TMP"' EXIT
+ip link add ua$$ netns $NS_A type veth peer name ub$$ netns $NS_B ||
+	skip "cannot create a veth pair"
+ip -n $NS_A addr add 192.0.2.1/24 dev ua$$
+ip -n $NS_B addr add 192.0.2.2/24 dev ub$$
+ip -n $NS_A link set ua$$ up
+ip -n $NS_B link set ub$$ up
+ip netns exec $NS_A ethtool -K ua$$ tso off gso off gro off >/dev/null 2>&1
+ip netns exec $NS_B ethtool -K ub$$ tso off gso off gro off >/dev/null 2>&1
+ip netns exec $NS_B iptables -A INPUT -p tcp --dport 5002 \
+	-m statistic --mode random --probability 0.05 -j DROP ||
+	skip "iptables statistic match not available"
+
+start 120 40
+stty_before
+run "clear; ip netns exec $NS_B $BIN --no-drop -i ub$$ tcp port 5002"
+check "live: the view starts" wait_for 'LIVE|ub'"$$" 5
+
+ip netns exec $NS_B python3 -c '
+import socket
+s = socket.socket(); s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+s.bind(("192.0.2.2", 5002)); s.listen(1); s.settimeout(30)
+c, _ = s.accept()
+while c.recv(65536): pass' &
+srv=$!
+sleep 0.3
+ip netns exec $NS_A python3 -c '
+import socket
+s = socket.create_connection(("192.0.2.2", 5002), timeout=30)
+s.sendall(b"x" * 1000000); s.close()'
+wait $srv
+check "live: segments are drawn as they come" wait_for 'ACK Seq=' 5
+check "live: status bar counts captured packets" wait_for 'captured [0-9,]+' 3
+check "live: status bar shows kernel drops" screen_has 'drops? [0-9]'
+keys Home
+check "live: the handshake is on screen (SYN to 192.0.2.2:5002)" \
+	wait_for 'SYN Seq=0' 3
+check "live: SYN, ACK comes back" screen_has 'SYN, ACK Seq=0 Ack=1'
+keys a
+check "live: a jumps to an annotation" wait_for '\[TCP ' 3
+keys '/'
+type_text 'Retransmission'
+keys Enter
+check "live: a retransmission is on screen" wait_for 'Retransmission\]' 5
+quit_check "live q" Q
+echo "1..$T"
+[ "$FAILED" -eq 0 ]
