@@ -17,11 +17,16 @@
 #include "tl_ui.h"
 
 static volatile sig_atomic_t stop_requested;
+/* Live reads block in the kernel until a packet comes; a stop signal must
+ * wake them (pcap_breakloop is safe to call from a handler). */
+static struct tl_capture *volatile capture_to_break;
 
 static void on_stop_signal(int sig)
 {
 	(void)sig;
 	stop_requested = 1;
+	if (capture_to_break)
+		tl_capture_break(capture_to_break);
 }
 
 static void install_signals(void)
@@ -140,12 +145,13 @@ int main(int argc, char **argv)
 		tl_options_free(&opt);
 		return 2;
 	}
-	if (tl_capture_is_live(&*cap) && !opt.no_drop &&
+	if (tl_capture_is_live(cap) && !opt.no_drop &&
 	    !tl_drop_privileges(opt.drop_user, err, sizeof err)) {
 		tl_warn("%s", err);
 		tl_capture_close(cap);
 		return 2;
 	}
+	capture_to_break = opt.output == TL_OUT_UI ? NULL : cap;
 	install_signals();
 	int status = opt.output == TL_OUT_UI ? tl_ui_run(&opt, cap)
 	                                     : run_batch(&opt, cap);
