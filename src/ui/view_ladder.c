@@ -319,22 +319,33 @@ static void lifelines(const struct ui *ui, struct ui_line *line,
 		            R_HINT);
 }
 
-/* The longest label that fits in room cells: drop the SYN's TSval, then
- * Win=, then Ack=, then the other SYN options (which the lab asks about, so
- * they go late), then cut with an ellipsis. */
+/* The longest label that fits in room cells. Data and ACKs drop Win=, then
+ * Ack=; SYNs drop their TSval first and keep MSS, SACK_PERM and WS (what
+ * the lab asks about) longest. Past that the caller cuts with an
+ * ellipsis. */
 static int fit_label(const struct ui *ui, const struct tl_seg *seg,
                      int room, char *buf, size_t size)
 {
-	static const unsigned tries[] = {
+	static const unsigned plain[] = {
+		TL_LABEL_ALL,
+		TL_LABEL_ALL & ~TL_LABEL_WIN,
+		TL_LABEL_ALL & ~(TL_LABEL_WIN | TL_LABEL_ACK),
+		TL_LABEL_SEQ | TL_LABEL_LEN,
+	};
+	static const unsigned syn[] = {
 		TL_LABEL_ALL,
 		TL_LABEL_ALL & ~TL_LABEL_TSVAL,
 		TL_LABEL_ALL & ~(TL_LABEL_TSVAL | TL_LABEL_WIN),
 		TL_LABEL_ALL & ~(TL_LABEL_TSVAL | TL_LABEL_WIN | TL_LABEL_ACK),
 		TL_LABEL_SEQ | TL_LABEL_SYNOPTS,
-		TL_LABEL_SEQ | TL_LABEL_LEN,
+		TL_LABEL_SYNOPTS,
 	};
+	bool is_syn = tl_seg_flags(seg) & TL_TH_SYN;
+	const unsigned *tries = is_syn ? syn : plain;
+	size_t count = is_syn ? sizeof syn / sizeof syn[0]
+	                      : sizeof plain / sizeof plain[0];
 	const struct tl_conn *conn = conn_of(ui, seg);
-	for (size_t i = 0; i < sizeof tries / sizeof tries[0]; i++) {
+	for (size_t i = 0; i < count; i++) {
 		tl_label_segment(seg, conn, tries[i], ui->absolute_seq, buf,
 		                 size);
 		if (ui_text_width(buf) <= room)
