@@ -48,9 +48,15 @@ void tl_text_free(struct tl_text_ladder *t)
 	tl_ladder_free(&t->ladder);
 }
 
+/* "12345.123456", "+0.000123" or "13:45:01.123456". */
+static int time_width(const struct tl_text_ladder *t)
+{
+	return t->opt->time_format == TL_TIME_ABSOLUTE ? 15 : 12;
+}
+
 static int prefix_width(const struct tl_text_ladder *t)
 {
-	int w = 7 + 1 + 15 + 1;   /* frame, time */
+	int w = 7 + 1 + time_width(t) + 1;   /* frame, time */
 	if (t->multi_stream)
 		w += 5;
 	return w;
@@ -138,7 +144,8 @@ static void emit_prefix(struct tl_text_ladder *t, struct tl_out *o,
 	size_t n = 0;
 	if (t->multi_stream)
 		n = tl_bappend(buf, sizeof buf, n, "%4s ", stream);
-	n = tl_bappend(buf, sizeof buf, n, "%7s %-15s ", frame, time);
+	n = tl_bappend(buf, sizeof buf, n, "%7s %-*s ", frame, time_width(t),
+	               time);
 	tl_out_write(o, buf, n);
 }
 

@@ -25,7 +25,7 @@ while read -r name cap args; do
 		continue
 	fi
 	# shellcheck disable=SC2086 # args are word-split on purpose
-	LC_ALL=C.UTF-8 COLUMNS=120 "$TCPLADDER" -r "$path" $args > "$tmp" 2>&1
+	TZ=UTC LC_ALL=C.UTF-8 COLUMNS=120 "$TCPLADDER" -r "$path" $args > "$tmp" 2>&1
 	echo "exit $?" >> "$tmp"
 	if [ -n "${REGEN:-}" ]; then
 		cp "$tmp" "$dir/$name.out"
