@@ -301,7 +301,9 @@ void ui_draw_status(struct ui *ui, const char *hints)
 	char right[256];
 	progress_text(ui, right, sizeof right);
 	int rw = ui_text_width(right);
-	if (rw > ui->cols / 2)
+	/* Live counts matter more than key hints: they may take most of the
+	 * line; a file's progress only half of it. */
+	if (rw > (ui->live ? ui->cols - 12 : ui->cols / 2))
 		rw = 0;
 	int room = ui->cols - rw - 3;
 	if (ui->msg[0]) {
