@@ -26,6 +26,7 @@ struct tl_options {
 	struct tl_capture_config cap;
 	char *filter_storage;   /* joined trailing arguments */
 	long count;             /* stop after this many packets; 0 = all */
+	uint32_t max_connections; /* text/tsv: connections kept at once */
 	enum tl_output output;
 	enum tl_time_format time_format;
 	bool by_host;

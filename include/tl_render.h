@@ -25,15 +25,16 @@ void tl_out_str(struct tl_out *o, const char *s);
 void tl_out_end_line(struct tl_out *o);
 void tl_out_flush(struct tl_out *o);
 
-/* Formatted addresses per stream and flag names per flag byte, so a row
- * costs no printf and no inet_ntop. */
+/* Formatted addresses of recent streams and flag names per flag byte, so
+ * a row costs no printf and no inet_ntop. */
+#define TL_TSV_NAME_CACHE 4096
 struct tl_tsv_names {
-	char addr[2][48];
+	uint32_t stream_plus_one;   /* 0: empty slot */
 	uint8_t len[2];
+	char addr[2][46];
 };
 struct tl_tsv {
-	struct tl_tsv_names *streams;
-	uint32_t stream_cap;
+	struct tl_tsv_names names[TL_TSV_NAME_CACHE];
 	char flags[256][40];
 	uint8_t flags_len[256];
 };

@@ -103,6 +103,7 @@ struct tl_conn {
 	uint32_t first_frame, last_frame;
 	uint32_t counts[TL_AN_WIRESHARK_COUNT];
 	struct tl_conn *hash_next;
+	struct tl_conn *lru_newer, *lru_older;  /* by last segment */
 };
 
 /* Everything the analysis found out about one segment. */
@@ -124,12 +125,23 @@ struct tl_tracker {
 	struct tl_conn **buckets;
 	uint32_t bucket_mask;
 	uint32_t live_conns;        /* in the hash table */
-	struct tl_conn **streams;   /* every connection, by stream index */
+	/* Every connection by stream index; NULL once evicted. */
+	struct tl_conn **streams;
 	uint32_t stream_count, stream_cap;
 	uint32_t hash_seed;
+	/* Most and least recently active connection in the hash table. */
+	struct tl_conn *lru_newest, *lru_oldest;
+	uint32_t max_live;          /* 0: keep every connection */
+	uint64_t evicted;
 };
 
+#define TL_DEFAULT_MAX_CONNECTIONS 262144u
+
 void tl_tracker_init(struct tl_tracker *tr);
+/* Bounds the connections kept: beyond max_live, the one idle longest is
+ * forgotten (a later segment of it starts a new stream). Only for outputs
+ * that do not look connections up again afterwards. */
+void tl_tracker_set_max_live(struct tl_tracker *tr, uint32_t max_live);
 void tl_tracker_free(struct tl_tracker *tr);
 
 /* Runs the analysis for one decoded TCP segment. frame is 1-based over all
@@ -137,6 +149,7 @@ void tl_tracker_free(struct tl_tracker *tr);
 void tl_tracker_segment(struct tl_tracker *tr, const struct tl_packet *pkt,
                         uint32_t frame, tl_nsec ts, struct tl_seg_info *out);
 
+/* NULL for an evicted connection. */
 static inline struct tl_conn *tl_tracker_stream(const struct tl_tracker *tr,
                                                 uint32_t stream)
 {

@@ -85,6 +85,9 @@ static int run_batch(struct tl_options *opt, struct tl_capture *cap)
 	static struct batch b;
 	b.opt = opt;
 	tl_model_init(&b.model, false);
+	tl_tracker_set_max_live(&b.model.tracker, opt->max_connections
+	                        ? opt->max_connections
+	                        : TL_DEFAULT_MAX_CONNECTIONS);
 	tl_out_init(&b.out, STDOUT_FILENO, tl_capture_is_live(cap));
 	tl_text_init(&b.text, opt, output_width(opt),
 	             !opt->ascii && locale_is_utf8());
@@ -118,6 +121,11 @@ static int run_batch(struct tl_options *opt, struct tl_capture *cap)
 			break;
 	}
 	tl_out_flush(&b.out);
+	if (b.model.tracker.evicted)
+		tl_warn("%llu idle connections were forgotten to stay within "
+		        "--max-connections %u; a later segment of one of them "
+		        "started a new stream", (unsigned long long)
+		        b.model.tracker.evicted, b.model.tracker.max_live);
 	uint64_t recv, drop;
 	if (tl_capture_is_live(cap) && tl_capture_stats(cap, &recv, &drop))
 		fprintf(stderr, "%s: %u packets captured, %llu dropped by the "

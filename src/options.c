@@ -18,6 +18,9 @@ static const char usage_text[] =
 "  -i, --interface IF     capture live from IF (needs root or CAP_NET_RAW)\n"
 "  -f, --filter EXPR      BPF filter, as in tcpdump (or give it after the options)\n"
 "  -c, --count N          stop after N packets\n"
+"      --max-connections N  connections text and tsv track at once\n"
+"                         (default 262144); past that, the one idle longest\n"
+"                         is forgotten\n"
 "  -s, --snaplen N        bytes captured per packet (default 262144)\n"
 "  -B, --buffer-size KiB  kernel capture buffer (default 32768 KiB)\n"
 "  -p, --no-promiscuous-mode  do not put the interface in promiscuous mode\n"
@@ -57,6 +60,7 @@ static const char usage_text[] =
 enum {
 	OPT_FORCE = 256, OPT_BY_HOST, OPT_ABSOLUTE, OPT_WIDTH, OPT_ASCII,
 	OPT_NO_COLOR, OPT_THEME, OPT_REPLAY, OPT_STEP, OPT_NO_DROP,
+	OPT_MAX_CONNECTIONS,
 };
 
 static const struct option long_options[] = {
@@ -64,6 +68,7 @@ static const struct option long_options[] = {
 	{ "interface", required_argument, NULL, 'i' },
 	{ "filter", required_argument, NULL, 'f' },
 	{ "count", required_argument, NULL, 'c' },
+	{ "max-connections", required_argument, NULL, OPT_MAX_CONNECTIONS },
 	{ "snaplen", required_argument, NULL, 's' },
 	{ "buffer-size", required_argument, NULL, 'B' },
 	{ "no-promiscuous-mode", no_argument, NULL, 'p' },
@@ -186,6 +191,10 @@ void tl_options_parse(struct tl_options *opt, int argc, char **argv)
 		case 'i': opt->cap.device = optarg; break;
 		case 'f': opt->cap.filter = optarg; break;
 		case 'c': opt->count = parse_number(optarg, 1, LONG_MAX, "-c"); break;
+		case OPT_MAX_CONNECTIONS:
+			opt->max_connections = (uint32_t)parse_number(
+				optarg, 16, 100000000, "--max-connections");
+			break;
 		case 's':
 			opt->cap.snaplen = (int)parse_number(optarg, 64, 262144, "-s");
 			break;

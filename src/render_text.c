@@ -287,9 +287,13 @@ void tl_text_row(struct tl_text_ladder *t, struct tl_out *o,
                  const struct tl_seg_note *note)
 {
 	const struct tl_conn *conn = tl_tracker_stream(&m->tracker, seg->stream);
-	bool added = tl_ladder_add_conn(&t->ladder, conn);
-	if (!t->pair_mode && too_many_columns(t))
-		t->pair_mode = true;
+	bool added = false;
+	if (!t->pair_mode) {
+		/* In pair mode columns are no longer needed, and collecting
+		 * every endpoint of a SYN flood would cost memory and time. */
+		added = tl_ladder_add_conn(&t->ladder, conn);
+		t->pair_mode = too_many_columns(t);
+	}
 	/* In pair mode the header only changes when we enter it. */
 	if (t->header_nodes == 0 ||
 	    (added && (!t->pair_mode || t->header_nodes <= MIN_COLUMNS_ALWAYS)))

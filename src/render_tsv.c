@@ -4,7 +4,6 @@
 
 #include "tl_render.h"
 
-#include <stdlib.h>
 #include <string.h>
 
 #include "tl_label.h"
@@ -57,25 +56,17 @@ void tl_tsv_init(struct tl_tsv *t)
 
 void tl_tsv_free(struct tl_tsv *t)
 {
-	free(t->streams);
-	memset(t, 0, sizeof *t);
+	(void)t;
 }
 
-/* Names of a stream's endpoints, formatted the first time it is seen. */
+/* Names of a stream's endpoints, from a small direct-mapped cache: memory
+ * stays bounded however many connections a capture holds. */
 static const struct tl_tsv_names *names_of(struct tl_tsv *t,
                                            const struct tl_conn *c)
 {
-	if (c->stream >= t->stream_cap) {
-		uint32_t cap = t->stream_cap ? t->stream_cap : 256;
-		while (cap <= c->stream)
-			cap *= 2;
-		t->streams = tl_xrealloc(t->streams, cap, sizeof *t->streams);
-		memset(t->streams + t->stream_cap, 0,
-		       (cap - t->stream_cap) * sizeof *t->streams);
-		t->stream_cap = cap;
-	}
-	struct tl_tsv_names *n = &t->streams[c->stream];
-	if (!n->len[0]) {
+	struct tl_tsv_names *n = &t->names[c->stream % TL_TSV_NAME_CACHE];
+	if (n->stream_plus_one != c->stream + 1) {
+		n->stream_plus_one = c->stream + 1;
 		for (int e = 0; e < 2; e++)
 			n->len[e] = (uint8_t)tl_format_addr(c->ip_version,
 			                                    c->addr[e], n->addr[e],

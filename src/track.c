@@ -130,16 +130,54 @@ void tl_tracker_init(struct tl_tracker *tr)
 	tr->hash_seed = 0x5bd1e995u;
 }
 
+static void free_conn(struct tl_conn *c)
+{
+	free(c->dir[0].unacked);
+	free(c->dir[1].unacked);
+	free(c);
+}
+
 void tl_tracker_free(struct tl_tracker *tr)
 {
-	for (uint32_t i = 0; i < tr->stream_count; i++) {
-		free(tr->streams[i]->dir[0].unacked);
-		free(tr->streams[i]->dir[1].unacked);
-		free(tr->streams[i]);
-	}
+	for (uint32_t i = 0; i < tr->stream_count; i++)
+		if (tr->streams[i])
+			free_conn(tr->streams[i]);
 	free(tr->streams);
 	free(tr->buckets);
 	memset(tr, 0, sizeof *tr);
+}
+
+void tl_tracker_set_max_live(struct tl_tracker *tr, uint32_t max_live)
+{
+	tr->max_live = max_live;
+}
+
+/* ---- recency list, for eviction --------------------------------------- */
+
+static void lru_unlink(struct tl_tracker *tr, struct tl_conn *c)
+{
+	if (c->lru_newer)
+		c->lru_newer->lru_older = c->lru_older;
+	else if (tr->lru_newest == c)
+		tr->lru_newest = c->lru_older;
+	if (c->lru_older)
+		c->lru_older->lru_newer = c->lru_newer;
+	else if (tr->lru_oldest == c)
+		tr->lru_oldest = c->lru_newer;
+	c->lru_newer = c->lru_older = NULL;
+}
+
+static void lru_touch(struct tl_tracker *tr, struct tl_conn *c)
+{
+	if (tr->lru_newest == c)
+		return;
+	lru_unlink(tr, c);
+	c->lru_older = tr->lru_newest;
+	if (tr->lru_newest)
+		tr->lru_newest->lru_newer = c;
+	tr->lru_newest = c;
+	if (!tr->lru_oldest)
+		tr->lru_oldest = c;
 }
 
 static void init_dir(struct tl_dir *d)
@@ -187,9 +225,26 @@ static void unlink_conn(struct tl_tracker *tr, struct tl_conn *c,
 			*pp = c->hash_next;
 			c->hash_next = NULL;
 			tr->live_conns--;
+			lru_unlink(tr, c);
 			return;
 		}
 	}
+}
+
+/* Forgets the connection idle longest; its stream index stays taken. */
+static void evict_oldest(struct tl_tracker *tr, const struct tl_conn *keep)
+{
+	struct tl_conn *c = tr->lru_oldest;
+	if (!c || c == keep)
+		return;
+	struct tl_packet key = { .ip_version = c->ip_version,
+	                         .sport = c->port[0], .dport = c->port[1] };
+	memcpy(key.src, c->addr[0], 16);
+	memcpy(key.dst, c->addr[1], 16);
+	unlink_conn(tr, c, tuple_hash(tr, &key) & tr->bucket_mask);
+	tr->streams[c->stream] = NULL;
+	tr->evicted++;
+	free_conn(c);
 }
 
 /* ---- unacked segment list -------------------------------------------- */
@@ -407,6 +462,11 @@ static struct tl_conn *find_conn(struct tl_tracker *tr,
 	if (c && pure_syn && c->dir[*dir].base_set &&
 	    p->seq != c->dir[*dir].base) {
 		unlink_conn(tr, c, hash);
+		if (tr->max_live) {
+			/* Streaming outputs never look back at it. */
+			tr->streams[c->stream] = NULL;
+			free_conn(c);
+		}
 		hash = tuple_hash(tr, p) & tr->bucket_mask;
 		c = NULL;
 		*an |= TL_AN_REUSED_PORTS;
@@ -523,6 +583,9 @@ void tl_tracker_segment(struct tl_tracker *tr, const struct tl_packet *p,
 	int d;
 	unsigned an = 0;
 	struct tl_conn *c = find_conn(tr, p, frame, ts, &d, &an);
+	lru_touch(tr, c);
+	if (tr->max_live && tr->live_conns > tr->max_live)
+		evict_oldest(tr, c);
 	struct tl_dir *fwd = &c->dir[d], *rev = &c->dir[!d];
 	an |= set_bases(fwd, rev, p);
 
