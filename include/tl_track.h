@@ -82,6 +82,8 @@ struct tl_dir {
 	uint32_t shown_window;  /* scaled window of the previous segment */
 	struct tl_unacked *unacked; /* oldest first */
 	uint32_t unacked_len, unacked_cap;
+	uint32_t unacked_low;   /* lowest seq listed: ACKs at or below it
+	                         * cannot touch the list */
 	struct tl_syn_options syn;
 	uint64_t segments, bytes;
 	bool fin_seen;

@@ -56,26 +56,34 @@ static uint32_t addr_len(unsigned ip_version)
 	return ip_version == 6 ? 16 : 4;
 }
 
-static uint32_t mix(uint32_t h, uint32_t v)
+/* A full-avalanche finaliser: addresses and ports of real traffic differ
+ * in few bits, and weak mixing makes long chains. */
+static uint32_t fmix(uint32_t h)
 {
-	h ^= v;
-	h *= 0x9e3779b1u;
-	return h ^ (h >> 15);
+	h ^= h >> 16;
+	h *= 0x85ebca6bu;
+	h ^= h >> 13;
+	h *= 0xc2b2ae35u;
+	return h ^ (h >> 16);
+}
+
+static uint32_t endpoint_hash(uint32_t h, const uint8_t *addr, uint32_t len,
+                              uint16_t port)
+{
+	for (uint32_t i = 0; i < len; i += 4)
+		h = fmix(h ^ tl_get_be32(addr + i));
+	return fmix(h ^ port);
 }
 
 /* Symmetric in the two endpoints, so both directions find one entry. */
 static uint32_t tuple_hash(const struct tl_tracker *tr,
                            const struct tl_packet *p)
 {
-	uint32_t a = tr->hash_seed ^ p->ip_version, b = a;
 	uint32_t n = addr_len(p->ip_version);
-	for (uint32_t i = 0; i < n; i += 4) {
-		a = mix(a, tl_get_be32(p->src + i));
-		b = mix(b, tl_get_be32(p->dst + i));
-	}
-	a = mix(a, p->sport);
-	b = mix(b, p->dport);
-	return mix(a + b, a ^ b);
+	uint32_t seed = tr->hash_seed ^ p->ip_version;
+	uint32_t a = endpoint_hash(seed, p->src, n, p->sport);
+	uint32_t b = endpoint_hash(seed, p->dst, n, p->dport);
+	return fmix((a ^ b) + 0x9e3779b9u * (a + b));
 }
 
 static bool endpoint_is(const struct tl_conn *c, int e, const uint8_t *addr,
@@ -253,10 +261,12 @@ static void unacked_push(struct tl_dir *d, uint32_t seq, uint32_t nextseq,
                          uint32_t frame, tl_nsec ts)
 {
 	if (d->unacked_len == d->unacked_cap) {
-		d->unacked_cap = d->unacked_cap ? d->unacked_cap * 2 : 8;
+		d->unacked_cap = d->unacked_cap ? d->unacked_cap * 2 : 2;
 		d->unacked = tl_xrealloc(d->unacked, d->unacked_cap,
 		                         sizeof *d->unacked);
 	}
+	if (!d->unacked_len || LT_SEQ(seq, d->unacked_low))
+		d->unacked_low = seq;
 	d->unacked[d->unacked_len++] = (struct tl_unacked){
 		.seq = seq, .nextseq = nextseq, .frame = frame, .time = ts };
 }
@@ -266,6 +276,11 @@ static void unacked_push(struct tl_dir *d, uint32_t seq, uint32_t nextseq,
 static void match_ack(struct tl_dir *rev, uint32_t ack, tl_nsec now,
                       struct tl_seg_info *out)
 {
+	/* Every entry ends past its start, so an ACK at or below the lowest
+	 * start neither matches, trims nor removes anything: the common case
+	 * of the data sender's own ACKs. */
+	if (!rev->unacked_len || !GT_SEQ(ack, rev->unacked_low))
+		return;
 	uint32_t kept = 0;
 	bool matched = false;
 	for (uint32_t i = 0; i < rev->unacked_len; i++) {
@@ -282,7 +297,11 @@ static void match_ack(struct tl_dir *rev, uint32_t ack, tl_nsec now,
 			e->seq = ack;
 		else if (!GT_SEQ(e->nextseq, ack))
 			continue;
-		rev->unacked[kept++] = *e;
+		if (!kept || LT_SEQ(e->seq, rev->unacked_low))
+			rev->unacked_low = e->seq;
+		if (kept != i)
+			rev->unacked[kept] = *e;
+		kept++;
 	}
 	rev->unacked_len = kept;
 }
@@ -610,9 +629,8 @@ void tl_tracker_segment(struct tl_tracker *tr, const struct tl_packet *p,
 
 	out->analysis = (uint16_t)an;
 	note_window_change(fwd, p, out);
-	for (unsigned i = 0; i < TL_AN_WIRESHARK_COUNT; i++)
-		if (an & (1u << i))
-			c->counts[i]++;
+	for (unsigned m = an & TL_AN_WIRESHARK_MASK; m; m &= m - 1)
+		c->counts[__builtin_ctz(m)]++;
 	fwd->segments++;
 	fwd->bytes += p->seglen;
 	c->last_time = ts;

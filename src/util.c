@@ -109,45 +109,53 @@ size_t tl_bappend(char *buf, size_t size, size_t len, const char *fmt, ...)
 	return len < size ? len : size - 1;
 }
 
-static unsigned decimal_digits(uint64_t v)
+static unsigned digits32(uint32_t v)
 {
-	unsigned n = 1;
-	while (v >= 10000) {
-		v /= 10000;
-		n += 4;
+	if (v < 100000)
+		return v < 100 ? 1 + (v >= 10) : v < 1000 ? 3 : 4 + (v >= 10000);
+	if (v < 10000000)
+		return 6 + (v >= 1000000);
+	return v < 100000000 ? 8 : 9 + (v >= 1000000000);
+}
+
+static const char digit_pairs[] =
+	"00010203040506070809101112131415161718192021222324"
+	"25262728293031323334353637383940414243444546474849"
+	"50515253545556575859606162636465666768697071727374"
+	"75767778798081828384858687888990919293949596979899";
+
+/* Writes the n digits of v ending at out + n, two at a time. */
+static void write32(uint32_t v, char *out, unsigned n)
+{
+	while (v >= 100) {
+		unsigned r = (v % 100) * 2;
+		v /= 100;
+		out[--n] = digit_pairs[r + 1];
+		out[--n] = digit_pairs[r];
 	}
-	return n + (v >= 10) + (v >= 100) + (v >= 1000);
+	if (v >= 10) {
+		out[--n] = digit_pairs[v * 2 + 1];
+		out[--n] = digit_pairs[v * 2];
+	} else {
+		out[--n] = (char)('0' + v);
+	}
 }
 
 size_t tl_utoa(uint64_t v, char *out)
 {
-	static const char pairs[] =
-		"00010203040506070809101112131415161718192021222324"
-		"25262728293031323334353637383940414243444546474849"
-		"50515253545556575859606162636465666768697071727374"
-		"75767778798081828384858687888990919293949596979899";
-	unsigned n = decimal_digits(v), i = n;
-	/* Most values fit 32 bits, where division by a constant is cheap. */
-	while (v > UINT32_MAX) {
-		unsigned r = (unsigned)(v % 100) * 2;
-		v /= 100;
-		out[--i] = pairs[r + 1];
-		out[--i] = pairs[r];
+	if (v <= UINT32_MAX) {
+		unsigned n = digits32((uint32_t)v);
+		write32((uint32_t)v, out, n);
+		return n;
 	}
-	uint32_t w = (uint32_t)v;
-	while (w >= 100) {
-		unsigned r = (w % 100) * 2;
-		w /= 100;
-		out[--i] = pairs[r + 1];
-		out[--i] = pairs[r];
-	}
-	if (w >= 10) {
-		out[--i] = pairs[w * 2 + 1];
-		out[--i] = pairs[w * 2];
-	} else {
-		out[--i] = (char)('0' + w);
-	}
-	return n;
+	/* Rare: split off the low nine digits. */
+	size_t n = tl_utoa(v / 1000000000u, out);
+	uint32_t low = (uint32_t)(v % 1000000000u);
+	unsigned ld = digits32(low);
+	for (unsigned i = 0; i < 9 - ld; i++)
+		out[n + i] = '0';
+	write32(low, out + n + 9 - ld, ld);
+	return n + 9;
 }
 
 int64_t tl_nsec_to_us(tl_nsec t)
