@@ -366,8 +366,6 @@ static uint32_t pseudo_sum(const conn_t *c, const uint8_t *s, const uint8_t *d, 
     return sum;
 }
 
-static const char pattern[] =
-    "HTTP/1.1 200 OK\r\nContent-Type: application/octet-stream\r\nX-Pad: 0123456789abcdefghijklmnopqrstuvwxyz\r\n";
 
 static void write_tcp(conn_t *c, int from, const seg_t *s, int64_t t)
 {
@@ -423,8 +421,8 @@ static void write_tcp(conn_t *c, int from, const seg_t *s, int64_t t)
     if (cap < off + thl) cap = off + thl; /* never cut the TCP header */
     uint32_t pay = cap - off - thl;
     uint8_t *pp = p + thl;
-    uint32_t o = s->seq + 7 * from;
-    for (uint32_t i = 0; i < pay; i++) pp[i] = pattern[(o + i) % (sizeof pattern - 1)];
+    uint32_t o = s->seq + 0x9e37 * from + c->idx * 0x10001;
+    for (uint32_t i = 0; i < pay; i++) pp[i] = (uint8_t)(((o + i) * 2654435761u) >> 24);
     uint32_t sum = pseudo_sum(c, sip, dip, 6, l4len);
     sum = csum_add(sum, p, thl + pay);
     put16(p + 16, csum_fold(sum));
@@ -836,8 +834,9 @@ static void sender_ack(conn_t *c, int d, const seg_t *s)
                 ep->cwnd = ep->ssthresh;
             } else {
                 /* partial ACK: retransmit the next hole */
-                uint32_t p = skip_sacked(ep, ep->una);
-                if (p < ep->smax) {
+                uint32_t p = skip_sacked(ep, umax(ep->una, ep->rec_hole));
+                uint32_t lost_end = c->sack_ok ? highest_sacked(ep) : ep->una + 1;
+                if (p < ep->smax && p < lost_end) {
                     uint32_t lim = umin(ep->smss, umin(ep->smax, next_sacked_start(ep, p)) - p);
                     cur_cause = 2; emit_at(c, d, p, lim); cur_cause = 0;
                     ep->rec_hole = umax(ep->rec_hole, p + lim);
@@ -1268,9 +1267,9 @@ static void new_conn(int64_t t)
         if (*np > 60999) *np = 32768 + (*np - 61000);
         c->cport = *np;
         double su = urand();
-        if (c->kind == K_INTERACTIVE) c->sport = su < 0.6 ? 22 : su < 0.8 ? 993 : 5222;
+        if (c->kind == K_INTERACTIVE) c->sport = su < 0.6 ? 22 : su < 0.8 ? 993 : 6697;
         else if (c->kind == K_UP) c->sport = su < 0.5 ? 443 : su < 0.8 ? 445 : 5201;
-        else c->sport = su < 0.65 ? 443 : su < 0.9 ? 80 : 8080;
+        else c->sport = su < 0.85 ? 443 : su < 0.95 ? 8443 : 853;
     }
     c->client_closes = urand() < 0.7;
     c->rst_close = urand() < 0.03;
