@@ -35,13 +35,17 @@ static inline unsigned tl_seg_dir(const struct tl_seg *s)
 void tl_seg_pack(struct tl_seg *s, int64_t time_us, unsigned flags,
                  unsigned dir);
 
-/* Details for the few segments that carry an annotation: what they refer to. */
+/* Details for the segments that carry an annotation, in 16 bytes: what
+ * they refer to. A duplicate ACK carries no data and a retransmission
+ * does, so the two never need both numbers of the union. */
 struct tl_seg_note {
 	uint32_t seg_index;
 	uint32_t ref_frame;     /* dup-ACK'd frame, or the original of a rexmit */
-	uint32_t dupack_num;
+	union {
+		uint32_t dupack_num;
+		uint32_t rto_us;    /* since the original; saturates */
+	};
 	uint32_t prev_window;
-	tl_nsec rto;
 };
 
 #define TL_SEG_CHUNK_BITS 16

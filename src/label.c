@@ -182,7 +182,7 @@ static size_t explain_retransmission(const struct tl_seg *seg,
 			    "Retransmission: this sequence space was sent "
 			    "before; the oldest unacknowledged segment is frame "
 			    "%u, %.3f ms earlier. ", note->ref_frame,
-			    (double)note->rto / 1e6);
+			    (double)note->rto_us / 1e3);
 		return tl_bappend(buf, size, len,
 		    "Retransmission: this sequence space was sent before. ");
 	}

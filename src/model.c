@@ -102,11 +102,16 @@ void tl_seg_from_info(struct tl_seg *seg, struct tl_seg_note *note,
 	*has_note = info->analysis != 0;
 	if (*has_note) {
 		note->seg_index = 0;
-		note->dupack_num = info->dupack_num;
-		note->ref_frame = (info->analysis & TL_AN_DUPLICATE_ACK)
-		                          ? info->dupack_frame : info->rto_frame;
 		note->prev_window = info->prev_window;
-		note->rto = info->rto;
+		if (info->analysis & TL_AN_DUPLICATE_ACK) {
+			note->ref_frame = info->dupack_frame;
+			note->dupack_num = info->dupack_num;
+		} else {
+			int64_t us = tl_nsec_to_us(info->rto);
+			note->ref_frame = info->rto_frame;
+			note->rto_us = us < 0 ? 0 : us > UINT32_MAX
+			               ? UINT32_MAX : (uint32_t)us;
+		}
 	}
 }
 

@@ -569,9 +569,11 @@ int tl_ui_run(struct tl_options *opt, struct tl_capture *cap)
 	ui->cols = COLS;
 
 	/* Read a little before choosing the first screen, so a capture with
-	 * several connections opens on the list. */
+	 * several connections opens on the list; a second connection settles
+	 * it at once, and the first screen never waits long. */
 	if (!ui->live && !ui->replay)
-		while (!ui->input_done && ui_now_ms() - ui->start_ms < 250)
+		while (!ui->input_done && ui_now_ms() - ui->start_ms < 150 &&
+		       ui->m.tracker.stream_count < 2)
 			feed(ui);
 	choose_first_view(ui);
 	ui_ladder_update(ui);
