@@ -188,10 +188,13 @@ run_local_tools() { # group file packets
     fi
 }
 
+UI_TIMING_FILE=
 for size in $SIZES; do
     n=$(count_of "$size")
     f=$DATA/cap-$size.pcap
     gen "$f" "$n"
+    UI_TIMING_FILE=$f   # the largest size, measured last
+
     variants=
     if [[ " $VARIANT_SIZES " == *" $size "* ]] && ! skipped variants; then
         gen "$DATA/cap-$size.pcapng" "$n" -f pcapng
@@ -307,6 +310,14 @@ END {
     echo "× tshark = how many times faster than \`tshark -T fields\` per packet (tshark reads a prefix of the file, see note);"
     echo "peak RSS = max resident set size from GNU time; RSS B/packet = peak RSS / packets read."
     echo "Files are made by bench/gen-capture (seed $SEED): Ethernet pcap, snap length 128, plus a pcapng and a Linux-cooked (SLL) copy of the same traffic for the sizes in BENCH_VARIANT_SIZES."
+    if [[ -n ${UI_TIMING_FILE:-} && -n ${TCPLADDER_OK:-} ]] && have tmux && ! skipped ui; then
+        echo
+        echo "### The full-screen view (bench/ui-timing.sh under tmux, 120x40)"
+        echo
+        echo '```'
+        bash "$B/ui-timing.sh" "$UI_TIMING_FILE" "${TCPLADDER_RUN:-$TCPLADDER}" 2>&1
+        echo '```'
+    fi
     echo "<!-- END bench/run.sh output -->"
 } > "$TMP/generated.md"
 
