@@ -189,6 +189,29 @@ static size_t explain_retransmission(const struct tl_seg *seg,
 	return len;
 }
 
+/* Sentences that need no numbers, in the order they are told; the dup-ACK
+ * entry marks where its numbered sentence goes. */
+static const struct {
+	uint16_t bit;
+	const char *text;
+} plain_sentences[] = {
+	{ TL_AN_WINDOW_UPDATE,
+	  "Window update: only the advertised window changed." },
+	{ TL_AN_WINDOW_FULL, "Window full: this segment fills the receiver's "
+	  "advertised window exactly." },
+	{ TL_AN_KEEP_ALIVE, "Keep-alive: one byte below the next expected "
+	  "sequence number, to check the peer is still there." },
+	{ TL_AN_KEEP_ALIVE_ACK,
+	  "Keep-alive ACK: the peer answers a keep-alive." },
+	{ TL_AN_DUPLICATE_ACK, NULL },
+	{ TL_AN_ZERO_WINDOW_PROBE, "Zero-window probe: one byte sent into a "
+	  "closed window to ask whether it has opened." },
+	{ TL_AN_ZERO_WINDOW, "Zero window: the receiver's buffer is full; the "
+	  "sender must stop." },
+	{ TL_AN_ZERO_WINDOW_PROBE_ACK,
+	  "Zero-window probe ACK: the window is still closed." },
+};
+
 size_t tl_explain_analysis(const struct tl_seg *seg,
                            const struct tl_seg_note *note,
                            const struct tl_conn *conn, char *buf, size_t size)
@@ -211,36 +234,19 @@ size_t tl_explain_analysis(const struct tl_seg *seg,
 		len = tl_bappend(buf, size, len,
 		    "ACKed unseen segment: Ack=%u acknowledges bytes that were "
 		    "never captured. ", seg->ack);
-	if (an & TL_AN_WINDOW_UPDATE)
-		len = tl_bappend(buf, size, len,
-		    "Window update: only the advertised window changed. ");
-	if (an & TL_AN_WINDOW_FULL)
-		len = tl_bappend(buf, size, len,
-		    "Window full: this segment fills the receiver's advertised "
-		    "window exactly. ");
-	if (an & TL_AN_KEEP_ALIVE)
-		len = tl_bappend(buf, size, len,
-		    "Keep-alive: one byte below the next expected sequence "
-		    "number, to check the peer is still there. ");
-	if (an & TL_AN_KEEP_ALIVE_ACK)
-		len = tl_bappend(buf, size, len,
-		    "Keep-alive ACK: the peer answers a keep-alive. ");
-	if ((an & TL_AN_DUPLICATE_ACK) && note)
-		len = tl_bappend(buf, size, len,
-		    "Duplicate ACK #%u of frame %u: the receiver is still "
-		    "missing byte %u. ", note->dupack_num, note->ref_frame,
-		    seg->ack);
-	if (an & TL_AN_ZERO_WINDOW_PROBE)
-		len = tl_bappend(buf, size, len,
-		    "Zero-window probe: one byte sent into a closed window to "
-		    "ask whether it has opened. ");
-	if (an & TL_AN_ZERO_WINDOW)
-		len = tl_bappend(buf, size, len,
-		    "Zero window: the receiver's buffer is full; the sender "
-		    "must stop. ");
-	if (an & TL_AN_ZERO_WINDOW_PROBE_ACK)
-		len = tl_bappend(buf, size, len,
-		    "Zero-window probe ACK: the window is still closed. ");
+	for (size_t i = 0; i < sizeof plain_sentences / sizeof plain_sentences[0];
+	     i++) {
+		if (plain_sentences[i].bit == TL_AN_DUPLICATE_ACK) {
+			if ((an & TL_AN_DUPLICATE_ACK) && note)
+				len = tl_bappend(buf, size, len,
+				    "Duplicate ACK #%u of frame %u: the receiver "
+				    "is still missing byte %u. ", note->dupack_num,
+				    note->ref_frame, seg->ack);
+		} else if (an & plain_sentences[i].bit) {
+			len = tl_bappend(buf, size, len, "%s ",
+			                 plain_sentences[i].text);
+		}
+	}
 	if ((an & TL_AN_WINDOW_CHANGE) && note)
 		len = tl_bappend(buf, size, len,
 		    "The advertised window changed from %u to %u bytes. ",
