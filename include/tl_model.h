@@ -86,10 +86,14 @@ struct tl_model {
 	uint64_t truncated;     /* TCP headers cut by the snap length */
 	uint64_t malformed;
 	uint64_t not_tcp;
+	/* Application labels (tl_app.h); NULL unless a front end that shows
+	 * them asked (tl_model_enable_app): -T tsv never pays for them. */
+	struct tl_app *app;
 };
 
 void tl_model_init(struct tl_model *m, bool retain);
 void tl_model_free(struct tl_model *m);
+void tl_model_enable_app(struct tl_model *m);
 
 /* Feeds one captured frame. Returns true and fills seg (and note when the
  * segment is annotated; *has_note says so) if it was a TCP segment. */

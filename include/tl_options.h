@@ -12,6 +12,8 @@ enum tl_output {
 	TL_OUT_UI,
 	TL_OUT_TEXT,
 	TL_OUT_TSV,
+	TL_OUT_SVG,     /* one standalone SVG picture (render_svg.c) */
+	TL_OUT_HTML,    /* one self-contained page: picture and tables */
 };
 
 enum tl_time_format {
@@ -41,6 +43,10 @@ struct tl_options {
 	bool step;
 	const char *drop_user;  /* -Z */
 	bool no_drop;
+	/* -T svg/html: which picture, and which rows of the selection. */
+	int graph;              /* enum tl_graph_kind + 1; 0 = the ladder */
+	uint32_t rows;          /* rows per picture (--rows; 0 = default) */
+	uint32_t page;          /* 1-based (--page) */
 };
 
 /* Parses argv; prints help/version and exits, or exits 2 with one line on a

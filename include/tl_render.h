@@ -63,5 +63,9 @@ void tl_text_free(struct tl_text_ladder *t);
 void tl_text_row(struct tl_text_ladder *t, struct tl_out *o,
                  const struct tl_model *m, const struct tl_seg *seg,
                  const struct tl_seg_note *note);
+/* After the last row: each HTTP connection's exchanges (HTTP/2 streams),
+ * from the application labels. */
+void tl_text_app_summary(struct tl_text_ladder *t, struct tl_out *o,
+                         const struct tl_model *m);
 
 #endif

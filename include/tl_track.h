@@ -106,6 +106,7 @@ struct tl_conn {
 	uint32_t counts[TL_AN_WIRESHARK_COUNT];
 	struct tl_conn *hash_next;
 	struct tl_conn *lru_newer, *lru_older;  /* by last segment */
+	bool in_hash;           /* false once a new ISN replaced it */
 };
 
 /* Everything the analysis found out about one segment. */
@@ -127,6 +128,7 @@ struct tl_tracker {
 	struct tl_conn **buckets;
 	uint32_t bucket_mask;
 	uint32_t live_conns;        /* in the hash table */
+	uint32_t tracked;           /* allocated: in the table or replaced */
 	/* Every connection by stream index; NULL once evicted. */
 	struct tl_conn **streams;
 	uint32_t stream_count, stream_cap;
@@ -135,6 +137,10 @@ struct tl_tracker {
 	struct tl_conn *lru_newest, *lru_oldest;
 	uint32_t max_live;          /* 0: keep every connection */
 	uint64_t evicted;
+	/* Streams freed during the last tl_tracker_segment call (an eviction,
+	 * a reused 4-tuple), so layers above can drop what they keep. */
+	uint32_t dropped[2];
+	uint32_t dropped_count;
 };
 
 #define TL_DEFAULT_MAX_CONNECTIONS 262144u

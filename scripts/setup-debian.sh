@@ -15,4 +15,15 @@ apt-get install -y -qq --no-install-recommends \
 	libpcap-dev libncurses-dev \
 	tshark tcpdump tmux python3 python3-scapy \
 	iproute2 iptables ethtool procps util-linux \
+	libnghttp2-dev socat nghttp2-proxy nghttp2-client curl \
 	clang >/dev/null
+# The picture tests (tests/pictures.sh): xmllint validates -T svg/html,
+# headless Chromium renders them, python3-pil reads the screenshots; the
+# pictures ask for DejaVu Sans Mono.
+apt-get install -y -qq --no-install-recommends \
+	libxml2-utils chromium python3-pil fonts-dejavu-core >/dev/null
+# Fuzzing (./configure --enable-fuzzing CC=clang): libFuzzer and the
+# sanitizer runtimes are only recommended by clang; GNU time measures the
+# peak memory of the hostile-capture tests.
+apt-get install -y -qq --no-install-recommends \
+	libclang-rt-14-dev time >/dev/null

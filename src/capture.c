@@ -259,6 +259,23 @@ int tl_capture_fd(const struct tl_capture *cap)
 	return cap->live ? pcap_get_selectable_fd(cap->pcap) : -1;
 }
 
+/* pcapng's 64-bit timestamps, resolutions and offsets give any tv_sec: keep
+ * it where nanoseconds fit, and where differences of two still fit. */
+#define MAX_TS_SEC (INT64_C(1) << 32)
+static tl_nsec frame_time(const struct tl_capture *cap,
+                          const struct pcap_pkthdr *hdr)
+{
+	int64_t sec = (int64_t)hdr->ts.tv_sec;
+	int64_t frac = (int64_t)hdr->ts.tv_usec;
+	if (sec > MAX_TS_SEC)
+		sec = MAX_TS_SEC;
+	else if (sec < -MAX_TS_SEC)
+		sec = -MAX_TS_SEC;
+	if (frac < 0 || frac > UINT32_MAX)
+		frac = 0;
+	return sec * TL_NSEC_PER_SEC + frac * cap->ts_unit;
+}
+
 enum tl_next tl_capture_next(struct tl_capture *cap, struct tl_frame *frame)
 {
 	struct pcap_pkthdr *hdr;
@@ -268,8 +285,7 @@ enum tl_next tl_capture_next(struct tl_capture *cap, struct tl_frame *frame)
 		frame->data = data;
 		frame->caplen = hdr->caplen;
 		frame->len = hdr->len;
-		frame->ts = (tl_nsec)hdr->ts.tv_sec * TL_NSEC_PER_SEC +
-		            (tl_nsec)hdr->ts.tv_usec * cap->ts_unit;
+		frame->ts = frame_time(cap, hdr);
 		if (cap->dumper)
 			pcap_dump((u_char *)cap->dumper, hdr, data);
 		return TL_NEXT_FRAME;

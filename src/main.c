@@ -13,6 +13,7 @@
 #include "tl_model.h"
 #include "tl_options.h"
 #include "tl_privs.h"
+#include "tl_picture.h"
 #include "tl_render.h"
 #include "tl_ui.h"
 
@@ -66,6 +67,8 @@ struct batch {
 	struct tl_out out;
 	struct tl_text_ladder text;
 	struct tl_tsv tsv;
+	uint64_t damaged;       /* packets whose lengths contradict them */
+	uint32_t first_damaged;
 };
 
 static void batch_segment(struct batch *b, const struct tl_seg *seg,
@@ -85,6 +88,8 @@ static int run_batch(struct tl_options *opt, struct tl_capture *cap)
 	static struct batch b;
 	b.opt = opt;
 	tl_model_init(&b.model, false);
+	if (opt->output != TL_OUT_TSV)
+		tl_model_enable_app(&b.model);
 	tl_tracker_set_max_live(&b.model.tracker, opt->max_connections
 	                        ? opt->max_connections
 	                        : TL_DEFAULT_MAX_CONNECTIONS);
@@ -102,6 +107,8 @@ static int run_batch(struct tl_options *opt, struct tl_capture *cap)
 	       (next = tl_capture_next(cap, &f)) != TL_NEXT_END) {
 		if (next == TL_NEXT_TIMEOUT)
 			continue;
+		if (next == TL_NEXT_ERROR && stop_requested)
+			break;  /* a stop signal cut a read short: not damage */
 		if (next == TL_NEXT_ERROR) {
 			tl_out_flush(&b.out);
 			tl_warn("%s: %s after packet %u; everything before it "
@@ -114,13 +121,31 @@ static int run_batch(struct tl_options *opt, struct tl_capture *cap)
 		struct tl_seg seg;
 		struct tl_seg_note note;
 		bool has_note;
+		uint64_t malformed = b.model.malformed,
+		         truncated = b.model.truncated;
 		if (tl_model_frame(&b.model, dlt, f.data, f.caplen, f.ts, &seg,
 		                   &note, &has_note))
 			batch_segment(&b, &seg, has_note ? &note : NULL);
+		/* Lengths that contradict the packet, or a header cut short
+		 * although the whole packet was captured (not a snap length):
+		 * damaged packets, named in one warning at the end. */
+		if (b.model.malformed != malformed ||
+		    (b.model.truncated != truncated && f.caplen >= f.len)) {
+			if (!b.damaged++)
+				b.first_damaged = b.model.frames;
+		}
 		if (opt->count && b.model.frames >= (uint32_t)opt->count)
 			break;
 	}
+	if (opt->output == TL_OUT_TEXT)
+		tl_text_app_summary(&b.text, &b.out, &b.model);
 	tl_out_flush(&b.out);
+	if (b.damaged)
+		tl_warn("%s: %llu packet%s not shown: IP or TCP lengths "
+		        "contradict the packet (first: frame %u)",
+		        opt->cap.file ? opt->cap.file : opt->cap.device,
+		        (unsigned long long)b.damaged, b.damaged == 1 ? "" : "s",
+		        b.first_damaged);
 	if (b.model.tracker.evicted)
 		tl_warn("%llu idle connections were forgotten to stay within "
 		        "--max-connections %u; a later segment of one of them "
@@ -162,7 +187,9 @@ int main(int argc, char **argv)
 	capture_to_break = opt.output == TL_OUT_UI ? NULL : cap;
 	install_signals();
 	int status = opt.output == TL_OUT_UI ? tl_ui_run(&opt, cap)
-	                                     : run_batch(&opt, cap);
+	           : opt.output == TL_OUT_SVG || opt.output == TL_OUT_HTML
+	                 ? tl_picture_run(&opt, cap, &stop_requested)
+	                 : run_batch(&opt, cap);
 	if (!tl_capture_finish_write(cap, err, sizeof err)) {
 		tl_warn("%s", err);
 		status = 2;

@@ -3,12 +3,22 @@
 
 #include "tl_model.h"
 
+#include "tl_app.h"
+
 #include <stdlib.h>
 #include <string.h>
+
+/* 48 bits of microseconds reach 4.46 years either side of the first
+ * packet; a capture whose clock jumps further saturates there. */
+#define TL_SEG_TIME_MAX ((INT64_C(1) << 47) - 1)
 
 void tl_seg_pack(struct tl_seg *s, int64_t time_us, unsigned flags,
                  unsigned dir)
 {
+	if (time_us > TL_SEG_TIME_MAX)
+		time_us = TL_SEG_TIME_MAX;
+	else if (time_us < -TL_SEG_TIME_MAX - 1)
+		time_us = -TL_SEG_TIME_MAX - 1;
 	s->packed = ((uint64_t)time_us & UINT64_C(0xffffffffffff)) |
 	            ((uint64_t)(flags & 0x1ffu) << 48) |
 	            ((uint64_t)(dir & 1u) << 57);
@@ -84,6 +94,14 @@ void tl_model_free(struct tl_model *m)
 {
 	tl_tracker_free(&m->tracker);
 	tl_segstore_free(&m->segs);
+	tl_app_free(m->app);
+	m->app = NULL;
+}
+
+void tl_model_enable_app(struct tl_model *m)
+{
+	if (!m->app)
+		m->app = tl_app_new();
 }
 
 void tl_seg_from_info(struct tl_seg *seg, struct tl_seg_note *note,
@@ -115,6 +133,13 @@ void tl_seg_from_info(struct tl_seg *seg, struct tl_seg_note *note,
 	}
 }
 
+/* Connections the tracker just let go of take their labels' state along. */
+static void forget_dropped(struct tl_model *m)
+{
+	for (uint32_t i = 0; m->app && i < m->tracker.dropped_count; i++)
+		tl_app_forget(m->app, m->tracker.dropped[i]);
+}
+
 bool tl_model_frame(struct tl_model *m, int dlt, const uint8_t *data,
                     uint32_t caplen, tl_nsec ts, struct tl_seg *seg,
                     struct tl_seg_note *note, bool *has_note)
@@ -133,6 +158,7 @@ bool tl_model_frame(struct tl_model *m, int dlt, const uint8_t *data,
 		/* Analysed, so later segments are judged as Wireshark
 		 * judges them, but not shown: its header is incomplete. */
 		tl_tracker_segment(&m->tracker, &pkt, frame, ts, &info);
+		forget_dropped(m);
 		m->truncated++;
 		return false;
 	case TL_DECODE_TRUNCATED:
@@ -146,10 +172,20 @@ bool tl_model_frame(struct tl_model *m, int dlt, const uint8_t *data,
 		return false;
 	}
 	tl_tracker_segment(&m->tracker, &pkt, frame, ts, &info);
+	forget_dropped(m);
 	m->tcp_segments++;
 	tl_seg_from_info(seg, note, has_note, &pkt, &info, frame,
 	                 tl_nsec_to_us(ts - m->start_time));
 	if (m->retain)
 		tl_segstore_append(&m->segs, seg, *has_note ? note : NULL);
+	if (m->app) {
+		/* Streaming front ends print a row at once: earlier labels
+		 * are done with. */
+		if (!m->retain)
+			tl_app_clear_labels(m->app);
+		tl_app_segment(m->app, info.conn, seg,
+		               (uint32_t)(m->tcp_segments - 1),
+		               data + pkt.payload_offset, pkt.payload_caplen);
+	}
 	return true;
 }

@@ -34,6 +34,13 @@ static const char usage_text[] =
 "  -T, --output FORMAT    ui (full screen, default on a terminal), text\n"
 "                         (the ladder as text, default otherwise) or tsv\n"
 "                         (the segment table: one row per TCP segment)\n"
+"                         or svg, html (a picture of the ladder for slides;\n"
+"                         html adds the segment table and hover details)\n"
+"      --graph KIND       with svg or html: ladder (default), tsg (sequence\n"
+"                         numbers over time) or flight (bytes in flight)\n"
+"      --rows N           with svg or html: at most N rows per picture\n"
+"                         (default 1000, at most 20000)\n"
+"      --page K           with svg or html: rows (K-1)*N+1 to K*N\n"
 "  -S, --stream N         show connection N only (tcp.stream); repeatable,\n"
 "                         or a list like 0,3,5\n"
 "      --by-host          one column per address instead of address:port\n"
@@ -55,11 +62,13 @@ static const char usage_text[] =
 "  tcpladder -r lab.pcapng\n"
 "  tcpladder -r big.pcap -T tsv > segments.tsv\n"
 "  sudo tcpladder -i veth0 tcp port 9\n"
-"  tcpladder -r http.pcap -S 2 -T text --width 140\n";
+"  tcpladder -r http.pcap -S 2 -T text --width 140\n"
+"  tcpladder -r lab.pcap -S 0 -T svg > stream0.svg\n";
 
 enum {
 	OPT_FORCE = 256, OPT_BY_HOST, OPT_ABSOLUTE, OPT_WIDTH, OPT_ASCII,
 	OPT_NO_COLOR, OPT_THEME, OPT_REPLAY, OPT_STEP, OPT_NO_DROP,
+	OPT_GRAPH, OPT_ROWS, OPT_PAGE,
 	OPT_MAX_CONNECTIONS,
 };
 
@@ -87,6 +96,9 @@ static const struct option long_options[] = {
 	{ "theme", required_argument, NULL, OPT_THEME },
 	{ "replay", optional_argument, NULL, OPT_REPLAY },
 	{ "step", no_argument, NULL, OPT_STEP },
+	{ "graph", required_argument, NULL, OPT_GRAPH },
+	{ "rows", required_argument, NULL, OPT_ROWS },
+	{ "page", required_argument, NULL, OPT_PAGE },
 	{ "help", no_argument, NULL, 'h' },
 	{ "version", no_argument, NULL, 'V' },
 	{ NULL, 0, NULL, 0 },
@@ -131,8 +143,11 @@ static enum tl_output parse_output(const char *s)
 {
 	if (!strcmp(s, "text")) return TL_OUT_TEXT;
 	if (!strcmp(s, "tsv")) return TL_OUT_TSV;
+	if (!strcmp(s, "svg")) return TL_OUT_SVG;
+	if (!strcmp(s, "html")) return TL_OUT_HTML;
 	if (!strcmp(s, "ui") || !strcmp(s, "curses")) return TL_OUT_UI;
-	usage_error("unknown output format '%s' (use ui, text or tsv)", s);
+	usage_error("unknown output format '%s' (use ui, text, tsv, svg or "
+	            "html)", s);
 }
 
 static enum tl_time_format parse_time(const char *s)
@@ -176,6 +191,14 @@ static void check_combinations(struct tl_options *opt)
 		usage_error("%s", "nothing to read: give -r FILE or -i IF");
 	if (opt->step && !opt->replay_speed)
 		opt->replay_speed = 1.0;
+	bool picture = opt->output == TL_OUT_SVG || opt->output == TL_OUT_HTML;
+	if (!picture && (opt->graph || opt->rows || opt->page))
+		usage_error("%s", "--graph, --rows and --page go with -T svg or "
+		            "-T html");
+	if (!opt->rows)
+		opt->rows = 1000;
+	if (!opt->page)
+		opt->page = 1;
 }
 
 void tl_options_parse(struct tl_options *opt, int argc, char **argv)
@@ -228,6 +251,25 @@ void tl_options_parse(struct tl_options *opt, int argc, char **argv)
 			opt->replay_speed = optarg ? parse_speed(optarg) : 1.0;
 			break;
 		case OPT_STEP: opt->step = true; break;
+		case OPT_GRAPH:
+			if (!strcmp(optarg, "ladder"))
+				opt->graph = 0;
+			else if (!strcmp(optarg, "tsg"))
+				opt->graph = 1;         /* TL_GRAPH_TSG + 1 */
+			else if (!strcmp(optarg, "flight"))
+				opt->graph = 2;         /* TL_GRAPH_FLIGHT + 1 */
+			else
+				usage_error("unknown graph '%s' (use ladder, tsg "
+				            "or flight)", optarg);
+			break;
+		case OPT_ROWS:
+			opt->rows = (uint32_t)parse_number(optarg, 1, 20000,
+			                                   "--rows");
+			break;
+		case OPT_PAGE:
+			opt->page = (uint32_t)parse_number(optarg, 1, 1000000000,
+			                                   "--page");
+			break;
 		case 'h': fputs(usage_text, stdout); exit(0);
 		case 'V': printf("tcpladder %s\n", PACKAGE_VERSION); exit(0);
 		case ':':

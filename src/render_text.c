@@ -8,6 +8,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "tl_app.h"
 #include "tl_label.h"
 
 #define MIN_COLUMN_GAP 24
@@ -282,6 +283,83 @@ static void emit_pair_name(struct tl_out *o, const struct tl_conn *conn,
 		tl_out_write(o, cell, strlen(cell));
 }
 
+/* The application label after the annotations: "» GET /files/1KB". */
+static void append_app_label(const struct tl_text_ladder *t,
+                             const struct tl_model *m, uint32_t frame,
+                             char *annot, size_t size)
+{
+	size_t len;
+	const char *app = tl_app_label_by_frame(m->app, frame, &len);
+	if (!app)
+		return;
+	size_t n = strlen(annot);
+	tl_bappend(annot, size, n, "%s%s %.*s", n ? "   " : "",
+	           t->utf8 ? "\u00bb" : ">>", (int)len, app);
+}
+
+/* Segments labelled late, when a hole in the capture was filled: one
+ * line each, under the row that filled it. */
+static void emit_late_labels(struct tl_text_ladder *t, struct tl_out *o,
+                             const struct tl_model *m)
+{
+	const struct tl_app *a = m->app;
+	if (!a)
+		return;
+	for (uint32_t i = 0; i < a->late_count; i++) {
+		size_t len;
+		const char *app = tl_app_label(a, a->late[i], &len);
+		if (!app)
+			continue;
+		uint32_t frame = 0;
+		for (uint32_t k = 0; k < a->label_count; k++)
+			if (a->labels[k].seg_index == a->late[i])
+				frame = a->labels[k].frame;
+		char line[TL_APP_LABEL_MAX + 64];
+		snprintf(line, sizeof line, "%*s%s frame %u: %.*s",
+		         t->pair_mode ? PAIR_NAME_WIDTH + 1 : 0, "",
+		         t->utf8 ? "\u21b3" : "->", frame, (int)len, app);
+		emit_prefix(t, o, "", "", "");
+		tl_out_str(o, line);
+		tl_out_end_line(o);
+	}
+}
+
+void tl_text_app_summary(struct tl_text_ladder *t, struct tl_out *o,
+                         const struct tl_model *m)
+{
+	const struct tl_tracker *tr = &m->tracker;
+	if (!m->app)
+		return;
+	for (uint32_t st = 0; st < tr->stream_count; st++) {
+		const struct tl_app_conn *c = tl_app_conn(m->app, st);
+		if (!c || !c->stream_count ||
+		    !tl_options_wants_stream(t->opt, st))
+			continue;
+		/* A streaming tracker may have forgotten the connection. */
+		const struct tl_conn *conn = tr->streams[st];
+		char a[64] = "?", b[64] = "?", sum[256], line[512];
+		unsigned cd = c->client_dir;
+		if (conn) {
+			tl_format_endpoint(conn->ip_version, conn->addr[cd],
+			                   conn->port[cd], a, sizeof a);
+			tl_format_endpoint(conn->ip_version, conn->addr[!cd],
+			                   conn->port[!cd], b, sizeof b);
+		}
+		tl_app_conn_summary(c, sum, sizeof sum);
+		snprintf(line, sizeof line, "stream %u  %s %s %s: %s", st, a,
+		         t->utf8 ? "\u2192" : "->", b, sum);
+		tl_out_str(o, line);
+		tl_out_end_line(o);
+		for (uint32_t i = 0; i < c->stream_count; i++) {
+			tl_out_str(o, "    ");
+			tl_app_stream_line(c, &c->streams[i], line,
+			                   sizeof line);
+			tl_out_str(o, line);
+			tl_out_end_line(o);
+		}
+	}
+}
+
 void tl_text_row(struct tl_text_ladder *t, struct tl_out *o,
                  const struct tl_model *m, const struct tl_seg *seg,
                  const struct tl_seg_note *note)
@@ -311,10 +389,11 @@ void tl_text_row(struct tl_text_ladder *t, struct tl_out *o,
 		tl_ladder_geometry(&t->ladder, 0, body_width(t), &geo);
 	}
 
-	char label[512], annot[512], frame[16], stream[16], time[32];
+	char label[512], annot[1024], frame[16], stream[16], time[32];
 	tl_label_segment(seg, conn, TL_LABEL_ALL, t->opt->absolute_seq, label,
 	                 sizeof label);
 	tl_label_analysis(seg, note, !t->utf8, annot, sizeof annot);
+	append_app_label(t, m, seg->frame, annot, sizeof annot);
 	snprintf(frame, sizeof frame, "%u", seg->frame);
 	snprintf(stream, sizeof stream, "%u", seg->stream);
 	format_time(t, m, seg, time);
@@ -357,4 +436,5 @@ void tl_text_row(struct tl_text_ladder *t, struct tl_out *o,
 		tl_out_str(o, annot);
 	}
 	tl_out_end_line(o);
+	emit_late_labels(t, o, m);
 }

@@ -219,6 +219,8 @@ static struct tl_conn *new_conn(struct tl_tracker *tr,
 	tr->streams[tr->stream_count++] = c;
 	c->hash_next = tr->buckets[hash];
 	tr->buckets[hash] = c;
+	c->in_hash = true;
+	tr->tracked++;
 	if (++tr->live_conns > tr->bucket_mask + 1)
 		grow_buckets(tr);
 	return c;
@@ -232,8 +234,8 @@ static void unlink_conn(struct tl_tracker *tr, struct tl_conn *c,
 		if (*pp == c) {
 			*pp = c->hash_next;
 			c->hash_next = NULL;
+			c->in_hash = false;
 			tr->live_conns--;
-			lru_unlink(tr, c);
 			return;
 		}
 	}
@@ -245,13 +247,19 @@ static void evict_oldest(struct tl_tracker *tr, const struct tl_conn *keep)
 	struct tl_conn *c = tr->lru_oldest;
 	if (!c || c == keep)
 		return;
-	struct tl_packet key = { .ip_version = c->ip_version,
-	                         .sport = c->port[0], .dport = c->port[1] };
-	memcpy(key.src, c->addr[0], 16);
-	memcpy(key.dst, c->addr[1], 16);
-	unlink_conn(tr, c, tuple_hash(tr, &key) & tr->bucket_mask);
+	if (c->in_hash) {
+		struct tl_packet key = { .ip_version = c->ip_version,
+		                         .sport = c->port[0],
+		                         .dport = c->port[1] };
+		memcpy(key.src, c->addr[0], 16);
+		memcpy(key.dst, c->addr[1], 16);
+		unlink_conn(tr, c, tuple_hash(tr, &key) & tr->bucket_mask);
+	}
+	lru_unlink(tr, c);
+	tr->tracked--;
 	tr->streams[c->stream] = NULL;
 	tr->evicted++;
+	tr->dropped[tr->dropped_count++] = c->stream;
 	free_conn(c);
 }
 
@@ -480,12 +488,9 @@ static struct tl_conn *find_conn(struct tl_tracker *tr,
 	}
 	if (c && pure_syn && c->dir[*dir].base_set &&
 	    p->seq != c->dir[*dir].base) {
+		/* Out of the table, but kept (and counted for eviction)
+		 * until it is the idlest. */
 		unlink_conn(tr, c, hash);
-		if (tr->max_live) {
-			/* Streaming outputs never look back at it. */
-			tr->streams[c->stream] = NULL;
-			free_conn(c);
-		}
 		hash = tuple_hash(tr, p) & tr->bucket_mask;
 		c = NULL;
 		*an |= TL_AN_REUSED_PORTS;
@@ -599,11 +604,12 @@ void tl_tracker_segment(struct tl_tracker *tr, const struct tl_packet *p,
                         uint32_t frame, tl_nsec ts, struct tl_seg_info *out)
 {
 	memset(out, 0, sizeof *out);
+	tr->dropped_count = 0;
 	int d;
 	unsigned an = 0;
 	struct tl_conn *c = find_conn(tr, p, frame, ts, &d, &an);
 	lru_touch(tr, c);
-	if (tr->max_live && tr->live_conns > tr->max_live)
+	if (tr->max_live && tr->tracked > tr->max_live)
 		evict_oldest(tr, c);
 	struct tl_dir *fwd = &c->dir[d], *rev = &c->dir[!d];
 	an |= set_bases(fwd, rev, p);

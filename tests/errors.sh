@@ -98,5 +98,78 @@ n=$((n + 1))
 if [ ! -s "$tmp/err" ]; then echo "ok $n - closed pipe ends quietly"
 else failed=$((failed + 1)); echo "not ok $n - closed pipe:"; sed 's/^/#   /' "$tmp/err"; fi
 
+# -w while reading a capture that is still being written (a FIFO whose
+# writer pauses): stopped by SIGINT it publishes what was read; killed
+# outright it leaves nothing under the final name (only the temporary
+# NAME.partXXXXXX); a start that fails leaves neither.
+# slow_reader NAME: tcpladder -w NAME on a FIFO, once it has read the file.
+slow_reader() {
+	rm -f "$tmp/fifo" "$1" "$1".part*
+	mkfifo "$tmp/fifo" || return 1
+	{ cat "$basic"; exec sleep 10; } > "$tmp/fifo" &
+	writer=$!
+	"$TCPLADDER" -r "$tmp/fifo" -w "$1" -T tsv > "$tmp/out" 2> "$tmp/err" &
+	reader=$!
+	tries=50
+	while [ $tries -gt 0 ] && [ "$(wc -l < "$tmp/out")" -lt 11 ]; do
+		sleep 0.1
+		tries=$((tries - 1))
+	done
+}
+finish_slow_reader() {
+	wait "$reader" 2>/dev/null
+	status=$?
+	kill "$writer" 2>/dev/null
+	wait "$writer" 2>/dev/null
+	return 0
+}
+slow_reader "$tmp/int.pcap"
+kill -INT "$reader"
+finish_slow_reader
+n=$((n + 1))
+if [ "$status" -eq 0 ] && [ ! -s "$tmp/err" ] &&
+   "$TCPLADDER" -r "$tmp/int.pcap" -T tsv 2>&1 | cmp -s - "$tmp/out" &&
+   ! ls "$tmp"/int.pcap.part* >/dev/null 2>&1; then
+	echo "ok $n - -w stopped by SIGINT: exit 0, the file reads back whole, no temporary left"
+else failed=$((failed + 1)); echo "not ok $n - -w stopped by SIGINT: exit $status"; sed 's/^/#   /' "$tmp/err"; ls "$tmp" | sed 's/^/#   /'; fi
+for sig in TERM HUP; do
+	slow_reader "$tmp/sig.pcap"
+	kill -$sig "$reader"
+	finish_slow_reader
+	n=$((n + 1))
+	if [ "$status" -eq 0 ] && [ -s "$tmp/sig.pcap" ]; then
+		echo "ok $n - -w stopped by SIG$sig: exit 0, file published"
+	else failed=$((failed + 1)); echo "not ok $n - -w stopped by SIG$sig: exit $status"; fi
+done
+slow_reader "$tmp/killed.pcap"
+kill -KILL "$reader"
+finish_slow_reader
+n=$((n + 1))
+if [ ! -e "$tmp/killed.pcap" ]; then
+	echo "ok $n - -w killed outright: nothing under the final name"
+else failed=$((failed + 1)); echo "not ok $n - -w killed: $tmp/killed.pcap exists"; fi
+rm -f "$tmp"/killed.pcap.part*
+expect "-w with a bad filter" 2 "bad filter expression" \
+	"$TCPLADDER" -r "$basic" -w "$tmp/badf.pcap" -T tsv "tcp and and"
+n=$((n + 1))
+if ! ls "$tmp"/badf.pcap* >/dev/null 2>&1; then echo "ok $n - ... and leaves no file"
+else failed=$((failed + 1)); echo "not ok $n - a failed start left $(ls "$tmp"/badf.pcap*)"; fi
+expect "-w into a missing directory" 2 "cannot write .*nodir/x.pcap" \
+	"$TCPLADDER" -r "$basic" -w "$tmp/nodir/x.pcap" -T tsv
+# A damaged input: what was read before the damage is saved, exit 1.
+expect "-w from a capture cut in packet data" 1 "truncated" \
+	"$TCPLADDER" -r "$tmp/cut-in-data.pcap" -w "$tmp/cut-copy.pcap" -T tsv
+n=$((n + 1))
+if [ "$("$TCPLADDER" -r "$tmp/cut-copy.pcap" -T tsv | wc -l)" -eq 10 ]; then
+	echo "ok $n - ... and the copy holds the 9 packets before the cut"
+else failed=$((failed + 1)); echo "not ok $n - the copy of a cut capture is wrong"; fi
+# A directory in the way of the rename: the temporary is removed.
+mkdir -p "$tmp/isdir.pcap"
+expect "-w onto a directory with --force" 2 "cannot write .*isdir.pcap" \
+	"$TCPLADDER" -r "$basic" -w "$tmp/isdir.pcap" --force -T tsv
+n=$((n + 1))
+if ! ls "$tmp"/isdir.pcap.part* >/dev/null 2>&1; then echo "ok $n - ... and leaves no temporary"
+else failed=$((failed + 1)); echo "not ok $n - a failed rename left $(ls "$tmp"/isdir.pcap.part*)"; fi
+
 echo "1..$n"
 [ "$failed" -eq 0 ]

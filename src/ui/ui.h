@@ -30,7 +30,9 @@ enum ui_role {
 	R_OTHER,        /* keep-alive, window update, reused ports */
 	R_CHANGE,       /* window changes: dim */
 	R_STREAM0,      /* six per-stream colours follow */
-	R_ROLE_COUNT = R_STREAM0 + 6,
+	R_GRAPH_ACK = R_STREAM0 + 6,    /* time-sequence graph: ACK line */
+	R_GRAPH_DATA,   /* data segments, bytes in flight */
+	R_ROLE_COUNT,
 };
 
 /* One glyph per cell; UTF-8 glyphs fit in four bytes. */
@@ -57,6 +59,7 @@ enum ui_view_id {
 	UI_VIEW_LADDER,
 	UI_VIEW_DETAIL,
 	UI_VIEW_HELP,
+	UI_VIEW_GRAPH,
 	UI_VIEW_COUNT,
 };
 
@@ -79,6 +82,7 @@ extern const struct ui_view ui_view_list;
 extern const struct ui_view ui_view_ladder;
 extern const struct ui_view ui_view_detail;
 extern const struct ui_view ui_view_help;
+extern const struct ui_view ui_view_graph;
 
 /* A line-editing prompt on the status line. */
 typedef void (*ui_prompt_done)(struct ui *ui, const char *text, bool ok);
@@ -154,6 +158,21 @@ struct ui_detail_state {
 	enum ui_view_id back;
 };
 
+/* The time-sequence graph (view_graph.c): one connection, one direction. */
+struct ui_graph_state {
+	int kind;               /* enum tl_graph_kind */
+	bool built;
+	uint32_t stream;
+	int dir;                /* -1: the direction that sent more */
+	uint32_t built_count;   /* segments in the model when built */
+	int64_t built_ms;
+	void *tsg;              /* struct tl_tsg */
+	bool have_view;         /* false: fit */
+	int64_t t0, t1, y0, y1; /* the visible window (struct tl_tsg_view) */
+	uint32_t cur;           /* position in the graph's segments */
+	enum ui_view_id back;
+};
+
 struct ui {
 	struct tl_options *opt;
 	struct tl_capture *cap;
@@ -201,6 +220,7 @@ struct ui {
 	struct ui_ladder_state ladder;
 	struct ui_list_state list;
 	struct ui_detail_state detail;
+	struct ui_graph_state graph;
 	struct ui_reread *rr;   /* re-reads frames of a seekable file */
 };
 
@@ -246,6 +266,23 @@ void ui_ladder_show_streams(struct ui *ui, const bool *want, uint32_t n);
 void ui_ladder_update(struct ui *ui);
 uint32_t ui_ladder_count(const struct ui *ui);
 uint32_t ui_ladder_seg_at(const struct ui *ui, int64_t row);
+/* Puts the cursor on segment seg (or the nearest row before it). */
+void ui_ladder_select_seg(struct ui *ui, uint32_t seg);
+/* The rows on screen at the last draw: [top, top + count). */
+void ui_ladder_visible(const struct ui *ui, int64_t *top, int64_t *count);
+
+/* view_graph.c */
+/* Opens the graph (enum tl_graph_kind) of seg's connection, seg under the
+ * cursor. */
+void ui_graph_open(struct ui *ui, int kind, uint32_t seg);
+void ui_graph_free(struct ui *ui);
+
+/* export.c: e in the ladder and the graph. Writes NAME.svg next to
+ * nothing else (the current directory), never over an existing file. */
+void ui_export_rows(struct ui *ui, const uint32_t *rows, uint32_t n,
+                    uint64_t first_row, uint64_t total, const char *what);
+void ui_export_graph(struct ui *ui, int kind, uint32_t stream, int dir,
+                     const void *view);
 
 /* view_conn_list.c */
 void ui_list_mark_dirty(struct ui *ui);

@@ -5,6 +5,8 @@
 
 #include "ui.h"
 
+#include "tl_annot.h"
+
 #include <curses.h>
 #include <stdio.h>
 #include <string.h>
@@ -52,6 +54,9 @@ void ui_colors_init(struct ui *ui)
 		assume_default_colors(COLOR_WHITE, COLOR_BLACK);
 	ui->color = true;
 	pair(ui, R_ERROR, COLOR_RED, -1, A_BOLD);
+	/* The graph's ACK line is green, as in tcptrace; data keeps the
+	 * default colour. */
+	pair(ui, R_GRAPH_ACK, COLOR_GREEN, 34, strong);
 	if (projector) {
 		pair(ui, R_RTX, COLOR_RED, 196, A_BOLD);
 		pair(ui, R_DUPACK, COLOR_YELLOW, 226, A_BOLD);
@@ -88,23 +93,15 @@ void ui_set_role(const struct ui *ui, int role, bool bold)
 
 int ui_analysis_role(unsigned an)
 {
-	if (an & (TL_AN_RETRANSMISSION | TL_AN_FAST_RETRANSMISSION |
-	          TL_AN_SPURIOUS_RETRANSMISSION))
-		return R_RTX;
-	if (an & TL_AN_OUT_OF_ORDER)
-		return R_OOO;
-	if (an & (TL_AN_LOST_SEGMENT | TL_AN_ACK_LOST_SEGMENT))
-		return R_LOST;
-	if (an & TL_AN_DUPLICATE_ACK)
-		return R_DUPACK;
-	if (an & (TL_AN_ZERO_WINDOW | TL_AN_WINDOW_FULL |
-	          TL_AN_ZERO_WINDOW_PROBE | TL_AN_ZERO_WINDOW_PROBE_ACK))
-		return R_WINDOW;
-	if (an & TL_AN_WIRESHARK_MASK)
-		return R_OTHER;
-	if (an & TL_AN_WINDOW_CHANGE)
-		return R_CHANGE;
-	return R_NORMAL;
+	/* The classification itself is model-side (tl_annot.h), shared with
+	 * the SVG and HTML pictures. */
+	static const int roles[TL_ANNOT_KIND_COUNT] = {
+		[TL_ANNOT_NONE] = R_NORMAL, [TL_ANNOT_RTX] = R_RTX,
+		[TL_ANNOT_DUPACK] = R_DUPACK, [TL_ANNOT_OOO] = R_OOO,
+		[TL_ANNOT_LOST] = R_LOST, [TL_ANNOT_WINDOW] = R_WINDOW,
+		[TL_ANNOT_OTHER] = R_OTHER, [TL_ANNOT_CHANGE] = R_CHANGE,
+	};
+	return roles[tl_annot_kind(an)];
 }
 
 int ui_stream_role(uint32_t stream)

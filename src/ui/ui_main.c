@@ -42,6 +42,7 @@ static const struct ui_view *const views[UI_VIEW_COUNT] = {
 	[UI_VIEW_LADDER] = &ui_view_ladder,
 	[UI_VIEW_DETAIL] = &ui_view_detail,
 	[UI_VIEW_HELP] = &ui_view_help,
+	[UI_VIEW_GRAPH] = &ui_view_graph,
 };
 
 /* ---- signals ---------------------------------------------------------- */
@@ -347,6 +348,9 @@ static void back(struct ui *ui)
 	case UI_VIEW_DETAIL:
 		ui_set_view(ui, ui->detail.back);
 		break;
+	case UI_VIEW_GRAPH:
+		ui_set_view(ui, ui->graph.back);
+		break;
 	case UI_VIEW_LADDER:
 		if (ui->ladder.opened_from_list)
 			ui_set_view(ui, UI_VIEW_LIST);
@@ -505,6 +509,7 @@ int tl_ui_run(struct tl_options *opt, struct tl_capture *cap)
 	ui->detail.seg_index = UINT32_MAX;
 	ui->start_ms = ui_now_ms();
 	tl_model_init(&ui->m, true);
+	tl_model_enable_app(&ui->m);
 	tl_ladder_init(&ui->ladder.ld, opt->by_host);
 
 	char err[512];
@@ -670,10 +675,14 @@ int tl_ui_run(struct tl_options *opt, struct tl_capture *cap)
 	if (kbd != stdin)
 		fclose(kbd);
 	int status = ui->status;
-	if (ui->input_error)
+	if (ui->input_error) {
 		tl_warn("%s: %s after frame %u", ui->input_name, ui->input_err,
 		        ui->m.frames);
+		if (status == 0)
+			status = 1;     /* damaged part way, as in text mode */
+	}
 	ui_detail_free(ui);
+	ui_graph_free(ui);
 	ui_reread_close(ui->rr);
 	free(ui->pending_buf);
 	free(ui->ladder.rows.idx);

@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "tl_app.h"
 #include "tl_decode.h"
 #include "tl_label.h"
 
@@ -314,6 +315,32 @@ static void reread_lines(struct ui *ui, const struct tl_seg *seg,
 	hex_lines(ui, &f, &pkt);
 }
 
+/* The application label, and what the connection carried: its HTTP
+ * exchanges (HTTP/2 streams) with when each started and finished. */
+static void app_lines(struct ui *ui, const struct tl_seg *seg, uint32_t idx,
+                      int width)
+{
+	size_t len = 0;
+	const char *lab = tl_app_label(ui->m.app, idx, &len);
+	const struct tl_app_conn *ac = tl_app_conn(ui->m.app, seg->stream);
+	if (lab) {
+		char buf[TL_APP_LABEL_MAX + 1];
+		memcpy(buf, lab, len);
+		buf[len] = '\0';
+		add_wrapped(ui, R_NORMAL, "app", buf, width);
+	}
+	if (!ac || ac->proto == TL_APP_UNKNOWN)
+		return;
+	char line[512];
+	tl_app_conn_summary(ac, line, sizeof line);
+	add_line(ui, R_HEADER, "conn   %s", line);
+	for (uint32_t i = 0; i < ac->stream_count && i < 200; i++) {
+		const struct tl_app_stream *s = &ac->streams[i];
+		tl_app_stream_line(ac, s, line, sizeof line);
+		add_line(ui, s->held ? R_RTX : R_NORMAL, "       %s", line);
+	}
+}
+
 void ui_detail_build(struct ui *ui, uint32_t idx)
 {
 	struct ui_detail_state *ds = &ui->detail;
@@ -382,6 +409,7 @@ void ui_detail_build(struct ui *ui, uint32_t idx)
 		add_line(ui, R_HINT, "why    no analysis flags: an ordinary "
 		         "segment");
 	}
+	app_lines(ui, seg, idx, width);
 	reread_lines(ui, seg, c);
 }
 

@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "tl_app.h"
 #include "tl_label.h"
 
 #define MIN_COLUMN_GAP 22
@@ -21,6 +22,9 @@
 static const char *const filter_names[UI_FILTER_COUNT] = {
 	"all", "annotated", "client to server", "server to client",
 };
+
+/* The rows on screen at the last draw, for e (export) and the graph. */
+static int64_t shown_top, shown_count;
 
 /* ---- rows ---------------------------------------------------------------- */
 
@@ -414,12 +418,21 @@ static void draw_analysis(struct ui *ui, const struct layout *L, int y,
                           const struct tl_seg *seg, uint32_t idx,
                           bool selected)
 {
-	if (!L->an_w || !seg->analysis)
+	size_t app_len = 0;
+	const char *app = tl_app_label(ui->m.app, idx, &app_len);
+	if (!L->an_w || (!seg->analysis && !app))
 		return;
-	char an[512];
-	tl_label_analysis(seg, tl_segstore_note(&ui->m.segs, idx), !ui->utf8,
-	                  an, sizeof an);
-	int role = ui_analysis_role(seg->analysis);
+	char an[1024] = "";
+	if (seg->analysis)
+		tl_label_analysis(seg, tl_segstore_note(&ui->m.segs, idx),
+		                  !ui->utf8, an, sizeof an);
+	/* The application label follows, as a quiet hint. */
+	if (app) {
+		size_t n = strlen(an);
+		tl_bappend(an, sizeof an, n, "%s%s %.*s", n ? "  " : "",
+		           ui->utf8 ? "\u00bb" : ">>", (int)app_len, app);
+	}
+	int role = seg->analysis ? ui_analysis_role(seg->analysis) : R_HINT;
 	ui_draw_reverse(selected);
 	if (ui_text_width(an) > L->an_w) {
 		int n = ui_put(ui, y, L->x_an, L->an_w - 1, an, role, false);
@@ -696,6 +709,8 @@ static void ladder_draw(struct ui *ui)
 	draw_header(ui, &L, head);
 	uint32_t n = ui_ladder_count(ui);
 	int vis = visible_segments(ui, &L);
+	shown_top = l->top;
+	shown_count = l->top + vis < (int64_t)n ? vis : (int64_t)n - l->top;
 	for (int i = 0; i < vis && l->top + i < (int64_t)n; i++) {
 		int64_t row = l->top + i;
 		draw_segment(ui, &L, L.y_body + i * per_row(ui), row,
@@ -841,6 +856,50 @@ static void save_shown(struct ui *ui)
 	ui_save_start(ui, l->want, l->want_cap, l->all_streams);
 }
 
+/* ---- export (e, E) and the graph's link ------------------------------ */
+
+void ui_ladder_visible(const struct ui *ui, int64_t *top, int64_t *count)
+{
+	(void)ui;
+	*top = shown_top;
+	*count = shown_count;
+}
+
+void ui_ladder_select_seg(struct ui *ui, uint32_t seg)
+{
+	if (!ui_ladder_count(ui))
+		return;
+	int64_t row = row_of_seg(ui, seg);
+	if (row > 0 && ui_ladder_seg_at(ui, row) > seg)
+		row--;
+	move_cursor(ui, row);
+}
+
+/* e: the rows on screen; E: every row shown (up to --rows). */
+static void export_rows(struct ui *ui, bool all)
+{
+	int64_t n = ui_ladder_count(ui);
+	int64_t top = all ? 0 : shown_top;
+	int64_t count = all ? n : shown_count;
+	if (top + count > n)
+		count = n - top;
+	if (count <= 0) {
+		ui_message(ui, true, "Nothing to export");
+		return;
+	}
+	uint64_t total = (uint64_t)count;
+	uint32_t limit = ui->opt->rows ? ui->opt->rows : 1000;
+	if (count > limit)
+		count = limit;
+	uint32_t *rows = tl_xmalloc((size_t)count * sizeof *rows);
+	for (int64_t i = 0; i < count; i++)
+		rows[i] = ui_ladder_seg_at(ui, top + i);
+	ui_export_rows(ui, rows, (uint32_t)count, all ? 0 : (uint64_t)top,
+	               all ? total : (uint64_t)count,
+	               all ? "rows shown" : "rows on screen");
+	free(rows);
+}
+
 static enum ui_key_result detail_pane_key(struct ui *ui, int ch)
 {
 	struct ui_ladder_state *l = &ui->ladder;
@@ -869,8 +928,16 @@ static enum ui_key_result ladder_key(struct ui *ui, int ch)
 	case KEY_DOWN: case 'j': move_cursor(ui, l->cur + 1); break;
 	case KEY_PPAGE: case 2: move_cursor(ui, l->cur - page(ui)); break;
 	case KEY_NPAGE: case 6: move_cursor(ui, l->cur + page(ui)); break;
-	case KEY_HOME: case 'g': move_cursor(ui, 0); break;
-	case KEY_END: case 'G':
+	case KEY_HOME: move_cursor(ui, 0); break;
+	case 'g': case 'G':
+		/* The graphs of the selected segment's connection
+		 * (view_graph.c); Home and End still move. */
+		if (n)
+			ui_graph_open(ui, ch == 'g' ? 0 : 1,
+			              ui_ladder_seg_at(ui, l->cur));
+		break;
+	case 'e': case 'E': export_rows(ui, ch == 'E'); break;
+	case KEY_END:
 		move_cursor(ui, n - 1);
 		if (ui->live || ui->replay)
 			l->follow = true;

@@ -686,6 +686,14 @@ static void test_seg_pack(void)
 			CHECK_UINT(tl_seg_dir(&s), dir);
 		}
 	}
+	/* Beyond 4.46 years from the first packet the time saturates. */
+	struct tl_seg far;
+	tl_seg_pack(&far, INT64_C(1) << 50, TL_TH_ACK, 1);
+	CHECK_INT(tl_seg_time_us(&far), (INT64_C(1) << 47) - 1);
+	CHECK_UINT(tl_seg_flags(&far), TL_TH_ACK);
+	tl_seg_pack(&far, -(INT64_C(1) << 50), TL_TH_ACK, 0);
+	CHECK_INT(tl_seg_time_us(&far), -(INT64_C(1) << 47));
+	CHECK_UINT(tl_seg_dir(&far), 0);
 	CHECK_UINT(sizeof(struct tl_seg), 32);
 }
 

@@ -1,0 +1,132 @@
+/* Application labels: per connection and direction, the in-order byte
+ * stream is rebuilt (bounded memory, holes filled by retransmissions) and
+ * read by small parsers: HTTP/1.x request and status lines, cleartext
+ * HTTP/2 (prior knowledge and h2c upgrade: preface, frames, HPACK-decoded
+ * HEADERS), and the text of echo, discard and daytime. Each segment gets a
+ * short ASCII label, kept in a side table keyed by segment index (a
+ * bounded string arena), and each HTTP connection a table of its
+ * exchanges (HTTP/2 streams) with when they started and finished and
+ * whether their data was held back behind a retransmission (head-of-line
+ * blocking). No curses; only the front ends that show labels turn this
+ * on, so the segment table (-T tsv) pays nothing. */
+#ifndef TL_APP_H
+#define TL_APP_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "tl_model.h"
+
+enum tl_app_proto {
+	TL_APP_UNKNOWN,         /* no payload yet */
+	TL_APP_NONE,            /* not a protocol we read */
+	TL_APP_ECHO,            /* RFC 862, port 7 */
+	TL_APP_DISCARD,         /* RFC 863, port 9 */
+	TL_APP_DAYTIME,         /* RFC 867, port 13 */
+	TL_APP_HTTP1,
+	TL_APP_HTTP2,           /* prior knowledge, or after an h2c upgrade */
+};
+const char *tl_app_proto_name(enum tl_app_proto p);
+
+/* Limits: bytes a direction may hold beyond a hole (a larger gap and it
+ * stops following), chunks held, per label, per HTTP/2 header block,
+ * exchanges kept per connection, the label arena, and the bytes held
+ * beyond holes in all directions together. */
+#define TL_APP_WINDOW (2u << 20)
+#define TL_APP_MAX_CHUNKS 2048u
+#define TL_APP_LABEL_MAX 320u
+#define TL_APP_HEADER_MAX 65536u
+#define TL_APP_MAX_STREAMS 1024u
+#define TL_APP_ARENA_MAX (64u << 20)
+#define TL_APP_BUFFERED_MAX (128u << 20)
+
+/* One request/response exchange: an HTTP/2 stream, or the n-th HTTP/1.x
+ * request of a connection (id = 1, 2, ...). Frames and times are of the
+ * segment that completed the step (for bytes held back behind a hole in
+ * the capture: the one that filled it). Times are microseconds since the
+ * first packet, as every view shows them. */
+struct tl_app_stream {
+	uint32_t id;
+	uint16_t status;        /* 0 until the response headers */
+	bool started, ended, reset;
+	char request[96];       /* "GET /files/1KB" */
+	uint32_t req_frame, start_frame, end_frame;
+	int64_t req_us, start_us, end_us;
+	uint64_t bytes;         /* response body (DATA payload) bytes */
+	uint32_t held;          /* times its bytes waited behind a hole */
+};
+
+struct tl_app_dir;
+
+struct tl_app_conn {
+	enum tl_app_proto proto;
+	bool upgraded;          /* HTTP/1.1 Upgrade: h2c, then HTTP/2 */
+	uint8_t client_dir;     /* the direction that sends requests */
+	struct tl_app_stream *streams;
+	uint32_t stream_count, stream_cap;
+	uint32_t streams_dropped;       /* past TL_APP_MAX_STREAMS */
+	uint32_t holes_filled;          /* head-of-line events */
+	uint64_t held_bytes;
+	struct tl_app_dir *dir[2];
+	uint32_t h1_next_response;      /* HTTP/1.x: next request answered */
+	uint32_t h2_last_lookup;
+	void *hpack[2];                 /* nghttp2_hd_inflater per direction */
+};
+
+/* A label: ASCII text at arena[off], len bytes, for segment seg_index. */
+struct tl_app_label {
+	uint32_t seg_index;
+	uint32_t frame;
+	uint32_t off;
+	uint16_t len;
+};
+
+struct tl_app {
+	struct tl_app_conn **conns;     /* by stream index; NULL: none yet */
+	uint32_t conn_cap;
+	struct tl_app_label *labels;    /* sorted by seg_index */
+	uint32_t label_count, label_cap;
+	char *arena;
+	uint32_t arena_len, arena_cap;
+	uint64_t labels_dropped;        /* arena full */
+	uint64_t buffered;              /* bytes held beyond holes, all dirs */
+	/* Segments labelled during the last tl_app_segment call other than
+	 * the segment itself (data released when a hole was filled). */
+	uint32_t late[64];
+	uint32_t late_count;
+};
+
+struct tl_app *tl_app_new(void);
+void tl_app_free(struct tl_app *a);
+
+/* Feeds one segment (after the tracker saw it). payload holds caplen
+ * captured bytes of the seg->len on the wire. */
+void tl_app_segment(struct tl_app *a, const struct tl_conn *conn,
+                    const struct tl_seg *seg, uint32_t seg_index,
+                    const uint8_t *payload, uint32_t caplen);
+
+/* The label of a segment, or NULL (len set when not NULL). */
+const char *tl_app_label(const struct tl_app *a, uint32_t seg_index,
+                         size_t *len);
+/* The same, found by frame number (frames grow with segment indices). */
+const char *tl_app_label_by_frame(const struct tl_app *a, uint32_t frame,
+                                  size_t *len);
+/* Frees what is kept for a connection the tracker has forgotten. */
+void tl_app_forget(struct tl_app *a, uint32_t stream);
+/* Forgets every label (streaming front ends, once a row is printed). */
+void tl_app_clear_labels(struct tl_app *a);
+
+const struct tl_app_conn *tl_app_conn(const struct tl_app *a,
+                                      uint32_t stream);
+
+/* "HTTP/2, 3 streams, 2 head-of-line events (5792 bytes held back)". */
+size_t tl_app_conn_summary(const struct tl_app_conn *c, char *buf,
+                           size_t size);
+/* One exchange: "[1] GET /files/1KB  200  request 0.001200 (frame 4)
+ * start 0.002100  finish 0.003400 (frame 9)  1024 B  held back 2x". */
+size_t tl_app_stream_line(const struct tl_app_conn *c,
+                          const struct tl_app_stream *s, char *buf,
+                          size_t size);
+
+#endif
