@@ -3,6 +3,8 @@
 
 #include "tl_options.h"
 
+#include "tl_keys.h"
+
 #include <errno.h>
 #include <getopt.h>
 #include <limits.h>
@@ -55,8 +57,6 @@ static const char usage_text[] =
 "      --step             wait for a key before each segment (with the UI)\n"
 "  -h, --help             this help\n"
 "  -V, --version          version\n"
-"\n"
-"Keys in the full-screen view: see tcpladder(1), or press ? there.\n"
 "\n"
 "Examples:\n"
 "  tcpladder -r lab.pcapng\n"
@@ -270,7 +270,12 @@ void tl_options_parse(struct tl_options *opt, int argc, char **argv)
 			opt->page = (uint32_t)parse_number(optarg, 1, 1000000000,
 			                                   "--page");
 			break;
-		case 'h': fputs(usage_text, stdout); exit(0);
+		case 'h':
+			fputs(usage_text, stdout);
+			fputs("\nKeys in the full-screen view (also on its ? "
+			      "screen):\n\n", stdout);
+			tl_key_help_print(stdout);
+			exit(0);
 		case 'V': printf("tcpladder %s\n", PACKAGE_VERSION); exit(0);
 		case ':':
 			usage_error("option '%s' needs a value", argv[optind - 1]);

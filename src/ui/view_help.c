@@ -3,86 +3,12 @@
 
 #include "ui.h"
 
+#include "tl_keys.h"
+
 #include <curses.h>
 #include <stdio.h>
 
-static const char *const help_text[] = {
-	"#Everywhere",
-	"  ?  F1            this help (q or Esc leaves it)",
-	"  q  Esc           back: details > ladder > connections; quits on the first screen",
-	"  Q                quit at once (so do Ctrl-C, SIGTERM and SIGHUP)",
-	"  Ctrl-L           redraw the screen",
-	"  mouse            wheel scrolls, a click selects a row",
-	"",
-	"#Connections list",
-	"  Up Down j k      move",
-	"  PgUp PgDn        a page up or down (also Ctrl-B, Ctrl-F)",
-	"  Home End g G     first, last connection",
-	"  Space            select or unselect the connection (several may be selected)",
-	"  a                select every connection shown (again: unselect all)",
-	"  Enter            open the ladder of the selection (or of this connection)",
-	"  /                filter by text: address, port, state or stream number",
-	"  s  S             sort by stream, packets, bytes, problems, duration, iRTT;",
-	"                   S reverses the order",
-	"  w                save the selected connections to a pcap file",
-	"",
-	"#Ladder",
-	"  Up Down j k      previous, next segment",
-	"  PgUp PgDn        a page up or down (also Ctrl-B, Ctrl-F)",
-	"  Home End         first, last segment; End also resumes following (live)",
-	"  g  G             time-sequence graph, bytes in flight of this connection",
-	"  e  E             export the rows on screen (E: every row shown) as SVG,",
-	"                   named after the capture (never over an existing file)",
-	"  Left Right h l   scroll sideways when the columns do not fit",
-	"  Enter            segment details, full screen",
-	"  d                details pane below the ladder (toggle)",
-	"  Tab              switch between the ladder and the details pane",
-	"  /                search: a frame number, or text in labels and annotations",
-	"  n  N             next, previous match",
-	"  a  A             next, previous annotated segment (retransmission, dup ACK...)",
-	"  f                rows: all, annotated only, client to server, server to client",
-	"  t                time: since start, delta from the row above, time of day",
-	"  r                relative or absolute sequence numbers",
-	"  v                one or two rows per segment (label above the arrow)",
-	"  w                save the connections shown to a pcap file",
-	"  c                the connections list",
-	"  F                follow new segments again (live capture, replay)",
-	"  Space            pause drawing, not capturing (live capture, replay);",
-	"                   with --step: next segment (so does n)",
-	"",
-	"#Graphs (g, G)",
-	"  + -  0           zoom in, out (around the cursor); fit the whole connection",
-	"  arrows h j k l   pan",
-	"  , .  [ ]         previous, next segment (the ladder follows)",
-	"  a  A             next, previous annotated segment",
-	"  PgUp PgDn Home End  20 segments back, on; first, last",
-	"  g  G             time-sequence graph; bytes in flight and receive window",
-	"  x                the other direction's data",
-	"  e                export the graph as shown to NAME.streamN.tsg.svg",
-	"  Enter            segment details;  q Esc  back to the ladder",
-	"  dots: data (bars), ACK line (green), window (dim); annotations in their",
-	"  colours; no SACK blocks (segments do not keep them)",
-	"",
-	"#Segment details",
-	"  Up Down j k      scroll (PgUp PgDn Home End g G too)",
-	"  n  p             next, previous segment (also Right, Left)",
-	"  r                relative or absolute sequence numbers",
-	"  Enter q Esc      back to the ladder",
-	"",
-	"#Prompts (search, filter, file name)",
-	"  Enter            accept      Esc  cancel      Backspace  erase      Ctrl-U  clear",
-	"",
-	"#Colours in the ladder",
-	"  @rRetransmission, fast or spurious retransmission",
-	"  @dDuplicate ACK",
-	"  @oOut-of-order",
-	"  @lPrevious segment not captured, ACKed unseen segment",
-	"  @wZero window, window full, zero-window probe",
-	"  @eKeep-alive, window update, reused ports",
-	"  @cwindow changes (dim)",
-};
-
-#define HELP_LINES ((int)(sizeof help_text / sizeof help_text[0]))
+#define HELP_LINES ((int)tl_key_help_lines)
 
 static int help_scroll;
 
@@ -109,7 +35,7 @@ static void help_draw(struct ui *ui)
 	if (help_scroll < 0)
 		help_scroll = 0;
 	for (int i = 0; i < rows && help_scroll + i < HELP_LINES; i++) {
-		const char *s = help_text[help_scroll + i];
+		const char *s = tl_key_help[help_scroll + i];
 		int y = 1 + i;
 		if (s[0] == '#')
 			ui_put(ui, y, 1, ui->cols - 2, s + 1, R_HEADER, true);
