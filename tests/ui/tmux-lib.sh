@@ -34,8 +34,19 @@ tm() {
 	tmux -L "$SOCK" "$@"
 }
 
+# grab: the screen once it has settled (two captures 30 ms apart agree, or
+# after 0.6 s): a slow build (sanitizers) may be caught halfway through a
+# redraw otherwise.
 grab() {
+	local tries=20
 	tm capture-pane -p >"$SCREEN" 2>/dev/null
+	while [ $tries -gt 0 ]; do
+		sleep 0.03
+		tm capture-pane -p >"$SCREEN.next" 2>/dev/null
+		cmp -s "$SCREEN" "$SCREEN.next" && return 0
+		mv "$SCREEN.next" "$SCREEN"
+		tries=$((tries - 1))
+	done
 }
 
 # wait_for PATTERN [SECONDS]: polls the screen until grep -E matches.
@@ -76,6 +87,8 @@ type_text() {
 }
 
 screen_has() {
+	grep -Eq -- "$1" "$SCREEN" && return 0
+	grab   # maybe it was still drawing: look once more
 	grep -Eq -- "$1" "$SCREEN"
 }
 
