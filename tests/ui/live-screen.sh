@@ -29,7 +29,7 @@ ip -n $NS_B link set ub$$ up
 ip netns exec $NS_A ethtool -K ua$$ tso off gso off gro off >/dev/null 2>&1
 ip netns exec $NS_B ethtool -K ub$$ tso off gso off gro off >/dev/null 2>&1
 ip netns exec $NS_B iptables -A INPUT -p tcp --dport 5002 \
-	-m statistic --mode random --probability 0.05 -j DROP ||
+	! --syn -m statistic --mode random --probability 0.05 -j DROP ||
 	skip "iptables statistic match not available"
 
 start 120 40
