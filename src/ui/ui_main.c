@@ -203,21 +203,29 @@ static bool feed_frame(struct ui *ui, const struct tl_frame *f)
 	return got;
 }
 
+/* The next frame, if one is there now; notes the end and read errors. */
+static bool next_frame(struct ui *ui, struct tl_frame *f)
+{
+	switch (tl_capture_next(ui->cap, f)) {
+	case TL_NEXT_FRAME:
+		return true;
+	case TL_NEXT_END:
+		ui->input_done = true;
+		return false;
+	case TL_NEXT_ERROR:
+		input_failed(ui);
+		return false;
+	default:
+		return false;
+	}
+}
+
 static void replay_feed(struct ui *ui)
 {
 	for (int n = 0; n < SLICE_FRAMES && !ui->input_done; n++) {
 		if (!ui->have_pending) {
 			struct tl_frame f;
-			enum tl_next next = tl_capture_next(ui->cap, &f);
-			if (next == TL_NEXT_END) {
-				ui->input_done = true;
-				break;
-			}
-			if (next == TL_NEXT_ERROR) {
-				input_failed(ui);
-				break;
-			}
-			if (next == TL_NEXT_TIMEOUT)
+			if (!next_frame(ui, &f))
 				break;
 			if (f.caplen > ui->pending_cap) {
 				ui->pending_cap = f.caplen;
@@ -264,16 +272,7 @@ static bool feed(struct ui *ui)
 	int64_t t0 = ui_now_ms();
 	for (int n = 0; n < SLICE_FRAMES && !ui->input_done; n++) {
 		struct tl_frame f;
-		enum tl_next next = tl_capture_next(ui->cap, &f);
-		if (next == TL_NEXT_END) {
-			ui->input_done = true;
-			break;
-		}
-		if (next == TL_NEXT_ERROR) {
-			input_failed(ui);
-			break;
-		}
-		if (next == TL_NEXT_TIMEOUT)
+		if (!next_frame(ui, &f))
 			break;
 		feed_frame(ui, &f);
 		if ((n & 1023) == 1023 && ui_now_ms() - t0 > SLICE_MS)
