@@ -595,6 +595,22 @@ static void seg_title(FILE *f, const struct tl_picture_src *src, uint32_t idx)
 	fputs("</title>", f);
 }
 
+/* A dot for an annotated point of a graph, named and explained on hover;
+ * plain points are drawn by the lines. */
+static void annotated_dot(FILE *f, const struct tl_picture_src *src,
+                          const struct panel *p, unsigned kind, uint32_t seg,
+                          int64_t t_us, int64_t y)
+{
+	if (kind == TL_ANNOT_NONE)
+		return;
+	fprintf(f, "<g class=\"seg %s\" data-frame=\"%u\">",
+	        tl_annot_name(kind), tl_segstore_get(src->segs, seg)->frame);
+	seg_title(f, src, seg);
+	fprintf(f, "<circle cx=\"%.1f\" cy=\"%.1f\" r=\"6\" "
+	        "fill=\"%s\"/></g>\n", px_x(p, t_us), px_y(p, y),
+	        tl_annot_color(kind));
+}
+
 static void graph_panel(FILE *f, const struct tl_picture_src *src,
                         const struct tl_tsg *g, enum tl_graph_kind kind,
                         const struct tl_tsg_view *view, double top,
@@ -662,16 +678,8 @@ static void graph_panel(FILE *f, const struct tl_picture_src *src,
 		          g->flight_count, g->t_max, FLIGHT_LINE, false, 3);
 		for (uint32_t i = 0; i < g->flight_count; i++) {
 			const struct tl_tsg_flight *e = &g->flight[i];
-			if (e->kind == TL_ANNOT_NONE)
-				continue;
-			fprintf(f, "<g class=\"seg %s\" data-frame=\"%u\">",
-			        tl_annot_name(e->kind),
-			        tl_segstore_get(src->segs, e->seg)->frame);
-			seg_title(f, src, e->seg);
-			fprintf(f, "<circle cx=\"%.1f\" cy=\"%.1f\" r=\"6\" "
-			        "fill=\"%s\"/></g>\n", px_x(&p, e->t_us),
-			        px_y(&p, e->in_flight),
-			        tl_annot_color(e->kind));
+			annotated_dot(f, src, &p, e->kind, e->seg, e->t_us,
+			              e->in_flight);
 		}
 	} else {
 		step_path(f, &p, g->acks, sizeof *g->acks,
@@ -684,15 +692,8 @@ static void graph_panel(FILE *f, const struct tl_picture_src *src,
 		          g->t_max, ACK_LINE, false, 3);
 		for (uint32_t i = 0; i < g->ack_count; i++) {
 			const struct tl_tsg_ack *e = &g->acks[i];
-			if (e->kind == TL_ANNOT_NONE)
-				continue;
-			fprintf(f, "<g class=\"seg %s\" data-frame=\"%u\">",
-			        tl_annot_name(e->kind),
-			        tl_segstore_get(src->segs, e->seg)->frame);
-			seg_title(f, src, e->seg);
-			fprintf(f, "<circle cx=\"%.1f\" cy=\"%.1f\" r=\"6\" "
-			        "fill=\"%s\"/></g>\n", px_x(&p, e->t_us),
-			        px_y(&p, e->ack), tl_annot_color(e->kind));
+			annotated_dot(f, src, &p, e->kind, e->seg, e->t_us,
+			              e->ack);
 		}
 		for (uint32_t i = 0; i < g->data_count; i++) {
 			const struct tl_tsg_data *d = &g->data[i];
