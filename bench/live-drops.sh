@@ -17,13 +17,8 @@ done
 A=tlb-a$$ B=tlb-b$$
 cleanup() { ip netns del $A 2>/dev/null; ip netns del $B 2>/dev/null; }
 trap cleanup EXIT
-ip netns add $A && ip netns add $B
-ip link add ba$$ netns $A type veth peer name bb$$ netns $B
-ip -n $A addr add 192.0.2.1/24 dev ba$$
-ip -n $B addr add 192.0.2.2/24 dev bb$$
-ip -n $A link set ba$$ up; ip -n $B link set bb$$ up
-ip netns exec $A ethtool -K ba$$ tso off gso off gro off >/dev/null 2>&1
-ip netns exec $B ethtool -K bb$$ tso off gso off gro off >/dev/null 2>&1
+. "$(dirname "$0")/../tests/veth-pair.sh"
+veth_pair $A $B ba$$ bb$$ || { echo "cannot create namespaces here"; exit 77; }
 tmp=$(mktemp -d)
 
 transfer() {

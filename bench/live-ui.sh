@@ -18,13 +18,8 @@ cleanup() {
 	ip netns del $A 2>/dev/null; ip netns del $B 2>/dev/null
 }
 trap cleanup EXIT
-ip netns add $A && ip netns add $B
-ip link add ua$$ netns $A type veth peer name ub$$ netns $B
-ip -n $A addr add 192.0.2.1/24 dev ua$$
-ip -n $B addr add 192.0.2.2/24 dev ub$$
-ip -n $A link set ua$$ up; ip -n $B link set ub$$ up
-ip netns exec $A ethtool -K ua$$ tso off gso off gro off >/dev/null 2>&1
-ip netns exec $B ethtool -K ub$$ tso off gso off gro off >/dev/null 2>&1
+. "$(dirname "$0")/../tests/veth-pair.sh"
+veth_pair $A $B ua$$ ub$$ || { echo "cannot create namespaces here"; exit 77; }
 tmux -L $sock -f /dev/null new-session -d -x 120 -y 40 \
 	"env LANG=C.UTF-8 TERM=xterm-256color ip netns exec $B $bin --no-drop -i ub$$ tcp port 5001"
 sleep 1

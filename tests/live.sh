@@ -22,20 +22,9 @@ cleanup() {
 	rm -rf "$tmp"
 }
 trap cleanup EXIT INT TERM
-ip netns add "$ns_a" 2>/dev/null || skip "cannot create network namespaces here"
-ip netns add "$ns_b"
-ip link add va$$ netns "$ns_a" type veth peer name vb$$ netns "$ns_b" ||
-	skip "cannot create a veth pair here"
-ip -n "$ns_a" addr add 192.0.2.1/24 dev va$$
-ip -n "$ns_b" addr add 192.0.2.2/24 dev vb$$
-ip -n "$ns_a" link set va$$ up
-ip -n "$ns_b" link set vb$$ up
-ip -n "$ns_a" link set lo up
-ip -n "$ns_b" link set lo up
-for ns in "$ns_a" "$ns_b"; do
-	ip netns exec "$ns" ethtool -K "$( [ "$ns" = "$ns_a" ] && echo va$$ || echo vb$$ )" \
-		tso off gso off gro off >/dev/null 2>&1
-done
+. "${srcdir:-.}/tests/veth-pair.sh"
+veth_pair "$ns_a" "$ns_b" va$$ vb$$ ||
+	skip "cannot create network namespaces and a veth pair here"
 # Loss on the receiver's input: the sender must retransmit. SYNs are spared
 # so the handshake is always the first three rows.
 ip netns exec "$ns_b" iptables -A INPUT -p tcp --dport 5001 \

@@ -16,18 +16,11 @@ for t in tmux ip iptables python3; do
 	command -v $t >/dev/null 2>&1 || skip "$t is not installed"
 done
 NS_A=tlu-a$$ NS_B=tlu-b$$
-ip netns add $NS_A 2>/dev/null || skip "cannot create network namespaces here"
-ip netns add $NS_B
 . "$HERE/tmux-lib.sh"
-trap 'tm kill-server >/dev/null 2>&1; ip netns del $NS_A; ip netns del $NS_B; rm -rf "$TMP"' EXIT
-ip link add ua$$ netns $NS_A type veth peer name ub$$ netns $NS_B ||
-	skip "cannot create a veth pair"
-ip -n $NS_A addr add 192.0.2.1/24 dev ua$$
-ip -n $NS_B addr add 192.0.2.2/24 dev ub$$
-ip -n $NS_A link set ua$$ up
-ip -n $NS_B link set ub$$ up
-ip netns exec $NS_A ethtool -K ua$$ tso off gso off gro off >/dev/null 2>&1
-ip netns exec $NS_B ethtool -K ub$$ tso off gso off gro off >/dev/null 2>&1
+. "$TOP/tests/veth-pair.sh"
+trap 'tm kill-server >/dev/null 2>&1; ip netns del $NS_A 2>/dev/null; ip netns del $NS_B 2>/dev/null; rm -rf "$TMP"' EXIT
+veth_pair $NS_A $NS_B ua$$ ub$$ ||
+	skip "cannot create network namespaces and a veth pair here"
 ip netns exec $NS_B iptables -A INPUT -p tcp --dport 5002 \
 	! --syn -m statistic --mode random --probability 0.05 -j DROP ||
 	skip "iptables statistic match not available"
