@@ -149,13 +149,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	char buf[512];
 	size_t len;
 	for (uint32_t i = 0; i < m.segs.count; i++) {
-		const char *l = tl_app_label(m.app, i, &len);
+		const struct tl_seg *sg = tl_segstore_get(&m.segs, i);
+		const char *l = tl_app_label(m.app, sg->frame, &len);
 		if (l && (len == 0 || len > TL_APP_LABEL_MAX ||
 		          memchr(l, 0, len) != NULL))
 			abort();    /* labels are short ASCII text */
-		const struct tl_seg *sg = tl_segstore_get(&m.segs, i);
-		l = tl_app_label_by_frame(m.app, sg->frame, &len);
-		(void)l;
 	}
 	for (uint32_t st = 0; st < m.tracker.stream_count; st++) {
 		const struct tl_app_conn *c = tl_app_conn(m.app, st);

@@ -74,9 +74,10 @@ struct tl_app_conn {
 	void *hpack[2];                 /* nghttp2_hd_inflater per direction */
 };
 
-/* A label: ASCII text at arena[off], len bytes, for segment seg_index. */
+/* A label: ASCII text at arena[off], len bytes, for the segment of frame
+ * (one TCP segment per frame, so frames name segments for good, even
+ * after a view let older segments go). */
 struct tl_app_label {
-	uint32_t seg_index;
 	uint32_t frame;
 	uint32_t off;
 	uint16_t len;
@@ -85,14 +86,14 @@ struct tl_app_label {
 struct tl_app {
 	struct tl_app_conn **conns;     /* by stream index; NULL: none yet */
 	uint32_t conn_cap;
-	struct tl_app_label *labels;    /* sorted by seg_index */
+	struct tl_app_label *labels;    /* sorted by frame */
 	uint32_t label_count, label_cap;
 	char *arena;
 	uint32_t arena_len, arena_cap;
 	uint64_t labels_dropped;        /* arena full */
 	uint64_t buffered;              /* bytes held beyond holes, all dirs */
-	/* Segments labelled during the last tl_app_segment call other than
-	 * the segment itself (data released when a hole was filled). */
+	/* Frames of the segments labelled during the last tl_app_segment
+	 * call other than its own (data released when a hole was filled). */
 	uint32_t late[64];
 	uint32_t late_count;
 };
@@ -103,15 +104,18 @@ void tl_app_free(struct tl_app *a);
 /* Feeds one segment (after the tracker saw it). payload holds caplen
  * captured bytes of the seg->len on the wire. */
 void tl_app_segment(struct tl_app *a, const struct tl_conn *conn,
-                    const struct tl_seg *seg, uint32_t seg_index,
-                    const uint8_t *payload, uint32_t caplen);
+                    const struct tl_seg *seg, const uint8_t *payload,
+                    uint32_t caplen);
 
-/* The label of a segment, or NULL (len set when not NULL). */
-const char *tl_app_label(const struct tl_app *a, uint32_t seg_index,
+/* The label of the segment in frame, or NULL (len set when not NULL). */
+const char *tl_app_label(const struct tl_app *a, uint32_t frame,
                          size_t *len);
-/* The same, found by frame number (frames grow with segment indices). */
-const char *tl_app_label_by_frame(const struct tl_app *a, uint32_t frame,
-                                  size_t *len);
+/* Drops the labels of the frames keep says no to (segments a view let
+ * go); keep is asked in increasing frame order. */
+void tl_app_keep_labels(struct tl_app *a,
+                        bool (*keep)(void *ctx, uint32_t frame), void *ctx);
+/* What the labels and the reassembly buffers hold, for memory limits. */
+uint64_t tl_app_bytes(const struct tl_app *a);
 /* Frees what is kept for a connection the tracker has forgotten. */
 void tl_app_forget(struct tl_app *a, uint32_t stream);
 /* Forgets every label (streaming front ends, once a row is printed). */

@@ -73,6 +73,20 @@ static inline const struct tl_seg *tl_segstore_get(const struct tl_segstore *st,
 const struct tl_seg_note *tl_segstore_note(const struct tl_segstore *st,
                                            uint32_t seg_index);
 
+/* What an interactive view may keep; 0 = no bound. */
+struct tl_model_limits {
+	uint32_t max_segments;
+	uint64_t max_bytes;
+};
+
+/* What the limits made the model let go of. Each round renumbers the
+ * retained segments (frames stay): views holding indices rebuild. */
+struct tl_model_evicted {
+	uint64_t segments, connections;
+	uint32_t rounds;
+	bool by_count;          /* the last round was for max_segments */
+};
+
 /* Frame bookkeeping shared by every front end: relative time origin,
  * counters for what was not a TCP segment. */
 struct tl_model {
@@ -89,6 +103,8 @@ struct tl_model {
 	/* Application labels (tl_app.h); NULL unless a front end that shows
 	 * them asked (tl_model_enable_app): -T tsv never pays for them. */
 	struct tl_app *app;
+	struct tl_model_limits limits;
+	struct tl_model_evicted evicted;
 };
 
 void tl_model_init(struct tl_model *m, bool retain);
@@ -100,6 +116,15 @@ void tl_model_enable_app(struct tl_model *m);
 bool tl_model_frame(struct tl_model *m, int dlt, const uint8_t *data,
                     uint32_t caplen, tl_nsec ts, struct tl_seg *seg,
                     struct tl_seg_note *note, bool *has_note);
+
+/* model_limit.c: past a limit, tl_model_frame lets the oldest closed
+ * connections go whole, then the oldest rows, down to 3/4 of the limit. */
+void tl_model_set_limits(struct tl_model *m, uint32_t max_segments,
+                         uint64_t max_bytes);
+/* Bytes held by segment records, notes, connections and labels. */
+uint64_t tl_model_bytes(const struct tl_model *m);
+bool tl_model_over_limits(const struct tl_model *m);
+void tl_model_evict(struct tl_model *m);
 
 void tl_seg_from_info(struct tl_seg *seg, struct tl_seg_note *note,
                       bool *has_note, const struct tl_packet *pkt,

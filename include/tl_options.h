@@ -29,6 +29,9 @@ struct tl_options {
 	char *filter_storage;   /* joined trailing arguments */
 	long count;             /* stop after this many packets; 0 = all */
 	uint32_t max_connections; /* text/tsv: connections kept at once */
+	uint32_t max_segments;  /* the full-screen view; 0 = no bound */
+	uint64_t max_memory;    /* the same in bytes; 0 = no bound */
+	bool max_memory_set;
 	enum tl_output output;
 	enum tl_time_format time_format;
 	bool by_host;

@@ -137,6 +137,7 @@ struct tl_tracker {
 	struct tl_conn *lru_newest, *lru_oldest;
 	uint32_t max_live;          /* 0: keep every connection */
 	uint64_t evicted;
+	uint64_t unacked_bytes;     /* held by every unacked list */
 	/* Streams freed during the last tl_tracker_segment call (an eviction,
 	 * a reused 4-tuple), so layers above can drop what they keep. */
 	uint32_t dropped[2];
@@ -151,6 +152,17 @@ void tl_tracker_init(struct tl_tracker *tr);
  * that do not look connections up again afterwards. */
 void tl_tracker_set_max_live(struct tl_tracker *tr, uint32_t max_live);
 void tl_tracker_free(struct tl_tracker *tr);
+/* Frees a connection now (a view let its rows go); a later segment of its
+ * 4-tuple starts a new stream. Its stream index stays taken. */
+void tl_tracker_forget(struct tl_tracker *tr, uint32_t stream);
+/* What the connection records hold, for memory limits. */
+static inline uint64_t tl_tracker_bytes(const struct tl_tracker *tr)
+{
+	return (uint64_t)tr->tracked * sizeof(struct tl_conn) +
+	       tr->unacked_bytes +
+	       (uint64_t)(tr->bucket_mask + 1u) * sizeof *tr->buckets +
+	       (uint64_t)tr->stream_cap * sizeof *tr->streams;
+}
 
 /* Runs the analysis for one decoded TCP segment. frame is 1-based over all
  * packets; ts is the capture timestamp. */

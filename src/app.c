@@ -48,7 +48,7 @@ enum h2_state { H2S_PREFACE, H2S_HEADER, H2S_PAYLOAD };
 
 struct chunk {
 	uint32_t seq, len;
-	uint32_t seg_index, frame;
+	uint32_t frame;
 	uint8_t *data;
 };
 
@@ -109,7 +109,6 @@ struct feed {
 	struct tl_app *a;
 	struct tl_app_conn *c;
 	unsigned dir;
-	uint32_t seg_index, label_frame;
 	uint32_t frame;             /* delivering segment */
 	int64_t us;
 	struct hol *hol;            /* non-NULL while feeding held bytes */
@@ -251,12 +250,12 @@ static size_t safe_text(char *out, size_t size, const uint8_t *p, size_t n,
 	return o;
 }
 
-static uint32_t label_find(const struct tl_app *a, uint32_t seg_index)
+static uint32_t label_find(const struct tl_app *a, uint32_t frame)
 {
 	uint32_t lo = 0, hi = a->label_count;
 	while (lo < hi) {
 		uint32_t mid = lo + (hi - lo) / 2;
-		if (a->labels[mid].seg_index < seg_index)
+		if (a->labels[mid].frame < frame)
 			lo = mid + 1;
 		else
 			hi = mid;
@@ -264,9 +263,8 @@ static uint32_t label_find(const struct tl_app *a, uint32_t seg_index)
 	return lo;
 }
 
-static void label_commit(struct tl_app *a, uint32_t seg_index,
-                         uint32_t frame, const char *text, size_t len,
-                         bool late)
+static void label_commit(struct tl_app *a, uint32_t frame,
+                         const char *text, size_t len, bool late)
 {
 	if (!len)
 		return;
@@ -276,8 +274,8 @@ static void label_commit(struct tl_app *a, uint32_t seg_index,
 		a->labels_dropped++;
 		return;
 	}
-	uint32_t pos = label_find(a, seg_index);
-	if (pos < a->label_count && a->labels[pos].seg_index == seg_index) {
+	uint32_t pos = label_find(a, frame);
+	if (pos < a->label_count && a->labels[pos].frame == frame) {
 		a->labels_dropped++;    /* one label per segment */
 		return;
 	}
@@ -296,7 +294,6 @@ static void label_commit(struct tl_app *a, uint32_t seg_index,
 	if (pos < a->label_count)
 		memmove(&a->labels[pos + 1], &a->labels[pos],
 		        (a->label_count - pos) * sizeof *a->labels);
-	a->labels[pos].seg_index = seg_index;
 	a->labels[pos].frame = frame;
 	a->labels[pos].off = a->arena_len;
 	a->labels[pos].len = (uint16_t)len;
@@ -304,38 +301,57 @@ static void label_commit(struct tl_app *a, uint32_t seg_index,
 	memcpy(a->arena + a->arena_len, text, len);
 	a->arena_len += (uint32_t)len;
 	if (late && a->late_count < MAX_LATE)
-		a->late[a->late_count++] = seg_index;
+		a->late[a->late_count++] = frame;
 }
 
-const char *tl_app_label(const struct tl_app *a, uint32_t seg_index,
-                         size_t *len)
+const char *tl_app_label(const struct tl_app *a, uint32_t frame, size_t *len)
 {
 	if (!a)
 		return NULL;
-	uint32_t pos = label_find(a, seg_index);
-	if (pos >= a->label_count || a->labels[pos].seg_index != seg_index)
+	uint32_t pos = label_find(a, frame);
+	if (pos >= a->label_count || a->labels[pos].frame != frame)
 		return NULL;
 	*len = a->labels[pos].len;
 	return a->arena + a->labels[pos].off;
 }
 
-const char *tl_app_label_by_frame(const struct tl_app *a, uint32_t frame,
-                                  size_t *len)
+void tl_app_keep_labels(struct tl_app *a,
+                        bool (*keep)(void *ctx, uint32_t frame), void *ctx)
 {
 	if (!a)
-		return NULL;
-	uint32_t lo = 0, hi = a->label_count;
-	while (lo < hi) {
-		uint32_t mid = lo + (hi - lo) / 2;
-		if (a->labels[mid].frame < frame)
-			lo = mid + 1;
-		else
-			hi = mid;
+		return;
+	/* Late labels sit out of arena order, so the kept text goes to a
+	 * new arena rather than being moved down in place. */
+	char *arena = a->arena_len ? tl_xmalloc(a->arena_len) : NULL;
+	uint32_t kept = 0, used = 0;
+	for (uint32_t i = 0; i < a->label_count; i++) {
+		struct tl_app_label l = a->labels[i];
+		if (!keep(ctx, l.frame))
+			continue;
+		memcpy(arena + used, a->arena + l.off, l.len);
+		l.off = used;
+		used += l.len;
+		a->labels[kept++] = l;
 	}
-	if (lo >= a->label_count || a->labels[lo].frame != frame)
-		return NULL;
-	*len = a->labels[lo].len;
-	return a->arena + a->labels[lo].off;
+	free(a->arena);
+	a->arena = arena;
+	a->arena_cap = a->arena_len ? a->arena_len : 0;
+	a->arena_len = used;
+	a->label_count = kept;
+	a->late_count = 0;
+	if (a->label_cap > 256 && kept < a->label_cap / 4) {
+		a->label_cap = kept * 2 > 256 ? kept * 2 : 256;
+		a->labels = tl_xrealloc(a->labels, a->label_cap,
+		                        sizeof *a->labels);
+	}
+}
+
+uint64_t tl_app_bytes(const struct tl_app *a)
+{
+	if (!a)
+		return 0;
+	return (uint64_t)a->label_cap * sizeof *a->labels + a->arena_cap +
+	       a->buffered + (uint64_t)a->conn_cap * sizeof *a->conns;
 }
 
 void tl_app_clear_labels(struct tl_app *a)
@@ -1409,14 +1425,11 @@ static void feed_bytes(struct feed *f, struct tl_app_dir *d, const uint8_t *p,
 }
 
 static void feed_init(struct feed *f, struct tl_app *a, struct tl_app_conn *c,
-                      unsigned dir, uint32_t seg_index, uint32_t label_frame,
-                      uint32_t frame, int64_t us)
+                      unsigned dir, uint32_t frame, int64_t us)
 {
 	f->a = a;
 	f->c = c;
 	f->dir = dir;
-	f->seg_index = seg_index;
-	f->label_frame = label_frame;
 	f->frame = frame;
 	f->us = us;
 	f->hol = NULL;
@@ -1430,8 +1443,7 @@ static void feed_init(struct feed *f, struct tl_app *a, struct tl_app_conn *c,
 
 /* Keeps bytes beyond a hole; false when the gap is too large to wait. */
 static bool hold(struct tl_app *a, struct tl_app_dir *d, uint32_t seq,
-                 const uint8_t *p, uint32_t n, uint32_t seg_index,
-                 uint32_t frame)
+                 const uint8_t *p, uint32_t n, uint32_t frame)
 {
 	uint32_t gap = seq - d->next;
 	if (gap > TL_APP_WINDOW || d->held + n > TL_APP_WINDOW ||
@@ -1455,7 +1467,6 @@ static bool hold(struct tl_app *a, struct tl_app_dir *d, uint32_t seq,
 	struct chunk *ch = &d->chunks[pos];
 	ch->seq = seq;
 	ch->len = n;
-	ch->seg_index = seg_index;
 	ch->frame = frame;
 	ch->data = tl_xmalloc(n);
 	memcpy(ch->data, p, n);
@@ -1499,8 +1510,8 @@ static void release(struct feed *own, struct tl_app_dir *d)
 		if (seq_lt(d->next, end)) {
 			uint32_t skip = d->next - ch.seq;
 			struct feed f;
-			feed_init(&f, a, own->c, own->dir, ch.seg_index,
-			          ch.frame, own->frame, own->us);
+			feed_init(&f, a, own->c, own->dir, own->frame,
+			          own->us);
 			f.hol = &hol;
 			f.p_base = ch.data + skip;
 			f.seq_base = d->next;
@@ -1509,8 +1520,7 @@ static void release(struct feed *own, struct tl_app_dir *d)
 			if (f.len || !d->dead)
 				lab_add(&f, "(held until frame %u)",
 				        own->frame);
-			label_commit(a, ch.seg_index, ch.frame, f.lab, f.len,
-			             true);
+			label_commit(a, ch.frame, f.lab, f.len, true);
 			if (!segs)
 				first = ch.frame;
 			segs++;
@@ -1592,8 +1602,8 @@ static enum tl_app_proto port_proto(const struct tl_conn *conn)
 }
 
 void tl_app_segment(struct tl_app *a, const struct tl_conn *conn,
-                    const struct tl_seg *seg, uint32_t seg_index,
-                    const uint8_t *payload, uint32_t caplen)
+                    const struct tl_seg *seg, const uint8_t *payload,
+                    uint32_t caplen)
 {
 	a->late_count = 0;
 	if (!conn)
@@ -1622,13 +1632,12 @@ void tl_app_segment(struct tl_app *a, const struct tl_conn *conn,
 			c->dir[0] = c->dir[1] = NULL;
 		}
 	}
-	feed_init(&own, a, c, dir, seg_index, seg->frame, seg->frame,
-	          tl_seg_time_us(seg));
+	feed_init(&own, a, c, dir, seg->frame, tl_seg_time_us(seg));
 	if ((c->proto == TL_APP_HTTP1 || c->proto == TL_APP_HTTP2) &&
 	    (flags & TL_TH_ACK) && c->dir[!dir])
 		ack_seen(&own, c->dir[!dir], seg->ack);
 	if (!seg->len) {
-		label_commit(a, seg_index, seg->frame, own.lab, own.len, false);
+		label_commit(a, seg->frame, own.lab, own.len, false);
 		return;
 	}
 	if (c->proto == TL_APP_ECHO || c->proto == TL_APP_DISCARD ||
@@ -1638,13 +1647,13 @@ void tl_app_segment(struct tl_app *a, const struct tl_conn *conn,
 		safe_text(text, sizeof text, payload, n < 200 ? n : 200, 60);
 		snprintf(lab, sizeof lab, "\"%s\"%s", text,
 		         n < seg->len ? " (cut)" : "");
-		label_commit(a, seg_index, seg->frame, lab, strlen(lab),
+		label_commit(a, seg->frame, lab, strlen(lab),
 		             false);
 		return;
 	}
 	struct tl_app_dir *d = c->dir[dir];
 	if (!d || d->dead) {
-		label_commit(a, seg_index, seg->frame, own.lab, own.len, false);
+		label_commit(a, seg->frame, own.lab, own.len, false);
 		return;
 	}
 	/* Data on a SYN (TCP Fast Open) starts after it. */
@@ -1688,13 +1697,13 @@ void tl_app_segment(struct tl_app *a, const struct tl_conn *conn,
 			if (d->nchunks && !d->dead)
 				release(&own, d);
 		}
-	} else if (!hold(a, d, seq, payload, n, seg_index, seg->frame)) {
+	} else if (!hold(a, d, seq, payload, n, seg->frame)) {
 		char why[80];
 		snprintf(why, sizeof why, "gap of %u bytes: stopped following",
 		         seq - d->next);
 		dir_dead(&own, d, why);
 	}
-	label_commit(a, seg_index, seg->frame, own.lab, own.len, false);
+	label_commit(a, seg->frame, own.lab, own.len, false);
 }
 
 /* ---- summaries ----------------------------------------------------------- */

@@ -184,8 +184,10 @@ bool tl_model_frame(struct tl_model *m, int dlt, const uint8_t *data,
 		if (!m->retain)
 			tl_app_clear_labels(m->app);
 		tl_app_segment(m->app, info.conn, seg,
-		               (uint32_t)(m->tcp_segments - 1),
 		               data + pkt.payload_offset, pkt.payload_caplen);
 	}
+	/* Last: letting connections go frees what info points to. */
+	if (m->retain && tl_model_over_limits(m))
+		tl_model_evict(m);
 	return true;
 }

@@ -10,6 +10,7 @@
 #include <limits.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 static const char usage_text[] =
 "Usage: tcpladder [OPTIONS] [-r FILE | -i IF] [FILTER EXPRESSION...]\n"
@@ -54,6 +55,11 @@ static const char usage_text[] =
 "      --no-color         no colors (so does the NO_COLOR variable)\n"
 "      --theme NAME       default or projector (high contrast, bold)\n"
 "      --replay[=SPEED]   draw a file at its original pace times SPEED\n"
+"      --max-segments N   the full-screen view keeps at most N segments; past\n"
+"                         that, the oldest closed connections go first, then\n"
+"                         the oldest rows (the status line says so)\n"
+"      --max-memory SIZE  the same for the memory it keeps: 512M, 2G...\n"
+"                         (default: a quarter of the RAM; 0: no limit)\n"
 "      --step             wait for a key before each segment (with the UI)\n"
 "  -h, --help             this help\n"
 "  -V, --version          version\n"
@@ -69,7 +75,7 @@ enum {
 	OPT_FORCE = 256, OPT_BY_HOST, OPT_ABSOLUTE, OPT_WIDTH, OPT_ASCII,
 	OPT_NO_COLOR, OPT_THEME, OPT_REPLAY, OPT_STEP, OPT_NO_DROP,
 	OPT_GRAPH, OPT_ROWS, OPT_PAGE,
-	OPT_MAX_CONNECTIONS,
+	OPT_MAX_CONNECTIONS, OPT_MAX_SEGMENTS, OPT_MAX_MEMORY,
 };
 
 static const struct option long_options[] = {
@@ -78,6 +84,8 @@ static const struct option long_options[] = {
 	{ "filter", required_argument, NULL, 'f' },
 	{ "count", required_argument, NULL, 'c' },
 	{ "max-connections", required_argument, NULL, OPT_MAX_CONNECTIONS },
+	{ "max-segments", required_argument, NULL, OPT_MAX_SEGMENTS },
+	{ "max-memory", required_argument, NULL, OPT_MAX_MEMORY },
 	{ "snaplen", required_argument, NULL, 's' },
 	{ "buffer-size", required_argument, NULL, 'B' },
 	{ "no-promiscuous-mode", no_argument, NULL, 'p' },
@@ -183,8 +191,50 @@ static void join_filter(struct tl_options *opt, int argc, char **argv)
 	opt->cap.filter = opt->filter_storage;
 }
 
+/* "512M", "2G", "1.5G", "65536K", "0": bytes, binary units. */
+static uint64_t parse_size(const char *s, const char *what)
+{
+	char *end;
+	errno = 0;
+	double v = strtod(s, &end);
+	double unit = 1;
+	switch (*end) {
+	case 'k': case 'K': unit = 1024.0; end++; break;
+	case 'm': case 'M': unit = 1048576.0; end++; break;
+	case 'g': case 'G': unit = 1073741824.0; end++; break;
+	case 't': case 'T': unit = 1099511627776.0; end++; break;
+	}
+	if (*end == 'i' && end[1] == 'B')
+		end += 2;
+	else if (*end == 'B')
+		end++;
+	if (errno || end == s || *end || !(v >= 0) || v * unit > 1e18)
+		usage_error("bad size '%s' (like 512M or 2G)", s);
+	uint64_t bytes = (uint64_t)(v * unit);
+	if (bytes && bytes < (16u << 20)) {
+		char msg[128];
+		snprintf(msg, sizeof msg, "%s %%s: at least 16M (or 0: no "
+		         "limit)", what);
+		usage_error(msg, s);
+	}
+	return bytes;
+}
+
+/* A quarter of the RAM: room for the rest of the machine on a laptop
+ * that captures for days. */
+static uint64_t default_max_memory(void)
+{
+	long pages = sysconf(_SC_PHYS_PAGES), size = sysconf(_SC_PAGESIZE);
+	if (pages <= 0 || size <= 0)
+		return UINT64_C(1) << 30;
+	uint64_t quarter = (uint64_t)pages * (uint64_t)size / 4;
+	return quarter < (UINT64_C(64) << 20) ? UINT64_C(64) << 20 : quarter;
+}
+
 static void check_combinations(struct tl_options *opt)
 {
+	if (!opt->max_memory_set)
+		opt->max_memory = default_max_memory();
 	if (opt->cap.file && opt->cap.device)
 		usage_error("%s", "give either -r FILE or -i IF, not both");
 	if (!opt->cap.file && !opt->cap.device)
@@ -217,6 +267,17 @@ void tl_options_parse(struct tl_options *opt, int argc, char **argv)
 		case OPT_MAX_CONNECTIONS:
 			opt->max_connections = (uint32_t)parse_number(
 				optarg, 16, 100000000, "--max-connections");
+			break;
+		case OPT_MAX_SEGMENTS:
+			opt->max_segments = (uint32_t)parse_number(
+				optarg, 0, UINT32_MAX, "--max-segments");
+			if (opt->max_segments && opt->max_segments < 100)
+				usage_error("--max-segments %s: keep at least 100 "
+				            "(or 0: no limit)", optarg);
+			break;
+		case OPT_MAX_MEMORY:
+			opt->max_memory = parse_size(optarg, "--max-memory");
+			opt->max_memory_set = true;
 			break;
 		case 's':
 			opt->cap.snaplen = (int)parse_number(optarg, 64, 262144, "-s");

@@ -289,7 +289,7 @@ static void append_app_label(const struct tl_text_ladder *t,
                              char *annot, size_t size)
 {
 	size_t len;
-	const char *app = tl_app_label_by_frame(m->app, frame, &len);
+	const char *app = tl_app_label(m->app, frame, &len);
 	if (!app)
 		return;
 	size_t n = strlen(annot);
@@ -307,13 +307,10 @@ static void emit_late_labels(struct tl_text_ladder *t, struct tl_out *o,
 		return;
 	for (uint32_t i = 0; i < a->late_count; i++) {
 		size_t len;
-		const char *app = tl_app_label(a, a->late[i], &len);
+		uint32_t frame = a->late[i];
+		const char *app = tl_app_label(a, frame, &len);
 		if (!app)
 			continue;
-		uint32_t frame = 0;
-		for (uint32_t k = 0; k < a->label_count; k++)
-			if (a->labels[k].seg_index == a->late[i])
-				frame = a->labels[k].frame;
 		char line[TL_APP_LABEL_MAX + 64];
 		snprintf(line, sizeof line, "%*s%s frame %u: %.*s",
 		         t->pair_mode ? PAIR_NAME_WIDTH + 1 : 0, "",

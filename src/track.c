@@ -138,8 +138,11 @@ void tl_tracker_init(struct tl_tracker *tr)
 	tr->hash_seed = 0x5bd1e995u;
 }
 
-static void free_conn(struct tl_conn *c)
+static void free_conn(struct tl_tracker *tr, struct tl_conn *c)
 {
+	tr->unacked_bytes -= (uint64_t)(c->dir[0].unacked_cap +
+	                                c->dir[1].unacked_cap) *
+	                     sizeof(struct tl_unacked);
 	free(c->dir[0].unacked);
 	free(c->dir[1].unacked);
 	free(c);
@@ -149,7 +152,7 @@ void tl_tracker_free(struct tl_tracker *tr)
 {
 	for (uint32_t i = 0; i < tr->stream_count; i++)
 		if (tr->streams[i])
-			free_conn(tr->streams[i]);
+			free_conn(tr, tr->streams[i]);
 	free(tr->streams);
 	free(tr->buckets);
 	memset(tr, 0, sizeof *tr);
@@ -241,12 +244,8 @@ static void unlink_conn(struct tl_tracker *tr, struct tl_conn *c,
 	}
 }
 
-/* Forgets the connection idle longest; its stream index stays taken. */
-static void evict_oldest(struct tl_tracker *tr, const struct tl_conn *keep)
+static void forget_conn(struct tl_tracker *tr, struct tl_conn *c)
 {
-	struct tl_conn *c = tr->lru_oldest;
-	if (!c || c == keep)
-		return;
 	if (c->in_hash) {
 		struct tl_packet key = { .ip_version = c->ip_version,
 		                         .sport = c->port[0],
@@ -258,25 +257,53 @@ static void evict_oldest(struct tl_tracker *tr, const struct tl_conn *keep)
 	lru_unlink(tr, c);
 	tr->tracked--;
 	tr->streams[c->stream] = NULL;
+	free_conn(tr, c);
+}
+
+/* Forgets the connection idle longest; its stream index stays taken. */
+static void evict_oldest(struct tl_tracker *tr, const struct tl_conn *keep)
+{
+	struct tl_conn *c = tr->lru_oldest;
+	if (!c || c == keep)
+		return;
 	tr->evicted++;
 	tr->dropped[tr->dropped_count++] = c->stream;
-	free_conn(c);
+	forget_conn(tr, c);
+}
+
+void tl_tracker_forget(struct tl_tracker *tr, uint32_t stream)
+{
+	struct tl_conn *c = tl_tracker_stream(tr, stream);
+	if (c)
+		forget_conn(tr, c);
 }
 
 /* ---- unacked segment list -------------------------------------------- */
 
-static void unacked_push(struct tl_dir *d, uint32_t seq, uint32_t nextseq,
-                         uint32_t frame, tl_nsec ts)
+struct seg_ctx {
+	uint32_t seq, ack, seglen, window;
+	unsigned flags;
+	uint32_t frame;
+	tl_nsec now;
+	tl_nsec irtt;
+	uint64_t *unacked_bytes;        /* the tracker's count */
+};
+
+static void unacked_push(struct tl_dir *d, const struct seg_ctx *s,
+                         uint32_t end)
 {
 	if (d->unacked_len == d->unacked_cap) {
-		d->unacked_cap = d->unacked_cap ? d->unacked_cap * 2 : 2;
+		uint32_t more = d->unacked_cap ? d->unacked_cap : 2;
+		*s->unacked_bytes += more * sizeof *d->unacked;
+		d->unacked_cap += more;
 		d->unacked = tl_xrealloc(d->unacked, d->unacked_cap,
 		                         sizeof *d->unacked);
 	}
-	if (!d->unacked_len || LT_SEQ(seq, d->unacked_low))
-		d->unacked_low = seq;
+	if (!d->unacked_len || LT_SEQ(s->seq, d->unacked_low))
+		d->unacked_low = s->seq;
 	d->unacked[d->unacked_len++] = (struct tl_unacked){
-		.seq = seq, .nextseq = nextseq, .frame = frame, .time = ts };
+		.seq = s->seq, .nextseq = end, .frame = s->frame,
+		.time = s->now };
 }
 
 /* Step 16. Wireshark walks newest to oldest and the last match wins, so the
@@ -315,14 +342,6 @@ static void match_ack(struct tl_dir *rev, uint32_t ack, tl_nsec now,
 }
 
 /* ---- the analysis ---------------------------------------------------- */
-
-struct seg_ctx {
-	uint32_t seq, ack, seglen, window;
-	unsigned flags;
-	uint32_t frame;
-	tl_nsec now;
-	tl_nsec irtt;
-};
 
 #define SFR (TL_TH_SYN | TL_TH_FIN | TL_TH_RST)
 
@@ -422,7 +441,7 @@ static void advance_direction(const struct seg_ctx *s, struct tl_dir *fwd,
 	if (listed && fwd->unacked_len < MAX_UNACKED) {
 		if (s->flags & (TL_TH_SYN | TL_TH_FIN))
 			end += 1;
-		unacked_push(fwd, s->seq, end, s->frame, s->now);
+		unacked_push(fwd, s, end);
 	}
 	bool zwp = an & TL_AN_ZERO_WINDOW_PROBE;
 	if ((GT_SEQ(end, fwd->nextseq) || fwd->nextseq == 0) && !zwp) {
@@ -623,7 +642,7 @@ void tl_tracker_segment(struct tl_tracker *tr, const struct tl_packet *p,
 	struct seg_ctx s = {
 		.seq = p->seq, .ack = p->ack, .seglen = p->seglen,
 		.window = p->window, .flags = p->flags, .frame = frame,
-		.now = ts, .irtt = c->irtt,
+		.now = ts, .irtt = c->irtt, .unacked_bytes = &tr->unacked_bytes,
 	};
 	an = analyse(&s, fwd, rev, an, out);
 

@@ -266,6 +266,10 @@ void ui_ladder_show_streams(struct ui *ui, const bool *want, uint32_t n);
 void ui_ladder_update(struct ui *ui);
 uint32_t ui_ladder_count(const struct ui *ui);
 uint32_t ui_ladder_seg_at(const struct ui *ui, int64_t row);
+/* Memory limits renumber segments: where the cursor was, by frame, and
+ * the rows rebuilt with the cursor back on it (or the next one kept). */
+uint32_t ui_ladder_cursor_frame(const struct ui *ui);
+void ui_ladder_renumbered(struct ui *ui, uint32_t cursor_frame);
 /* Puts the cursor on segment seg (or the nearest row before it). */
 void ui_ladder_select_seg(struct ui *ui, uint32_t seg);
 /* The rows on screen at the last draw: [top, top + count). */
@@ -276,6 +280,8 @@ void ui_ladder_visible(const struct ui *ui, int64_t *top, int64_t *count);
  * cursor. */
 void ui_graph_open(struct ui *ui, int kind, uint32_t seg);
 void ui_graph_free(struct ui *ui);
+uint32_t ui_graph_cursor_frame(struct ui *ui);
+void ui_graph_renumbered(struct ui *ui, uint32_t cursor_frame);
 
 /* export.c: e in the ladder and the graph. Writes NAME.svg next to
  * nothing else (the current directory), never over an existing file. */
@@ -286,6 +292,8 @@ void ui_export_graph(struct ui *ui, int kind, uint32_t stream, int dir,
 
 /* view_conn_list.c */
 void ui_list_mark_dirty(struct ui *ui);
+/* Connections were let go: rebuilt now, before anything draws them. */
+void ui_list_renumbered(struct ui *ui);
 
 /* view_detail.c */
 void ui_detail_build(struct ui *ui, uint32_t seg_index);

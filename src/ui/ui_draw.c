@@ -257,9 +257,42 @@ void ui_draw_title(struct ui *ui, const char *middle, const char *right)
 		ui_put(ui, 0, ui->cols - rw - 1, rw, right, R_TITLE, false);
 }
 
+/* In the binary units --max-memory takes: "512M", "5.9G". */
+static void format_size(uint64_t v, char *buf, size_t size)
+{
+	static const char units[] = "KMGT";
+	double d = (double)v / 1024;
+	int u = 0;
+	while (d >= 1023.95 && u < 3) {
+		d /= 1024;
+		u++;
+	}
+	snprintf(buf, size, d < 9.95 && d != (double)(uint64_t)d ? "%.1f%c"
+	                                                         : "%.0f%c",
+	         d, units[u]);
+}
+
+/* Never silent about rows a memory limit let go. */
+static void evicted_text(const struct ui *ui, char *buf, size_t size)
+{
+	const struct tl_model_evicted *e = &ui->m.evicted;
+	buf[0] = '\0';
+	if (!e->segments && !e->connections)
+		return;
+	char rows[32], limit[32];
+	ui_format_count(e->segments, rows, sizeof rows);
+	if (e->by_count)
+		ui_format_count(ui->opt->max_segments, limit, sizeof limit);
+	else
+		format_size(ui->opt->max_memory, limit, sizeof limit);
+	snprintf(buf, size, "  %s old rows let go (limit %s%s)", rows, limit,
+	         e->by_count ? " rows" : "");
+}
+
 static void progress_text(struct ui *ui, char *buf, size_t size)
 {
-	char frames[32], segs[32];
+	char frames[32], segs[32], evicted[96];
+	evicted_text(ui, evicted, sizeof evicted);
 	ui_format_count(ui->m.frames, frames, sizeof frames);
 	ui_format_count(ui->m.segs.count, segs, sizeof segs);
 	if (ui->live) {
@@ -268,8 +301,8 @@ static void progress_text(struct ui *ui, char *buf, size_t size)
 		bool have = tl_capture_stats(ui->cap, &recv, &drop);
 		ui_format_count(drop, d, sizeof d);
 		snprintf(buf, size, "LIVE %s  captured %s  shown %s  kernel "
-		         "drops %s%s%s ", ui->opt->cap.device, frames,
-		         segs, have ? d : "?",
+		         "drops %s%s%s%s ", ui->opt->cap.device, frames,
+		         segs, have ? d : "?", evicted,
 		         ui->paused ? "  paused (Space)" : "",
 		         !ui->paused && ui->view == UI_VIEW_LADDER
 		                 ? ui->ladder.follow ? "  following"
@@ -277,12 +310,12 @@ static void progress_text(struct ui *ui, char *buf, size_t size)
 	} else if (ui->input_error) {
 		snprintf(buf, size, "read error after frame %s ", frames);
 	} else if (!ui->input_done) {
-		snprintf(buf, size, "%s %s frames ",
+		snprintf(buf, size, "%s %s frames%s ",
 		         ui->replay ? ui->step_wait ? "step: n/Space"
 		                                    : "replaying" : "reading",
-		         frames);
+		         frames, evicted);
 	} else {
-		snprintf(buf, size, "%s frames ", frames);
+		snprintf(buf, size, "%s frames%s ", frames, evicted);
 	}
 }
 

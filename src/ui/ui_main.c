@@ -259,16 +259,8 @@ static void replay_feed(struct ui *ui)
 	}
 }
 
-/* Reads a slice of frames; returns true if the model changed. */
-static bool feed(struct ui *ui)
+static void read_slice(struct ui *ui)
 {
-	uint32_t before = ui->m.frames;
-	if (ui->input_done)
-		return false;
-	if (ui->replay) {
-		replay_feed(ui);
-		return ui->m.frames != before;
-	}
 	int64_t t0 = ui_now_ms();
 	for (int n = 0; n < SLICE_FRAMES && !ui->input_done; n++) {
 		struct tl_frame f;
@@ -278,6 +270,39 @@ static bool feed(struct ui *ui)
 		if ((n & 1023) == 1023 && ui_now_ms() - t0 > SLICE_MS)
 			break;
 	}
+}
+
+/* The memory limits let old rows go while reading: every view holding
+ * segment indices finds its place again by frame. */
+static void renumbered(struct ui *ui, uint32_t ladder_frame,
+                       uint32_t graph_frame, bool first)
+{
+	ui->detail.seg_index = UINT32_MAX;
+	ui_list_renumbered(ui);
+	ui_ladder_renumbered(ui, ladder_frame);
+	ui_graph_renumbered(ui, graph_frame);
+	ui->dirty = true;
+	if (first)
+		ui_message(ui, false, "Memory limit reached: the oldest closed "
+		           "connections go first, then the oldest rows "
+		           "(--max-memory, --max-segments)");
+}
+
+/* Reads a slice of frames; returns true if the model changed. */
+static bool feed(struct ui *ui)
+{
+	uint32_t before = ui->m.frames;
+	if (ui->input_done)
+		return false;
+	uint32_t rounds = ui->m.evicted.rounds;
+	uint32_t ladder_frame = ui_ladder_cursor_frame(ui);
+	uint32_t graph_frame = ui_graph_cursor_frame(ui);
+	if (ui->replay)
+		replay_feed(ui);
+	else
+		read_slice(ui);
+	if (ui->m.evicted.rounds != rounds)
+		renumbered(ui, ladder_frame, graph_frame, rounds == 0);
 	return ui->m.frames != before;
 }
 
@@ -509,6 +534,7 @@ int tl_ui_run(struct tl_options *opt, struct tl_capture *cap)
 	ui->start_ms = ui_now_ms();
 	tl_model_init(&ui->m, true);
 	tl_model_enable_app(&ui->m);
+	tl_model_set_limits(&ui->m, opt->max_segments, opt->max_memory);
 	tl_ladder_init(&ui->ladder.ld, opt->by_host);
 
 	char err[512];

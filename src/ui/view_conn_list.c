@@ -119,9 +119,18 @@ static void rebuild(struct ui *ui)
 		                       sizeof *s->order);
 	}
 	s->order_count = 0;
-	for (uint32_t i = 0; i < tr->stream_count; i++)
+	for (uint32_t i = 0; i < tr->stream_count; i++) {
+		if (!tr->streams[i]) {
+			/* let go by a memory limit */
+			if (i < s->selected_cap && s->selected[i]) {
+				s->selected[i] = false;
+				s->selected_count--;
+			}
+			continue;
+		}
 		if (matches_filter(ui, tr->streams[i]))
 			s->order[s->order_count++] = i;
+	}
 	sort_ui = ui;
 	qsort(s->order, s->order_count, sizeof *s->order, compare);
 	s->built_streams = tr->stream_count;
@@ -133,6 +142,11 @@ static void rebuild(struct ui *ui)
 				s->cur = i;
 	if (s->cur >= s->order_count)
 		s->cur = s->order_count ? s->order_count - 1 : 0;
+}
+
+void ui_list_renumbered(struct ui *ui)
+{
+	rebuild(ui);
 }
 
 void ui_list_mark_dirty(struct ui *ui)

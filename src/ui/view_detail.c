@@ -317,11 +317,10 @@ static void reread_lines(struct ui *ui, const struct tl_seg *seg,
 
 /* The application label, and what the connection carried: its HTTP
  * exchanges (HTTP/2 streams) with when each started and finished. */
-static void app_lines(struct ui *ui, const struct tl_seg *seg, uint32_t idx,
-                      int width)
+static void app_lines(struct ui *ui, const struct tl_seg *seg, int width)
 {
 	size_t len = 0;
-	const char *lab = tl_app_label(ui->m.app, idx, &len);
+	const char *lab = tl_app_label(ui->m.app, seg->frame, &len);
 	const struct tl_app_conn *ac = tl_app_conn(ui->m.app, seg->stream);
 	if (lab) {
 		char buf[TL_APP_LABEL_MAX + 1];
@@ -409,7 +408,7 @@ void ui_detail_build(struct ui *ui, uint32_t idx)
 		add_line(ui, R_HINT, "why    no analysis flags: an ordinary "
 		         "segment");
 	}
-	app_lines(ui, seg, idx, width);
+	app_lines(ui, seg, width);
 	reread_lines(ui, seg, c);
 }
 

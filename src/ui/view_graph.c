@@ -61,6 +61,25 @@ static bool build(struct ui *ui)
 	return gs->built;
 }
 
+uint32_t ui_graph_cursor_frame(struct ui *ui)
+{
+	struct tl_tsg *g = tsg(ui);
+	if (!ui->graph.built || !g || !g->seg_count)
+		return 0;
+	return tl_segstore_get(&ui->m.segs, cur_seg(ui))->frame;
+}
+
+void ui_graph_renumbered(struct ui *ui, uint32_t cursor_frame)
+{
+	struct ui_graph_state *gs = &ui->graph;
+	if (!gs->built)
+		return;
+	gs->built = false;      /* its indices name other segments now */
+	uint32_t seg;
+	if (build(ui) && ui_seg_by_frame(ui, cursor_frame, &seg))
+		gs->cur = tl_tsg_seg_pos(gs->tsg, seg);
+}
+
 static void view_of(const struct ui *ui, struct tl_tsg_view *v)
 {
 	const struct ui_graph_state *gs = &ui->graph;

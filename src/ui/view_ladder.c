@@ -86,7 +86,7 @@ static void add_shown_conns(struct ui *ui)
 	struct ui_ladder_state *l = &ui->ladder;
 	const struct tl_tracker *tr = &ui->m.tracker;
 	for (; l->ld_streams < tr->stream_count; l->ld_streams++)
-		if (wanted(ui, l->ld_streams))
+		if (wanted(ui, l->ld_streams) && tr->streams[l->ld_streams])
 			tl_ladder_add_conn(&l->ld, tr->streams[l->ld_streams]);
 }
 
@@ -128,6 +128,27 @@ static void rebuild(struct ui *ui, uint32_t keep_seg)
 	ui_ladder_update(ui);
 	l->cur = keep_seg == UINT32_MAX ? 0 : row_of_seg(ui, keep_seg);
 	l->top = -1;        /* the next draw centres the cursor */
+}
+
+uint32_t ui_ladder_cursor_frame(const struct ui *ui)
+{
+	if (!ui_ladder_count(ui))
+		return 0;
+	uint32_t seg = ui_ladder_seg_at(ui, ui->ladder.cur);
+	return tl_segstore_get(&ui->m.segs, seg)->frame;
+}
+
+void ui_ladder_renumbered(struct ui *ui, uint32_t cursor_frame)
+{
+	struct ui_ladder_state *l = &ui->ladder;
+	int64_t offset = l->top >= 0 ? l->cur - l->top : -1;
+	int hoff = l->hoff;
+	uint32_t seg;
+	ui_seg_by_frame(ui, cursor_frame, &seg);
+	rebuild(ui, seg);
+	/* The cursor stays where it was on the screen. */
+	l->top = offset >= 0 && l->cur >= offset ? l->cur - offset : -1;
+	l->hoff = hoff;
 }
 
 void ui_ladder_show_all(struct ui *ui)
@@ -419,7 +440,7 @@ static void draw_analysis(struct ui *ui, const struct layout *L, int y,
                           bool selected)
 {
 	size_t app_len = 0;
-	const char *app = tl_app_label(ui->m.app, idx, &app_len);
+	const char *app = tl_app_label(ui->m.app, seg->frame, &app_len);
 	if (!L->an_w || (!seg->analysis && !app))
 		return;
 	char an[1024] = "";

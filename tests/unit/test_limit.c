@@ -1,0 +1,264 @@
+/* The view's memory bounds (model_limit.c): which rows and connections go
+ * first, and that everything kept still matches a model that kept all. */
+#include "config.h"
+
+#include <pcap/dlt.h>
+#include <stdlib.h>
+
+#include "check.h"
+#include "tl_app.h"
+#include "tl_model.h"
+
+/* One IPv4 TCP frame (DLT_RAW) from 192.0.2.1:port to 192.0.2.2:80, or
+ * back when dir is 1. */
+static uint32_t build(uint8_t *f, unsigned dir, uint16_t port, uint32_t seq,
+                      uint32_t ack, uint8_t flags, uint32_t len)
+{
+	uint16_t sport = dir ? 7 : port, dport = dir ? port : 7;
+	uint32_t total = 40 + len;
+	memset(f, 0, total);
+	f[0] = 0x45;
+	f[2] = (uint8_t)(total >> 8);
+	f[3] = (uint8_t)total;
+	f[8] = 64;
+	f[9] = 6;
+	f[12] = 192; f[13] = 0; f[14] = 2; f[15] = dir ? 2 : 1;
+	f[16] = 192; f[17] = 0; f[18] = 2; f[19] = dir ? 1 : 2;
+	uint8_t *t = f + 20;
+	t[0] = (uint8_t)(sport >> 8); t[1] = (uint8_t)sport;
+	t[2] = (uint8_t)(dport >> 8); t[3] = (uint8_t)dport;
+	for (int i = 0; i < 4; i++) {
+		t[4 + i] = (uint8_t)(seq >> (24 - 8 * i));
+		t[8 + i] = (uint8_t)(ack >> (24 - 8 * i));
+	}
+	t[12] = 0x50;
+	t[13] = flags;
+	t[14] = 0x10;
+	for (uint32_t i = 0; i < len; i++)
+		f[40 + i] = (uint8_t)('a' + i % 26);
+	return total;
+}
+
+/* Two models fed the same frames: one bounded, one keeping everything. */
+struct pair {
+	struct tl_model lim, all;
+	tl_nsec ts;
+	uint8_t buf[2048];
+};
+
+static void pair_init(struct pair *p, uint32_t max_segments,
+                      uint64_t max_bytes)
+{
+	tl_model_init(&p->lim, true);
+	tl_model_init(&p->all, true);
+	tl_model_enable_app(&p->lim);
+	tl_model_enable_app(&p->all);
+	tl_model_set_limits(&p->lim, max_segments, max_bytes);
+	p->ts = INT64_C(1700000000) * TL_NSEC_PER_SEC;
+}
+
+static void pair_free(struct pair *p)
+{
+	tl_model_free(&p->lim);
+	tl_model_free(&p->all);
+}
+
+static void feed(struct pair *p, unsigned dir, uint16_t port, uint32_t seq,
+                 uint32_t ack, uint8_t flags, uint32_t len)
+{
+	uint32_t n = build(p->buf, dir, port, seq, ack, flags, len);
+	struct tl_seg seg;
+	struct tl_seg_note note;
+	bool has_note;
+	p->ts += 1000000;
+	tl_model_frame(&p->lim, DLT_RAW, p->buf, n, p->ts, &seg, &note,
+	               &has_note);
+	tl_model_frame(&p->all, DLT_RAW, p->buf, n, p->ts, &seg, &note,
+	               &has_note);
+}
+
+/* Handshake, data both ways with a duplicate ACK and a retransmission
+ * (notes), then optionally both FINs. Echo on port 7 labels the data. */
+static void conversation(struct pair *p, uint16_t port, int data,
+                         bool close)
+{
+	uint32_t c = 1000, s = 5000;
+	feed(p, 0, port, c, 0, TL_TH_SYN, 0);
+	feed(p, 1, port, s, c + 1, TL_TH_SYN | TL_TH_ACK, 0);
+	c++, s++;
+	feed(p, 0, port, c, s, TL_TH_ACK, 0);
+	for (int i = 0; i < data; i++) {
+		feed(p, 0, port, c, s, TL_TH_ACK | TL_TH_PSH, 10);
+		if (i % 4 == 1)
+			feed(p, 0, port, c, s, TL_TH_ACK | TL_TH_PSH, 10);
+		c += 10;
+		feed(p, 1, port, s, c, TL_TH_ACK, 0);
+		if (i % 4 == 2)
+			feed(p, 1, port, s, c, TL_TH_ACK, 0);
+	}
+	if (!close)
+		return;
+	feed(p, 0, port, c, s, TL_TH_ACK | TL_TH_FIN, 0);
+	feed(p, 1, port, s, c + 1, TL_TH_ACK | TL_TH_FIN, 0);
+	feed(p, 0, port, c + 1, s + 1, TL_TH_ACK, 0);
+}
+
+/* The segment of frame in the full model. */
+static const struct tl_seg *find_frame(const struct tl_model *m,
+                                       uint32_t frame, uint32_t *index)
+{
+	for (uint32_t i = 0; i < m->segs.count; i++)
+		if (tl_segstore_get(&m->segs, i)->frame == frame) {
+			*index = i;
+			return tl_segstore_get(&m->segs, i);
+		}
+	return NULL;
+}
+
+/* Everything the bounded model kept is what the full model has for the
+ * same frames: rows, notes, labels; and nothing is kept twice. */
+static void check_kept(const struct pair *p)
+{
+	const struct tl_segstore *st = &p->lim.segs;
+	uint32_t prev = 0, notes = 0, labels = 0;
+	for (uint32_t i = 0; i < st->count; i++) {
+		const struct tl_seg *a = tl_segstore_get(st, i);
+		uint32_t j;
+		const struct tl_seg *b = find_frame(&p->all, a->frame, &j);
+		CHECK(a->frame > prev);
+		prev = a->frame;
+		if (!b) {
+			CHECK_MSG(false, "frame %u kept but never seen", a->frame);
+			continue;
+		}
+		CHECK(!memcmp(a, b, sizeof *a));
+		const struct tl_seg_note *na = tl_segstore_note(st, i);
+		const struct tl_seg_note *nb = tl_segstore_note(&p->all.segs, j);
+		CHECK((na != NULL) == (nb != NULL));
+		if (na && nb) {
+			notes++;
+			CHECK_UINT(na->ref_frame, nb->ref_frame);
+			CHECK_UINT(na->dupack_num, nb->dupack_num);
+			CHECK_UINT(na->prev_window, nb->prev_window);
+		}
+		size_t la = 0, lb = 0;
+		const char *ta = tl_app_label(p->lim.app, a->frame, &la);
+		const char *tb = tl_app_label(p->all.app, a->frame, &lb);
+		CHECK((ta != NULL) == (tb != NULL));
+		if (ta && tb) {
+			labels++;
+			CHECK(la == lb && !memcmp(ta, tb, la));
+		}
+	}
+	CHECK_UINT(st->note_count, notes);
+	CHECK_UINT(p->lim.app->label_count, labels);
+}
+
+static uint32_t first_frame_of(const struct tl_model *m, uint32_t stream)
+{
+	for (uint32_t i = 0; i < m->segs.count; i++)
+		if (tl_segstore_get(&m->segs, i)->stream == stream)
+			return tl_segstore_get(&m->segs, i)->frame;
+	return 0;
+}
+
+static void test_closed_connections_go_first(void)
+{
+	struct pair p;
+	pair_init(&p, 100, 0);
+	conversation(&p, 40001, 4, true);       /* stream 0, closed first */
+	conversation(&p, 40002, 4, true);       /* stream 1, closed */
+	CHECK_UINT(p.lim.evicted.rounds, 0);
+	uint32_t open_first = p.all.frames + 1;
+	/* 98 rows: past the limit once, when the closed ones suffice. */
+	conversation(&p, 40003, 38, false);     /* stream 2, stays open */
+	CHECK_UINT(p.lim.evicted.rounds, 1);
+	CHECK(p.lim.segs.count <= 100);
+	CHECK(tl_tracker_stream(&p.lim.tracker, 0) == NULL);
+	CHECK(tl_tracker_stream(&p.lim.tracker, 1) == NULL);
+	CHECK(tl_tracker_stream(&p.lim.tracker, 2) != NULL);
+	CHECK_UINT(p.lim.evicted.connections, 2);
+	/* The open connection lost nothing while closed ones could go. */
+	CHECK_UINT(first_frame_of(&p.lim, 2), open_first);
+	check_kept(&p);
+	pair_free(&p);
+}
+
+static void test_oldest_rows_of_open_connections_next(void)
+{
+	struct pair p;
+	pair_init(&p, 60, 0);
+	conversation(&p, 40001, 4, true);
+	uint32_t open_first = p.all.frames + 1;
+	conversation(&p, 40002, 60, false);
+	CHECK(p.lim.segs.count <= 60);
+	CHECK(tl_tracker_stream(&p.lim.tracker, 0) == NULL);
+	/* Still followed: its oldest rows went, not the connection. */
+	CHECK(tl_tracker_stream(&p.lim.tracker, 1) != NULL);
+	CHECK(first_frame_of(&p.lim, 1) > open_first);
+	CHECK_UINT(p.lim.tracker.stream_count, 2);
+	check_kept(&p);
+	/* A late segment of the forgotten connection starts a new stream. */
+	feed(&p, 0, 40001, 1100, 5000, TL_TH_ACK, 0);
+	CHECK_UINT(p.lim.tracker.stream_count, 3);
+	CHECK_UINT(p.all.tracker.stream_count, 2);
+	pair_free(&p);
+}
+
+static void test_limit_holds_after_every_frame(void)
+{
+	struct pair p;
+	pair_init(&p, 37, 0);
+	for (uint16_t k = 0; k < 30; k++) {
+		conversation(&p, (uint16_t)(41000 + k), 3 + k % 5, k % 3 != 0);
+		CHECK(p.lim.segs.count <= 37);
+	}
+	CHECK(p.lim.evicted.rounds > 5);
+	CHECK_UINT(p.lim.evicted.segments + p.lim.segs.count,
+	           p.all.segs.count);
+	pair_free(&p);
+}
+
+/* A SYN flood: every SYN a new connection, nothing ever closes. */
+static void test_bytes_bound_syn_flood(void)
+{
+	const uint64_t bound = 16u << 20;
+	struct tl_model m;
+	tl_model_init(&m, true);
+	tl_model_set_limits(&m, 0, bound);
+	uint8_t f[64];
+	tl_nsec ts = INT64_C(1700000000) * TL_NSEC_PER_SEC;
+	uint64_t peak = 0;
+	for (uint32_t i = 0; i < 200000; i++) {
+		uint32_t n = build(f, 0, (uint16_t)(1024 + i % 60000), i * 7919u,
+		                   0, TL_TH_SYN, 0);
+		f[12] = (uint8_t)(10 + i / 60000);      /* another source */
+		struct tl_seg seg;
+		struct tl_seg_note note;
+		bool has_note;
+		tl_model_frame(&m, DLT_RAW, f, n, ts += 1000, &seg, &note,
+		               &has_note);
+		uint64_t b = tl_model_bytes(&m);
+		if (b > peak)
+			peak = b;
+	}
+	CHECK_MSG(peak <= bound, "peak %llu bytes", (unsigned long long)peak);
+	CHECK(m.evicted.connections > 100000);
+	CHECK_UINT(m.tracker.stream_count, 200000);
+	CHECK_UINT(m.tracker.tracked + m.evicted.connections, 200000);
+	/* The newest SYNs are the ones kept. */
+	CHECK_UINT(tl_segstore_get(&m.segs, m.segs.count - 1)->frame, 200000);
+	tl_model_free(&m);
+}
+
+static const struct check_test tests[] = {
+	CHECK_TEST(test_closed_connections_go_first),
+	CHECK_TEST(test_oldest_rows_of_open_connections_next),
+	CHECK_TEST(test_limit_holds_after_every_frame),
+	CHECK_TEST(test_bytes_bound_syn_flood),
+};
+
+int main(void)
+{
+	return check_run(tests, CHECK_COUNT(tests));
+}
