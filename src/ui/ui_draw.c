@@ -285,7 +285,7 @@ static void evicted_text(const struct ui *ui, char *buf, size_t size)
 		ui_format_count(ui->opt->max_segments, limit, sizeof limit);
 	else
 		format_size(ui->opt->max_memory, limit, sizeof limit);
-	snprintf(buf, size, "  %s old rows let go (limit %s%s)", rows, limit,
+	snprintf(buf, size, "  let go %s (limit %s%s)", rows, limit,
 	         e->by_count ? " rows" : "");
 }
 
@@ -331,10 +331,13 @@ void ui_draw_status(struct ui *ui, const char *hints)
 	char right[256];
 	progress_text(ui, right, sizeof right);
 	int rw = ui_text_width(right);
-	/* Live counts matter more than key hints: they may take most of the
-	 * line; a file's progress only half of it. */
-	if (rw > (ui->live ? ui->cols - 12 : ui->cols / 2))
-		rw = 0;
+	/* Live counts and rows let go matter more than key hints: they may
+	 * take the line (cut at its end), or half of it next to a message;
+	 * a file's progress only half. */
+	bool vital = ui->live || ui->m.evicted.segments;
+	int most = vital && !ui->msg[0] ? ui->cols - 2 : ui->cols / 2;
+	if (rw > most)
+		rw = vital ? most : 0;
 	int room = ui->cols - rw - 3;
 	if (ui->msg[0]) {
 		ui_put(ui, y, 1, room - 1, ui->msg,
