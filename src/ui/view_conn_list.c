@@ -394,9 +394,12 @@ static void list_draw(struct ui *ui)
 	ui_format_count(ui->m.segs.count, segs, sizeof segs);
 	const char *base = strrchr(ui->input_name, '/');
 	base = base ? base + 1 : ui->input_name;
-	int n = snprintf(mid, sizeof mid, "%s  %u connection%s  %s segments",
-	                 base, tr->stream_count,
-	                 tr->stream_count == 1 ? "" : "s", segs);
+	int n = snprintf(mid, sizeof mid, "%s  %u connection%s", base,
+	                 tr->tracked, tr->tracked == 1 ? "" : "s");
+	if (tr->stream_count > tr->tracked)     /* a memory limit at work */
+		n += snprintf(mid + n, sizeof mid - (size_t)n, " (%u let go)",
+		              tr->stream_count - tr->tracked);
+	n += snprintf(mid + n, sizeof mid - (size_t)n, "  %s segments", segs);
 	if (s->selected_count)
 		n += snprintf(mid + n, sizeof mid - (size_t)n, "  %u selected",
 		              s->selected_count);

@@ -1,0 +1,115 @@
+#!/bin/bash
+# The full-screen view under --max-segments: on a file (always) and on a
+# live capture in network namespaces (as root). What went must be said on
+# the status line and in the list's title, what stayed must add up with the
+# whole capture, the cursor and the keys must keep working while rows go,
+# and quitting must restore the terminal.
+set -u
+HERE=$(cd "$(dirname "$0")" && pwd)
+TOP=$(cd "$HERE/../.." && pwd)
+BIN=${1:-${TCPLADDER:-$TOP/tcpladder}}
+case $BIN in /*) ;; *) BIN=$PWD/$BIN ;; esac
+command -v tmux >/dev/null 2>&1 || { echo "1..0 # SKIP tmux missing"; exit 77; }
+CAP=$TOP/tests/data/ppa/http_espn.pcapng
+. "$HERE/tmux-lib.sh"
+
+# ---- a file: 928 segments in 41 connections, 100 kept at most -------------
+
+total=$("$BIN" -r "$CAP" -T tsv | tail -n +2 | wc -l)
+start 120 30
+stty_before
+run "clear; $BIN -r $CAP --max-segments 100"
+check "file: the list says connections were let go" \
+	wait_for 'connections? \([0-9]+ let go\)' 5
+kept=$(grep -Eo '[0-9,]+ segments' "$SCREEN" | head -1 | tr -d ', segmnt')
+check "file: at most 100 segments kept (kept $kept)" \
+	test "${kept:-999}" -le 100
+check "file: the status line says how many rows went" \
+	screen_has 'let go [0-9,]+ \(limit 100 rows\)'
+gone=$(grep -Eo 'let go [0-9,]+' "$SCREEN" | tail -1 | tr -d ', letgo')
+check "file: kept + let go = every segment ($kept + $gone = $total)" \
+	test $(( ${kept:-0} + ${gone:-0} )) -eq "$total"
+conns=$(grep -Eo '[0-9]+ connections \([0-9]+ let go\)' "$SCREEN" | head -1)
+shown=$(grep -cE '^ \[.\] +[0-9]+ ' "$SCREEN")
+check "file: the list shows just the kept connections ($conns; $shown rows)" \
+	test "${conns%% *}" -eq "$shown"
+# The last connection of the capture is kept; the first (closed long ago)
+# is not.
+check "file: the newest connection is listed" \
+	screen_has '^ \[.\] +40 '
+check "file: the first connection was let go" \
+	eval '! grep -Eq "^ \[.\] +0 " "$SCREEN"'
+keys Enter
+check "file: the ladder opens" wait_for 'stream [0-9]+/' 3
+keys Home
+first=$(grep -Eo '^ +[0-9]+ +[0-9]+\.[0-9]+' "$SCREEN" | head -1 | awk '{print $1}')
+grab
+first=$(grep -Eo '^ +[0-9]+ +[0-9]+\.[0-9]+' "$SCREEN" | head -1 | awk '{print $1}')
+check "file: Home goes to the oldest kept row, not frame 1 (frame $first)" \
+	test "${first:-1}" -gt 1
+keys End
+check "file: End still works" wait_for 'let go' 3
+quit_check "file: Q restores the terminal" Q
+
+# ---- live: rows go while the view follows ------------------------------------
+
+if [ "$(id -u)" -ne 0 ] || ! command -v ip >/dev/null 2>&1 ||
+   ! command -v python3 >/dev/null 2>&1; then
+	echo "# live part skipped: needs root, ip and python3"
+	echo "1..$T"
+	[ "$FAILED" -eq 0 ]
+	exit
+fi
+NS_A=tll-a$$ NS_B=tll-b$$
+. "$TOP/tests/veth-pair.sh"
+trap 'tm kill-server >/dev/null 2>&1; ip netns del $NS_A 2>/dev/null; ip netns del $NS_B 2>/dev/null; rm -rf "$TMP"' EXIT
+if ! veth_pair $NS_A $NS_B la$$ lb$$; then
+	echo "# live part skipped: no namespaces here"
+	echo "1..$T"
+	[ "$FAILED" -eq 0 ]
+	exit
+fi
+start 120 30
+stty_before
+run "clear; ip netns exec $NS_B $BIN --no-drop -i lb$$ --max-segments 200 tcp port 5003"
+check "live: the view starts" wait_for 'LIVE' 5
+# Twenty short connections (closed: they go first), then one transfer of
+# about 700 segments that stays open while the screen is read.
+ip netns exec $NS_B python3 -c '
+import socket, time
+s = socket.socket(); s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+s.bind(("192.0.2.2", 5003)); s.listen(32); s.settimeout(30)
+for i in range(21):
+    c, _ = s.accept()
+    while True:
+        b = c.recv(65536)
+        if not b: break
+        if i == 20 and len(b) and b.endswith(b"!"): break
+    if i == 20: time.sleep(4)
+    c.close()' &
+srv=$!
+sleep 0.3
+ip netns exec $NS_A python3 -c '
+import socket, time
+for i in range(20):
+    s = socket.create_connection(("192.0.2.2", 5003), timeout=10)
+    s.sendall(b"hello"); s.close()
+    time.sleep(0.02)
+s = socket.create_connection(("192.0.2.2", 5003), timeout=10)
+for i in range(300):
+    s.sendall(b"x" * 1400); time.sleep(0.002)
+s.sendall(b"!")
+time.sleep(5)' &
+cli=$!
+check "live: rows go while capturing" wait_for 'let go [0-9,]+ \(limit 200 rows\)' 15
+keys c
+check "live: the list says connections were let go" \
+	wait_for 'connections? \([0-9]+ let go\)' 5
+keys Enter
+check "live: a ladder opens from the list" wait_for 'stream [0-9]+/' 5
+keys PPage Home End
+check "live: keys still answer (End)" wait_for 'ACK Seq=' 5
+wait $cli $srv 2>/dev/null
+quit_check "live: Q restores the terminal" Q
+echo "1..$T"
+[ "$FAILED" -eq 0 ]
