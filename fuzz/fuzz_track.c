@@ -5,7 +5,10 @@
  * Byte 0: bit 7 chooses synthetic segments (else raw frames), bits 0-3 the
  * link type of raw frames, bits 4-6 a bound on live connections (as
  * --max-connections: idle ones are evicted, rows are then rendered as each
- * segment is analysed, as run_batch does). Byte 1: output settings.
+ * segment is analysed, as run_batch does) or, with segments retained, a
+ * view limit (--max-segments 100 or 3, or a byte bound so small that every
+ * frame makes the model let rows go), checked after every frame.
+ * Byte 1: output settings.
  * Raw frames: [u16 length, little endian][i8 time step, ms][frame].
  * Synthetic segments, 16 bytes each plus options, built into IPv4/IPv6 TCP
  * between two hosts on four client ports, so the fuzzer need not learn
@@ -82,6 +85,30 @@ static size_t synth_frame(const uint8_t *r, size_t avail, uint8_t *f,
 	return 1;
 }
 
+/* What the views rely on after rows were let go: frames in order, notes
+ * in order on annotated rows, the bound kept. */
+static void check_retained(const struct tl_model *m)
+{
+	const struct tl_segstore *st = &m->segs;
+	if (m->limits.max_segments && st->count > m->limits.max_segments)
+		abort();
+	uint32_t note = 0;
+	for (uint32_t i = 0; i < st->count; i++) {
+		const struct tl_seg *s = tl_segstore_get(st, i);
+		if (i && s->frame <= tl_segstore_get(st, i - 1)->frame)
+			abort();
+		if (!tl_tracker_stream(&m->tracker, s->stream))
+			abort();    /* a row of a forgotten connection */
+		bool has = note < st->note_count &&
+		           st->notes[note].seg_index == i;
+		if (has != (s->analysis != 0))
+			abort();
+		note += has;
+	}
+	if (note != st->note_count)
+		abort();
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	if (size < 2)
@@ -91,13 +118,18 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	struct tl_options opt;
 	fuzz_options(&opt, data[1]);
 	static const uint32_t max_live[8] = { 0, 0, 0, 0, 1, 2, 3, 16 };
-	uint32_t bound = max_live[(data[0] >> 4) & 7];
+	unsigned mode = (data[0] >> 4) & 7;
+	uint32_t bound = max_live[mode];
 	static struct tl_model m;
 	static struct fuzz_sink sink;
 	tl_model_init(&m, bound == 0);
 	if (bound) {
 		tl_tracker_set_max_live(&m.tracker, bound);
 		fuzz_sink_init(&sink, &opt);
+	} else if (mode) {
+		static const uint32_t segs[4] = { 0, 100, 3, 0 };
+		tl_model_set_limits(&m, segs[mode], mode == 3 ? 1 : 0);
+		tl_model_enable_app(&m);
 	}
 	size_t pos = 2;
 	tl_nsec ts = INT64_C(1700000000) * TL_NSEC_PER_SEC;
@@ -133,6 +165,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		if (tl_model_frame(&m, dlt, exact, caplen, ts, &seg, &note,
 		                   &has_note) && bound)
 			fuzz_sink_row(&sink, &m, &seg, has_note ? &note : NULL);
+		if (!bound && mode)
+			check_retained(&m);
 		free(exact);
 		pos += used;
 	}
