@@ -5,6 +5,7 @@
 # shows the change (capture-pane polled every 5 ms). Also the peak RSS of the
 # loaded view and bytes per segment.
 #   bench/ui-timing.sh FILE [TCPLADDER]
+# UI_ARGS adds options (UI_ARGS='--max-memory 64M' for the bounded view).
 set -u
 file=$1
 bin=${2:-${TCPLADDER:-./tcpladder}}
@@ -40,14 +41,15 @@ wait_screen() {
 tm -f /dev/null new-session -d -x 120 -y 40 "sleep 1000"
 tm set-option -g status off
 t0=$(now_ms)
-tm respawn-pane -k "env LANG=C.UTF-8 TERM=xterm-256color $bin -r $file"
+tm respawn-pane -k "env LANG=C.UTF-8 TERM=xterm-256color $bin -r $file ${UI_ARGS:-}"
 # The first full screen: the title and a first row, list or ladder.
 first=$(wait_screen '(^ +[0-9]+ +[0-9.]+ +[├│])|(^ \[ \] +[0-9]+ )' 20000)
 pid=$(tm list-panes -F '#{pane_pid}')
-loaded=$(wait_screen '  [0-9,]+ frames *$' 600000)
+loaded=$(wait_screen '  [0-9,]+ frames( +let go .*)? *$' 600000)
 segs=$(tm capture-pane -p | grep -Eo '[0-9,]+ segments' | head -1 | tr -dc 0-9)
 rss=$(awk '/VmHWM/ {print $2}' /proc/$pid/status)
-frames=$(tm capture-pane -p | grep -Eo ' [0-9,]+ frames *$' | tr -d ', frames')
+frames=$(tm capture-pane -p | grep -Eo ' [0-9,]+ frames( |$)' | tail -1 | tr -d ', frames')
+gone=$(tm capture-pane -p | grep -Eo 'let go [0-9,]+' | tail -1 | tr -dc 0-9)
 key() {   # key KEYS...: sends them and prints the ms until the screen changes
 	local before
 	before=$(tm capture-pane -p)
@@ -63,7 +65,7 @@ target=$((frames / 2))
 tm send-keys /; tm send-keys -l "$target"
 t_search=$(key Enter)
 t_text=$(tm send-keys /; tm send-keys -l "Zero"; key Enter)
-echo "file: $file"
+echo "file: $file${UI_ARGS:+ (options: $UI_ARGS)}"
 echo "first screen:        ${first} ms"
 echo "whole file loaded:   ${loaded} ms after the first screen ($segs segments, $frames frames)"
 echo "End:                 ${t_end} ms"
@@ -72,4 +74,5 @@ echo "Home:                ${t_home} ms"
 echo "a (next annotation): ${t_a} ms"
 echo "search frame $target: ${t_search} ms"
 echo "search text 'Zero':  ${t_text} ms"
-echo "peak RSS:            ${rss} KiB ($(( rss * 1024 / (segs > 0 ? segs : 1) )) bytes per segment)"
+[ -n "$gone" ] && echo "let go:              $gone segments (the limit at work)"
+echo "peak RSS:            ${rss} KiB ($(( rss * 1024 / (segs > 0 ? segs : 1) )) bytes per segment kept)"
