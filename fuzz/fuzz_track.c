@@ -100,7 +100,7 @@ static void check_retained(const struct tl_model *m)
 		if (!tl_tracker_stream(&m->tracker, s->stream))
 			abort();    /* a row of a forgotten connection */
 		bool has = note < st->note_count &&
-		           st->notes[note].seg_index == i;
+		           tl_segstore_note_at(st, note)->seg_index == i;
 		if (has != (s->analysis != 0))
 			abort();
 		note += has;

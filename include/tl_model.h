@@ -50,15 +50,19 @@ struct tl_seg_note {
 
 #define TL_SEG_CHUNK_BITS 16
 #define TL_SEG_CHUNK (1u << TL_SEG_CHUNK_BITS)
+#define TL_NOTE_CHUNK_BITS 12
+#define TL_NOTE_CHUNK (1u << TL_NOTE_CHUNK_BITS)
 
-/* Append-only segment array in fixed chunks: growth never copies, and a
- * reader can index any segment below count while the writer appends. */
+/* Segment and note arrays in fixed chunks: growth never copies nor
+ * doubles, and a reader can index any segment below count while the
+ * writer appends. Notes are in segment order. */
 struct tl_segstore {
 	struct tl_seg **chunks;
 	uint32_t chunk_count, chunk_cap;
 	uint32_t count;
-	struct tl_seg_note *notes;
-	uint32_t note_count, note_cap;
+	struct tl_seg_note **note_chunks;
+	uint32_t note_chunk_count, note_chunk_cap;
+	uint32_t note_count;
 };
 
 void tl_segstore_init(struct tl_segstore *st);
@@ -70,6 +74,13 @@ static inline const struct tl_seg *tl_segstore_get(const struct tl_segstore *st,
 {
 	return &st->chunks[index >> TL_SEG_CHUNK_BITS][index & (TL_SEG_CHUNK - 1)];
 }
+static inline struct tl_seg_note *tl_segstore_note_at(
+	const struct tl_segstore *st, uint32_t i)
+{
+	return &st->note_chunks[i >> TL_NOTE_CHUNK_BITS]
+	                       [i & (TL_NOTE_CHUNK - 1)];
+}
+/* The note of a segment, or NULL. */
 const struct tl_seg_note *tl_segstore_note(const struct tl_segstore *st,
                                            uint32_t seg_index);
 

@@ -34,33 +34,52 @@ void tl_segstore_free(struct tl_segstore *st)
 	for (uint32_t i = 0; i < st->chunk_count; i++)
 		free(st->chunks[i]);
 	free(st->chunks);
-	free(st->notes);
+	for (uint32_t i = 0; i < st->note_chunk_count; i++)
+		free(st->note_chunks[i]);
+	free(st->note_chunks);
 	memset(st, 0, sizeof *st);
+}
+
+static void add_seg_chunk(struct tl_segstore *st)
+{
+	if (st->chunk_count == st->chunk_cap) {
+		st->chunk_cap = st->chunk_cap ? st->chunk_cap * 2 : 16;
+		st->chunks = tl_xrealloc(st->chunks, st->chunk_cap,
+		                         sizeof *st->chunks);
+	}
+	st->chunks[st->chunk_count++] =
+		tl_xmalloc(TL_SEG_CHUNK * sizeof(struct tl_seg));
+}
+
+static void add_note_chunk(struct tl_segstore *st)
+{
+	if (st->note_chunk_count == st->note_chunk_cap) {
+		st->note_chunk_cap = st->note_chunk_cap
+		                     ? st->note_chunk_cap * 2 : 16;
+		st->note_chunks = tl_xrealloc(st->note_chunks,
+		                              st->note_chunk_cap,
+		                              sizeof *st->note_chunks);
+	}
+	st->note_chunks[st->note_chunk_count++] =
+		tl_xmalloc(TL_NOTE_CHUNK * sizeof(struct tl_seg_note));
 }
 
 uint32_t tl_segstore_append(struct tl_segstore *st, const struct tl_seg *seg,
                             const struct tl_seg_note *note)
 {
 	uint32_t index = st->count;
-	uint32_t chunk = index >> TL_SEG_CHUNK_BITS;
-	if (chunk == st->chunk_count) {
-		if (st->chunk_count == st->chunk_cap) {
-			st->chunk_cap = st->chunk_cap ? st->chunk_cap * 2 : 16;
-			st->chunks = tl_xrealloc(st->chunks, st->chunk_cap,
-			                         sizeof *st->chunks);
-		}
-		st->chunks[st->chunk_count++] =
-			tl_xmalloc(TL_SEG_CHUNK * sizeof(struct tl_seg));
-	}
-	st->chunks[chunk][index & (TL_SEG_CHUNK - 1)] = *seg;
+	if (index >> TL_SEG_CHUNK_BITS == st->chunk_count)
+		add_seg_chunk(st);
+	st->chunks[index >> TL_SEG_CHUNK_BITS][index & (TL_SEG_CHUNK - 1)] =
+		*seg;
 	if (note) {
-		if (st->note_count == st->note_cap) {
-			st->note_cap = st->note_cap ? st->note_cap * 2 : 64;
-			st->notes = tl_xrealloc(st->notes, st->note_cap,
-			                        sizeof *st->notes);
-		}
-		st->notes[st->note_count] = *note;
-		st->notes[st->note_count++].seg_index = index;
+		uint32_t n = st->note_count;
+		if (n >> TL_NOTE_CHUNK_BITS == st->note_chunk_count)
+			add_note_chunk(st);
+		struct tl_seg_note *slot = tl_segstore_note_at(st, n);
+		*slot = *note;
+		slot->seg_index = index;
+		st->note_count = n + 1;
 	}
 	st->count = index + 1;
 	return index;
@@ -72,13 +91,14 @@ const struct tl_seg_note *tl_segstore_note(const struct tl_segstore *st,
 	uint32_t lo = 0, hi = st->note_count;
 	while (lo < hi) {
 		uint32_t mid = lo + (hi - lo) / 2;
-		if (st->notes[mid].seg_index < seg_index)
+		if (tl_segstore_note_at(st, mid)->seg_index < seg_index)
 			lo = mid + 1;
 		else
 			hi = mid;
 	}
-	if (lo < st->note_count && st->notes[lo].seg_index == seg_index)
-		return &st->notes[lo];
+	if (lo < st->note_count &&
+	    tl_segstore_note_at(st, lo)->seg_index == seg_index)
+		return tl_segstore_note_at(st, lo);
 	return NULL;
 }
 

@@ -18,7 +18,9 @@ static uint64_t segstore_bytes(const struct tl_segstore *st)
 {
 	return (uint64_t)st->chunk_count * CHUNK_BYTES +
 	       (uint64_t)st->chunk_cap * sizeof *st->chunks +
-	       (uint64_t)st->note_cap * sizeof *st->notes;
+	       (uint64_t)st->note_chunk_count * TL_NOTE_CHUNK *
+	               sizeof(struct tl_seg_note) +
+	       (uint64_t)st->note_chunk_cap * sizeof *st->note_chunks;
 }
 
 uint64_t tl_model_bytes(const struct tl_model *m)
@@ -129,11 +131,13 @@ static void compact(struct tl_segstore *st, const struct plan *p)
 	for (uint32_t i = 0; i < st->count; i++) {
 		const struct tl_seg *seg = tl_segstore_get(st, i);
 		bool has_note = note < st->note_count &&
-		                st->notes[note].seg_index == i;
+		                tl_segstore_note_at(st, note)->seg_index == i;
 		if (keep_seg(p, seg)) {
 			if (has_note) {
-				st->notes[kept_notes] = st->notes[note];
-				st->notes[kept_notes++].seg_index = kept;
+				struct tl_seg_note *to =
+					tl_segstore_note_at(st, kept_notes++);
+				*to = *tl_segstore_note_at(st, note);
+				to->seg_index = kept;
 			}
 			if (kept != i)
 				st->chunks[kept >> TL_SEG_CHUNK_BITS]
@@ -148,11 +152,9 @@ static void compact(struct tl_segstore *st, const struct plan *p)
 	uint32_t chunks = (kept + TL_SEG_CHUNK - 1) >> TL_SEG_CHUNK_BITS;
 	while (st->chunk_count > chunks)
 		free(st->chunks[--st->chunk_count]);
-	if (st->note_cap > 64 && st->note_count < st->note_cap / 2) {
-		st->note_cap = st->note_count + st->note_count / 4 + 64;
-		st->notes = tl_xrealloc(st->notes, st->note_cap,
-		                        sizeof *st->notes);
-	}
+	chunks = (kept_notes + TL_NOTE_CHUNK - 1) >> TL_NOTE_CHUNK_BITS;
+	while (st->note_chunk_count > chunks)
+		free(st->note_chunks[--st->note_chunk_count]);
 }
 
 /* Labels are asked about in increasing frame order, so one cursor walks
