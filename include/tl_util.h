@@ -31,10 +31,15 @@ size_t tl_bappend(char *buf, size_t size, size_t len, const char *fmt, ...)
 
 /* Fast unsigned-to-decimal, returns characters written (no NUL). */
 size_t tl_utoa(uint64_t v, char *out);
+/* The same, returning the end: out needs 10 (20) bytes, no NUL written. */
+char *tl_put_u32(char *out, uint32_t v);
+char *tl_put_u64(char *out, uint64_t v);
 
 /* Nanoseconds to microseconds, rounding half up. */
 int64_t tl_nsec_to_us(tl_nsec t);
 /* "12.345678": seconds with 6 decimals; out needs 28 bytes. */
 size_t tl_format_us(int64_t us, char *out);
+/* The same, returning the end (no NUL written). */
+char *tl_put_us(char *out, int64_t us);
 
 #endif

@@ -109,53 +109,75 @@ size_t tl_bappend(char *buf, size_t size, size_t len, const char *fmt, ...)
 	return len < size ? len : size - 1;
 }
 
-static unsigned digits32(uint32_t v)
-{
-	if (v < 100000)
-		return v < 100 ? 1 + (v >= 10) : v < 1000 ? 3 : 4 + (v >= 10000);
-	if (v < 10000000)
-		return 6 + (v >= 1000000);
-	return v < 100000000 ? 8 : 9 + (v >= 1000000000);
-}
-
 static const char digit_pairs[] =
 	"00010203040506070809101112131415161718192021222324"
 	"25262728293031323334353637383940414243444546474849"
 	"50515253545556575859606162636465666768697071727374"
 	"75767778798081828384858687888990919293949596979899";
 
-/* Writes the n digits of v ending at out + n, two at a time. */
-static void write32(uint32_t v, char *out, unsigned n)
+/* Exactly two digits, v < 100: one two-byte copy from the table. */
+static char *put2(char *p, uint32_t v)
 {
-	while (v >= 100) {
-		unsigned r = (v % 100) * 2;
-		v /= 100;
-		out[--n] = digit_pairs[r + 1];
-		out[--n] = digit_pairs[r];
+	memcpy(p, digit_pairs + 2 * v, 2);
+	return p + 2;
+}
+
+/* One or two digits, no leading zero. */
+static char *put1or2(char *p, uint32_t v)
+{
+	if (v < 10) {
+		*p = (char)('0' + v);
+		return p + 1;
 	}
-	if (v >= 10) {
-		out[--n] = digit_pairs[v * 2 + 1];
-		out[--n] = digit_pairs[v * 2];
-	} else {
-		out[--n] = (char)('0' + v);
-	}
+	return put2(p, v);
+}
+
+/* Exactly four digits, v < 10000. */
+static char *put4(char *p, uint32_t v)
+{
+	return put2(put2(p, v / 100), v % 100);
+}
+
+/* Exactly six digits, v < 1000000: also the microseconds of a time. */
+static char *put6(char *p, uint32_t v)
+{
+	return put4(put2(p, v / 10000), v % 10000);
+}
+
+/* Exactly eight digits, v < 100000000. */
+static char *put8(char *p, uint32_t v)
+{
+	return put4(put4(p, v / 10000), v % 10000);
+}
+
+/* The leading one or two digits pick the width, and the rest are written
+ * front to back at fixed widths: no digit count first, no reversal, and the
+ * divisions by constants compile to multiplications. */
+char *tl_put_u32(char *p, uint32_t v)
+{
+	if (v < 100)
+		return put1or2(p, v);
+	if (v < 10000)
+		return put2(put1or2(p, v / 100), v % 100);
+	if (v < 1000000)
+		return put4(put1or2(p, v / 10000), v % 10000);
+	if (v < 100000000)
+		return put6(put1or2(p, v / 1000000), v % 1000000);
+	return put8(put1or2(p, v / 100000000), v % 100000000);
+}
+
+char *tl_put_u64(char *p, uint64_t v)
+{
+	if (v <= UINT32_MAX)
+		return tl_put_u32(p, (uint32_t)v);
+	/* Rare: the high part, then the low eight digits zero-padded. */
+	p = tl_put_u64(p, v / 100000000);
+	return put8(p, (uint32_t)(v % 100000000));
 }
 
 size_t tl_utoa(uint64_t v, char *out)
 {
-	if (v <= UINT32_MAX) {
-		unsigned n = digits32((uint32_t)v);
-		write32((uint32_t)v, out, n);
-		return n;
-	}
-	/* Rare: split off the low nine digits. */
-	size_t n = tl_utoa(v / 1000000000u, out);
-	uint32_t low = (uint32_t)(v % 1000000000u);
-	unsigned ld = digits32(low);
-	for (unsigned i = 0; i < 9 - ld; i++)
-		out[n + i] = '0';
-	write32(low, out + n + 9 - ld, ld);
-	return n + 9;
+	return (size_t)(tl_put_u64(out, v) - out);
 }
 
 int64_t tl_nsec_to_us(tl_nsec t)
@@ -169,22 +191,21 @@ int64_t tl_nsec_to_us(tl_nsec t)
 	return q + (r >= 500);
 }
 
-size_t tl_format_us(int64_t us, char *out)
+char *tl_put_us(char *p, int64_t us)
 {
-	size_t n = 0;
 	uint64_t mag;
 	if (us < 0) {
-		out[n++] = '-';
+		*p++ = '-';
 		mag = (uint64_t)(-(us + 1)) + 1;
 	} else {
 		mag = (uint64_t)us;
 	}
-	n += tl_utoa(mag / 1000000, out + n);
-	out[n++] = '.';
-	uint64_t frac = mag % 1000000;
-	for (int i = 5; i >= 0; i--) {
-		out[n + (size_t)i] = (char)('0' + frac % 10);
-		frac /= 10;
-	}
-	return n + 6;
+	p = tl_put_u64(p, mag / 1000000);
+	*p++ = '.';
+	return put6(p, (uint32_t)(mag % 1000000));
+}
+
+size_t tl_format_us(int64_t us, char *out)
+{
+	return (size_t)(tl_put_us(out, us) - out);
 }
