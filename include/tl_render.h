@@ -23,6 +23,11 @@ void tl_out_init(struct tl_out *o, int fd, bool line_flush);
 void tl_out_write(struct tl_out *o, const char *s, size_t n);
 void tl_out_str(struct tl_out *o, const char *s);
 void tl_out_end_line(struct tl_out *o);
+/* Writing in place: reserve returns where at least n (<= 64 KiB) bytes may
+ * be written, flushing first if they would not fit; commit takes the end of
+ * what was written there. Saves a copy through a line buffer. */
+char *tl_out_reserve(struct tl_out *o, size_t n);
+void tl_out_commit(struct tl_out *o, const char *end);
 void tl_out_flush(struct tl_out *o);
 
 /* Formatted addresses of recent streams and flag names per flag byte, so

@@ -44,6 +44,18 @@ void tl_out_write(struct tl_out *o, const char *s, size_t n)
 	}
 }
 
+char *tl_out_reserve(struct tl_out *o, size_t n)
+{
+	if (sizeof o->buf - o->len < n)
+		tl_out_flush(o);
+	return o->buf + o->len;
+}
+
+void tl_out_commit(struct tl_out *o, const char *end)
+{
+	o->len = (size_t)(end - o->buf);
+}
+
 void tl_out_str(struct tl_out *o, const char *s)
 {
 	tl_out_write(o, s, strlen(s));

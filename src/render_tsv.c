@@ -15,11 +15,6 @@ void tl_tsv_header(struct tl_out *o)
 	tl_out_end_line(o);
 }
 
-static char *put_u(char *p, uint64_t v)
-{
-	return p + tl_utoa(v, p);
-}
-
 static char *put_s(char *p, const char *s)
 {
 	size_t n = strlen(s);
@@ -75,10 +70,23 @@ static const struct tl_tsv_names *names_of(struct tl_tsv *t,
 	return n;
 }
 
-static char *put_mem(char *p, const char *s, size_t n)
+/* Bytes a row can take in the output buffer: seven 32-bit numbers (10
+ * digits each), the time (28), both whole address slots and the whole flag
+ * slot (copied at their full fixed size, see put_slot), 15 analysis names
+ * of at most 24 characters with their commas, 13 separators; with room to
+ * spare. */
+#define TSV_ROW_MAX 1024
+
+/* Copies a whole fixed-size slot, then keeps only its first len bytes: a
+ * copy of constant size is a few vector moves, where one of variable size is
+ * a library call. The bytes past len are overwritten by what follows. */
+#define put_slot(p, slot, len) \
+	(memcpy((p), (slot), sizeof(slot)), (p) + (len))
+
+static char *put_tab_u32(char *p, uint32_t v)
 {
-	memcpy(p, s, n);
-	return p + n;
+	*p++ = '\t';
+	return tl_put_u32(p, v);
 }
 
 void tl_tsv_row(struct tl_tsv *t, struct tl_out *o, const struct tl_model *m,
@@ -87,34 +95,27 @@ void tl_tsv_row(struct tl_tsv *t, struct tl_out *o, const struct tl_model *m,
 	const struct tl_conn *c = tl_tracker_stream(&m->tracker, seg->stream);
 	const struct tl_tsv_names *n = names_of(t, c);
 	unsigned d = tl_seg_dir(seg), flags = tl_seg_flags(seg) & 0xff;
-	char line[640], *p = line;
-	p = put_u(p, seg->frame);
+	char *p = tl_out_reserve(o, TSV_ROW_MAX);
+	p = tl_put_u32(p, seg->frame);
 	*p++ = '\t';
-	p += tl_format_us(tl_seg_time_us(seg), p);
+	p = tl_put_us(p, tl_seg_time_us(seg));
+	p = put_tab_u32(p, seg->stream);
 	*p++ = '\t';
-	p = put_u(p, seg->stream);
+	p = put_slot(p, n->addr[d], n->len[d]);
+	p = put_tab_u32(p, c->port[d]);
 	*p++ = '\t';
-	p = put_mem(p, n->addr[d], n->len[d]);
+	p = put_slot(p, n->addr[!d], n->len[!d]);
+	p = put_tab_u32(p, c->port[!d]);
 	*p++ = '\t';
-	p = put_u(p, c->port[d]);
-	*p++ = '\t';
-	p = put_mem(p, n->addr[!d], n->len[!d]);
-	*p++ = '\t';
-	p = put_u(p, c->port[!d]);
-	*p++ = '\t';
-	p = put_mem(p, t->flags[flags], t->flags_len[flags]);
-	*p++ = '\t';
-	p = put_u(p, seg->seq);
-	*p++ = '\t';
-	p = put_u(p, seg->ack);
-	*p++ = '\t';
-	p = put_u(p, seg->len);
-	*p++ = '\t';
-	p = put_u(p, seg->win);
+	p = put_slot(p, t->flags[flags], t->flags_len[flags]);
+	p = put_tab_u32(p, seg->seq);
+	p = put_tab_u32(p, seg->ack);
+	p = put_tab_u32(p, seg->len);
+	p = put_tab_u32(p, seg->win);
 	*p++ = '\t';
 	p = put_analysis(p, seg->analysis);
 	*p++ = '\n';
-	tl_out_write(o, line, (size_t)(p - line));
+	tl_out_commit(o, p);
 	if (o->line_flush)
 		tl_out_flush(o);
 }
