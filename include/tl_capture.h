@@ -53,6 +53,9 @@ bool tl_capture_stats(struct tl_capture *cap, uint64_t *received,
 /* Live reads return TL_NEXT_TIMEOUT at once when nothing is waiting; for
  * event loops that poll tl_capture_fd(). */
 bool tl_capture_set_nonblock(struct tl_capture *cap, bool on);
+/* Whether a live capture's interface is down (libpcap waits quietly for
+ * it to come back); looked up at most once a second. */
+bool tl_capture_link_down(struct tl_capture *cap);
 /* Interrupts a blocking read from a signal handler. */
 void tl_capture_break(struct tl_capture *cap);
 /* Finishes -w: renames the temporary file into place. */

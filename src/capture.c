@@ -20,6 +20,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <net/if.h>
+#include <sys/ioctl.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
@@ -72,6 +75,10 @@ struct tl_capture {
 	struct pipe_in *in;
 	struct pipe_reader *pr;
 	volatile sig_atomic_t broken;   /* tl_capture_break() on a pipe */
+	char device[IF_NAMESIZE];       /* live, for tl_capture_link_down */
+	int link_fd;                    /* a socket to ask the flags with */
+	bool link_down;
+	int64_t link_checked_ms;
 	int dlt;
 	tl_nsec ts_unit;        /* nanoseconds per tick of ts.tv_usec */
 	pcap_dumper_t *dumper;
@@ -487,6 +494,9 @@ struct tl_capture *tl_capture_open(const struct tl_capture_config *cfg,
 {
 	struct tl_capture *cap = tl_xcalloc(1, sizeof *cap);
 	cap->live = cfg->device != NULL;
+	cap->link_fd = -1;
+	if (cap->live && strlen(cfg->device) < sizeof cap->device)
+		strcpy(cap->device, cfg->device);
 	cap->pcap = cap->live ? open_live(cfg, err, errsize)
 	                      : open_file(cap, cfg->file, err, errsize);
 	if (!cap->pcap) {
@@ -531,6 +541,8 @@ void tl_capture_close(struct tl_capture *cap)
 	}
 	if (cap->pcap)
 		pcap_close(cap->pcap);
+	if (cap->link_fd >= 0)
+		close(cap->link_fd);
 	pipe_in_free(cap);
 	free(cap->write_temp);
 	free(cap->write_final);
@@ -629,6 +641,30 @@ bool tl_capture_stats(struct tl_capture *cap, uint64_t *received,
 	*received = st.ps_recv;
 	*dropped = (uint64_t)st.ps_drop + st.ps_ifdrop;
 	return true;
+}
+
+bool tl_capture_link_down(struct tl_capture *cap)
+{
+	if (!cap->live || !cap->device[0] || !strcmp(cap->device, "any"))
+		return false;
+	struct timespec now;
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	int64_t ms = (int64_t)now.tv_sec * 1000 + now.tv_nsec / 1000000;
+	if (cap->link_checked_ms && ms - cap->link_checked_ms < 1000)
+		return cap->link_down;
+	cap->link_checked_ms = ms;
+	if (cap->link_fd < 0)
+		cap->link_fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+	struct ifreq ifr;
+	memset(&ifr, 0, sizeof ifr);
+	memcpy(ifr.ifr_name, cap->device, sizeof cap->device);
+	/* An interface that is gone is libpcap's to report (it ends the
+	 * capture), so only a clear answer counts. */
+	const int up = IFF_UP | IFF_RUNNING;   /* and a carrier */
+	cap->link_down = cap->link_fd >= 0 &&
+	                 ioctl(cap->link_fd, SIOCGIFFLAGS, &ifr) == 0 &&
+	                 (ifr.ifr_flags & up) != up;
+	return cap->link_down;
 }
 
 void tl_capture_break(struct tl_capture *cap)

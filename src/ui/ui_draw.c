@@ -300,11 +300,17 @@ static void progress_text(struct ui *ui, char *buf, size_t size)
 		char d[32];
 		bool have = tl_capture_stats(ui->cap, &recv, &drop);
 		ui_format_count(drop, d, sizeof d);
-		snprintf(buf, size, "LIVE %s  captured %s  shown %s  kernel "
-		         "drops %s%s%s%s ", ui->opt->cap.device, frames,
-		         segs, have ? d : "?", evicted,
-		         ui->paused ? "  paused (Space)" : "",
-		         !ui->paused && ui->view == UI_VIEW_LADDER
+		/* Stopped for good, or waiting for the interface: the first
+		 * word says so, whatever message is on the left. */
+		bool on = !ui->input_done;
+		snprintf(buf, size, "%s %s%s  captured %s  shown %s  kernel "
+		         "drops %s%s%s%s ", ui->input_error ? "STOPPED"
+		         : on ? "LIVE" : "ENDED", ui->opt->cap.device,
+		         on && tl_capture_link_down(ui->cap)
+		                 ? " (link down, waiting)" : "",
+		         frames, segs, have ? d : "?", evicted,
+		         on && ui->paused ? "  paused (Space)" : "",
+		         on && !ui->paused && ui->view == UI_VIEW_LADDER
 		                 ? ui->ladder.follow ? "  following"
 		                                     : "  F: follow" : "");
 	} else if (ui->input_error) {
@@ -347,7 +353,9 @@ void ui_draw_status(struct ui *ui, const char *hints)
 	}
 	if (rw)
 		ui_put(ui, y, ui->cols - rw, rw, right,
-		       ui->input_error ? R_ERROR : R_HINT, false);
+		       ui->input_error || (ui->live && !ui->input_done &&
+		                           tl_capture_link_down(ui->cap))
+		               ? R_ERROR : R_HINT, false);
 }
 
 void ui_draw_prompt(struct ui *ui)

@@ -10,18 +10,16 @@
 #     namespaces, 192.0.2.1/192.0.2.2 only) while TCP connections trickle:
 #     - `ip link set DEV down`: libpcap 1.10 keeps the capture open on
 #       Linux, as tcpdump does, and packets come again after
-#       `ip link set DEV up`. tcpladder now says nothing while the
-#       interface is down; the line saying so is checked as TODO (it needs
-#       a notice the capture can give without ending it, and the UI to
-#       show it). Checked: still running, not spinning, rows kept, the
-#       capture goes on once the interface is up again.
+#       `ip link set DEV up`. The status line says "LIVE DEV (link down,
+#       waiting)" (tcpladder asks the interface's flags once a second);
+#       still running, not spinning, rows kept, the capture goes on once
+#       the interface is up again.
 #     - `ip link del DEV`: libpcap says "The interface disappeared"; the
 #       status line shows "DEV: The interface disappeared after frame N;
 #       everything before it is shown", once. The rows stay and Home/End
 #       move through them; q exits with status 1 and prints the warning
-#       again on the restored terminal. That the status line keeps saying
-#       the capture stopped after a key is pressed (it says "LIVE ...
-#       following" again) is checked as TODO.
+#       again on the restored terminal. After a key clears the message,
+#       the status line still says "STOPPED DEV".
 #  2. Live, -T text -w FILE: down and up change nothing (no message, the
 #     capture goes on); deleting the interface ends the run at once with
 #     one line on stderr naming it (plus the usual packets-captured line),
@@ -50,7 +48,7 @@
 #
 #   tests/ui/capture-errors.sh [TCPLADDER]
 #
-# Prints TAP (TODO checks do not fail it); exits 1 on a failure, 77 (skip)
+# Prints TAP; exits 1 on a failure, 77 (skip)
 # when not root or tmux, ip or python3 is missing.
 set -u
 HERE=$(cd "$(dirname "$0")" && pwd)
@@ -85,18 +83,6 @@ cleanup() {
 }
 trap cleanup EXIT
 trap "exit 1" INT TERM HUP
-
-# TODO checks: a known gap, reported but not a failure (TAP's TODO).
-todo() {   # todo DESCRIPTION WHY COMMAND...
-	local what=$1 why=$2
-	shift 2
-	T=$((T + 1))
-	if "$@"; then
-		echo "ok $T - $what # TODO $why (passes now: make it a check)"
-	else
-		echo "not ok $T - $what # TODO $why"
-	fi
-}
 
 # ---- helpers ----------------------------------------------------------------
 
@@ -312,9 +298,8 @@ sleep 0.3
 check "link down: tcpladder still runs" alive "$pid"
 check "link down: it does not spin" idle "$pid" 1.5
 check "link down: the rows captured before stay" screen_has 'PSH, ACK Seq='
-todo "link down: the status line says the interface is down" \
-	"libpcap reports nothing; needs a capture notice and the UI to show it" \
-	screen_has "$DEV_B.*(down|not up)"
+check "link down: the status line says the interface is down" \
+	wait_for "LIVE $DEV_B \\(link down" 3
 status_line
 n_down=$(captured)
 
@@ -349,9 +334,8 @@ check "link deleted: the rows captured before stay" screen_has 'PSH, ACK Seq='
 keys Home
 check "link deleted: Home goes to the first row (the SYN)" \
 	wait_for '^ frame 1 +stream 0 .*SYN Seq=0' 5
-todo "link deleted: after a key the status line still says the capture stopped" \
-	"the live status line shows LIVE/following again" \
-	screen_has 'disappeared|stopped|ended|read error'
+check "link deleted: after a key the status line still says the capture stopped" \
+	wait_for "STOPPED $DEV_B " 3
 keys End
 check "link deleted: End goes to the last frame (${last:-?})" \
 	wait_for "^ frame ${last:-none} +stream " 5
