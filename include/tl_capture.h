@@ -43,6 +43,8 @@ void tl_capture_close(struct tl_capture *cap);
 int tl_capture_datalink(const struct tl_capture *cap);
 const char *tl_capture_datalink_name(const struct tl_capture *cap);
 bool tl_capture_is_live(const struct tl_capture *cap);
+/* Read from a pipe as it comes (tcpdump -w - | tcpladder -r -). */
+bool tl_capture_is_pipe(const struct tl_capture *cap);
 /* A descriptor to poll for live input, or -1. */
 int tl_capture_fd(const struct tl_capture *cap);
 enum tl_next tl_capture_next(struct tl_capture *cap, struct tl_frame *frame);

@@ -581,6 +581,11 @@ bool tl_capture_is_live(const struct tl_capture *cap)
 	return cap->live;
 }
 
+bool tl_capture_is_pipe(const struct tl_capture *cap)
+{
+	return cap->pr != NULL;
+}
+
 int tl_capture_fd(const struct tl_capture *cap)
 {
 	return cap->live ? pcap_get_selectable_fd(cap->pcap) : -1;

@@ -105,8 +105,12 @@ static int run_batch(struct tl_options *opt, struct tl_capture *cap)
 	enum tl_next next;
 	while (!stop_requested && !b.out.failed &&
 	       (next = tl_capture_next(cap, &f)) != TL_NEXT_END) {
-		if (next == TL_NEXT_TIMEOUT)
+		if (next == TL_NEXT_TIMEOUT) {
+			/* Nothing came for a while (a pipe's writer pauses):
+			 * what is buffered is what the user waits for. */
+			tl_out_flush(&b.out);
 			continue;
+		}
 		if (next == TL_NEXT_ERROR && stop_requested)
 			break;  /* a stop signal cut a read short: not damage */
 		if (next == TL_NEXT_ERROR) {

@@ -179,6 +179,8 @@ struct ui {
 	struct tl_model m;
 	int dlt;
 	bool live;
+	bool arriving;          /* frames come as they happen: live, replay,
+	                         * a pipe; the ladder may follow them */
 	bool utf8;
 	bool color;
 	const struct ui_glyphs *gl;

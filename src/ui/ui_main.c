@@ -505,7 +505,7 @@ static void choose_first_view(struct ui *ui)
 	} else {
 		ui_set_view(ui, UI_VIEW_LIST);
 	}
-	ui->ladder.follow = ui->live || ui->replay;
+	ui->ladder.follow = ui->arriving;
 }
 
 static FILE *open_keyboard(void)
@@ -525,6 +525,7 @@ int tl_ui_run(struct tl_options *opt, struct tl_capture *cap)
 	ui->dlt = tl_capture_datalink(cap);
 	ui->live = tl_capture_is_live(cap);
 	ui->replay = !ui->live && opt->replay_speed > 0;
+	ui->arriving = ui->live || ui->replay || tl_capture_is_pipe(cap);
 	ui->utf8 = !opt->ascii && locale_is_utf8();
 	ui->gl = ui->utf8 ? &utf8_glyphs : &ascii_glyphs;
 	ui->absolute_seq = opt->absolute_seq;

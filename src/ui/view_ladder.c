@@ -764,7 +764,7 @@ static void move_cursor(struct ui *ui, int64_t to)
 	if (to < 0)
 		to = 0;
 	l->cur = to;
-	l->follow = (ui->live || (ui->replay && !ui->input_done)) &&
+	l->follow = ui->arriving && (ui->live || !ui->input_done) &&
 	            n && to == n - 1;
 	l->detail_scroll = 0;
 }
@@ -960,11 +960,11 @@ static enum ui_key_result ladder_key(struct ui *ui, int ch)
 	case 'e': case 'E': export_rows(ui, ch == 'E'); break;
 	case KEY_END:
 		move_cursor(ui, n - 1);
-		if (ui->live || ui->replay)
+		if (ui->arriving)
 			l->follow = true;
 		break;
 	case 'F':
-		if (ui->live || ui->replay) {
+		if (ui->arriving) {
 			l->follow = true;
 			ui->paused = false;
 			move_cursor(ui, n - 1);

@@ -489,6 +489,8 @@ touch "$TMP/p.go"
 check "pipe: the writer adds 4 records and a cut one" \
 	wait_file "$TMP/p.done" 10
 check "pipe: the 4 are drawn as they come" wait_for 'reading 10 frames *$' 5
+check "pipe: the view follows them (the cursor is on frame 10)" \
+	wait_for '^ frame 10 +stream 0' 5
 check "pipe: a cut record the writer may still finish is no error yet" \
 	wait_gone 'truncated|error' 2
 touch "$TMP/p.stop"
@@ -518,6 +520,29 @@ gone() {
 check "pipe again: q ends tcpladder while the writer pauses" gone
 kill "$(cat "$TMP/q.pid" 2>/dev/null)" 2>/dev/null
 after "pipe again, q" 0
+
+# -T tsv from the pipe: the rows there are written out while the writer
+# pauses, not when the buffer fills or the input ends.
+python3 "$TMP/grow.py" /dev/stdout 6 4 "$TMP/t" | "$BIN" -r - -T tsv \
+	>"$TMP/t.tsv" 2>"$TMP/t.err" &
+PIDS="$PIDS $!"
+check "pipe, tsv: the writer has written 6 records" wait_file "$TMP/t.stage1" 10
+six_rows() {
+	local tries=40
+	while [ $tries -gt 0 ]; do
+		[ "$(tail -n +2 "$TMP/t.tsv" | wc -l)" -eq 6 ] && return 0
+		sleep 0.05
+		tries=$((tries - 1))
+	done
+	return 1
+}
+check "pipe, tsv: the 6 rows are out while the writer pauses" six_rows
+touch "$TMP/t.go" "$TMP/t.stop"
+wait_file "$TMP/t.done" 10 >/dev/null
+for p in $PIDS; do wait "$p" 2>/dev/null; done
+PIDS=
+check "pipe, tsv: then the other 4 ($(tail -n +2 "$TMP/t.tsv" | wc -l) rows)" \
+	[ "$(tail -n +2 "$TMP/t.tsv" | wc -l)" -eq 10 ]
 
 echo "1..$T"
 [ "$FAILED" -eq 0 ]
