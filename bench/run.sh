@@ -316,6 +316,8 @@ END {
         echo
         echo '```'
         bash "$B/ui-timing.sh" "$UI_TIMING_FILE" "${TCPLADDER_RUN:-$TCPLADDER}" 2>&1
+        echo
+        UI_ARGS='--max-memory 64M' bash "$B/ui-timing.sh" "$UI_TIMING_FILE" "${TCPLADDER_RUN:-$TCPLADDER}" 2>&1
         echo '```'
     fi
     echo "<!-- END bench/run.sh output -->"
