@@ -1,22 +1,11 @@
 /* libpcap: open a file, standard input or a device; read frames; save them.
- *
- * A pipe (-r - after tcpdump -w -, a FIFO) is read by a thread of its own:
- * libpcap reads files with blocking reads, which would hold the caller while
- * the writer pauses, and a signal (a terminal resize) would cut such a read
- * short into a read error. The thread blocks every signal, and
- * tl_capture_next() waits at most PIPE_WAIT_MS for its next frame. libpcap
- * reads the pipe through a stream whose reads also watch a stop pipe, so
- * closing never waits for the writer (and needs no thread cancellation). */
+ * A pipe is read by a thread of its own (capture_pipe.c). */
 #include "config.h"
 
 #include "tl_capture.h"
 
 #include <errno.h>
-#include <fcntl.h>
 #include <pcap/pcap.h>
-#include <poll.h>
-#include <pthread.h>
-#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -27,54 +16,15 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "capture_pipe.h"
 #include "tl_decode.h"
 
 #define LIVE_TIMEOUT_MS 100
-#define PIPE_SLOTS 256
-#define PIPE_BYTES (4u << 20)   /* at most this much queued (and one frame) */
-#define PIPE_KEEP 2048          /* a slot keeps a buffer this big between uses */
-#define PIPE_WAIT_MS 50
-
-struct pipe_slot {
-	struct pcap_pkthdr hdr;
-	u_char *data;
-	size_t size;
-};
-
-/* Frames read from a pipe, oldest at head. tl_capture_next() takes them
- * without the lock as long as it knows they are there (ready), and gives
- * the slots it took back the next time it takes the lock. */
-struct pipe_reader {
-	pthread_t thread;
-	pthread_mutex_t lock;
-	pthread_cond_t more, room;
-	struct pipe_slot slot[PIPE_SLOTS];
-	unsigned head, count;   /* the thread writes at head + count */
-	size_t bytes;           /* queued */
-	unsigned taken, ready;  /* tl_capture_next()'s own */
-	size_t taken_bytes;
-	bool taker_waits;       /* tl_capture_next() waits for frames */
-	bool reader_waits;      /* the thread waits for room */
-	bool done;              /* the thread has stopped: rc says why */
-	bool quit;              /* asked to stop */
-	int rc;
-	char err[PCAP_ERRBUF_SIZE];
-};
-
-/* The pipe libpcap reads, and the stop pipe that ends a read. */
-struct pipe_in {
-	int fd;
-	bool own;               /* opened here (a FIFO path), not stdin */
-	int stop[2];
-	struct tl_capture *cap;
-};
 
 struct tl_capture {
 	pcap_t *pcap;
 	bool live;
-	struct pipe_in *in;
-	struct pipe_reader *pr;
-	volatile sig_atomic_t broken;   /* tl_capture_break() on a pipe */
+	struct tl_pipe *pipe;           /* a pipe its thread reads, or NULL */
 	char device[IF_NAMESIZE];       /* live, for tl_capture_link_down */
 	int link_fd;                    /* a socket to ask the flags with */
 	bool link_down;
@@ -87,92 +37,15 @@ struct tl_capture {
 	char err[PCAP_ERRBUF_SIZE + 256];
 };
 
-static tl_nsec frame_time(const struct tl_capture *cap,
-                          const struct pcap_pkthdr *hdr);
-static void pipe_idle(struct tl_capture *cap);
-
 static void set_err(char *err, size_t size, const char *fmt, const char *a,
                     const char *b)
 {
 	snprintf(err, size, fmt, a, b ? b : "");
 }
 
-static ssize_t pipe_in_read(void *cookie, char *buf, size_t size)
-{
-	struct pipe_in *in = cookie;
-	struct pollfd now = { .fd = in->fd, .events = POLLIN };
-	if (poll(&now, 1, 0) == 0)
-		pipe_idle(in->cap);     /* about to wait for the writer */
-	for (;;) {
-		struct pollfd pfd[2] = {
-			{ .fd = in->fd, .events = POLLIN },
-			{ .fd = in->stop[0], .events = POLLIN },
-		};
-		if (poll(pfd, 2, -1) < 0)
-			return -1;      /* EINTR too, as a plain read() */
-		if (pfd[1].revents) {
-			errno = ECANCELED;
-			return -1;
-		}
-		ssize_t n = read(in->fd, buf, size);
-		if (n >= 0 || (errno != EAGAIN && errno != EWOULDBLOCK))
-			return n;
-	}
-}
-
-static int pipe_in_close(void *cookie)
-{
-	struct pipe_in *in = cookie;
-	if (in->own && in->fd >= 0)
-		close(in->fd);
-	in->fd = -1;
-	return 0;
-}
-
-static void pipe_in_free(struct tl_capture *cap)
-{
-	struct pipe_in *in = cap->in;
-	if (!in)
-		return;
-	if (in->own && in->fd >= 0)
-		close(in->fd);
-	for (int i = 0; i < 2; i++)
-		if (in->stop[i] >= 0)
-			close(in->stop[i]);
-	free(in);
-	cap->in = NULL;
-}
-
-/* A stream over standard input or a path that is a pipe, FIFO, socket or
- * device; NULL for a regular file (or if none can be made: libpcap then
- * opens the input itself). */
-static FILE *pipe_input(struct tl_capture *cap, const char *path)
-{
-	bool std = strcmp(path, "-") == 0;
-	struct stat st;
-	if ((std ? fstat(STDIN_FILENO, &st) : stat(path, &st)) != 0 ||
-	    S_ISREG(st.st_mode) || S_ISDIR(st.st_mode))
-		return NULL;
-	struct pipe_in *in = tl_xcalloc(1, sizeof *in);
-	in->stop[0] = in->stop[1] = -1;
-	in->own = !std;
-	in->cap = cap;
-	in->fd = std ? STDIN_FILENO : open(path, O_RDONLY | O_CLOEXEC);
-	cap->in = in;
-	static const cookie_io_functions_t io = {
-		.read = pipe_in_read,
-		.close = pipe_in_close,
-	};
-	FILE *f = NULL;
-	if (in->fd >= 0 && pipe2(in->stop, O_CLOEXEC) == 0)
-		f = fopencookie(in, "rb", io);
-	if (!f)
-		pipe_in_free(cap);
-	return f;
-}
-
-static pcap_t *open_file(struct tl_capture *cap, const char *path,
-                         char *err, size_t errsize)
+/* *pipe is set when path is a pipe (the stream libpcap reads owns it). */
+static pcap_t *open_file(const char *path, struct tl_pipe **pipe, char *err,
+                         size_t errsize)
 {
 	char ebuf[PCAP_ERRBUF_SIZE] = "";
 	struct stat st;
@@ -188,17 +61,16 @@ static pcap_t *open_file(struct tl_capture *cap, const char *path,
 			return NULL;
 		}
 	}
-	FILE *in = pipe_input(cap, path);
+	FILE *in = tl_pipe_open(pipe, path);
 	pcap_t *p = in ? pcap_fopen_offline_with_tstamp_precision(
 	                         in, PCAP_TSTAMP_PRECISION_NANO, ebuf)
 	               : pcap_open_offline_with_tstamp_precision(
 	                         path, PCAP_TSTAMP_PRECISION_NANO, ebuf);
 	if (p)
 		return p;
-	if (in) {
-		fclose(in);
-		pipe_in_free(cap);
-	}
+	if (in)
+		fclose(in);     /* frees *pipe */
+	*pipe = NULL;
 	if (strstr(ebuf, "unknown file format") ||
 	    strstr(ebuf, "bad dump file format"))
 		set_err(err, errsize,
@@ -319,186 +191,17 @@ static bool open_writer(struct tl_capture *cap,
 	return true;
 }
 
-static void *pipe_read_loop(void *arg)
-{
-	struct tl_capture *cap = arg;
-	struct pipe_reader *pr = cap->pr;
-	for (;;) {
-		struct pcap_pkthdr *hdr;
-		const u_char *data;
-		/* Blocks until the writer writes, or pipe_stop(). */
-		int rc = pcap_next_ex(cap->pcap, &hdr, &data);
-		pthread_mutex_lock(&pr->lock);
-		while (rc == 1 && !pr->quit && (pr->count == PIPE_SLOTS ||
-		       (pr->count && pr->bytes + hdr->caplen > PIPE_BYTES))) {
-			pr->reader_waits = true;
-			pthread_cond_wait(&pr->room, &pr->lock);
-			pr->reader_waits = false;
-		}
-		if (pr->quit) {
-			pr->done = true;
-			pthread_mutex_unlock(&pr->lock);
-			return NULL;
-		}
-		if (rc == 1) {
-			struct pipe_slot *s =
-				&pr->slot[(pr->head + pr->count) % PIPE_SLOTS];
-			if (s->size < hdr->caplen ||
-			    (s->size > PIPE_KEEP && hdr->caplen <= PIPE_KEEP)) {
-				free(s->data);
-				s->size = hdr->caplen > PIPE_KEEP ? hdr->caplen
-				                                  : PIPE_KEEP;
-				s->data = tl_xmalloc(s->size);
-			}
-			memcpy(s->data, data, hdr->caplen);
-			s->hdr = *hdr;
-			pr->count++;
-			pr->bytes += hdr->caplen;
-		} else if (rc < 0) {
-			pr->rc = rc;
-			snprintf(pr->err, sizeof pr->err, "%s",
-			         pcap_geterr(cap->pcap));
-			pr->done = true;
-		}
-		/* Woken for half a queue at a time, not every frame; frames
-		 * that wait for the writer are handed on by pipe_idle(). */
-		if (pr->taker_waits && (rc < 0 || pr->count >= PIPE_SLOTS / 2))
-			pthread_cond_signal(&pr->more);
-		pthread_mutex_unlock(&pr->lock);
-		if (rc < 0)
-			return NULL;
-	}
-}
-
-/* A reader thread for a pipe; false (reads stay in the caller) if none
- * can be made. */
-static bool pipe_start(struct tl_capture *cap)
-{
-	struct pipe_reader *pr = tl_xcalloc(1, sizeof *pr);
-	pthread_condattr_t ca;
-	pthread_condattr_init(&ca);
-	pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
-	pthread_mutex_init(&pr->lock, NULL);
-	pthread_cond_init(&pr->more, &ca);
-	pthread_cond_init(&pr->room, NULL);
-	pthread_condattr_destroy(&ca);
-	cap->pr = pr;
-	/* Signals stay with the caller's threads: none interrupts a read. */
-	sigset_t all, old;
-	sigfillset(&all);
-	pthread_sigmask(SIG_SETMASK, &all, &old);
-	int rc = pthread_create(&pr->thread, NULL, pipe_read_loop, cap);
-	pthread_sigmask(SIG_SETMASK, &old, NULL);
-	if (rc == 0)
-		return true;
-	pthread_cond_destroy(&pr->more);
-	pthread_cond_destroy(&pr->room);
-	pthread_mutex_destroy(&pr->lock);
-	free(pr);
-	cap->pr = NULL;
-	return false;
-}
-
-/* The thread's next read would wait for the writer: what is queued is
- * wanted now. */
-static void pipe_idle(struct tl_capture *cap)
-{
-	struct pipe_reader *pr = cap->pr;
-	if (!pr)
-		return;     /* opening: no thread yet */
-	pthread_mutex_lock(&pr->lock);
-	if (pr->taker_waits && pr->count)
-		pthread_cond_signal(&pr->more);
-	pthread_mutex_unlock(&pr->lock);
-}
-
-static void pipe_stop(struct tl_capture *cap)
-{
-	struct pipe_reader *pr = cap->pr;
-	pthread_mutex_lock(&pr->lock);
-	pr->quit = true;
-	pthread_cond_broadcast(&pr->room);
-	pthread_mutex_unlock(&pr->lock);
-	/* Ends a read waiting for the writer: libpcap gets an error, the
-	 * thread sees quit. */
-	if (write(cap->in->stop[1], "", 1) < 0) {
-		/* a full pipe: a byte is there already */
-	}
-	pthread_join(pr->thread, NULL);
-	for (unsigned i = 0; i < PIPE_SLOTS; i++)
-		free(pr->slot[i].data);
-	pthread_cond_destroy(&pr->more);
-	pthread_cond_destroy(&pr->room);
-	pthread_mutex_destroy(&pr->lock);
-	free(pr);
-	cap->pr = NULL;
-}
-
-static enum tl_next pipe_next(struct tl_capture *cap, struct tl_frame *frame)
-{
-	struct pipe_reader *pr = cap->pr;
-	if (cap->broken)
-		return TL_NEXT_END;
-	if (!pr->ready || pr->taken >= PIPE_SLOTS / 4) {
-		/* Give back the slots taken since the last look (often
-		 * enough that the thread need not stop), then see what has
-		 * come, waiting a little if nothing has. */
-		pthread_mutex_lock(&pr->lock);
-		pr->head = (pr->head + pr->taken) % PIPE_SLOTS;
-		pr->count -= pr->taken;
-		pr->bytes -= pr->taken_bytes;
-		pr->taken = 0;
-		pr->taken_bytes = 0;
-		if (pr->reader_waits)
-			pthread_cond_signal(&pr->room);
-		if (!pr->count && !pr->done) {
-			struct timespec until;
-			clock_gettime(CLOCK_MONOTONIC, &until);
-			until.tv_nsec += PIPE_WAIT_MS * 1000000L;
-			if (until.tv_nsec >= 1000000000L) {
-				until.tv_sec++;
-				until.tv_nsec -= 1000000000L;
-			}
-			pr->taker_waits = true;
-			pthread_cond_timedwait(&pr->more, &pr->lock, &until);
-			pr->taker_waits = false;
-		}
-		pr->ready = pr->count;
-		enum tl_next next = TL_NEXT_TIMEOUT;
-		if (!pr->ready && pr->done) {
-			next = pr->rc == PCAP_ERROR_BREAK ? TL_NEXT_END
-			                                  : TL_NEXT_ERROR;
-			snprintf(cap->err, sizeof cap->err, "%s", pr->err);
-		}
-		pthread_mutex_unlock(&pr->lock);
-		if (!pr->ready)
-			return cap->broken ? TL_NEXT_END : next;
-	}
-	/* Queued slots are the thread's no more until given back: the frame
-	 * stays valid until the next call. */
-	struct pipe_slot *s = &pr->slot[(pr->head + pr->taken) % PIPE_SLOTS];
-	pr->taken++;
-	pr->taken_bytes += s->hdr.caplen;
-	pr->ready--;
-	frame->data = s->data;
-	frame->caplen = s->hdr.caplen;
-	frame->len = s->hdr.len;
-	frame->ts = frame_time(cap, &s->hdr);
-	if (cap->dumper)
-		pcap_dump((u_char *)cap->dumper, &s->hdr, s->data);
-	return TL_NEXT_FRAME;
-}
-
 struct tl_capture *tl_capture_open(const struct tl_capture_config *cfg,
                                    char *err, size_t errsize)
 {
 	struct tl_capture *cap = tl_xcalloc(1, sizeof *cap);
+	struct tl_pipe *pipe = NULL;
 	cap->live = cfg->device != NULL;
 	cap->link_fd = -1;
 	if (cap->live && strlen(cfg->device) < sizeof cap->device)
 		strcpy(cap->device, cfg->device);
 	cap->pcap = cap->live ? open_live(cfg, err, errsize)
-	                      : open_file(cap, cfg->file, err, errsize);
+	                      : open_file(cfg->file, &pipe, err, errsize);
 	if (!cap->pcap) {
 		free(cap);
 		return NULL;
@@ -524,8 +227,9 @@ struct tl_capture *tl_capture_open(const struct tl_capture_config *cfg,
 		tl_capture_close(cap);
 		return NULL;
 	}
-	if (cap->in)
-		pipe_start(cap);
+	/* Without a thread a pipe is read here, as a file is. */
+	if (pipe && tl_pipe_start(pipe, cap->pcap))
+		cap->pipe = pipe;
 	return cap;
 }
 
@@ -533,8 +237,8 @@ void tl_capture_close(struct tl_capture *cap)
 {
 	if (!cap)
 		return;
-	if (cap->pr)
-		pipe_stop(cap);
+	if (cap->pipe)
+		tl_pipe_stop(cap->pipe);    /* before pcap_close() frees it */
 	if (cap->dumper) {
 		pcap_dump_close(cap->dumper);
 		unlink(cap->write_temp);   /* not finished: never published */
@@ -543,7 +247,6 @@ void tl_capture_close(struct tl_capture *cap)
 		pcap_close(cap->pcap);
 	if (cap->link_fd >= 0)
 		close(cap->link_fd);
-	pipe_in_free(cap);
 	free(cap->write_temp);
 	free(cap->write_final);
 	free(cap);
@@ -583,7 +286,7 @@ bool tl_capture_is_live(const struct tl_capture *cap)
 
 bool tl_capture_is_pipe(const struct tl_capture *cap)
 {
-	return cap->pr != NULL;
+	return cap->pipe != NULL;
 }
 
 int tl_capture_fd(const struct tl_capture *cap)
@@ -608,22 +311,41 @@ static tl_nsec frame_time(const struct tl_capture *cap,
 	return sec * TL_NSEC_PER_SEC + frac * cap->ts_unit;
 }
 
+static enum tl_next take_frame(struct tl_capture *cap,
+                               const struct pcap_pkthdr *hdr,
+                               const u_char *data, struct tl_frame *frame)
+{
+	frame->data = data;
+	frame->caplen = hdr->caplen;
+	frame->len = hdr->len;
+	frame->ts = frame_time(cap, hdr);
+	if (cap->dumper)
+		pcap_dump((u_char *)cap->dumper, hdr, data);
+	return TL_NEXT_FRAME;
+}
+
+static enum tl_next pipe_next(struct tl_capture *cap, struct tl_frame *frame)
+{
+	const struct pcap_pkthdr *hdr;
+	const u_char *data;
+	enum tl_next next = tl_pipe_next(cap->pipe, &hdr, &data);
+	if (next == TL_NEXT_FRAME)
+		return take_frame(cap, hdr, data, frame);
+	if (next == TL_NEXT_ERROR)
+		snprintf(cap->err, sizeof cap->err, "%s",
+		         tl_pipe_error(cap->pipe));
+	return next;
+}
+
 enum tl_next tl_capture_next(struct tl_capture *cap, struct tl_frame *frame)
 {
-	if (cap->pr)
+	if (cap->pipe)
 		return pipe_next(cap, frame);
 	struct pcap_pkthdr *hdr;
 	const u_char *data;
 	int rc = pcap_next_ex(cap->pcap, &hdr, &data);
-	if (rc == 1) {
-		frame->data = data;
-		frame->caplen = hdr->caplen;
-		frame->len = hdr->len;
-		frame->ts = frame_time(cap, hdr);
-		if (cap->dumper)
-			pcap_dump((u_char *)cap->dumper, hdr, data);
-		return TL_NEXT_FRAME;
-	}
+	if (rc == 1)
+		return take_frame(cap, hdr, data, frame);
 	if (rc == 0)
 		return TL_NEXT_TIMEOUT;
 	if (rc == PCAP_ERROR_BREAK)
@@ -674,8 +396,8 @@ bool tl_capture_link_down(struct tl_capture *cap)
 
 void tl_capture_break(struct tl_capture *cap)
 {
-	if (cap->pr)
-		cap->broken = 1;    /* from a signal handler: a flag only */
+	if (cap->pipe)
+		tl_pipe_break(cap->pipe);
 	else
 		pcap_breakloop(cap->pcap);
 }

@@ -1,0 +1,344 @@
+/* A pipe (-r - after tcpdump -w -, a FIFO) is read by a thread of its own:
+ * libpcap reads files with blocking reads, which would hold the caller while
+ * the writer pauses, and a signal (a terminal resize) would cut such a read
+ * short into a read error. The thread blocks every signal, and
+ * tl_pipe_next() waits at most PIPE_WAIT_MS for its next frame. libpcap
+ * reads the pipe through a stream whose reads also watch a stop pipe, so
+ * stopping never waits for the writer (and needs no thread cancellation). */
+#include "config.h"
+
+#include "capture_pipe.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#define PIPE_SLOTS 256
+#define PIPE_BYTES (4u << 20)   /* at most this much queued (and one frame) */
+#define PIPE_KEEP 2048          /* a slot keeps a buffer this big between uses */
+#define PIPE_WAIT_MS 50
+
+struct pipe_slot {
+	struct pcap_pkthdr hdr;
+	u_char *data;
+	size_t size;
+};
+
+/* Frames read from a pipe, oldest at head. tl_pipe_next() takes them
+ * without the lock as long as it knows they are there (ready), and gives
+ * the slots it took back the next time it takes the lock. */
+struct pipe_reader {
+	pthread_t thread;
+	pthread_mutex_t lock;
+	pthread_cond_t more, room;
+	struct pipe_slot slot[PIPE_SLOTS];
+	unsigned head, count;   /* the thread writes at head + count */
+	size_t bytes;           /* queued */
+	unsigned taken, ready;  /* tl_pipe_next()'s own */
+	size_t taken_bytes;
+	bool taker_waits;       /* tl_pipe_next() waits for frames */
+	bool reader_waits;      /* the thread waits for room */
+	bool done;              /* the thread has stopped: rc says why */
+	bool quit;              /* asked to stop */
+	int rc;
+	char err[PCAP_ERRBUF_SIZE];
+};
+
+/* The pipe libpcap reads (the stream's cookie), the stop pipe that ends a
+ * read, and the thread once started. */
+struct tl_pipe {
+	int fd;
+	bool own;               /* opened here (a FIFO path), not stdin */
+	int stop[2];
+	pcap_t *pcap;
+	struct pipe_reader *pr;
+	volatile sig_atomic_t broken;   /* tl_pipe_break() */
+};
+
+/* The thread's next read would wait for the writer: what is queued is
+ * wanted now. */
+static void pipe_idle(struct tl_pipe *pipe)
+{
+	struct pipe_reader *pr = pipe->pr;
+	if (!pr)
+		return;     /* opening, or read by the caller: no thread */
+	pthread_mutex_lock(&pr->lock);
+	if (pr->taker_waits && pr->count)
+		pthread_cond_signal(&pr->more);
+	pthread_mutex_unlock(&pr->lock);
+}
+
+static ssize_t pipe_in_read(void *cookie, char *buf, size_t size)
+{
+	struct tl_pipe *pipe = cookie;
+	struct pollfd now = { .fd = pipe->fd, .events = POLLIN };
+	if (poll(&now, 1, 0) == 0)
+		pipe_idle(pipe);        /* about to wait for the writer */
+	for (;;) {
+		struct pollfd pfd[2] = {
+			{ .fd = pipe->fd, .events = POLLIN },
+			{ .fd = pipe->stop[0], .events = POLLIN },
+		};
+		if (poll(pfd, 2, -1) < 0)
+			return -1;      /* EINTR too, as a plain read() */
+		if (pfd[1].revents) {
+			errno = ECANCELED;
+			return -1;
+		}
+		ssize_t n = read(pipe->fd, buf, size);
+		if (n >= 0 || (errno != EAGAIN && errno != EWOULDBLOCK))
+			return n;
+	}
+}
+
+static void pipe_free(struct tl_pipe *pipe)
+{
+	if (pipe->own && pipe->fd >= 0)
+		close(pipe->fd);
+	for (int i = 0; i < 2; i++)
+		if (pipe->stop[i] >= 0)
+			close(pipe->stop[i]);
+	free(pipe);
+}
+
+/* The stream is closed after tl_pipe_stop(): nothing reads any more. */
+static int pipe_in_close(void *cookie)
+{
+	pipe_free(cookie);
+	return 0;
+}
+
+FILE *tl_pipe_open(struct tl_pipe **pipe, const char *path)
+{
+	bool std = strcmp(path, "-") == 0;
+	struct stat st;
+	*pipe = NULL;
+	if ((std ? fstat(STDIN_FILENO, &st) : stat(path, &st)) != 0 ||
+	    S_ISREG(st.st_mode) || S_ISDIR(st.st_mode))
+		return NULL;
+	struct tl_pipe *p = tl_xcalloc(1, sizeof *p);
+	p->stop[0] = p->stop[1] = -1;
+	p->own = !std;
+	p->fd = std ? STDIN_FILENO : open(path, O_RDONLY | O_CLOEXEC);
+	static const cookie_io_functions_t io = {
+		.read = pipe_in_read,
+		.close = pipe_in_close,
+	};
+	FILE *f = NULL;
+	if (p->fd >= 0 && pipe2(p->stop, O_CLOEXEC) == 0)
+		f = fopencookie(p, "rb", io);
+	if (!f) {
+		pipe_free(p);
+		return NULL;
+	}
+	*pipe = p;
+	return f;
+}
+
+/* Waits for room for a frame of caplen, or to be asked to stop. Under the
+ * lock. */
+static void wait_room(struct pipe_reader *pr, bpf_u_int32 caplen)
+{
+	while (!pr->quit && (pr->count == PIPE_SLOTS ||
+	       (pr->count && pr->bytes + caplen > PIPE_BYTES))) {
+		pr->reader_waits = true;
+		pthread_cond_wait(&pr->room, &pr->lock);
+		pr->reader_waits = false;
+	}
+}
+
+static void enqueue(struct pipe_reader *pr, const struct pcap_pkthdr *hdr,
+                    const u_char *data)
+{
+	struct pipe_slot *s = &pr->slot[(pr->head + pr->count) % PIPE_SLOTS];
+	if (s->size < hdr->caplen ||
+	    (s->size > PIPE_KEEP && hdr->caplen <= PIPE_KEEP)) {
+		free(s->data);
+		s->size = hdr->caplen > PIPE_KEEP ? hdr->caplen : PIPE_KEEP;
+		s->data = tl_xmalloc(s->size);
+	}
+	memcpy(s->data, data, hdr->caplen);
+	s->hdr = *hdr;
+	pr->count++;
+	pr->bytes += hdr->caplen;
+}
+
+static void *pipe_read_loop(void *arg)
+{
+	struct tl_pipe *pipe = arg;
+	struct pipe_reader *pr = pipe->pr;
+	for (;;) {
+		struct pcap_pkthdr *hdr;
+		const u_char *data;
+		/* Blocks until the writer writes, or tl_pipe_stop(). */
+		int rc = pcap_next_ex(pipe->pcap, &hdr, &data);
+		pthread_mutex_lock(&pr->lock);
+		if (rc == 1)
+			wait_room(pr, hdr->caplen);
+		if (pr->quit) {
+			pr->done = true;
+			pthread_mutex_unlock(&pr->lock);
+			return NULL;
+		}
+		if (rc == 1) {
+			enqueue(pr, hdr, data);
+		} else if (rc < 0) {
+			pr->rc = rc;
+			snprintf(pr->err, sizeof pr->err, "%s",
+			         pcap_geterr(pipe->pcap));
+			pr->done = true;
+		}
+		/* Woken for half a queue at a time, not every frame; frames
+		 * that wait for the writer are handed on by pipe_idle(). */
+		if (pr->taker_waits && (rc < 0 || pr->count >= PIPE_SLOTS / 2))
+			pthread_cond_signal(&pr->more);
+		pthread_mutex_unlock(&pr->lock);
+		if (rc < 0)
+			return NULL;
+	}
+}
+
+static void reader_free(struct pipe_reader *pr)
+{
+	for (unsigned i = 0; i < PIPE_SLOTS; i++)
+		free(pr->slot[i].data);
+	pthread_cond_destroy(&pr->more);
+	pthread_cond_destroy(&pr->room);
+	pthread_mutex_destroy(&pr->lock);
+	free(pr);
+}
+
+bool tl_pipe_start(struct tl_pipe *pipe, pcap_t *pcap)
+{
+	struct pipe_reader *pr = tl_xcalloc(1, sizeof *pr);
+	pthread_condattr_t ca;
+	pthread_condattr_init(&ca);
+	pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
+	pthread_mutex_init(&pr->lock, NULL);
+	pthread_cond_init(&pr->more, &ca);
+	pthread_cond_init(&pr->room, NULL);
+	pthread_condattr_destroy(&ca);
+	pipe->pcap = pcap;
+	pipe->pr = pr;
+	/* Signals stay with the caller's threads: none interrupts a read. */
+	sigset_t all, old;
+	sigfillset(&all);
+	pthread_sigmask(SIG_SETMASK, &all, &old);
+	int rc = pthread_create(&pr->thread, NULL, pipe_read_loop, pipe);
+	pthread_sigmask(SIG_SETMASK, &old, NULL);
+	if (rc == 0)
+		return true;
+	reader_free(pr);
+	pipe->pr = NULL;
+	return false;
+}
+
+void tl_pipe_stop(struct tl_pipe *pipe)
+{
+	struct pipe_reader *pr = pipe->pr;
+	if (!pr)
+		return;
+	pthread_mutex_lock(&pr->lock);
+	pr->quit = true;
+	pthread_cond_broadcast(&pr->room);
+	pthread_mutex_unlock(&pr->lock);
+	/* Ends a read waiting for the writer: libpcap gets an error, the
+	 * thread sees quit. */
+	if (write(pipe->stop[1], "", 1) < 0) {
+		/* a full pipe: a byte is there already */
+	}
+	pthread_join(pr->thread, NULL);
+	reader_free(pr);
+	pipe->pr = NULL;
+}
+
+/* Gives back the slots taken since the last look (often enough that the
+ * thread need not stop). Under the lock. */
+static void give_back(struct pipe_reader *pr)
+{
+	pr->head = (pr->head + pr->taken) % PIPE_SLOTS;
+	pr->count -= pr->taken;
+	pr->bytes -= pr->taken_bytes;
+	pr->taken = 0;
+	pr->taken_bytes = 0;
+	if (pr->reader_waits)
+		pthread_cond_signal(&pr->room);
+}
+
+/* Waits a little for the thread's next frames. Under the lock. */
+static void wait_more(struct pipe_reader *pr)
+{
+	struct timespec until;
+	clock_gettime(CLOCK_MONOTONIC, &until);
+	until.tv_nsec += PIPE_WAIT_MS * 1000000L;
+	if (until.tv_nsec >= 1000000000L) {
+		until.tv_sec++;
+		until.tv_nsec -= 1000000000L;
+	}
+	pr->taker_waits = true;
+	pthread_cond_timedwait(&pr->more, &pr->lock, &until);
+	pr->taker_waits = false;
+}
+
+/* Sees what has come, waiting a little if nothing has; TL_NEXT_FRAME when
+ * there is something to take. */
+static enum tl_next look(struct tl_pipe *pipe)
+{
+	struct pipe_reader *pr = pipe->pr;
+	pthread_mutex_lock(&pr->lock);
+	give_back(pr);
+	if (!pr->count && !pr->done)
+		wait_more(pr);
+	pr->ready = pr->count;
+	enum tl_next next = TL_NEXT_FRAME;
+	if (!pr->ready)
+		next = !pr->done ? TL_NEXT_TIMEOUT
+		     : pr->rc == PCAP_ERROR_BREAK ? TL_NEXT_END
+		                                  : TL_NEXT_ERROR;
+	pthread_mutex_unlock(&pr->lock);
+	if (next != TL_NEXT_FRAME && pipe->broken)
+		return TL_NEXT_END;
+	return next;
+}
+
+enum tl_next tl_pipe_next(struct tl_pipe *pipe,
+                          const struct pcap_pkthdr **hdr,
+                          const u_char **data)
+{
+	struct pipe_reader *pr = pipe->pr;
+	if (pipe->broken)
+		return TL_NEXT_END;
+	if (!pr->ready || pr->taken >= PIPE_SLOTS / 4) {
+		enum tl_next next = look(pipe);
+		if (next != TL_NEXT_FRAME)
+			return next;
+	}
+	/* Queued slots are the thread's no more until given back: the frame
+	 * stays valid until the next call. */
+	struct pipe_slot *s = &pr->slot[(pr->head + pr->taken) % PIPE_SLOTS];
+	pr->taken++;
+	pr->taken_bytes += s->hdr.caplen;
+	pr->ready--;
+	*hdr = &s->hdr;
+	*data = s->data;
+	return TL_NEXT_FRAME;
+}
+
+/* Read once tl_pipe_next() said TL_NEXT_ERROR: the thread has stopped and
+ * writes it no more. */
+const char *tl_pipe_error(const struct tl_pipe *pipe)
+{
+	return pipe->pr ? pipe->pr->err : "";
+}
+
+void tl_pipe_break(struct tl_pipe *pipe)
+{
+	pipe->broken = 1;   /* from a signal handler: a flag only */
+}
