@@ -239,44 +239,6 @@ captured() {
 	sed -n 's/.*captured \([0-9,]*\).*/\1/p' "$SCREEN" | tr -d , | tail -1
 }
 
-# after NAME WANT-STATUS [EXIT-MESSAGE-PATTERN]: the prompt is back (with
-# the message printed once above it), $? is WANT-STATUS, and the terminal
-# modes are those saved by stty_before.
-after() {
-	local name=$1 want=$2 msg=${3:-} got n
-	if wait_for '^tl\$ *$' 5; then
-		ok "$name: the shell prompt is back"
-	else
-		not_ok "$name: the shell prompt is back"
-	fi
-	if [ -n "$msg" ]; then
-		n=$(grep -Ec -- "$msg" "$SCREEN")
-		if [ "$n" -eq 1 ]; then
-			ok "$name: the warning is printed once on the restored terminal"
-		else
-			not_ok "$name: the warning is printed once on the restored terminal ($n times: $msg)"
-		fi
-	fi
-	run "echo RC-\$?"
-	wait_for '^RC-[0-9]+' 5 || true
-	got=$(sed -n 's/^RC-\([0-9]*\).*/\1/p' "$SCREEN" | tail -1)
-	if [ "$got" = "$want" ]; then
-		ok "$name: exit status $want"
-	else
-		not_ok "$name: exit status ${got:-none}, want $want"
-	fi
-	run "clear; stty -a > $TMP/stty.after; echo STTY-\$((6*7))"
-	wait_for '^STTY-42' 5 || true
-	if cmp -s "$TMP/stty.before" "$TMP/stty.after"; then
-		ok "$name: terminal modes restored (stty -a unchanged)"
-	else
-		not_ok "$name: terminal modes restored (stty -a unchanged)"
-		diff "$TMP/stty.before" "$TMP/stty.after" | sed 's/^/# /'
-	fi
-	run "clear; echo TYPED-\$((6*7))"
-	check "$name: the shell echoes again" wait_for '^TYPED-42' 5
-}
-
 # ---- 1. live view: the interface goes down, comes back, is deleted ---------
 veth_pair $NS_A $NS_B $DEV_A $DEV_B ||
 	skip "cannot create network namespaces and a veth pair here"

@@ -41,36 +41,6 @@ child_pid() {
 	return 1
 }
 
-# after NAME WANT-STATUS: the prompt is back, $? is WANT-STATUS, and the
-# terminal modes are those saved by launch/stty_before.
-after() {
-	local name=$1 want=$2 got
-	if wait_for '^tl\$ *$' 5; then
-		ok "$name: the shell prompt is back"
-	else
-		not_ok "$name: the shell prompt is back"
-	fi
-	run "echo RC-\$?"
-	wait_for '^RC-[0-9]+' 5 || true
-	got=$(sed -n 's/^RC-\([0-9]*\).*/\1/p' "$SCREEN" | tail -1)
-	if [ "$got" = "$want" ]; then
-		ok "$name: exit status $want"
-	else
-		not_ok "$name: exit status ${got:-none}, want $want"
-	fi
-	run "clear; stty -a > $TMP/stty.after; echo STTY-\$((6*7))"
-	wait_for '^STTY-42' 5 || true
-	if cmp -s "$TMP/stty.before" "$TMP/stty.after"; then
-		ok "$name: terminal modes restored (stty -a unchanged)"
-	else
-		not_ok "$name: terminal modes restored (stty -a unchanged)"
-		diff "$TMP/stty.before" "$TMP/stty.after" | sed 's/^/# /'
-	fi
-	# The screen is usable again: what is typed shows up.
-	run "clear; echo TYPED-\$((6*7))"
-	check "$name: the shell echoes again" wait_for '^TYPED-42' 5
-}
-
 start 100 30
 
 # ---- signals sent to the full-screen view ------------------------------------
