@@ -105,6 +105,9 @@ else failed=$((failed + 1)); echo "not ok $n - closed pipe:"; sed 's/^/#   /' "$
 # slow_reader NAME: tcpladder -w NAME on a FIFO, once it has read the file.
 slow_reader() {
 	rm -f "$tmp/fifo" "$1" "$1".part*
+	# Emptied here: the reader's own redirection runs in the background,
+	# and the last run's rows must not pass for this one's.
+	: > "$tmp/out"
 	mkfifo "$tmp/fifo" || return 1
 	{ cat "$basic"; exec sleep 10; } > "$tmp/fifo" &
 	writer=$!
