@@ -118,6 +118,18 @@ struct tl_model {
 	struct tl_model_evicted evicted;
 };
 
+#define TL_LAST_FRAME_WARNING \
+	"stopped at frame 4294967295: frame numbers are 32 bits, as in " \
+	"Wireshark; start again for more"
+
+/* Frame numbers are 32 bits, as in Wireshark: past the last one a capture
+ * ends (tl_model_frame takes no more), as it does at -c COUNT (0: none). */
+static inline bool tl_model_frames_done(const struct tl_model *m,
+                                        uint32_t count)
+{
+	return m->frames == UINT32_MAX || (count && m->frames >= count);
+}
+
 void tl_model_init(struct tl_model *m, bool retain);
 void tl_model_free(struct tl_model *m);
 void tl_model_enable_app(struct tl_model *m);

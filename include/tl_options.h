@@ -27,7 +27,7 @@ enum tl_theme { TL_THEME_DEFAULT, TL_THEME_PROJECTOR };
 struct tl_options {
 	struct tl_capture_config cap;
 	char *filter_storage;   /* joined trailing arguments */
-	long count;             /* stop after this many packets; 0 = all */
+	uint32_t count;         /* stop after this many packets; 0 = all */
 	uint32_t max_connections; /* text/tsv: connections kept at once */
 	uint32_t max_segments;  /* the full-screen view; 0 = no bound */
 	uint64_t max_memory;    /* the same in bytes; 0 = no bound */

@@ -138,12 +138,14 @@ static int run_batch(struct tl_options *opt, struct tl_capture *cap)
 			if (!b.damaged++)
 				b.first_damaged = b.model.frames;
 		}
-		if (opt->count && b.model.frames >= (uint32_t)opt->count)
+		if (tl_model_frames_done(&b.model, opt->count))
 			break;
 	}
 	if (opt->output == TL_OUT_TEXT)
 		tl_text_app_summary(&b.text, &b.out, &b.model);
 	tl_out_flush(&b.out);
+	if (b.model.frames == UINT32_MAX && opt->count != UINT32_MAX)
+		tl_warn("%s", TL_LAST_FRAME_WARNING);
 	if (b.damaged)
 		tl_warn("%s: %llu packet%s not shown: IP or TCP lengths "
 		        "contradict the packet (first: frame %u)",

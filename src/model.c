@@ -165,6 +165,8 @@ bool tl_model_frame(struct tl_model *m, int dlt, const uint8_t *data,
                     struct tl_seg_note *note, bool *has_note)
 {
 	struct tl_packet pkt;
+	if (m->frames == UINT32_MAX)
+		return false;   /* numbers never wrap: see tl_model_frames_done */
 	uint32_t frame = ++m->frames;
 	if (!m->have_start) {
 		m->have_start = true;

@@ -263,7 +263,10 @@ void tl_options_parse(struct tl_options *opt, int argc, char **argv)
 		case 'r': opt->cap.file = optarg; break;
 		case 'i': opt->cap.device = optarg; break;
 		case 'f': opt->cap.filter = optarg; break;
-		case 'c': opt->count = parse_number(optarg, 1, LONG_MAX, "-c"); break;
+		case 'c':
+			opt->count = (uint32_t)parse_number(optarg, 1,
+			                                    UINT32_MAX, "-c");
+			break;
 		case OPT_MAX_CONNECTIONS:
 			opt->max_connections = (uint32_t)parse_number(
 				optarg, 16, 100000000, "--max-connections");

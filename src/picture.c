@@ -47,10 +47,12 @@ int tl_picture_run(struct tl_options *opt, struct tl_capture *cap,
 				                   has_note ? &note : NULL);
 			total++;
 		}
-		if (opt->count && m.frames >= (uint32_t)opt->count)
+		if (tl_model_frames_done(&m, opt->count))
 			break;
 	}
 
+	if (m.frames == UINT32_MAX && opt->count != UINT32_MAX)
+		tl_warn("%s", TL_LAST_FRAME_WARNING);
 	if (total > 0 && lo >= total) {
 		tl_warn("--page %u is empty: the selection has %llu rows, "
 		        "%llu page%s of --rows %llu", opt->page,

@@ -198,8 +198,11 @@ static bool feed_frame(struct ui *ui, const struct tl_frame *f)
 	bool has_note;
 	bool got = tl_model_frame(&ui->m, ui->dlt, f->data, f->caplen, f->ts,
 	                          &seg, &note, &has_note);
-	if (ui->opt->count && ui->m.frames >= (uint32_t)ui->opt->count)
+	if (tl_model_frames_done(&ui->m, ui->opt->count)) {
 		ui->input_done = true;
+		if (ui->m.frames == UINT32_MAX && ui->opt->count != UINT32_MAX)
+			ui_message(ui, true, "%s", TL_LAST_FRAME_WARNING);
+	}
 	return got;
 }
 

@@ -251,7 +251,36 @@ static void test_bytes_bound_syn_flood(void)
 	tl_model_free(&m);
 }
 
+/* Frame numbers never wrap: the last one is taken, then nothing. */
+static void test_last_frame_number(void)
+{
+	struct pair p;
+	pair_init(&p, 0, 0);
+	p.lim.frames = UINT32_MAX - 1;
+	uint8_t f[64];
+	uint32_t n = build(f, 0, 40001, 1000, 0, TL_TH_SYN, 0);
+	struct tl_seg seg;
+	struct tl_seg_note note;
+	bool has_note;
+	CHECK(!tl_model_frames_done(&p.lim, 0));
+	CHECK(tl_model_frame(&p.lim, DLT_RAW, f, n, p.ts, &seg, &note,
+	                     &has_note));
+	CHECK_UINT(seg.frame, UINT32_MAX);
+	CHECK(tl_model_frames_done(&p.lim, 0));
+	CHECK(!tl_model_frame(&p.lim, DLT_RAW, f, n, p.ts, &seg, &note,
+	                      &has_note));
+	CHECK_UINT(p.lim.frames, UINT32_MAX);
+	CHECK_UINT(p.lim.segs.count, 1);
+	/* -c stops at its count the same way. */
+	CHECK(tl_model_frames_done(&p.all, 0) == false);
+	p.all.frames = 7;
+	CHECK(tl_model_frames_done(&p.all, 7));
+	CHECK(!tl_model_frames_done(&p.all, 8));
+	pair_free(&p);
+}
+
 static const struct check_test tests[] = {
+	CHECK_TEST(test_last_frame_number),
 	CHECK_TEST(test_closed_connections_go_first),
 	CHECK_TEST(test_oldest_rows_of_open_connections_next),
 	CHECK_TEST(test_limit_holds_after_every_frame),
