@@ -15,6 +15,11 @@ void *tl_xmalloc(size_t size);
 void *tl_xcalloc(size_t count, size_t size);
 void *tl_xrealloc(void *ptr, size_t count, size_t size);
 char *tl_xstrdup(const char *s);
+/* Room for need elements of size bytes in the array ptr of capacity *cap,
+ * doubling from first; returns the (maybe moved) array. The capacity is a
+ * uint32_t that never wraps: past UINT32_MAX elements, out of memory. */
+void *tl_xgrow(void *ptr, uint32_t *cap, uint64_t need, uint32_t first,
+               size_t size);
 
 /* Called before exiting on a fatal error so a front end can restore the
  * terminal first. */

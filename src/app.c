@@ -279,18 +279,11 @@ static void label_commit(struct tl_app *a, uint32_t frame,
 		a->labels_dropped++;    /* one label per segment */
 		return;
 	}
-	if (a->arena_len + len > a->arena_cap) {
-		uint32_t cap = a->arena_cap ? a->arena_cap : 4096;
-		while (cap < a->arena_len + len)
-			cap *= 2;
-		a->arena = tl_xrealloc(a->arena, cap, 1);
-		a->arena_cap = cap;
-	}
-	if (a->label_count == a->label_cap) {
-		a->label_cap = a->label_cap ? a->label_cap * 2 : 256;
-		a->labels = tl_xrealloc(a->labels, a->label_cap,
-		                        sizeof *a->labels);
-	}
+	a->arena = tl_xgrow(a->arena, &a->arena_cap,
+	                    (uint64_t)a->arena_len + len, 4096, 1);
+	a->labels = tl_xgrow(a->labels, &a->label_cap,
+	                     (uint64_t)a->label_count + 1, 256,
+	                     sizeof *a->labels);
 	if (pos < a->label_count)
 		memmove(&a->labels[pos + 1], &a->labels[pos],
 		        (a->label_count - pos) * sizeof *a->labels);
@@ -430,13 +423,11 @@ const struct tl_app_conn *tl_app_conn(const struct tl_app *a, uint32_t stream)
 static struct tl_app_conn *conn_get(struct tl_app *a, uint32_t stream)
 {
 	if (stream >= a->conn_cap) {
-		uint32_t cap = a->conn_cap ? a->conn_cap : 64;
-		while (cap <= stream)
-			cap *= 2;
-		a->conns = tl_xrealloc(a->conns, cap, sizeof *a->conns);
-		memset(a->conns + a->conn_cap, 0,
-		       (cap - a->conn_cap) * sizeof *a->conns);
-		a->conn_cap = cap;
+		uint32_t old = a->conn_cap;
+		a->conns = tl_xgrow(a->conns, &a->conn_cap, (uint64_t)stream + 1,
+		                    64, sizeof *a->conns);
+		memset(a->conns + old, 0,
+		       (a->conn_cap - old) * sizeof *a->conns);
 	}
 	if (!a->conns[stream]) {
 		struct tl_app_conn *c = tl_xcalloc(1, sizeof *c);
@@ -468,11 +459,9 @@ static struct tl_app_stream *stream_add(struct tl_app_conn *c, uint32_t id)
 		c->streams_dropped++;
 		return NULL;
 	}
-	if (c->stream_count == c->stream_cap) {
-		c->stream_cap = c->stream_cap ? c->stream_cap * 2 : 8;
-		c->streams = tl_xrealloc(c->streams, c->stream_cap,
-		                         sizeof *c->streams);
-	}
+	c->streams = tl_xgrow(c->streams, &c->stream_cap,
+	                      (uint64_t)c->stream_count + 1, 8,
+	                      sizeof *c->streams);
 	struct tl_app_stream *s = &c->streams[c->stream_count++];
 	memset(s, 0, sizeof *s);
 	s->id = id;
@@ -564,13 +553,8 @@ static void buf_put(struct tl_app_dir *d, const uint8_t *p, uint32_t n,
 		d->buf_over = true;
 		return;
 	}
-	if (d->buf_len + n > d->buf_cap) {
-		uint32_t cap = d->buf_cap ? d->buf_cap : 256;
-		while (cap < d->buf_len + n)
-			cap *= 2;
-		d->buf = tl_xrealloc(d->buf, cap, 1);
-		d->buf_cap = cap;
-	}
+	d->buf = tl_xgrow(d->buf, &d->buf_cap, (uint64_t)d->buf_len + n, 256,
+	                  1);
 	memcpy(d->buf + d->buf_len, p, n);
 	d->buf_len += n;
 }
@@ -1457,11 +1441,8 @@ static bool hold(struct tl_app *a, struct tl_app_dir *d, uint32_t seq,
 	if (pos > 0 && d->chunks[pos - 1].seq == seq &&
 	    d->chunks[pos - 1].len >= n)
 		return true;
-	if (d->nchunks == d->chunk_cap) {
-		d->chunk_cap = d->chunk_cap ? d->chunk_cap * 2 : 16;
-		d->chunks = tl_xrealloc(d->chunks, d->chunk_cap,
-		                        sizeof *d->chunks);
-	}
+	d->chunks = tl_xgrow(d->chunks, &d->chunk_cap,
+	                     (uint64_t)d->nchunks + 1, 16, sizeof *d->chunks);
 	memmove(&d->chunks[pos + 1], &d->chunks[pos],
 	        (d->nchunks - pos) * sizeof *d->chunks);
 	struct chunk *ch = &d->chunks[pos];

@@ -39,11 +39,8 @@ static uint32_t find_or_add_node(struct tl_ladder *ld, unsigned ip_version,
 		    memcmp(n->addr, addr, alen) == 0)
 			return i;
 	}
-	if (ld->node_count == ld->node_cap) {
-		ld->node_cap = ld->node_cap ? ld->node_cap * 2 : 8;
-		ld->nodes = tl_xrealloc(ld->nodes, ld->node_cap,
-		                        sizeof *ld->nodes);
-	}
+	ld->nodes = tl_xgrow(ld->nodes, &ld->node_cap,
+	                     (uint64_t)ld->node_count + 1, 8, sizeof *ld->nodes);
 	struct tl_ladder_node *n = &ld->nodes[ld->node_count];
 	memset(n, 0, sizeof *n);
 	n->ip_version = (uint8_t)ip_version;
@@ -58,14 +55,12 @@ static void reserve_streams(struct tl_ladder *ld, uint32_t stream)
 {
 	if (stream < ld->stream_cap)
 		return;
-	uint32_t cap = ld->stream_cap ? ld->stream_cap : 64;
-	while (cap <= stream)
-		cap *= 2;
-	ld->stream_nodes = tl_xrealloc(ld->stream_nodes, cap,
-	                               sizeof *ld->stream_nodes);
-	for (uint32_t i = ld->stream_cap; i < cap; i++)
+	uint32_t old = ld->stream_cap;
+	ld->stream_nodes = tl_xgrow(ld->stream_nodes, &ld->stream_cap,
+	                            (uint64_t)stream + 1, 64,
+	                            sizeof *ld->stream_nodes);
+	for (uint32_t i = old; i < ld->stream_cap; i++)
 		ld->stream_nodes[i][0] = ld->stream_nodes[i][1] = TL_NO_NODE;
-	ld->stream_cap = cap;
 }
 
 bool tl_ladder_add_conn(struct tl_ladder *ld, const struct tl_conn *conn)

@@ -42,24 +42,18 @@ void tl_segstore_free(struct tl_segstore *st)
 
 static void add_seg_chunk(struct tl_segstore *st)
 {
-	if (st->chunk_count == st->chunk_cap) {
-		st->chunk_cap = st->chunk_cap ? st->chunk_cap * 2 : 16;
-		st->chunks = tl_xrealloc(st->chunks, st->chunk_cap,
-		                         sizeof *st->chunks);
-	}
+	st->chunks = tl_xgrow(st->chunks, &st->chunk_cap,
+	                      (uint64_t)st->chunk_count + 1, 16,
+	                      sizeof *st->chunks);
 	st->chunks[st->chunk_count++] =
 		tl_xmalloc(TL_SEG_CHUNK * sizeof(struct tl_seg));
 }
 
 static void add_note_chunk(struct tl_segstore *st)
 {
-	if (st->note_chunk_count == st->note_chunk_cap) {
-		st->note_chunk_cap = st->note_chunk_cap
-		                     ? st->note_chunk_cap * 2 : 16;
-		st->note_chunks = tl_xrealloc(st->note_chunks,
-		                              st->note_chunk_cap,
-		                              sizeof *st->note_chunks);
-	}
+	st->note_chunks = tl_xgrow(st->note_chunks, &st->note_chunk_cap,
+	                           (uint64_t)st->note_chunk_count + 1, 16,
+	                           sizeof *st->note_chunks);
 	st->note_chunks[st->note_chunk_count++] =
 		tl_xmalloc(TL_NOTE_CHUNK * sizeof(struct tl_seg_note));
 }

@@ -218,11 +218,9 @@ static struct tl_conn *new_conn(struct tl_tracker *tr,
 	                                  : TL_STATE_ESTABLISHED;
 	c->first_time = c->last_time = ts;
 	c->first_frame = c->last_frame = frame;
-	if (tr->stream_count == tr->stream_cap) {
-		tr->stream_cap = tr->stream_cap ? tr->stream_cap * 2 : 256;
-		tr->streams = tl_xrealloc(tr->streams, tr->stream_cap,
-		                          sizeof *tr->streams);
-	}
+	tr->streams = tl_xgrow(tr->streams, &tr->stream_cap,
+	                       (uint64_t)tr->stream_count + 1, 256,
+	                       sizeof *tr->streams);
 	tr->streams[tr->stream_count++] = c;
 	c->hash_next = tr->buckets[hash];
 	tr->buckets[hash] = c;

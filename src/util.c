@@ -64,6 +64,24 @@ void *tl_xrealloc(void *ptr, size_t count, size_t size)
 	return p;
 }
 
+void *tl_xgrow(void *ptr, uint32_t *cap, uint64_t need, uint32_t first,
+               size_t size)
+{
+	if (need <= *cap)
+		return ptr;
+	uint64_t c = *cap ? *cap : first;
+	while (c < need)
+		c *= 2;
+	if (c > UINT32_MAX) {
+		if (need > UINT32_MAX)
+			out_of_memory(SIZE_MAX);
+		c = UINT32_MAX;
+	}
+	ptr = tl_xrealloc(ptr, (size_t)c, size);
+	*cap = (uint32_t)c;
+	return ptr;
+}
+
 char *tl_xstrdup(const char *s)
 {
 	size_t n = strlen(s) + 1;

@@ -125,12 +125,10 @@ bool ui_reread_frame(struct ui_reread *rr, uint32_t frame,
 		if (rr->frame % CHECKPOINT_EVERY == 0) {
 			uint32_t idx = rr->frame / CHECKPOINT_EVERY;
 			if (idx == rr->cp_count) {
-				if (rr->cp_count == rr->cp_cap) {
-					rr->cp_cap *= 2;
-					rr->checkpoint = tl_xrealloc(
-						rr->checkpoint, rr->cp_cap,
-						sizeof *rr->checkpoint);
-				}
+				rr->checkpoint = tl_xgrow(
+					rr->checkpoint, &rr->cp_cap,
+					(uint64_t)rr->cp_count + 1, 64,
+					sizeof *rr->checkpoint);
 				long off = ftell(pcap_file(rr->p));
 				if (off >= 0)
 					rr->checkpoint[rr->cp_count++] = off;

@@ -102,11 +102,9 @@ void ui_ladder_update(struct ui *ui)
 		for (; r->scanned < st->count; r->scanned++) {
 			if (!passes(ui, tl_segstore_get(st, r->scanned)))
 				continue;
-			if (r->count == r->cap) {
-				r->cap = r->cap ? r->cap * 2 : 4096;
-				r->idx = tl_xrealloc(r->idx, r->cap,
-				                     sizeof *r->idx);
-			}
+			r->idx = tl_xgrow(r->idx, &r->cap,
+			                  (uint64_t)r->count + 1, 4096,
+			                  sizeof *r->idx);
 			r->idx[r->count++] = r->scanned;
 		}
 	}

@@ -279,7 +279,27 @@ static void test_last_frame_number(void)
 	pair_free(&p);
 }
 
+/* Array capacities double but never wrap (elements of size 0 keep the
+ * allocations tiny while the counts are huge). */
+static void test_growth_never_wraps(void)
+{
+	uint32_t cap = 0;
+	void *p = tl_xgrow(NULL, &cap, 1, 16, 0);
+	CHECK_UINT(cap, 16);
+	p = tl_xgrow(p, &cap, 16, 16, 0);
+	CHECK_UINT(cap, 16);
+	p = tl_xgrow(p, &cap, 17, 16, 0);
+	CHECK_UINT(cap, 32);
+	p = tl_xgrow(p, &cap, 1000, 16, 0);
+	CHECK_UINT(cap, 1024);
+	cap = UINT32_C(1) << 31;
+	p = tl_xgrow(p, &cap, (UINT64_C(1) << 31) + 1, 16, 0);
+	CHECK_UINT(cap, UINT32_MAX);
+	free(p);
+}
+
 static const struct check_test tests[] = {
+	CHECK_TEST(test_growth_never_wraps),
 	CHECK_TEST(test_last_frame_number),
 	CHECK_TEST(test_closed_connections_go_first),
 	CHECK_TEST(test_oldest_rows_of_open_connections_next),
