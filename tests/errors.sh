@@ -67,6 +67,16 @@ expect "filter given twice" 2 "either with -f or after" \
 	"$TCPLADDER" -r "$basic" -f tcp -T tsv port 80
 expect "unknown option" 2 "unknown option '--bogus'" "$TCPLADDER" --bogus
 expect "missing value" 2 "option '-r' needs a value" "$TCPLADDER" -r
+expect "--max-memory not a size" 2 "bad size '12Q' \\(like 512M or 2G\\)" \
+	"$TCPLADDER" --max-memory 12Q -r "$basic" -T tsv
+expect "--max-memory negative" 2 "bad size '-5M'" \
+	"$TCPLADDER" --max-memory -5M -r "$basic" -T tsv
+expect "--max-memory too small" 2 "--max-memory 1M: at least 16M" \
+	"$TCPLADDER" --max-memory 1M -r "$basic" -T tsv
+expect "--max-segments too small" 2 "--max-segments 99: keep at least 100" \
+	"$TCPLADDER" --max-segments 99 -r "$basic" -T tsv
+expect "-c past the last frame number" 2 "-c must be a number from 1 to 4294967295" \
+	"$TCPLADDER" -c 4294967296 -r "$basic" -T tsv
 expect "bad output format" 2 "unknown output format 'xml'" \
 	"$TCPLADDER" -r "$basic" -T xml
 expect "bad count" 2 "-c must be a number" "$TCPLADDER" -r "$basic" -c abc
