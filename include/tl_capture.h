@@ -5,6 +5,9 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include <stdio.h>
+
+#include "tl_savefile.h"
 #include "tl_util.h"
 
 struct tl_capture;
@@ -19,8 +22,8 @@ struct tl_capture_config {
 	const char *file;       /* "-" for standard input */
 	const char *device;
 	const char *filter;     /* BPF, may be NULL */
-	const char *write_file; /* also save what was captured, may be NULL */
-	bool force_write;       /* write over an existing write_file */
+	const char *write_file; /* -w: see tl_capture_start_write() */
+	bool force_write;       /* --force */
 	int snaplen;
 	int buffer_kib;
 	bool promisc;
@@ -60,7 +63,28 @@ bool tl_capture_set_nonblock(struct tl_capture *cap, bool on);
 bool tl_capture_link_down(struct tl_capture *cap);
 /* Interrupts a blocking read from a signal handler. */
 void tl_capture_break(struct tl_capture *cap);
-/* Finishes -w: renames the temporary file into place. */
-bool tl_capture_finish_write(struct tl_capture *cap, char *err, size_t errsize);
+/* After privileges are dropped (so the saved file is the user's, made with
+ * the user's rights): starts saving every frame read to path, under a
+ * temporary name until tl_capture_finish_write(). */
+bool tl_capture_start_write(struct tl_capture *cap, const char *path,
+                            bool replace, char *err, size_t errsize);
+/* Starts reading: a pipe's reader thread only starts here, after the
+ * privileges are dropped, so no packet is read with them. */
+void tl_capture_begin(struct tl_capture *cap);
+/* Publishes what was saved; err says why when it is not TL_PUBLISHED. */
+enum tl_publish tl_capture_finish_write(struct tl_capture *cap, char *err,
+                                        size_t errsize);
+/* -w's path (NULL without -w), frames saved so far, and whether a write
+ * failed (then err says which file and why; saving stopped there). */
+const char *tl_capture_write_path(const struct tl_capture *cap);
+uint64_t tl_capture_saved(const struct tl_capture *cap);
+bool tl_capture_save_failed(const struct tl_capture *cap, char *err,
+                            size_t errsize);
+/* Whether a file or pipe was read to its end. */
+bool tl_capture_at_end(const struct tl_capture *cap);
+/* The input file opened a second time when it was opened (same file, own
+ * offset), for reading frames again; NULL for devices, pipes and standard
+ * input. The caller owns it. */
+FILE *tl_capture_take_reread(struct tl_capture *cap);
 
 #endif

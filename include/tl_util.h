@@ -11,6 +11,10 @@
 typedef int64_t tl_nsec;
 #define TL_NSEC_PER_SEC INT64_C(1000000000)
 
+/* Exit status when output could not be written (standard output, the -w
+ * file, a saved file): the message names the path and the reason. */
+#define TL_EXIT_WRITE 4
+
 void *tl_xmalloc(size_t size);
 void *tl_xcalloc(size_t count, size_t size);
 void *tl_xrealloc(void *ptr, size_t count, size_t size);

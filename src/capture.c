@@ -6,6 +6,7 @@
 
 #include <errno.h>
 #include <pcap/pcap.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -18,6 +19,7 @@
 
 #include "capture_pipe.h"
 #include "tl_decode.h"
+#include "tl_savefile.h"
 
 #define LIVE_TIMEOUT_MS 100
 
@@ -25,15 +27,20 @@ struct tl_capture {
 	pcap_t *pcap;
 	bool live;
 	struct tl_pipe *pipe;           /* a pipe its thread reads, or NULL */
+	struct tl_pipe *pipe_to_start;  /* until tl_capture_begin() */
+	FILE *reread;                   /* the same file, opened again */
+	bool at_end;                    /* the input was read to its end */
+	volatile sig_atomic_t broken;   /* tl_capture_break(): not the end */
 	char device[IF_NAMESIZE];       /* live, for tl_capture_link_down */
 	int link_fd;                    /* a socket to ask the flags with */
 	bool link_down;
 	int64_t link_checked_ms;
 	int dlt;
 	tl_nsec ts_unit;        /* nanoseconds per tick of ts.tv_usec */
-	pcap_dumper_t *dumper;
-	char *write_final;
-	char *write_temp;
+	pcap_dumper_t *dumper;          /* -w, while every write went through */
+	struct tl_savefile save;
+	uint64_t saved;                 /* frames written to it */
+	bool save_failed;
 	char err[PCAP_ERRBUF_SIZE + 256];
 };
 
@@ -155,40 +162,23 @@ static bool apply_filter(pcap_t *p, const char *filter, char *err,
 	return true;
 }
 
-/* -w writes to a temporary name and renames at the end, so an interrupted
- * run never leaves half a file under the name the user asked for. */
-static bool open_writer(struct tl_capture *cap,
-                        const struct tl_capture_config *cfg, char *err,
-                        size_t errsize)
+/* A second, independent handle on the input file, opened now (before
+ * privileges are dropped) and checked to be the same file: the view reads
+ * frames again from it, and saves from it, even if the name is replaced or
+ * removed meanwhile. */
+static FILE *open_again(const char *path, pcap_t *p)
 {
-	struct stat st;
-	if (!cfg->force_write && stat(cfg->write_file, &st) == 0) {
-		set_err(err, errsize, "%s exists: not writing over it "
-		        "(use --force)%s", cfg->write_file, NULL);
-		return false;
+	struct stat st1, st2;
+	FILE *f = pcap_file(p);
+	if (!f || fstat(fileno(f), &st1) != 0 || !S_ISREG(st1.st_mode))
+		return NULL;
+	FILE *again = fopen(path, "rb");
+	if (again && (fstat(fileno(again), &st2) != 0 ||
+	              st1.st_dev != st2.st_dev || st1.st_ino != st2.st_ino)) {
+		fclose(again);
+		return NULL;
 	}
-	size_t n = strlen(cfg->write_file) + 16;
-	cap->write_temp = tl_xmalloc(n);
-	snprintf(cap->write_temp, n, "%s.partXXXXXX", cfg->write_file);
-	int fd = mkstemp(cap->write_temp);
-	FILE *f = fd >= 0 ? fdopen(fd, "wb") : NULL;
-	if (!f) {
-		set_err(err, errsize, "cannot write %s: %s", cfg->write_file,
-		        strerror(errno));
-		if (fd >= 0)
-			close(fd);
-		return false;
-	}
-	cap->dumper = pcap_dump_fopen(cap->pcap, f);
-	if (!cap->dumper) {
-		set_err(err, errsize, "cannot write %s: %s", cfg->write_file,
-		        pcap_geterr(cap->pcap));
-		fclose(f);
-		unlink(cap->write_temp);
-		return false;
-	}
-	cap->write_final = tl_xstrdup(cfg->write_file);
-	return true;
+	return again;
 }
 
 struct tl_capture *tl_capture_open(const struct tl_capture_config *cfg,
@@ -222,14 +212,13 @@ struct tl_capture *tl_capture_open(const struct tl_capture_config *cfg,
 		tl_capture_close(cap);
 		return NULL;
 	}
-	if (!apply_filter(cap->pcap, cfg->filter, err, errsize) ||
-	    (cfg->write_file && !open_writer(cap, cfg, err, errsize))) {
+	if (!apply_filter(cap->pcap, cfg->filter, err, errsize)) {
 		tl_capture_close(cap);
 		return NULL;
 	}
-	/* Without a thread a pipe is read here, as a file is. */
-	if (pipe && tl_pipe_start(pipe, cap->pcap))
-		cap->pipe = pipe;
+	cap->pipe_to_start = pipe;
+	if (!cap->live && !pipe && strcmp(cfg->file, "-") != 0)
+		cap->reread = open_again(cfg->file, cap->pcap);
 	return cap;
 }
 
@@ -241,31 +230,115 @@ void tl_capture_close(struct tl_capture *cap)
 		tl_pipe_stop(cap->pipe);    /* before pcap_close() frees it */
 	if (cap->dumper) {
 		pcap_dump_close(cap->dumper);
-		unlink(cap->write_temp);   /* not finished: never published */
+		cap->save.fp = NULL;
 	}
+	tl_savefile_abort(&cap->save);  /* not finished: never published */
+	tl_savefile_free(&cap->save);
+	if (cap->reread)
+		fclose(cap->reread);
 	if (cap->pcap)
 		pcap_close(cap->pcap);
 	if (cap->link_fd >= 0)
 		close(cap->link_fd);
-	free(cap->write_temp);
-	free(cap->write_final);
 	free(cap);
 }
 
-bool tl_capture_finish_write(struct tl_capture *cap, char *err,
-                             size_t errsize)
+void tl_capture_begin(struct tl_capture *cap)
 {
-	if (!cap->dumper)
-		return true;
-	bool ok = pcap_dump_flush(cap->dumper) == 0;
+	/* Without a thread a pipe is read in place, as a file is. */
+	if (cap->pipe_to_start && tl_pipe_start(cap->pipe_to_start, cap->pcap))
+		cap->pipe = cap->pipe_to_start;
+	cap->pipe_to_start = NULL;
+}
+
+bool tl_capture_start_write(struct tl_capture *cap, const char *path,
+                            bool replace, char *err, size_t errsize)
+{
+	if (!tl_savefile_open(&cap->save, path, replace, err, errsize))
+		return false;
+	cap->dumper = pcap_dump_fopen(cap->pcap, cap->save.fp);
+	if (!cap->dumper) {
+		snprintf(err, errsize, "cannot write %s: %s", path,
+		         pcap_geterr(cap->pcap));
+		tl_savefile_abort(&cap->save);
+		tl_savefile_free(&cap->save);
+		return false;
+	}
+	return true;
+}
+
+/* A write that failed ends the saving at once (what follows could only
+ * make a file with a hole in it); the run goes on and says so at the end. */
+static void save_frame(struct tl_capture *cap, const struct pcap_pkthdr *hdr,
+                       const u_char *data)
+{
+	pcap_dump((u_char *)cap->dumper, hdr, data);
+	if (tl_savefile_ok(&cap->save)) {
+		cap->saved++;
+		return;
+	}
 	pcap_dump_close(cap->dumper);
 	cap->dumper = NULL;
-	if (ok && rename(cap->write_temp, cap->write_final) == 0)
-		return true;
-	set_err(err, errsize, "cannot write %s: %s", cap->write_final,
-	        strerror(errno));
-	unlink(cap->write_temp);
-	return false;
+	cap->save.fp = NULL;
+	cap->save_failed = true;
+}
+
+enum tl_publish tl_capture_finish_write(struct tl_capture *cap, char *err,
+                                        size_t errsize)
+{
+	if (!cap->save.final)
+		return TL_PUBLISHED;
+	bool ok = tl_savefile_sync(&cap->save, err, errsize);
+	if (cap->dumper)
+		pcap_dump_close(cap->dumper);   /* its data is on the disk */
+	cap->dumper = NULL;
+	cap->save.fp = NULL;
+	enum tl_publish r = ok ? tl_savefile_publish(&cap->save, err, errsize)
+	                       : TL_PUBLISH_FAILED;
+	if (r == TL_PUBLISH_FAILED) {
+		size_t len = strlen(err);
+		snprintf(err + len, errsize - len, " (nothing saved%s)",
+		         cap->save.replace ? "; an older file of that name is "
+		                             "untouched" : "");
+		tl_savefile_abort(&cap->save);
+	}
+	/* Published, removed, or kept under a name err gives: in no case
+	 * to be removed by tl_capture_close(). */
+	free(cap->save.temp);
+	cap->save.temp = NULL;
+	return r;
+}
+
+const char *tl_capture_write_path(const struct tl_capture *cap)
+{
+	return cap->save.final;
+}
+
+uint64_t tl_capture_saved(const struct tl_capture *cap)
+{
+	return cap->saved;
+}
+
+bool tl_capture_save_failed(const struct tl_capture *cap, char *err,
+                            size_t errsize)
+{
+	if (!cap->save_failed)
+		return false;
+	snprintf(err, errsize, "cannot write %s: %s", cap->save.final,
+	         strerror(cap->save.write_errno));
+	return true;
+}
+
+bool tl_capture_at_end(const struct tl_capture *cap)
+{
+	return cap->at_end;
+}
+
+FILE *tl_capture_take_reread(struct tl_capture *cap)
+{
+	FILE *f = cap->reread;
+	cap->reread = NULL;
+	return f;
 }
 
 int tl_capture_datalink(const struct tl_capture *cap)
@@ -320,7 +393,7 @@ static enum tl_next take_frame(struct tl_capture *cap,
 	frame->len = hdr->len;
 	frame->ts = frame_time(cap, hdr);
 	if (cap->dumper)
-		pcap_dump((u_char *)cap->dumper, hdr, data);
+		save_frame(cap, hdr, data);
 	return TL_NEXT_FRAME;
 }
 
@@ -329,6 +402,7 @@ static enum tl_next pipe_next(struct tl_capture *cap, struct tl_frame *frame)
 	const struct pcap_pkthdr *hdr;
 	const u_char *data;
 	enum tl_next next = tl_pipe_next(cap->pipe, &hdr, &data);
+	cap->at_end = next == TL_NEXT_END && !cap->broken;
 	if (next == TL_NEXT_FRAME)
 		return take_frame(cap, hdr, data, frame);
 	if (next == TL_NEXT_ERROR)
@@ -348,8 +422,10 @@ enum tl_next tl_capture_next(struct tl_capture *cap, struct tl_frame *frame)
 		return take_frame(cap, hdr, data, frame);
 	if (rc == 0)
 		return TL_NEXT_TIMEOUT;
-	if (rc == PCAP_ERROR_BREAK)
+	if (rc == PCAP_ERROR_BREAK) {
+		cap->at_end = !cap->live && !cap->broken;
 		return cap->live ? TL_NEXT_TIMEOUT : TL_NEXT_END;
+	}
 	snprintf(cap->err, sizeof cap->err, "%s", pcap_geterr(cap->pcap));
 	return TL_NEXT_ERROR;
 }
@@ -396,6 +472,7 @@ bool tl_capture_link_down(struct tl_capture *cap)
 
 void tl_capture_break(struct tl_capture *cap)
 {
+	cap->broken = 1;
 	if (cap->pipe)
 		tl_pipe_break(cap->pipe);
 	else

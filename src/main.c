@@ -15,6 +15,7 @@
 #include "tl_privs.h"
 #include "tl_picture.h"
 #include "tl_render.h"
+#include "tl_savefile.h"
 #include "tl_ui.h"
 
 static volatile sig_atomic_t stop_requested;
@@ -168,38 +169,86 @@ static int run_batch(struct tl_options *opt, struct tl_capture *cap)
 	return status;
 }
 
+/* Opens the input, gives up privileges before any packet is read, then
+ * opens -w's file as the user it runs as now. 0, or the exit status. */
+static int open_input(struct tl_options *opt, struct tl_capture **capp)
+{
+	char err[1024];
+	const char *w = opt->cap.write_file;
+	/* A -w that can never succeed is refused before anything runs. */
+	if (w && !tl_savefile_check(w, opt->cap.force_write, NULL, err,
+	                            sizeof err)) {
+		tl_warn("%s", err);
+		return 2;
+	}
+	struct tl_capture *cap = tl_capture_open(&opt->cap, err, sizeof err);
+	if (!cap) {
+		tl_warn("%s", err);
+		return 2;
+	}
+	bool was_root = geteuid() == 0;
+	if (!opt->no_drop &&
+	    !tl_drop_privileges(opt->drop_user, err, sizeof err)) {
+		tl_warn("%s", err);
+		tl_capture_close(cap);
+		return 2;
+	}
+	if (w && !tl_capture_start_write(cap, w, opt->cap.force_write, err,
+	                                 sizeof err)) {
+		bool dropped = was_root && geteuid() != 0;
+		tl_warn("%s%s", err, dropped ? " (the file is made after "
+		        "dropping root, as the user -Z names or who ran sudo; "
+		        "--no-drop keeps root)" : "");
+		tl_capture_close(cap);
+		return 2;
+	}
+	tl_capture_begin(cap);
+	*capp = cap;
+	return 0;
+}
+
+/* Says what -w saved, or why it did not; returns the exit status. */
+static int finish_write(struct tl_capture *cap, int status)
+{
+	char err[2048];
+	const char *path = tl_capture_write_path(cap);
+	if (!path)
+		return status;
+	uint64_t saved = tl_capture_saved(cap);
+	enum tl_publish r = tl_capture_finish_write(cap, err, sizeof err);
+	if (r != TL_PUBLISHED) {
+		tl_warn("%s", err);
+		return TL_EXIT_WRITE;
+	}
+	bool whole = tl_capture_is_live(cap) || tl_capture_at_end(cap);
+	fprintf(stderr, "%s: saved %llu frame%s to %s%s\n", tl_progname(),
+	        (unsigned long long)saved, saved == 1 ? "" : "s", path,
+	        whole ? "" : " (the input was not read to its end)");
+	return status;
+}
+
 int main(int argc, char **argv)
 {
 	struct tl_options opt;
-	char err[1024];
 	setlocale(LC_ALL, "");
 	tl_set_progname(argv[0]);
 	tl_options_parse(&opt, argc, argv);
 	if (opt.output == TL_OUT_AUTO)
 		opt.output = isatty(STDOUT_FILENO) ? TL_OUT_UI : TL_OUT_TEXT;
 
-	struct tl_capture *cap = tl_capture_open(&opt.cap, err, sizeof err);
-	if (!cap) {
-		tl_warn("%s", err);
+	struct tl_capture *cap = NULL;
+	int status = open_input(&opt, &cap);
+	if (status) {
 		tl_options_free(&opt);
-		return 2;
-	}
-	if (tl_capture_is_live(cap) && !opt.no_drop &&
-	    !tl_drop_privileges(opt.drop_user, err, sizeof err)) {
-		tl_warn("%s", err);
-		tl_capture_close(cap);
-		return 2;
+		return status;
 	}
 	capture_to_break = opt.output == TL_OUT_UI ? NULL : cap;
 	install_signals();
-	int status = opt.output == TL_OUT_UI ? tl_ui_run(&opt, cap)
-	           : opt.output == TL_OUT_SVG || opt.output == TL_OUT_HTML
-	                 ? tl_picture_run(&opt, cap, &stop_requested)
-	                 : run_batch(&opt, cap);
-	if (!tl_capture_finish_write(cap, err, sizeof err)) {
-		tl_warn("%s", err);
-		status = 2;
-	}
+	status = opt.output == TL_OUT_UI ? tl_ui_run(&opt, cap)
+	       : opt.output == TL_OUT_SVG || opt.output == TL_OUT_HTML
+	             ? tl_picture_run(&opt, cap, &stop_requested)
+	             : run_batch(&opt, cap);
+	status = finish_write(cap, status);
 	tl_capture_close(cap);
 	tl_options_free(&opt);
 	return status;
