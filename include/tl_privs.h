@@ -5,9 +5,11 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-/* Switches to user (or, when NULL, to $SUDO_USER if we run as root through
- * sudo). Returns false with a message in err if that was asked for and
- * failed; doing nothing is success. */
+/* Called once the input (device or file) is open. As root: switches to user
+ * (or, when NULL, to $SUDO_USER if we run through sudo; root without sudo
+ * stays root). Not as root: gives up file capabilities, and refuses a user
+ * other than ourselves. False with a message in err when a named user does
+ * not exist or the switch failed. */
 bool tl_drop_privileges(const char *user, char *err, size_t errsize);
 
 #endif
