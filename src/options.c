@@ -28,9 +28,11 @@ static const char usage_text[] =
 "  -B, --buffer-size KiB  kernel capture buffer (default 32768 KiB)\n"
 "  -p, --no-promiscuous-mode  do not put the interface in promiscuous mode\n"
 "  -w, --write FILE       also save every captured packet to a pcap file\n"
-"      --force            let -w write over an existing file\n"
-"  -Z, --user USER        drop privileges to USER after opening the device\n"
-"                         (default: the user who ran sudo, if any)\n"
+"                         (published at the end, never over a file, a link\n"
+"                         or a device; exit status 4 if a write fails)\n"
+"      --force            let -w replace an existing regular file\n"
+"  -Z, --user USER        drop privileges to USER once the device or file is\n"
+"                         open (default: the user who ran sudo, if any)\n"
 "      --no-drop          keep root privileges\n"
 "\n"
 "Output:\n"
@@ -231,6 +233,14 @@ static uint64_t default_max_memory(void)
 	return quarter < (UINT64_C(64) << 20) ? UINT64_C(64) << 20 : quarter;
 }
 
+/* A second -r or -w would silently win over the first: refuse it. */
+static void set_once(const char **slot, const char *value, const char *what)
+{
+	if (*slot)
+		usage_error("%s given twice: give it once", what);
+	*slot = value;
+}
+
 static void check_combinations(struct tl_options *opt)
 {
 	if (!opt->max_memory_set)
@@ -239,6 +249,8 @@ static void check_combinations(struct tl_options *opt)
 		usage_error("%s", "give either -r FILE or -i IF, not both");
 	if (!opt->cap.file && !opt->cap.device)
 		usage_error("%s", "nothing to read: give -r FILE or -i IF");
+	if (opt->drop_user && opt->no_drop)
+		usage_error("%s", "-Z and --no-drop contradict each other");
 	if (opt->step && !opt->replay_speed)
 		opt->replay_speed = 1.0;
 	bool picture = opt->output == TL_OUT_SVG || opt->output == TL_OUT_HTML;
@@ -260,9 +272,9 @@ void tl_options_parse(struct tl_options *opt, int argc, char **argv)
 	while ((c = getopt_long(argc, argv, "+:r:i:f:c:s:B:pw:Z:T:S:t:hV",
 	                        long_options, NULL)) != -1) {
 		switch (c) {
-		case 'r': opt->cap.file = optarg; break;
-		case 'i': opt->cap.device = optarg; break;
-		case 'f': opt->cap.filter = optarg; break;
+		case 'r': set_once(&opt->cap.file, optarg, "-r"); break;
+		case 'i': set_once(&opt->cap.device, optarg, "-i"); break;
+		case 'f': set_once(&opt->cap.filter, optarg, "-f"); break;
 		case 'c':
 			opt->count = (uint32_t)parse_number(optarg, 1,
 			                                    UINT32_MAX, "-c");
@@ -290,9 +302,9 @@ void tl_options_parse(struct tl_options *opt, int argc, char **argv)
 				(int)parse_number(optarg, 64, 4194304, "-B");
 			break;
 		case 'p': opt->cap.promisc = false; break;
-		case 'w': opt->cap.write_file = optarg; break;
+		case 'w': set_once(&opt->cap.write_file, optarg, "-w"); break;
 		case OPT_FORCE: opt->cap.force_write = true; break;
-		case 'Z': opt->drop_user = optarg; break;
+		case 'Z': set_once(&opt->drop_user, optarg, "-Z"); break;
 		case OPT_NO_DROP: opt->no_drop = true; break;
 		case 'T': opt->output = parse_output(optarg); break;
 		case 'S': add_streams(opt, optarg); break;
