@@ -1,7 +1,7 @@
-/* w: save the chosen connections to a pcap file. The input file is read
- * again and every frame whose segment belongs to a chosen stream is
- * written, to a temporary name renamed into place; an existing file is only
- * replaced after asking. */
+/* w: save the chosen connections to a pcap file. The input file, as it was
+ * opened at the start, is read again and every frame whose segment belongs
+ * to a chosen stream is written, through tl_savefile: an existing file is
+ * only replaced after asking, and never a link, a device or a directory. */
 #include "config.h"
 
 #include "ui.h"
@@ -9,7 +9,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
+
+#include "tl_savefile.h"
 
 struct save_state {
 	bool *want;             /* per stream; NULL with all */
@@ -17,6 +18,7 @@ struct save_state {
 	uint32_t count;         /* streams chosen */
 	bool all;
 	char path[512];
+	bool replace;           /* the user said yes */
 };
 
 static struct save_state save;
@@ -46,8 +48,8 @@ static void write_now(struct ui *ui)
 {
 	char err[512];
 	struct walk w = { ui, 0 };
-	long n = ui_reread_save(ui->opt->cap.file, ui->opt->cap.filter,
-	                        save.path, want_frame, &w, err, sizeof err);
+	long n = ui_reread_save(ui->rr, save.path, save.replace, want_frame,
+	                        &w, err, sizeof err);
 	if (n < 0)
 		ui_message(ui, true, "Not saved: %s", err);
 	else
@@ -59,6 +61,7 @@ static void write_now(struct ui *ui)
 static void overwrite_done(struct ui *ui, const char *text, bool ok)
 {
 	(void)text;
+	save.replace = ok;
 	if (ok)
 		write_now(ui);
 	else
@@ -67,18 +70,19 @@ static void overwrite_done(struct ui *ui, const char *text, bool ok)
 
 static void name_done(struct ui *ui, const char *text, bool ok)
 {
-	struct stat st;
+	char err[640];
+	bool exists;
 	if (!ok || !*text) {
 		ui_message(ui, false, "Not saved");
 		return;
 	}
 	snprintf(save.path, sizeof save.path, "%s", text);
-	if (stat(save.path, &st) == 0) {
-		if (S_ISDIR(st.st_mode)) {
-			ui_message(ui, true, "Not saved: %s is a directory",
-			           save.path);
-			return;
-		}
+	save.replace = false;
+	if (!tl_savefile_check(save.path, false, &exists, err, sizeof err)) {
+		ui_message(ui, true, "Not saved: %s", err);
+		return;
+	}
+	if (exists) {
 		char q[640];
 		snprintf(q, sizeof q, "%s exists. Overwrite it? (y/n) ",
 		         save.path);

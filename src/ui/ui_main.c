@@ -543,7 +543,8 @@ int tl_ui_run(struct tl_options *opt, struct tl_capture *cap)
 
 	char err[512];
 	if (!ui->live)
-		ui->rr = ui_reread_open(opt->cap.file, opt->cap.filter, err,
+		ui->rr = ui_reread_open(tl_capture_take_reread(cap),
+		                        opt->cap.file, opt->cap.filter, err,
 		                        sizeof err);
 
 	FILE *kbd = open_keyboard();

@@ -13,67 +13,70 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "tl_savefile.h"
 #include "tl_util.h"
 
 #define CHECKPOINT_EVERY 256u
 
 struct ui_reread {
 	pcap_t *p;
-	char *path;
-	char *filter;
+	char *path;             /* for messages: the file is open already */
 	tl_nsec ts_unit;
 	uint32_t frame;         /* frames read since the start */
 	long *checkpoint;       /* [k]: offset before frame k*N+1 */
 	uint32_t cp_count, cp_cap;
 };
 
-static pcap_t *open_offline(const char *path, const char *filter,
-                            char *err, size_t errsize)
+static bool set_filter(pcap_t *p, const char *filter, char *err,
+                       size_t errsize)
 {
-	char ebuf[PCAP_ERRBUF_SIZE] = "";
-	pcap_t *p = pcap_open_offline_with_tstamp_precision(
-		path, PCAP_TSTAMP_PRECISION_NANO, ebuf);
-	if (!p) {
-		snprintf(err, errsize, "cannot read %s again: %s", path, ebuf);
-		return NULL;
+	if (!filter || !*filter)
+		return true;
+	struct bpf_program prog;
+	if (pcap_compile(p, &prog, filter, 1, PCAP_NETMASK_UNKNOWN) != 0 ||
+	    pcap_setfilter(p, &prog) != 0) {
+		snprintf(err, errsize, "filter '%s': %s", filter,
+		         pcap_geterr(p));
+		return false;
 	}
-	if (filter && *filter) {
-		struct bpf_program prog;
-		if (pcap_compile(p, &prog, filter, 1, PCAP_NETMASK_UNKNOWN) != 0 ||
-		    pcap_setfilter(p, &prog) != 0) {
-			snprintf(err, errsize, "filter '%s': %s", filter,
-			         pcap_geterr(p));
-			pcap_close(p);
-			return NULL;
-		}
-		pcap_freecode(&prog);
-	}
-	return p;
+	pcap_freecode(&prog);
+	return true;
 }
 
-struct ui_reread *ui_reread_open(const char *path, const char *filter,
-                                 char *err, size_t errsize)
+struct ui_reread *ui_reread_open(FILE *in, const char *path,
+                                 const char *filter, char *err,
+                                 size_t errsize)
 {
-	struct stat st;
-	if (!path || !strcmp(path, "-") || stat(path, &st) != 0 ||
-	    !S_ISREG(st.st_mode)) {
+	if (!in) {
 		snprintf(err, errsize, "the input is not a file that can be "
 		         "read again");
 		return NULL;
 	}
-	pcap_t *p = open_offline(path, filter, err, errsize);
-	if (!p)
+	char ebuf[PCAP_ERRBUF_SIZE] = "";
+	pcap_t *p = pcap_fopen_offline_with_tstamp_precision(
+		in, PCAP_TSTAMP_PRECISION_NANO, ebuf);
+	if (!p) {
+		snprintf(err, errsize, "cannot read %s again: %s", path, ebuf);
+		fclose(in);
 		return NULL;
+	}
+	long first = ftell(pcap_file(p));
+	if (first < 0 || !set_filter(p, filter, err, errsize)) {
+		if (first < 0)
+			snprintf(err, errsize, "cannot read %s again: %s",
+			         path, strerror(errno));
+		pcap_close(p);
+		return NULL;
+	}
 	struct ui_reread *rr = tl_xcalloc(1, sizeof *rr);
 	rr->p = p;
 	rr->path = tl_xstrdup(path);
-	rr->filter = filter ? tl_xstrdup(filter) : NULL;
 	rr->ts_unit = pcap_get_tstamp_precision(p) == PCAP_TSTAMP_PRECISION_NANO
 	                      ? 1 : 1000;
 	rr->cp_cap = 64;
 	rr->checkpoint = tl_xmalloc(rr->cp_cap * sizeof *rr->checkpoint);
-	rr->checkpoint[0] = ftell(pcap_file(p));
-	rr->cp_count = rr->checkpoint[0] >= 0 ? 1 : 0;
+	rr->checkpoint[0] = first;
+	rr->cp_count = 1;
 	return rr;
 }
 
@@ -83,26 +86,20 @@ void ui_reread_close(struct ui_reread *rr)
 		return;
 	pcap_close(rr->p);
 	free(rr->path);
-	free(rr->filter);
 	free(rr->checkpoint);
 	free(rr);
 }
 
-/* Starts over from the beginning when seeking is not possible. */
 static bool rewind_to(struct ui_reread *rr, uint32_t k, char *err,
                       size_t errsize)
 {
-	if (k < rr->cp_count &&
-	    fseek(pcap_file(rr->p), rr->checkpoint[k], SEEK_SET) == 0) {
-		rr->frame = k * CHECKPOINT_EVERY;
-		return true;
-	}
-	pcap_t *p = open_offline(rr->path, rr->filter, err, errsize);
-	if (!p)
+	if (fseek(pcap_file(rr->p), rr->checkpoint[k], SEEK_SET) != 0) {
+		snprintf(err, errsize, "cannot read %s again: %s", rr->path,
+		         strerror(errno));
+		rr->frame = UINT32_MAX;
 		return false;
-	pcap_close(rr->p);
-	rr->p = p;
-	rr->frame = 0;
+	}
+	rr->frame = k * CHECKPOINT_EVERY;
 	return true;
 }
 
@@ -156,70 +153,70 @@ bool ui_reread_frame(struct ui_reread *rr, uint32_t frame,
 	}
 }
 
-long ui_reread_save(const char *path, const char *filter, const char *out_path,
-                    bool (*want)(void *ctx, uint32_t frame), void *ctx,
-                    char *err, size_t errsize)
+/* Every frame of the opened file again, from the first, for want(). */
+static long copy_frames(struct ui_reread *rr, pcap_dumper_t *d,
+                        struct tl_savefile *sf,
+                        bool (*want)(void *ctx, uint32_t frame), void *ctx,
+                        char *err, size_t errsize)
 {
-	pcap_t *p = open_offline(path, filter, err, errsize);
-	if (!p)
+	if (!rewind_to(rr, 0, err, errsize))
 		return -1;
-	size_t n = strlen(out_path) + 16;
-	char *temp = tl_xmalloc(n);
-	snprintf(temp, n, "%s.partXXXXXX", out_path);
-	int fd = mkstemp(temp);
-	FILE *fp = fd >= 0 ? fdopen(fd, "wb") : NULL;
-	if (!fp) {
-		snprintf(err, errsize, "cannot write %s: %s", out_path,
-		         strerror(errno));
-		if (fd >= 0) {
-			close(fd);
-			unlink(temp);
-		}
-		free(temp);
-		pcap_close(p);
-		return -1;
-	}
-	mode_t mask = umask(0);
-	umask(mask);
-	fchmod(fd, 0666 & ~mask);   /* mkstemp made it private */
-	pcap_dumper_t *d = pcap_dump_fopen(p, fp);
-	if (!d) {
-		snprintf(err, errsize, "cannot write %s: %s", out_path,
-		         pcap_geterr(p));
-		fclose(fp);
-		unlink(temp);
-		free(temp);
-		pcap_close(p);
-		return -1;
-	}
 	long written = 0;
-	uint32_t frame = 0;
 	struct pcap_pkthdr *hdr;
 	const u_char *data;
 	int rc;
-	while ((rc = pcap_next_ex(p, &hdr, &data)) == 1) {
-		if (want(ctx, ++frame)) {
-			pcap_dump((u_char *)d, hdr, data);
-			written++;
+	while ((rc = pcap_next_ex(rr->p, &hdr, &data)) == 1) {
+		if (!want(ctx, ++rr->frame))
+			continue;
+		pcap_dump((u_char *)d, hdr, data);
+		if (!tl_savefile_ok(sf))
+			return -1;      /* tl_savefile_sync() says why */
+		written++;
+	}
+	rr->frame = UINT32_MAX;     /* seek before the next read */
+	if (rc != PCAP_ERROR_BREAK) {
+		snprintf(err, errsize, "reading %s again: %s", rr->path,
+		         pcap_geterr(rr->p));
+		return -1;
+	}
+	return written;
+}
+
+long ui_reread_save(struct ui_reread *rr, const char *out_path, bool replace,
+                    bool (*want)(void *ctx, uint32_t frame), void *ctx,
+                    char *err, size_t errsize)
+{
+	struct tl_savefile sf;
+	if (!tl_savefile_open(&sf, out_path, replace, err, errsize))
+		return -1;
+	pcap_dumper_t *d = pcap_dump_fopen(rr->p, sf.fp);
+	if (!d) {
+		snprintf(err, errsize, "cannot write %s: %s", out_path,
+		         pcap_geterr(rr->p));
+		tl_savefile_abort(&sf);
+		tl_savefile_free(&sf);
+		return -1;
+	}
+	long n = copy_frames(rr, d, &sf, want, ctx, err, errsize);
+	bool wrote_all = tl_savefile_ok(&sf);
+	char why[1024];
+	bool synced = tl_savefile_sync(&sf, why, sizeof why);
+	pcap_dump_close(d);     /* what it still had is on the disk now */
+	sf.fp = NULL;
+	if (!synced && (n >= 0 || !wrote_all))
+		snprintf(err, errsize, "%s", why);  /* else a read error */
+	if (n >= 0 && synced) {
+		enum tl_publish r = tl_savefile_publish(&sf, err, errsize);
+		if (r == TL_PUBLISHED) {
+			tl_savefile_free(&sf);
+			return n;
+		}
+		if (r == TL_PUBLISH_KEPT) {
+			tl_savefile_free(&sf);
+			return -1;      /* err says where the data is */
 		}
 	}
-	bool ok = rc == PCAP_ERROR_BREAK || rc == -2;
-	if (!ok)
-		snprintf(err, errsize, "reading %s: %s", path, pcap_geterr(p));
-	if (ok && pcap_dump_flush(d) != 0) {
-		ok = false;
-		snprintf(err, errsize, "cannot write %s: %s", out_path,
-		         strerror(errno));
-	}
-	pcap_dump_close(d);
-	if (ok && rename(temp, out_path) != 0) {
-		ok = false;
-		snprintf(err, errsize, "cannot rename into %s: %s", out_path,
-		         strerror(errno));
-	}
-	if (!ok)
-		unlink(temp);
-	free(temp);
-	pcap_close(p);
-	return ok ? written : -1;
+	tl_savefile_abort(&sf);
+	tl_savefile_free(&sf);
+	return -1;
 }
