@@ -14,7 +14,7 @@ apt-get install -y -qq --no-install-recommends \
 	build-essential autoconf automake pkg-config \
 	libpcap-dev libncurses-dev \
 	tshark tcpdump tmux python3 python3-scapy \
-	iproute2 iptables ethtool procps util-linux \
+	iproute2 iptables ethtool procps util-linux libcap2-bin \
 	libnghttp2-dev socat nghttp2-proxy nghttp2-client curl \
 	clang >/dev/null
 # The picture tests (tests/pictures.sh): xmllint validates -T svg/html,

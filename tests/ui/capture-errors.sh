@@ -357,7 +357,7 @@ check "text, link deleted: one line on stderr names the interface ($n)" \
 	[ "$n" -eq 1 ]
 check "text, link deleted: and says the packets before were shown" \
 	grep -Eq "^tcpladder: $DEV_D: The interface disappeared after packet [0-9]+; everything before it was shown\$" "$TMP/text.err"
-n=$(grep -Evc 'disappeared|packets captured, [0-9]+ dropped by the kernel' \
+n=$(grep -Evc 'disappeared|packets captured, [0-9]+ dropped by the kernel|saved [0-9]+ frames? to ' \
 	"$TMP/text.err")
 check "text, link deleted: nothing else on stderr ($n other lines)" \
 	[ "$n" -eq 0 ]
