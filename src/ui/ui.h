@@ -189,6 +189,7 @@ struct ui {
 	/* input */
 	bool input_done;
 	bool input_error;
+	bool save_failure_said;         /* -w's write error, on the status line */
 	char input_err[256];
 	int64_t start_ms;
 	/* replay and step */

@@ -291,6 +291,18 @@ static void renumbered(struct ui *ui, uint32_t ladder_frame,
 		           "(--max-memory, --max-segments)");
 }
 
+/* -w stopped on a write error: said at once, not only on exit, since a
+ * live capture may run for hours after it. */
+static void note_save_failure(struct ui *ui)
+{
+	char err[600];
+	if (ui->save_failure_said ||
+	    !tl_capture_save_failed(ui->cap, err, sizeof err))
+		return;
+	ui->save_failure_said = true;
+	ui_message(ui, true, "%s: saving stopped (the capture goes on)", err);
+}
+
 /* Reads a slice of frames; returns true if the model changed. */
 static bool feed(struct ui *ui)
 {
@@ -306,6 +318,7 @@ static bool feed(struct ui *ui)
 		read_slice(ui);
 	if (ui->m.evicted.rounds != rounds)
 		renumbered(ui, ladder_frame, graph_frame, rounds == 0);
+	note_save_failure(ui);
 	return ui->m.frames != before;
 }
 

@@ -91,6 +91,16 @@ else
 fi
 quit_check "quit after saving" Q
 
+# ---- -w onto a full disk: said at once, and again on exit (status 4) --------
+if mountpoint -q "$MNT" 2>/dev/null; then
+	launch -r "$ESPN" -w "$MNT/w.pcap"
+	check "-w onto a full disk: the status line says so while it runs" \
+		wait_for 'cannot write .*w\.pcap: No space left on device: saving stopped' 5
+	keys Q
+	after "-w onto a full disk" 4 'cannot write .*w\.pcap: No space left on device \(nothing saved\)'
+	check "... nothing under the name" test ! -e "$MNT/w.pcap"
+fi
+
 # ---- quitting while a file still loads with -w says what was saved ---------
 rm -f "$TMP/fifo"
 mkfifo "$TMP/fifo"
