@@ -23,6 +23,8 @@ struct tl_ladder {
 	uint32_t node_count, node_cap;
 	uint32_t (*stream_nodes)[2];    /* per stream: node of endpoint 0, 1 */
 	uint32_t stream_cap;
+	uint32_t *slots;        /* hash of nodes by endpoint; TL_NO_NODE free */
+	uint32_t slot_count;    /* a power of two, more than twice node_count */
 };
 
 void tl_ladder_init(struct tl_ladder *ld, bool by_host);

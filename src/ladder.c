@@ -19,6 +19,7 @@ void tl_ladder_free(struct tl_ladder *ld)
 {
 	free(ld->nodes);
 	free(ld->stream_nodes);
+	free(ld->slots);
 	memset(ld, 0, sizeof *ld);
 }
 
@@ -27,18 +28,79 @@ void tl_ladder_clear(struct tl_ladder *ld)
 	ld->node_count = 0;
 	for (uint32_t i = 0; i < ld->stream_cap; i++)
 		ld->stream_nodes[i][0] = ld->stream_nodes[i][1] = TL_NO_NODE;
+	for (uint32_t i = 0; i < ld->slot_count; i++)
+		ld->slots[i] = TL_NO_NODE;
+}
+
+/* ---- endpoint -> column: open addressing, linear probing ------------------
+ * Selecting every connection of a big capture makes one column per client
+ * port: a linear search made that quadratic (25 s for 100k connections). */
+
+static uint32_t endpoint_hash(unsigned ip_version, const uint8_t *addr,
+                              int port)
+{
+	size_t alen = ip_version == 6 ? 16 : 4;
+	uint32_t h = 2166136261u ^ ip_version;
+	for (size_t i = 0; i < alen; i++)
+		h = (h ^ addr[i]) * 16777619u;
+	h = (h ^ (uint32_t)port) * 16777619u;
+	/* Ports and addresses often differ in their low bits only: mix
+	 * every bit into the ones the mask keeps. */
+	h ^= h >> 16;
+	h *= 0x7feb352du;
+	h ^= h >> 15;
+	h *= 0x846ca68bu;
+	return h ^ (h >> 16);
+}
+
+static bool node_is(const struct tl_ladder_node *n, unsigned ip_version,
+                    const uint8_t *addr, int port)
+{
+	return n->ip_version == ip_version && n->port == port &&
+	       memcmp(n->addr, addr, ip_version == 6 ? 16 : 4) == 0;
+}
+
+static void slot_insert(struct tl_ladder *ld, uint32_t node)
+{
+	const struct tl_ladder_node *n = &ld->nodes[node];
+	uint32_t mask = ld->slot_count - 1;
+	uint32_t i = endpoint_hash(n->ip_version, n->addr, n->port) & mask;
+	while (ld->slots[i] != TL_NO_NODE)
+		i = (i + 1) & mask;
+	ld->slots[i] = node;
+}
+
+/* Keeps the table at most half full, so probes stay short. */
+static void reserve_slots(struct tl_ladder *ld)
+{
+	if ((uint64_t)ld->node_count * 2 < ld->slot_count)
+		return;
+	uint32_t count = ld->slot_count ? ld->slot_count : 32;
+	while ((uint64_t)ld->node_count * 2 >= count) {
+		if (count > UINT32_MAX / 2)
+			tl_fatal("out of memory: too many ladder columns");
+		count *= 2;
+	}
+	free(ld->slots);
+	ld->slots = tl_xcalloc(count, sizeof *ld->slots);
+	ld->slot_count = count;
+	for (uint32_t i = 0; i < count; i++)
+		ld->slots[i] = TL_NO_NODE;
+	for (uint32_t n = 0; n < ld->node_count; n++)
+		slot_insert(ld, n);
 }
 
 static uint32_t find_or_add_node(struct tl_ladder *ld, unsigned ip_version,
                                  const uint8_t *addr, int port, bool *added)
 {
 	size_t alen = ip_version == 6 ? 16 : 4;
-	for (uint32_t i = 0; i < ld->node_count; i++) {
-		const struct tl_ladder_node *n = &ld->nodes[i];
-		if (n->ip_version == ip_version && n->port == port &&
-		    memcmp(n->addr, addr, alen) == 0)
-			return i;
-	}
+	reserve_slots(ld);
+	uint32_t mask = ld->slot_count - 1;
+	uint32_t i = endpoint_hash(ip_version, addr, port) & mask;
+	for (; ld->slots[i] != TL_NO_NODE; i = (i + 1) & mask)
+		if (node_is(&ld->nodes[ld->slots[i]], ip_version, addr, port))
+			return ld->slots[i];
+	ld->slots[i] = ld->node_count;
 	ld->nodes = tl_xgrow(ld->nodes, &ld->node_cap,
 	                     (uint64_t)ld->node_count + 1, 8, sizeof *ld->nodes);
 	struct tl_ladder_node *n = &ld->nodes[ld->node_count];
