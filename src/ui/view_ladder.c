@@ -750,10 +750,14 @@ static void ladder_draw(struct ui *ui)
 		             row == l->cur);
 	}
 	if (!n) {
-		const char *why = ui->input_done
-			? (l->filter != UI_FILTER_ALL
-			           ? "No segment passes the filter (f changes it)."
-			           : "No TCP segments in this capture.")
+		/* An open connection outlives its rows under a memory
+		 * bound: its rows went, not its segments. */
+		const char *why = l->filter != UI_FILTER_ALL && ui->input_done
+			? "No segment passes the filter (f changes it)."
+			: ui->m.evicted.segments
+			? "The rows of this selection were let go (memory "
+			  "limit); newer ones show here."
+			: ui->input_done ? "No TCP segments in this capture."
 			: "Waiting for TCP segments...";
 		ui_put(ui, L.y_body + 1, L.x_body, ui->cols - L.x_body, why,
 		       R_HINT, false);

@@ -82,6 +82,12 @@ if command -v python3 >/dev/null 2>&1; then
 		keys Enter
 		check "$opt, $n open: the last stream's ladder opens" \
 			wait_for "stream $((want - 1))/$want" 10
+		# Stream 0 is kept, its rows are not: the ladder says why.
+		keys c g Enter
+		check "$opt, $n open: stream 0's ladder opens" \
+			wait_for "stream 0/$want " 10
+		check "$opt, $n open: stream 0's ladder says its rows were let go" \
+			screen_has "rows of this selection were let go \(memory limit\)"
 		keys Q
 		after "$opt, $n open: Q, and stderr says it again" 0 \
 			"^tcpladder: $opt is too small for $want open connections: try [0-9]+[MG]? \([0-9]+ rows were let go\)"
