@@ -30,6 +30,7 @@ struct tl_ladder {
 	uint32_t stream_cap;
 	struct tl_ladder_slot *slots;   /* nodes by endpoint hash */
 	uint32_t slot_count;    /* a power of two, more than twice node_count */
+	uint32_t seed;          /* of the hash, per ladder */
 };
 
 void tl_ladder_init(struct tl_ladder *ld, bool by_host);

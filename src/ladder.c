@@ -6,6 +6,7 @@
 
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "tl_label.h"
 
@@ -13,6 +14,11 @@ void tl_ladder_init(struct tl_ladder *ld, bool by_host)
 {
 	memset(ld, 0, sizeof *ld);
 	ld->by_host = by_host;
+	/* Addresses and ports come from the packets: a seed they cannot
+	 * know keeps crafted endpoints from piling up in one probe run.
+	 * Columns are numbered by first appearance whatever the seed. */
+	ld->seed = (uint32_t)time(NULL) * 2654435761u ^
+	           (uint32_t)(uintptr_t)ld ^ (uint32_t)clock();
 }
 
 void tl_ladder_free(struct tl_ladder *ld)
@@ -36,11 +42,11 @@ void tl_ladder_clear(struct tl_ladder *ld)
  * Selecting every connection of a big capture makes one column per client
  * port: a linear search made that quadratic (25 s for 100k connections). */
 
-static uint32_t endpoint_hash(unsigned ip_version, const uint8_t *addr,
-                              int port)
+static uint32_t endpoint_hash(uint32_t seed, unsigned ip_version,
+                              const uint8_t *addr, int port)
 {
 	size_t alen = ip_version == 6 ? 16 : 4;
-	uint32_t h = 2166136261u ^ ip_version;
+	uint32_t h = (2166136261u ^ seed) * 16777619u ^ ip_version;
 	for (size_t i = 0; i < alen; i++)
 		h = (h ^ addr[i]) * 16777619u;
 	h = (h ^ (uint32_t)port) * 16777619u;
@@ -97,7 +103,8 @@ static uint32_t find_or_add_node(struct tl_ladder *ld, unsigned ip_version,
 	size_t alen = ip_version == 6 ? 16 : 4;
 	reserve_slots(ld);
 	uint32_t mask = ld->slot_count - 1;
-	uint32_t hash = endpoint_hash(ip_version, addr, port), i = hash & mask;
+	uint32_t hash = endpoint_hash(ld->seed, ip_version, addr, port);
+	uint32_t i = hash & mask;
 	/* The hash kept beside each node spares most probes a visit to the
 	 * node itself (a cache miss with 100k of them). */
 	for (; ld->slots[i].node != TL_NO_NODE; i = (i + 1) & mask)
