@@ -256,6 +256,10 @@ static void test_bytes_bound_syn_flood(void)
 	 * quarter of it on top; past that the idlest open ones go. */
 	CHECK_MSG(peak <= bound * 2 + bound / 4 + 4096, "peak %llu bytes",
 	          (unsigned long long)peak);
+	printf("# SYN flood under 16M: peak %llu bytes, %u rounds, %llu open "
+	       "connections let go\n", (unsigned long long)peak,
+	       m.evicted.rounds,
+	       (unsigned long long)m.evicted.open_connections);
 	CHECK(m.evicted.connections > 100000);
 	CHECK(m.evicted.open_connections > 100000);
 	CHECK(m.evicted.too_small);
@@ -349,6 +353,10 @@ static void test_open_connections_kept_byte_bound(void)
 	CHECK_UINT(p.lim.evicted.open_connections, 0);
 	CHECK(p.lim.evicted.segments > 0);
 	CHECK_MSG(p.lim.evicted.rounds < 40, "%u rounds", p.lim.evicted.rounds);
+	printf("# 40000 open under 16M: %u rounds, %llu rows let go, %llu "
+	       "bytes held\n", p.lim.evicted.rounds,
+	       (unsigned long long)p.lim.evicted.segments,
+	       (unsigned long long)tl_model_bytes(&p.lim));
 	CHECK(tl_model_bytes(&p.lim) <= bound * 2 + bound / 4);
 	CHECK(p.lim.evicted.too_small);
 	CHECK(!p.lim.evicted.too_small_by_count);
