@@ -317,6 +317,42 @@ static void check_same_streams(const struct pair *p)
 	CHECK_MSG(!differ, "%u connections differ", differ);
 }
 
+/* The last ACK of a close, or a RST answering a late segment, follows the
+ * FINs: a connection that just closed keeps its state a few round trips,
+ * so they stay in its stream; then it goes whole, first as before. */
+static void test_just_closed_connection_lingers(void)
+{
+	struct pair p;
+	pair_init(&p, 100, 0);
+	conversation(&p, 40001, 36, false);     /* stream 0: 93 rows, open */
+	uint32_t c = 1000, s = 5000;
+	feed(&p, 0, 40002, c, 0, TL_TH_SYN, 0);        /* stream 1 */
+	feed(&p, 1, 40002, s, c + 1, TL_TH_SYN | TL_TH_ACK, 0);
+	feed(&p, 0, 40002, c + 1, s + 1, TL_TH_ACK, 0);
+	feed(&p, 0, 40002, c + 1, s + 1, TL_TH_ACK | TL_TH_FIN, 0);
+	feed(&p, 1, 40002, s + 1, c + 2, TL_TH_ACK | TL_TH_FIN, 0);
+	CHECK_UINT(p.lim.evicted.rounds, 0);
+	/* Past the bound a few ms after the second FIN (iRTT 1 ms). */
+	int acks = 0;
+	while (p.lim.evicted.rounds == 0 && acks < 8) {
+		feed(&p, 1, 40001, 5001, 1361, TL_TH_ACK, 0);
+		acks++;
+	}
+	CHECK_UINT(p.lim.evicted.rounds, 1);
+	CHECK(acks <= 5);
+	CHECK(tl_tracker_stream(&p.lim.tracker, 1) != NULL);
+	feed(&p, 0, 40002, c + 2, s + 2, TL_TH_ACK, 0);   /* the last ACK */
+	check_same_streams(&p);
+	check_kept(&p);
+	/* Quiet long enough, and past the bound again: it goes first. */
+	conversation(&p, 40001 + 2, 12, false);
+	CHECK(p.lim.evicted.rounds >= 2);
+	CHECK(tl_tracker_stream(&p.lim.tracker, 1) == NULL);
+	CHECK(tl_tracker_stream(&p.lim.tracker, 0) != NULL);
+	CHECK_UINT(p.lim.evicted.connections, 1);
+	pair_free(&p);
+}
+
 static void test_open_connections_kept_count_bound(void)
 {
 	struct pair p;
@@ -426,6 +462,7 @@ static const struct check_test tests[] = {
 	CHECK_TEST(test_oldest_rows_of_open_connections_next),
 	CHECK_TEST(test_limit_holds_after_every_frame),
 	CHECK_TEST(test_bytes_bound_syn_flood),
+	CHECK_TEST(test_just_closed_connection_lingers),
 	CHECK_TEST(test_open_connections_kept_count_bound),
 	CHECK_TEST(test_open_connections_kept_byte_bound),
 };
