@@ -4,9 +4,10 @@
  * to three quarters of the bound makes each (linear) compaction pay for
  * many segments.
  *
- * An open connection's state is never let go, only its rows: forgetting
- * it gave its next segment a new stream number and lost its SYN (a file
- * of 20,000 open connections under 64M let 525,620 rows go over and over).
+ * An open connection's state is not let go, only its rows: forgetting it
+ * gave its next segment a new stream number without its SYN, and the new
+ * stream was soon forgotten in turn (issue 11: "525620 let go" for a file
+ * of 20,000 connections under 64M).
  * When the open connections alone take more than three quarters of
  * --max-memory, the rows keep a quarter of it on top, so each compaction
  * still pays for many rows, and the view says the bound is too small.
