@@ -7,6 +7,7 @@
  * Usage:  gen-capture [-n PACKETS] [-s SEED] [-c CONCURRENCY]
  *                     [-l en10mb|sll] [-f pcap|pcapng] [-S SNAPLEN]
  *                     [-w OUTFILE|-]
+ *         gen-capture -m CONNECTIONS [-o] [-l ...] [-f ...] [-w OUTFILE|-]
  *
  * It runs a small discrete-event simulation of hundreds of concurrent TCP
  * connections between clients (192.0.2.0/24, 2001:db8:1::/64) and servers
@@ -23,6 +24,11 @@
  * UDP before some connections.  Packets are written in capture-time order, so
  * timestamps are monotone.  The same seed gives the same traffic, whatever the
  * link type or file format.
+ *
+ * -m CONNECTIONS writes something else: that many short connections, all
+ * open at once (every handshake first, then one request and its ACK each,
+ * then every close; -o leaves them open). The view's select-all and its
+ * memory bounds are timed on it (bench/many-conns.sh).
  */
 #define _POSIX_C_SOURCE 200809L
 #include <math.h>
@@ -1359,18 +1365,77 @@ static void start_conn(conn_t *c)
     emit_at(c, 0, 0, 0);
 }
 
+/* ------------------------------------------------------ many connections -- */
+/* Connection i: client 192.0.2.(1 + i % 250):(1024 + i / 250), server
+ * 198.51.100.(1 + i % 16):80. One column per client port in the ladder. */
+static void many_conn(conn_t *c, uint32_t i)
+{
+    memset(c, 0, sizeof *c);
+    c->idx = i;
+    c->cip[0] = 192; c->cip[1] = 0; c->cip[2] = 2; c->cip[3] = (uint8_t)(1 + i % 250);
+    c->sip[0] = 198; c->sip[1] = 51; c->sip[2] = 100; c->sip[3] = (uint8_t)(1 + i % 16);
+    c->cport = (uint16_t)(1024 + i / 250);
+    c->sport = 80;
+    for (int d = 0; d < 2; d++) {
+        c->ep[d].isn = (uint32_t)(i * 2654435761u) ^ (d ? 0x5a5a5a5au : 0);
+        c->ep[d].mss_adv = 1460;
+        c->ep[d].ttl = 64;
+    }
+}
+
+static void many_seg(conn_t *c, int from, uint8_t flags, uint32_t seq,
+                     uint32_t ack, uint32_t len, int64_t *t)
+{
+    seg_t s;
+    memset(&s, 0, sizeof s);
+    s.flags = flags;
+    s.seq = seq;
+    s.ack = ack;
+    s.len = len;
+    s.win = 65535;
+    write_tcp(c, from, &s, *t);
+    *t += 10000;        /* 10 us apart */
+}
+
+static void write_many(uint32_t n, int open)
+{
+    conn_t c;
+    int64_t t = 0;
+    for (uint32_t i = 0; i < n; i++) {
+        many_conn(&c, i);
+        many_seg(&c, 0, F_SYN, 0, 0, 0, &t);
+        many_seg(&c, 1, F_SYN | F_ACK, 0, 1, 0, &t);
+        many_seg(&c, 0, F_ACK, 1, 1, 0, &t);
+    }
+    for (uint32_t i = 0; i < n; i++) {
+        many_conn(&c, i);
+        many_seg(&c, 0, F_ACK | F_PSH, 1, 1, 100, &t);
+        many_seg(&c, 1, F_ACK, 1, 101, 0, &t);
+    }
+    for (uint32_t i = 0; i < n && !open; i++) {
+        many_conn(&c, i);
+        many_seg(&c, 0, F_ACK | F_FIN, 101, 1, 0, &t);
+        many_seg(&c, 1, F_ACK | F_FIN, 1, 102, 0, &t);
+        many_seg(&c, 0, F_ACK, 102, 2, 0, &t);
+    }
+    st_conns = n;
+}
+
 /* ---------------------------------------------------------------- main -- */
 static void usage(void)
 {
     fprintf(stderr,
             "usage: gen-capture [-n PACKETS] [-s SEED] [-c CONCURRENCY] [-l en10mb|sll]\n"
             "                   [-f pcap|pcapng] [-S SNAPLEN] [-w OUTFILE|-] [-q]\n"
+            "       gen-capture -m CONNECTIONS [-o] [-l ...] [-f ...] [-w OUTFILE|-]\n"
             "  -n  packets to write (default 200000; suffixes k, M)\n"
             "  -s  seed (default 1)\n"
             "  -c  target number of concurrent connections (default 400)\n"
             "  -l  link type: en10mb (Ethernet, default) or sll (Linux cooked)\n"
             "  -f  file format: pcap (default, microseconds) or pcapng\n"
-            "  -S  snap length (default 128: every header is captured)\n");
+            "  -S  snap length (default 128: every header is captured)\n"
+            "  -m  instead: that many short connections, all open at once\n"
+            "  -o  with -m: never close them\n");
     exit(2);
 }
 
@@ -1387,8 +1452,9 @@ int main(int argc, char **argv)
 {
     uint64_t seed = 1;
     const char *path = "-";
-    int quiet = 0, o;
-    while ((o = getopt(argc, argv, "n:s:c:l:f:S:w:qh")) != -1) {
+    int quiet = 0, o, many_open = 0;
+    uint64_t many = 0;
+    while ((o = getopt(argc, argv, "n:s:c:l:f:S:w:qm:oh")) != -1) {
         switch (o) {
         case 'n': opt_npkts = parse_count(optarg); break;
         case 's': seed = strtoull(optarg, NULL, 0); break;
@@ -1406,6 +1472,8 @@ int main(int argc, char **argv)
         case 'S': opt_snap = (uint32_t)atoi(optarg); break;
         case 'w': path = optarg; break;
         case 'q': quiet = 1; break;
+        case 'm': many = parse_count(optarg); break;
+        case 'o': many_open = 1; break;
         default: usage();
         }
     }
@@ -1417,6 +1485,19 @@ int main(int argc, char **argv)
     setvbuf(out, NULL, _IOFBF, 1 << 22);
     rng_state = seed * 0x2545f4914f6cdd1dULL + 0x1234567;
     write_file_header();
+    if (many) {
+        if (many > 250u * 64512u) {
+            fprintf(stderr, "gen-capture: -m: at most %u connections\n", 250u * 64512u);
+            return 2;
+        }
+        write_many((uint32_t)many, many_open);
+        if (fflush(out) || (out != stdout && fclose(out))) { perror("write"); return 1; }
+        if (!quiet)
+            fprintf(stderr, "gen-capture: %llu packets, %llu connections%s, %.1f MB\n",
+                    (unsigned long long)written_pkts, (unsigned long long)st_conns,
+                    many_open ? " left open" : "", written_bytes / 1e6);
+        return 0;
+    }
 
     now_t = -3 * NS_PER_S;
     for (int i = 0; i < opt_conc; i++)

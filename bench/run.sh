@@ -21,10 +21,13 @@
 #                        (default "200k 2M")
 #   BENCH_TSHARK_PREFIX  packets given to tshark (default 200000)
 #   BENCH_SKIP           tools to skip: any of floor parse_loop tcpladder
-#                        tshark tcpdump tcptrace variants (default none)
+#                        tshark tcpdump tcptrace variants ui many (default
+#                        none)
 #   TCPLADDER            binary under test (default ./tcpladder at repo top)
 #   CC, CFLAGS           compiler for the harness (default cc, -O2)
 #   BENCH_RESULTS        output file (default bench/RESULTS.md); "-" = none
+#   BENCH_MANY           connections of the select-all capture (gen-capture
+#                        -m, timed by bench/many-conns.sh; default 100k)
 #
 # Needs: a C compiler, libpcap headers (libpcap-dev), GNU time (/usr/bin/time)
 # for peak RSS. Optional: tshark + editcap, tcpdump, tcptrace. Missing tools are
@@ -46,6 +49,7 @@ TCPLADDER=${TCPLADDER:-./tcpladder}
 CC=${CC:-cc}
 CFLAGS=${CFLAGS:--O2}
 RESULTS=${BENCH_RESULTS:-$B/RESULTS.md}
+MANY=${BENCH_MANY:-100k}
 
 log() { printf '%s\n' "$*" >&2; }
 die() { log "run.sh: $*"; exit 1; }
@@ -318,6 +322,16 @@ END {
         bash "$B/ui-timing.sh" "$UI_TIMING_FILE" "${TCPLADDER_RUN:-$TCPLADDER}" 2>&1
         echo
         UI_ARGS='--max-memory 64M' bash "$B/ui-timing.sh" "$UI_TIMING_FILE" "${TCPLADDER_RUN:-$TCPLADDER}" 2>&1
+        echo '```'
+    fi
+    if [[ -n ${TCPLADDER_OK:-} ]] && have tmux && ! skipped many; then
+        many_n=$(count_of "$MANY")
+        gen "$DATA/many-$MANY.pcap" 0 -m "$many_n"
+        echo
+        echo "### Select-all on $MANY connections (bench/many-conns.sh under tmux, 120x40; goal: Enter under 500 ms)"
+        echo
+        echo '```'
+        bash "$B/many-conns.sh" "$DATA/many-$MANY.pcap" "${TCPLADDER_RUN:-$TCPLADDER}" 2>&1
         echo '```'
     fi
     echo "<!-- END bench/run.sh output -->"

@@ -116,6 +116,9 @@ void tl_app_keep_labels(struct tl_app *a,
                         bool (*keep)(void *ctx, uint32_t frame), void *ctx);
 /* What the labels and the reassembly buffers hold, for memory limits. */
 uint64_t tl_app_bytes(const struct tl_app *a);
+/* The part of it that stays while connections are open (reassembly
+ * buffers, per-connection tables): letting labels go does not free it. */
+uint64_t tl_app_conn_bytes(const struct tl_app *a);
 /* Frees what is kept for a connection the tracker has forgotten. */
 void tl_app_forget(struct tl_app *a, uint32_t stream);
 /* Forgets every label (streaming front ends, once a row is printed). */

@@ -17,12 +17,20 @@ struct tl_ladder_node {
 	char name[56];          /* "192.0.2.1:40000" */
 };
 
+struct tl_ladder_slot {
+	uint32_t node;          /* TL_NO_NODE: free */
+	uint32_t hash;
+};
+
 struct tl_ladder {
 	bool by_host;
 	struct tl_ladder_node *nodes;
 	uint32_t node_count, node_cap;
 	uint32_t (*stream_nodes)[2];    /* per stream: node of endpoint 0, 1 */
 	uint32_t stream_cap;
+	struct tl_ladder_slot *slots;   /* nodes by endpoint hash */
+	uint32_t slot_count;    /* a power of two, more than twice node_count */
+	uint32_t seed;          /* of the hash, per ladder */
 };
 
 void tl_ladder_init(struct tl_ladder *ld, bool by_host);

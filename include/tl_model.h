@@ -96,6 +96,16 @@ struct tl_model_evicted {
 	uint64_t segments, connections;
 	uint32_t rounds;
 	bool by_count;          /* the last round was for max_segments */
+	/* The open connections need more than the bound: their state (kept
+	 * whole, so stream numbers and analysis stay right) leaves the rows
+	 * less than a quarter of --max-memory, or they outnumber the rows
+	 * --max-segments keeps. suggest is a bound that would do, in the
+	 * units of the bound that was too small (bytes or rows). */
+	bool too_small, too_small_by_count;
+	uint32_t open_conns;
+	uint64_t suggest;
+	/* Open connections let go all the same, past twice --max-memory. */
+	uint64_t open_connections;
 };
 
 /* Frame bookkeeping shared by every front end: relative time origin,
@@ -141,13 +151,21 @@ bool tl_model_frame(struct tl_model *m, int dlt, const uint8_t *data,
                     struct tl_seg_note *note, bool *has_note);
 
 /* model_limit.c: past a limit, tl_model_frame lets the oldest closed
- * connections go whole, then the oldest rows, down to 3/4 of the limit. */
+ * connections go whole, then the oldest rows, down to 3/4 of the limit.
+ * An open connection is not forgotten, only its rows: when open
+ * connections alone need more than the bound, the rows keep a quarter of
+ * it on top and evicted.too_small says so. Past twice --max-memory the
+ * open connections idle longest go too (evicted.open_connections). */
 void tl_model_set_limits(struct tl_model *m, uint32_t max_segments,
                          uint64_t max_bytes);
 /* Bytes held by segment records, notes, connections and labels. */
 uint64_t tl_model_bytes(const struct tl_model *m);
 bool tl_model_over_limits(const struct tl_model *m);
 void tl_model_evict(struct tl_model *m);
+/* "--max-memory 64M is too small for 20000 open connections: try 256M",
+ * or "" when the bound was not too small. */
+void tl_model_too_small_text(const struct tl_model *m, char *buf,
+                             size_t size);
 
 void tl_seg_from_info(struct tl_seg *seg, struct tl_seg_note *note,
                       bool *has_note, const struct tl_packet *pkt,

@@ -347,6 +347,13 @@ uint64_t tl_app_bytes(const struct tl_app *a)
 	       a->buffered + (uint64_t)a->conn_cap * sizeof *a->conns;
 }
 
+uint64_t tl_app_conn_bytes(const struct tl_app *a)
+{
+	if (!a)
+		return 0;
+	return a->buffered + (uint64_t)a->conn_cap * sizeof *a->conns;
+}
+
 void tl_app_clear_labels(struct tl_app *a)
 {
 	a->label_count = 0;

@@ -279,8 +279,15 @@ static void evicted_text(const struct ui *ui, char *buf, size_t size)
 	buf[0] = '\0';
 	if (!e->segments && !e->connections)
 		return;
-	char rows[32], limit[32];
+	char rows[32], limit[32], small[160];
 	ui_format_count(e->segments, rows, sizeof rows);
+	tl_model_too_small_text(&ui->m, small, sizeof small);
+	if (*small) {
+		/* The bound does not fit the open connections: say so, and
+		 * what would. */
+		snprintf(buf, size, "  let go %s: %s", rows, small);
+		return;
+	}
 	if (e->by_count)
 		ui_format_count(ui->opt->max_segments, limit, sizeof limit);
 	else
@@ -291,7 +298,7 @@ static void evicted_text(const struct ui *ui, char *buf, size_t size)
 
 static void progress_text(struct ui *ui, char *buf, size_t size)
 {
-	char frames[32], segs[32], evicted[96];
+	char frames[32], segs[32], evicted[224];
 	evicted_text(ui, evicted, sizeof evicted);
 	ui_format_count(ui->m.frames, frames, sizeof frames);
 	ui_format_count(ui->m.segs.count, segs, sizeof segs);

@@ -310,6 +310,7 @@ static bool feed(struct ui *ui)
 	if (ui->input_done)
 		return false;
 	uint32_t rounds = ui->m.evicted.rounds;
+	bool too_small = ui->m.evicted.too_small;
 	uint32_t ladder_frame = ui_ladder_cursor_frame(ui);
 	uint32_t graph_frame = ui_graph_cursor_frame(ui);
 	if (ui->replay)
@@ -318,6 +319,14 @@ static bool feed(struct ui *ui)
 		read_slice(ui);
 	if (ui->m.evicted.rounds != rounds)
 		renumbered(ui, ladder_frame, graph_frame, rounds == 0);
+	/* Said once, kept up to date while it is on screen. */
+	if (ui->m.evicted.too_small &&
+	    (!too_small || !strncmp(ui->msg, "--max-", 6))) {
+		char text[160];
+		tl_model_too_small_text(&ui->m, text, sizeof text);
+		if (strcmp(text, ui->msg))
+			ui_message(ui, true, "%s", text);
+	}
 	note_save_failure(ui);
 	return ui->m.frames != before;
 }
@@ -718,6 +727,16 @@ int tl_ui_run(struct tl_options *opt, struct tl_capture *cap)
 	if (kbd != stdin)
 		fclose(kbd);
 	int status = ui->status;
+	if (ui->m.evicted.too_small) {
+		/* Said on the status line; said again where it stays. */
+		char text[160];
+		tl_model_too_small_text(&ui->m, text, sizeof text);
+		tl_warn("%s (%llu rows were let go%s)", text,
+		        (unsigned long long)ui->m.evicted.segments,
+		        ui->m.evicted.open_connections
+		                ? "; so were open connections, past twice "
+		                  "the bound" : "");
+	}
 	if (ui->input_error) {
 		tl_warn("%s: %s after frame %u", ui->input_name, ui->input_err,
 		        ui->m.frames);

@@ -333,11 +333,25 @@ static const struct tl_conn *conn_of(const struct ui *ui,
 	return tl_tracker_stream(&ui->m.tracker, seg->stream);
 }
 
+/* Columns whose anchor is on the laid-out body: all of them unless there
+ * are more than UI_MAX_COLS (every connection of a big capture), when the
+ * others would be drawn on top of each other at the right edge, once per
+ * row: 100k columns made each screen cost a few million cells. */
+static uint32_t visible_nodes(const struct ui *ui, const struct layout *L)
+{
+	uint32_t n = ui->ladder.ld.node_count;
+	if (L->geo.column_gap <= 0)
+		return n;
+	uint64_t fit = (uint64_t)(L->virt_w - L->geo.first_anchor) /
+	               (uint64_t)L->geo.column_gap + 1;
+	return fit < n ? (uint32_t)fit : n;
+}
+
 static void lifelines(const struct ui *ui, struct ui_line *line,
                       const struct layout *L)
 {
 	ui_line_clear(line, L->virt_w);
-	for (uint32_t n = 0; n < ui->ladder.ld.node_count; n++)
+	for (uint32_t n = 0; n < visible_nodes(ui, L); n++)
 		ui_line_put(line, tl_ladder_anchor(&L->geo, n), ui->gl->vbar,
 		            R_HINT);
 }
@@ -547,7 +561,7 @@ static int header_lines(const struct ui *ui, const struct layout *L,
 	int next_free[2] = { 0, 0 }, rows = 1;
 	ui_line_clear(&lines[0], L->virt_w);
 	ui_line_clear(&lines[1], L->virt_w);
-	for (uint32_t n = 0; n < ld->node_count; n++) {
+	for (uint32_t n = 0; n < visible_nodes(ui, L); n++) {
 		const char *name = ld->nodes[n].name;
 		int len = ui_text_width(name);
 		int x = tl_ladder_anchor(&L->geo, n) - len / 2;
@@ -736,10 +750,14 @@ static void ladder_draw(struct ui *ui)
 		             row == l->cur);
 	}
 	if (!n) {
-		const char *why = ui->input_done
-			? (l->filter != UI_FILTER_ALL
-			           ? "No segment passes the filter (f changes it)."
-			           : "No TCP segments in this capture.")
+		/* An open connection outlives its rows under a memory
+		 * bound: its rows went, not its segments. */
+		const char *why = l->filter != UI_FILTER_ALL && ui->input_done
+			? "No segment passes the filter (f changes it)."
+			: ui->m.evicted.segments
+			? "The rows of this selection were let go (memory "
+			  "limit); newer ones show here."
+			: ui->input_done ? "No TCP segments in this capture."
 			: "Waiting for TCP segments...";
 		ui_put(ui, L.y_body + 1, L.x_body, ui->cols - L.x_body, why,
 		       R_HINT, false);

@@ -159,6 +159,156 @@ static void test_ladder_ipv6_names(void)
 	tl_ladder_free(&ld);
 }
 
+/* ---- ladder: many columns (the endpoint hash) -------------------------- */
+
+struct ref_ladder {
+	uint32_t count;
+	struct tl_ladder_node nodes[4096];
+};
+
+/* What the columns were before the hash: a search in order. */
+static uint32_t ref_node(struct ref_ladder *r, unsigned v, const uint8_t *a,
+                         int port)
+{
+	size_t alen = v == 6 ? 16 : 4;
+	for (uint32_t i = 0; i < r->count; i++)
+		if (r->nodes[i].ip_version == v && r->nodes[i].port == port &&
+		    !memcmp(r->nodes[i].addr, a, alen))
+			return i;
+	struct tl_ladder_node *n = &r->nodes[r->count];
+	memset(n, 0, sizeof *n);
+	n->ip_version = (uint8_t)v;
+	memcpy(n->addr, a, alen);
+	n->port = port;
+	return r->count++;
+}
+
+/* A pool of endpoints that look alike: IPv4 and IPv6 addresses sharing
+ * their first bytes, one address on many ports, ports 0 and 65535. */
+static void pool_endpoint(uint32_t k, uint8_t *v, uint8_t addr[16],
+                          uint16_t *port)
+{
+	memset(addr, 0, 16);
+	*v = k % 3 == 0 ? 6 : 4;
+	addr[0] = 192; addr[1] = 0; addr[2] = 2;
+	addr[3] = (uint8_t)(k % 7);
+	if (*v == 6)
+		addr[15] = (uint8_t)(k % 5);
+	uint16_t ports[] = { 0, 80, 443, 65535, 1024, 1025 };
+	*port = k % 11 < 6 ? ports[k % 11] : (uint16_t)(40000 + k % 97);
+}
+
+static uint64_t lcg(uint64_t *x)
+{
+	*x = *x * 6364136223846793005u + 1442695040888963407u;
+	return *x >> 33;
+}
+
+static void check_same_columns(bool by_host, uint32_t conns, uint64_t seed)
+{
+	static struct ref_ladder ref;
+	struct tl_ladder ld;
+	tl_ladder_init(&ld, by_host);
+	ld.seed = (uint32_t)seed * 0x9e3779b9u;  /* columns never depend on it */
+	for (int round = 0; round < 2; round++) {
+		/* The second round after a clear, as the view rebuilds. */
+		if (round)
+			tl_ladder_clear(&ld);
+		ref.count = 0;
+		uint32_t bad = 0;
+		for (uint32_t s = 0; s < conns; s++) {
+			uint8_t v0, v1;
+			struct tl_conn c;
+			memset(&c, 0, sizeof c);
+			c.stream = s;
+			uint32_t k0 = (uint32_t)lcg(&seed) % 3000;
+			uint32_t k1 = (uint32_t)lcg(&seed) % 3000;
+			pool_endpoint(k0, &v0, c.addr[0], &c.port[0]);
+			pool_endpoint(k1, &v1, c.addr[1], &c.port[1]);
+			c.ip_version = v0;
+			if (round && s % 2)
+				continue;       /* another selection */
+			uint32_t before = ref.count;
+			uint32_t want[2];
+			for (int e = 0; e < 2; e++)
+				want[e] = ref_node(&ref, v0, c.addr[e],
+				                   by_host ? -1 : c.port[e]);
+			bool added = tl_ladder_add_conn(&ld, &c);
+			if (added != (ref.count != before) ||
+			    ld.stream_nodes[s][0] != want[0] ||
+			    ld.stream_nodes[s][1] != want[1])
+				bad++;
+		}
+		CHECK_MSG(bad == 0, "%u connections got other columns", bad);
+		CHECK_UINT(ld.node_count, ref.count);
+		for (uint32_t i = 0; i < ref.count && i < ld.node_count; i++) {
+			const struct tl_ladder_node *a = &ld.nodes[i];
+			const struct tl_ladder_node *b = &ref.nodes[i];
+			CHECK(a->ip_version == b->ip_version &&
+			      a->port == b->port &&
+			      !memcmp(a->addr, b->addr, 16));
+		}
+	}
+	tl_ladder_free(&ld);
+}
+
+static void test_ladder_many_columns_same_order(void)
+{
+	check_same_columns(false, 40000, 1);
+	check_same_columns(true, 40000, 2);
+	check_same_columns(false, 20000, 0);
+	check_same_columns(false, 20000, 0xdeadbeef);
+}
+
+/* Select-all on a big capture: one column per client port. */
+static void test_ladder_100k_connections(void)
+{
+	struct tl_ladder ld;
+	tl_ladder_init(&ld, false);
+	const uint32_t n = 100000;
+	uint32_t bad = 0;
+	for (uint32_t s = 0; s < n; s++) {
+		char client[32], server[32];
+		snprintf(client, sizeof client, "10.%u.%u.%u", s >> 16 & 255,
+		         s >> 8 & 255, s & 255);
+		snprintf(server, sizeof server, "198.51.100.%u", 1 + s % 16);
+		struct tl_conn c = make_conn(s, client, 1024 + (int)(s % 60000),
+		                             server, 80);
+		bool added = tl_ladder_add_conn(&ld, &c);
+		/* Client s and server s get columns while s < 16, then only
+		 * clients. */
+		uint32_t want0 = s < 16 ? 2 * s : 16 + s;
+		uint32_t want1 = s < 16 ? 2 * s + 1 : 2 * (s % 16) + 1;
+		if (!added || ld.stream_nodes[s][0] != want0 ||
+		    ld.stream_nodes[s][1] != want1)
+			bad++;
+	}
+	CHECK_MSG(bad == 0, "%u connections got other columns", bad);
+	CHECK_UINT(ld.node_count, n + 16);
+	CHECK_NODE(&ld, 0, "10.0.0.0:1024");
+	CHECK_NODE(&ld, 1, "198.51.100.1:80");
+	CHECK_NODE(&ld, n + 15, "10.1.134.159:41023");
+	/* Again under other stream numbers: every endpoint is found. */
+	for (uint32_t s = 0; s < n; s++) {
+		struct tl_conn c;
+		memset(&c, 0, sizeof c);
+		c.stream = n + s;
+		c.ip_version = 4;
+		uint32_t node = s < 16 ? 2 * s : 16 + s;
+		memcpy(c.addr[0], ld.nodes[node].addr, 16);
+		c.port[0] = (uint16_t)ld.nodes[node].port;
+		memcpy(c.addr[1], ld.nodes[1].addr, 16);
+		c.port[1] = 80;
+		if (tl_ladder_add_conn(&ld, &c) ||
+		    ld.stream_nodes[n + s][0] != node ||
+		    ld.stream_nodes[n + s][1] != 1)
+			bad++;
+	}
+	CHECK_MSG(bad == 0, "%u endpoints were added twice", bad);
+	CHECK_UINT(ld.node_count, n + 16);
+	tl_ladder_free(&ld);
+}
+
 static void test_ladder_arrows(void)
 {
 	struct tl_ladder ld;
@@ -703,6 +853,8 @@ static const struct check_test tests[] = {
 	CHECK_TEST(test_ladder_by_host),
 	CHECK_TEST(test_ladder_ipv6_names),
 	CHECK_TEST(test_ladder_arrows),
+	CHECK_TEST(test_ladder_many_columns_same_order),
+	CHECK_TEST(test_ladder_100k_connections),
 	CHECK_TEST(test_ladder_geometry),
 	CHECK_TEST(test_label_flags),
 	CHECK_TEST(test_label_flags_tsv),
