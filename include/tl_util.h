@@ -21,6 +21,22 @@ char *tl_xstrdup(const char *s);
 void *tl_xgrow(void *ptr, uint32_t *cap, uint64_t need, uint32_t first,
                size_t size);
 
+/* Exit statuses: 0 success, 1 capture damaged part way, 2 nothing could
+ * start, 3 out of memory, 4 output could not be written. */
+#define TL_EXIT_WRITE 4
+
+/* A standard descriptor closed by the caller ('>&-') is filled with
+ * /dev/null, read-only for 0 and 1, so no file opened later takes its
+ * number and a write to a closed stdout fails (EBADF) and is reported.
+ * Call first in main. */
+void tl_guard_std_fds(void);
+/* "standard output", with the file it goes to when that is a path (or
+ * "(closed)"), for messages. */
+const char *tl_stdout_name(char *buf, size_t size);
+/* Flushes and closes stdio's stdout; a failed write other than a closed
+ * pipe is reported (name and reason): returns TL_EXIT_WRITE, else 0. */
+int tl_stdout_close(void);
+
 /* Called before exiting on a fatal error so a front end can restore the
  * terminal first. */
 void tl_set_fatal_hook(void (*hook)(void));

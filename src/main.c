@@ -1,6 +1,7 @@
 /* tcpladder: open the capture, feed the model, hand segments to a front end. */
 #include "config.h"
 
+#include <errno.h>
 #include <langinfo.h>
 #include <locale.h>
 #include <signal.h>
@@ -38,7 +39,6 @@ static void install_signals(void)
 	sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGTERM, &sa, NULL);
 	sigaction(SIGHUP, &sa, NULL);
-	signal(SIGPIPE, SIG_IGN);   /* a closed pipe is seen as EPIPE */
 }
 
 static int output_width(const struct tl_options *opt)
@@ -141,9 +141,14 @@ static int run_batch(struct tl_options *opt, struct tl_capture *cap)
 		if (tl_model_frames_done(&b.model, opt->count))
 			break;
 	}
-	if (opt->output == TL_OUT_TEXT)
+	if (opt->output == TL_OUT_TEXT && !b.out.failed)
 		tl_text_app_summary(&b.text, &b.out, &b.model);
-	tl_out_flush(&b.out);
+	char name[600];
+	if (!b.out.failed)
+		tl_out_flush(&b.out);
+	if (b.out.failed && b.out.error != EPIPE)
+		status = tl_out_finish(&b.out, tl_stdout_name(name,
+		                                               sizeof name));
 	if (b.model.frames == UINT32_MAX && opt->count != UINT32_MAX)
 		tl_warn("%s", TL_LAST_FRAME_WARNING);
 	if (b.damaged)
@@ -172,6 +177,8 @@ int main(int argc, char **argv)
 {
 	struct tl_options opt;
 	char err[1024];
+	tl_guard_std_fds();
+	signal(SIGPIPE, SIG_IGN);   /* a closed pipe is seen as EPIPE */
 	setlocale(LC_ALL, "");
 	tl_set_progname(argv[0]);
 	tl_options_parse(&opt, argc, argv);

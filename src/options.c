@@ -4,6 +4,7 @@
 #include "tl_options.h"
 
 #include "tl_keys.h"
+#include "tl_util.h"
 
 #include <errno.h>
 #include <getopt.h>
@@ -339,8 +340,10 @@ void tl_options_parse(struct tl_options *opt, int argc, char **argv)
 			fputs("\nKeys in the full-screen view (also on its ? "
 			      "screen):\n\n", stdout);
 			tl_key_help_print(stdout);
-			exit(0);
-		case 'V': printf("tcpladder %s\n", PACKAGE_VERSION); exit(0);
+			exit(tl_stdout_close());
+		case 'V':
+			printf("tcpladder %s\n", PACKAGE_VERSION);
+			exit(tl_stdout_close());
 		case ':':
 			usage_error("option '%s' needs a value", argv[optind - 1]);
 		default:

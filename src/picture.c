@@ -8,7 +8,9 @@
 
 #include <errno.h>
 #include <string.h>
+#include <unistd.h>
 
+#include "tl_render.h"
 #include "tl_util.h"
 
 int tl_picture_run(struct tl_options *opt, struct tl_capture *cap,
@@ -95,19 +97,24 @@ int tl_picture_run(struct tl_options *opt, struct tl_capture *cap,
 		.time_format = opt->time_format,
 		.by_host = opt->by_host,
 	};
-	int rc;
+	/* Through a stream that keeps the first write error's reason:
+	 * stdout's errno could be anyone's by the end of the picture. */
+	struct tl_fdfile sink;
+	FILE *out = tl_fdfile_open(&sink, STDOUT_FILENO);
+	if (!out)
+		tl_fatal("cannot write standard output: %s", strerror(errno));
 	if (opt->output == TL_OUT_HTML)
-		rc = tl_html_page(stdout, &src, opt->graph);
+		tl_html_page(out, &src, opt->graph);
 	else if (opt->graph)
-		rc = tl_svg_graph(stdout, &src,
-		                  (enum tl_graph_kind)(opt->graph - 1),
-		                  UINT32_MAX, -1, NULL);
+		tl_svg_graph(out, &src, (enum tl_graph_kind)(opt->graph - 1),
+		             UINT32_MAX, -1, NULL);
 	else
-		rc = tl_svg_ladder(stdout, &src);
-	if (rc != 0 && errno != EPIPE) {
-		tl_warn("writing the picture: %s", strerror(errno));
-		status = 2;
-	}
+		tl_svg_ladder(out, &src);
+	char what[600];
+	int wrote = tl_fdfile_close(out, &sink,
+	                            tl_stdout_name(what, sizeof what));
+	if (wrote)
+		status = wrote;
 	tl_segstore_free(&page);
 	tl_model_free(&m);
 	return status;
