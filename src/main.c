@@ -39,6 +39,7 @@ static void install_signals(void)
 	sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGTERM, &sa, NULL);
 	sigaction(SIGHUP, &sa, NULL);
+	sigaction(SIGQUIT, &sa, NULL);  /* Ctrl-\ stops as Ctrl-C does */
 }
 
 static int output_width(const struct tl_options *opt)
