@@ -183,8 +183,15 @@ int main(int argc, char **argv)
 	setlocale(LC_ALL, "");
 	tl_set_progname(argv[0]);
 	tl_options_parse(&opt, argc, argv);
-	if (opt.output == TL_OUT_AUTO)
+	if (opt.output == TL_OUT_AUTO) {
 		opt.output = isatty(STDOUT_FILENO) ? TL_OUT_UI : TL_OUT_TEXT;
+		/* A terminal the view cannot use gets the text ladder. */
+		if (opt.output == TL_OUT_UI &&
+		    !tl_ui_terminal_usable(STDOUT_FILENO, err, sizeof err)) {
+			tl_warn("%s: showing the text ladder (-T text)", err);
+			opt.output = TL_OUT_TEXT;
+		}
+	}
 
 	struct tl_capture *cap = tl_capture_open(&opt.cap, err, sizeof err);
 	if (!cap) {

@@ -692,6 +692,13 @@ int tl_ui_run(struct tl_options *opt, struct tl_capture *cap)
 		ui->rr = ui_reread_open(opt->cap.file, opt->cap.filter, err,
 		                        sizeof err);
 
+	if (!tl_ui_terminal_usable(STDOUT_FILENO, err, sizeof err)) {
+		tl_warn("cannot start the full-screen view: %s; use -T text",
+		        err);
+		ui_reread_close(ui->rr);
+		tl_model_free(&ui->m);
+		return 2;
+	}
 	FILE *kbd = open_keyboard();
 	if (!kbd) {
 		tl_warn("no terminal to read keys from: use -T text");
