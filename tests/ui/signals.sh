@@ -31,6 +31,11 @@ fi
 . "$HERE/tmux-lib.sh"
 
 CAP=$DATA/lab-ooo.pcap
+SANITIZED=false
+if ldd "$BIN" 2>/dev/null | grep -q -e libasan -e libubsan ||
+   nm "$BIN" 2>/dev/null | grep -q __asan_init; then
+	SANITIZED=true
+fi
 
 # The tcpladder started from the pane's shell (by parent pid).
 child_pid() {
@@ -109,14 +114,46 @@ after_all "SIGHUP then SIGTERM to a busy view" 143
 run "set -m"
 
 # Fatal signals: the terminal is restored, then the program dies of the
-# signal (status 128 + its number), as the shell reports.
+# signal (status 128 + its number), as the shell reports. Under ASan the
+# old action is the sanitizer's report for SEGV, BUS and FPE: its exit code.
 for sig in ABRT SEGV BUS FPE; do
+	want=$((128 + $(kill -l $sig)))
+	if $SANITIZED && [ $sig != ABRT ]; then
+		want=$(echo "${ASAN_OPTIONS:-}" |
+		       sed -n 's/.*exitcode=\([0-9]*\).*/\1/p')
+		want=${want:-1}
+	fi
 	launch -r "$CAP"
 	view_up "SIG$sig"
 	pid=$(child_pid) || pid=
 	if [ -n "$pid" ]; then kill -s $sig "$pid"; fi
-	after_all "SIG$sig to the view" $((128 + $(kill -l $sig)))
+	after_all "SIG$sig to the view" "$want"
 done
+
+# A real fault, not a sent signal: gdb points the program counter at 0
+# and lets go. The handler returns, the instruction faults again into the
+# old action.
+if ! command -v gdb >/dev/null 2>&1; then
+	echo "# real-fault case skipped: gdb not installed"
+else
+	want=139
+	if $SANITIZED; then
+		want=$(echo "${ASAN_OPTIONS:-}" |
+		       sed -n 's/.*exitcode=\([0-9]*\).*/\1/p')
+		want=${want:-1}
+	fi
+	launch -r "$CAP"
+	view_up "a real SIGSEGV"
+	pid=$(child_pid) || pid=
+	if [ -n "$pid" ] && gdb -p "$pid" -batch -ex 'set $pc = 0' \
+		-ex detach >/dev/null 2>&1; then
+		after_all "a real SIGSEGV in the view" "$want"
+	else
+		echo "# real-fault case skipped: gdb cannot attach here"
+		keys q
+		after "q (gdb could not attach)" 0
+	fi
+fi
 
 # ---- keys: Ctrl-C quits; Ctrl-Z suspends and fg resumes ---------------------
 launch -r "$CAP"
@@ -161,8 +198,7 @@ after "missing file" 2
 
 # ---- a fatal error after the screen was taken: out of memory ----------------
 # (Not under the sanitizers: they need more address space than any limit.)
-if ldd "$BIN" 2>/dev/null | grep -q -e libasan -e libubsan ||
-   nm "$BIN" 2>/dev/null | grep -q __asan_init; then
+if $SANITIZED; then
 	echo "# out-of-memory case skipped: sanitizer build"
 elif command -v python3 >/dev/null 2>&1; then
 	python3 "$TOP/tests/hostile/make-hostile.py" --big syn-flood 400000 \
