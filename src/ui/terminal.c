@@ -38,7 +38,9 @@ bool tl_ui_terminal_usable(int fd, char *why, size_t size)
 		else
 			snprintf(why, size, "TERM=%s is a hardcopy terminal",
 			         term);
-		set_curterm(before);
+		TERMINAL *found = set_curterm(before);  /* hardcopy: kept */
+		if (found && found != before)
+			del_curterm(found);
 		return false;
 	}
 	bool ok = false;
