@@ -63,9 +63,13 @@ static int tty_fd = -1;
 static struct termios tty_shell;
 static bool have_tty_shell;
 
-/* Signals that end the program at once: the terminal is put back, then
- * the old action (the default, or a sanitizer's report) runs. */
-static const int fatal_sigs[] = { SIGABRT, SIGSEGV, SIGBUS, SIGFPE, SIGILL };
+/* Signals that end the program at once (faults, and the others whose
+ * default is to end it): the terminal is put back, then the old action
+ * (the default, or a sanitizer's report) runs. */
+static const int fatal_sigs[] = {
+	SIGABRT, SIGSEGV, SIGBUS, SIGFPE, SIGILL, SIGSYS, SIGXCPU, SIGXFSZ,
+	SIGUSR1, SIGUSR2, SIGALRM, SIGVTALRM,
+};
 #define FATAL_SIGS (sizeof fatal_sigs / sizeof fatal_sigs[0])
 static struct sigaction old_fatal[FATAL_SIGS];
 static bool fatal_installed[FATAL_SIGS];
@@ -126,9 +130,11 @@ static void on_fatal(int sig, siginfo_t *si, void *ctx)
 		if (fatal_sigs[i] == sig)
 			sigaction(sig, &old_fatal[i], NULL);
 	/* A fault comes back by itself when the instruction runs again,
-	 * now to the old action; a signal sent (kill, abort) is sent again,
-	 * delivered when this handler returns. */
-	if (si->si_code <= 0)
+	 * now to the old action; any other (sent by kill or abort, or a
+	 * limit) is raised again, delivered when this handler returns. */
+	bool fault = (sig == SIGSEGV || sig == SIGBUS || sig == SIGFPE ||
+	              sig == SIGILL) && si->si_code > 0;
+	if (!fault)
 		raise(sig);
 	errno = saved;
 }

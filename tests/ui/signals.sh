@@ -2,9 +2,10 @@
 # signals.sh -- the terminal after tcpladder is stopped from outside: SIGINT,
 # SIGTERM, SIGHUP and SIGQUIT sent to the full-screen view, a second stop
 # signal it is too busy to see, the fatal ones (SIGABRT, SIGSEGV, SIGBUS,
-# SIGFPE: the program dies of them), Ctrl-C, Ctrl-\ and Ctrl-Z typed at it,
-# a closed pipe (-T text | head), a damaged capture, a start that fails and
-# a fatal error (out of memory) after the screen was taken. After each,
+# SIGFPE, SIGUSR1, SIGXCPU, a real fault: the program dies of them),
+# Ctrl-C, Ctrl-\ and Ctrl-Z typed at it, a closed pipe (-T text | head), a
+# damaged capture, a start that fails and a fatal error (out of memory)
+# after the screen was taken. After each,
 # under tmux, the shell prompt must come back, the exit status must be the
 # documented one, `stty -a` must match what it was before, and tmux must
 # see the alternate screen left, mouse reporting and keypad mode off and
@@ -116,9 +117,10 @@ run "set -m"
 # Fatal signals: the terminal is restored, then the program dies of the
 # signal (status 128 + its number), as the shell reports. Under ASan the
 # old action is the sanitizer's report for SEGV, BUS and FPE: its exit code.
-for sig in ABRT SEGV BUS FPE; do
+for sig in ABRT SEGV BUS FPE USR1 XCPU; do
 	want=$((128 + $(kill -l $sig)))
-	if $SANITIZED && [ $sig != ABRT ]; then
+	if $SANITIZED && case $sig in SEGV|BUS|FPE) true ;; *) false ;; esac
+	then
 		want=$(echo "${ASAN_OPTIONS:-}" |
 		       sed -n 's/.*exitcode=\([0-9]*\).*/\1/p')
 		want=${want:-1}
