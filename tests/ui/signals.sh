@@ -2,7 +2,7 @@
 # signals.sh -- the terminal after tcpladder is stopped from outside: SIGINT,
 # SIGTERM, SIGHUP and SIGQUIT sent to the full-screen view, a second stop
 # signal it is too busy to see, the fatal ones (SIGABRT, SIGSEGV, SIGBUS,
-# SIGFPE, SIGUSR1, SIGXCPU, a real fault: the program dies of them),
+# SIGFPE, SIGUSR1, a real fault: the program dies of them),
 # Ctrl-C, Ctrl-\ and Ctrl-Z typed at it, a closed pipe (-T text | head), a
 # damaged capture, a start that fails and a fatal error (out of memory)
 # after the screen was taken. After each,
@@ -117,7 +117,7 @@ run "set -m"
 # Fatal signals: the terminal is restored, then the program dies of the
 # signal (status 128 + its number), as the shell reports. Under ASan the
 # old action is the sanitizer's report for SEGV, BUS and FPE: its exit code.
-for sig in ABRT SEGV BUS FPE USR1 XCPU; do
+for sig in ABRT SEGV BUS FPE USR1; do
 	want=$((128 + $(kill -l $sig)))
 	if $SANITIZED && case $sig in SEGV|BUS|FPE) true ;; *) false ;; esac
 	then
