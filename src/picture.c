@@ -101,20 +101,24 @@ int tl_picture_run(struct tl_options *opt, struct tl_capture *cap,
 	 * stdout's errno could be anyone's by the end of the picture. */
 	struct tl_fdfile sink;
 	FILE *out = tl_fdfile_open(&sink, STDOUT_FILENO);
-	if (!out)
-		tl_fatal("cannot write standard output: %s", strerror(errno));
-	if (opt->output == TL_OUT_HTML)
-		tl_html_page(out, &src, opt->graph);
-	else if (opt->graph)
-		tl_svg_graph(out, &src, (enum tl_graph_kind)(opt->graph - 1),
-		             UINT32_MAX, -1, NULL);
-	else
-		tl_svg_ladder(out, &src);
 	char what[600];
-	int wrote = tl_fdfile_close(out, &sink,
-	                            tl_stdout_name(what, sizeof what));
-	if (wrote)
-		status = wrote;
+	tl_stdout_name(what, sizeof what);
+	if (!out) {
+		tl_warn("cannot write %s: %s", what, strerror(errno));
+		status = TL_EXIT_WRITE;
+	} else {
+		if (opt->output == TL_OUT_HTML)
+			tl_html_page(out, &src, opt->graph);
+		else if (opt->graph)
+			tl_svg_graph(out, &src,
+			             (enum tl_graph_kind)(opt->graph - 1),
+			             UINT32_MAX, -1, NULL);
+		else
+			tl_svg_ladder(out, &src);
+		int wrote = tl_fdfile_close(out, &sink, what);
+		if (wrote)
+			status = wrote;
+	}
 	tl_segstore_free(&page);
 	tl_model_free(&m);
 	return status;
