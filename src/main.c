@@ -1,7 +1,6 @@
 /* tcpladder: open the capture, feed the model, hand segments to a front end. */
 #include "config.h"
 
-#include <errno.h>
 #include <langinfo.h>
 #include <locale.h>
 #include <signal.h>
@@ -145,11 +144,9 @@ static int run_batch(struct tl_options *opt, struct tl_capture *cap)
 	if (opt->output == TL_OUT_TEXT && !b.out.failed)
 		tl_text_app_summary(&b.text, &b.out, &b.model);
 	char name[600];
-	if (!b.out.failed)
-		tl_out_flush(&b.out);
-	if (b.out.failed && b.out.error != EPIPE)
-		status = tl_out_finish(&b.out, tl_stdout_name(name,
-		                                               sizeof name));
+	int wrote = tl_out_finish(&b.out, tl_stdout_name(name, sizeof name));
+	if (wrote)
+		status = wrote;
 	if (b.model.frames == UINT32_MAX && opt->count != UINT32_MAX)
 		tl_warn("%s", TL_LAST_FRAME_WARNING);
 	if (b.damaged)
