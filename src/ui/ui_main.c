@@ -93,8 +93,10 @@ static void emergency_restore(void)
 			break;      /* the terminal is gone */
 		done += (size_t)n;
 	}
+	/* TCSANOW: the bytes above are already processed into the queue,
+	 * and draining could wait forever on a terminal stopped by ^S. */
 	if (have_tty_shell)
-		tcsetattr(tty_fd, TCSADRAIN, &tty_shell);
+		tcsetattr(tty_fd, TCSANOW, &tty_shell);
 }
 
 static void on_signal(int sig)
