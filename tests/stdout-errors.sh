@@ -78,6 +78,12 @@ else
 	echo "not ok $n - the -w copy written with a closed stdout is damaged"
 fi
 
+# Nowhere to say it either: the status alone tells.
+"$TCPLADDER" -r "$basic" -T tsv > /dev/full 2>&- < /dev/null
+status=$?
+: > "$tmp/err"
+verdict "-T tsv > /dev/full 2>&- (closed stderr too)" $status 4 ""
+
 "$TCPLADDER" --help > /dev/full 2> "$tmp/err"
 verdict "--help > /dev/full" $? 4 "cannot write standard output.*: $nospace"
 "$TCPLADDER" --version 2> "$tmp/err" >&-
