@@ -15,11 +15,15 @@
 struct tl_out {
 	int fd;
 	bool line_flush;
-	bool failed;            /* a write failed (EPIPE): stop quietly */
+	bool failed;            /* a write failed: stop writing */
+	int error;              /* its errno; EPIPE (reader gone) is quiet */
 	size_t len;
 	char buf[65536];
 };
 void tl_out_init(struct tl_out *o, int fd, bool line_flush);
+/* Flushes; on a failed write other than a closed pipe, says which (what:
+ * "standard output" or a path) and why, and returns TL_EXIT_WRITE; else 0. */
+int tl_out_finish(struct tl_out *o, const char *what);
 void tl_out_write(struct tl_out *o, const char *s, size_t n);
 void tl_out_str(struct tl_out *o, const char *s);
 void tl_out_end_line(struct tl_out *o);
@@ -29,6 +33,16 @@ void tl_out_end_line(struct tl_out *o);
 char *tl_out_reserve(struct tl_out *o, size_t n);
 void tl_out_commit(struct tl_out *o, const char *end);
 void tl_out_flush(struct tl_out *o);
+
+/* A stdio stream over fd, for the writers that use fprintf (pictures): the
+ * first failed write's errno is kept and nothing is written after it. */
+struct tl_fdfile {
+	int fd;
+	int error;
+};
+FILE *tl_fdfile_open(struct tl_fdfile *s, int fd);
+/* Closes it; as tl_out_finish. */
+int tl_fdfile_close(FILE *f, struct tl_fdfile *s, const char *what);
 
 /* Formatted addresses of recent streams and flag names per flag byte, so
  * a row costs no printf and no inet_ntop. */

@@ -11,10 +11,6 @@
 typedef int64_t tl_nsec;
 #define TL_NSEC_PER_SEC INT64_C(1000000000)
 
-/* Exit status when output could not be written (standard output, the -w
- * file, a saved file): the message names the path and the reason. */
-#define TL_EXIT_WRITE 4
-
 void *tl_xmalloc(size_t size);
 void *tl_xcalloc(size_t count, size_t size);
 void *tl_xrealloc(void *ptr, size_t count, size_t size);
@@ -24,6 +20,22 @@ char *tl_xstrdup(const char *s);
  * uint32_t that never wraps: past UINT32_MAX elements, out of memory. */
 void *tl_xgrow(void *ptr, uint32_t *cap, uint64_t need, uint32_t first,
                size_t size);
+
+/* Exit statuses: 0 success, 1 capture damaged part way, 2 nothing could
+ * start, 3 out of memory, 4 output could not be written. */
+#define TL_EXIT_WRITE 4
+
+/* A standard descriptor closed by the caller ('>&-') is filled with
+ * /dev/null, read-only for 0 and 1, so no file opened later takes its
+ * number and a write to a closed stdout fails (EBADF) and is reported.
+ * Call first in main. */
+void tl_guard_std_fds(void);
+/* "standard output", with the file it goes to when that is a path (or
+ * "(closed)"), for messages. */
+const char *tl_stdout_name(char *buf, size_t size);
+/* Flushes and closes stdio's stdout; a failed write other than a closed
+ * pipe is reported (name and reason): returns TL_EXIT_WRITE, else 0. */
+int tl_stdout_close(void);
 
 /* Called before exiting on a fatal error so a front end can restore the
  * terminal first. */

@@ -39,7 +39,7 @@ static void install_signals(void)
 	sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGTERM, &sa, NULL);
 	sigaction(SIGHUP, &sa, NULL);
-	signal(SIGPIPE, SIG_IGN);   /* a closed pipe is seen as EPIPE */
+	sigaction(SIGQUIT, &sa, NULL);  /* Ctrl-\ stops as Ctrl-C does */
 }
 
 static int output_width(const struct tl_options *opt)
@@ -142,9 +142,12 @@ static int run_batch(struct tl_options *opt, struct tl_capture *cap)
 		if (tl_model_frames_done(&b.model, opt->count))
 			break;
 	}
-	if (opt->output == TL_OUT_TEXT)
+	if (opt->output == TL_OUT_TEXT && !b.out.failed)
 		tl_text_app_summary(&b.text, &b.out, &b.model);
-	tl_out_flush(&b.out);
+	char name[600];
+	int wrote = tl_out_finish(&b.out, tl_stdout_name(name, sizeof name));
+	if (wrote)
+		status = wrote;
 	if (b.model.frames == UINT32_MAX && opt->count != UINT32_MAX)
 		tl_warn("%s", TL_LAST_FRAME_WARNING);
 	if (b.damaged)
@@ -230,11 +233,21 @@ static int finish_write(struct tl_capture *cap, int status)
 int main(int argc, char **argv)
 {
 	struct tl_options opt;
+	char err[1024];
+	tl_guard_std_fds();
+	signal(SIGPIPE, SIG_IGN);   /* a closed pipe is seen as EPIPE */
 	setlocale(LC_ALL, "");
 	tl_set_progname(argv[0]);
 	tl_options_parse(&opt, argc, argv);
-	if (opt.output == TL_OUT_AUTO)
+	if (opt.output == TL_OUT_AUTO) {
 		opt.output = isatty(STDOUT_FILENO) ? TL_OUT_UI : TL_OUT_TEXT;
+		/* A terminal the view cannot use gets the text ladder. */
+		if (opt.output == TL_OUT_UI &&
+		    !tl_ui_terminal_usable(STDOUT_FILENO, err, sizeof err)) {
+			tl_warn("%s: showing the text ladder (-T text)", err);
+			opt.output = TL_OUT_TEXT;
+		}
+	}
 
 	struct tl_capture *cap = NULL;
 	int status = open_input(&opt, &cap);

@@ -4,6 +4,7 @@
 #include "tl_options.h"
 
 #include "tl_keys.h"
+#include "tl_util.h"
 
 #include <errno.h>
 #include <getopt.h>
@@ -36,8 +37,9 @@ static const char usage_text[] =
 "      --no-drop          keep root privileges\n"
 "\n"
 "Output:\n"
-"  -T, --output FORMAT    ui (full screen, default on a terminal), text\n"
-"                         (the ladder as text, default otherwise) or tsv\n"
+"  -T, --output FORMAT    ui (full screen, default on a terminal that can\n"
+"                         address the cursor), text (the ladder as text,\n"
+"                         default otherwise, as with TERM=dumb) or tsv\n"
 "                         (the segment table: one row per TCP segment)\n"
 "                         or svg, html (a picture of the ladder for slides;\n"
 "                         html adds the segment table and hover details)\n"
@@ -352,8 +354,10 @@ void tl_options_parse(struct tl_options *opt, int argc, char **argv)
 			fputs("\nKeys in the full-screen view (also on its ? "
 			      "screen):\n\n", stdout);
 			tl_key_help_print(stdout);
-			exit(0);
-		case 'V': printf("tcpladder %s\n", PACKAGE_VERSION); exit(0);
+			exit(tl_stdout_close());
+		case 'V':
+			printf("tcpladder %s\n", PACKAGE_VERSION);
+			exit(tl_stdout_close());
 		case ':':
 			usage_error("option '%s' needs a value", argv[optind - 1]);
 		default:

@@ -8,7 +8,9 @@
 
 #include <errno.h>
 #include <string.h>
+#include <unistd.h>
 
+#include "tl_render.h"
 #include "tl_util.h"
 
 int tl_picture_run(struct tl_options *opt, struct tl_capture *cap,
@@ -95,18 +97,27 @@ int tl_picture_run(struct tl_options *opt, struct tl_capture *cap,
 		.time_format = opt->time_format,
 		.by_host = opt->by_host,
 	};
-	int rc;
-	if (opt->output == TL_OUT_HTML)
-		rc = tl_html_page(stdout, &src, opt->graph);
-	else if (opt->graph)
-		rc = tl_svg_graph(stdout, &src,
-		                  (enum tl_graph_kind)(opt->graph - 1),
-		                  UINT32_MAX, -1, NULL);
-	else
-		rc = tl_svg_ladder(stdout, &src);
-	if (rc != 0 && errno != EPIPE) {
-		tl_warn("writing the picture: %s", strerror(errno));
-		status = 2;
+	/* Through a stream that keeps the first write error's reason:
+	 * stdout's errno could be anyone's by the end of the picture. */
+	struct tl_fdfile sink;
+	FILE *out = tl_fdfile_open(&sink, STDOUT_FILENO);
+	char what[600];
+	tl_stdout_name(what, sizeof what);
+	if (!out) {
+		tl_warn("cannot write %s: %s", what, strerror(errno));
+		status = TL_EXIT_WRITE;
+	} else {
+		if (opt->output == TL_OUT_HTML)
+			tl_html_page(out, &src, opt->graph);
+		else if (opt->graph)
+			tl_svg_graph(out, &src,
+			             (enum tl_graph_kind)(opt->graph - 1),
+			             UINT32_MAX, -1, NULL);
+		else
+			tl_svg_ladder(out, &src);
+		int wrote = tl_fdfile_close(out, &sink, what);
+		if (wrote)
+			status = wrote;
 	}
 	tl_segstore_free(&page);
 	tl_model_free(&m);

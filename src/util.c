@@ -4,12 +4,16 @@
 #include "tl_util.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 static const char *progname = "tcpladder";
 static void (*fatal_hook)(void);
+static bool stdout_was_closed;
 
 void tl_set_progname(const char *argv0)
 {
@@ -21,6 +25,52 @@ void tl_set_progname(const char *argv0)
 const char *tl_progname(void)
 {
 	return progname;
+}
+
+void tl_guard_std_fds(void)
+{
+	for (int fd = 0; fd <= 2; fd++) {
+		if (fcntl(fd, F_GETFD) >= 0 || errno != EBADF)
+			continue;
+		/* open() returns the lowest free number: this one. */
+		int got = open("/dev/null", fd == 2 ? O_WRONLY : O_RDONLY);
+		if (got >= 0 && got != fd)
+			close(got);
+		if (fd == STDOUT_FILENO)
+			stdout_was_closed = true;
+	}
+}
+
+const char *tl_stdout_name(char *buf, size_t size)
+{
+	char path[512];
+	ssize_t n = -1;
+	if (!stdout_was_closed)
+		n = readlink("/proc/self/fd/1", path, sizeof path - 1);
+	if (stdout_was_closed)
+		snprintf(buf, size, "standard output (closed)");
+	else if (n > 0 && path[0] == '/')
+		snprintf(buf, size, "standard output (%.*s)", (int)n, path);
+	else
+		snprintf(buf, size, "standard output");
+	return buf;
+}
+
+int tl_stdout_close(void)
+{
+	char name[600];
+	tl_stdout_name(name, sizeof name);      /* before fd 1 is closed */
+	errno = 0;
+	bool bad = fflush(stdout) != 0 || ferror(stdout);
+	int err = errno ? errno : EIO;
+	if (fclose(stdout) != 0 && !bad) {
+		bad = true;
+		err = errno ? errno : EIO;
+	}
+	if (!bad || err == EPIPE)
+		return 0;
+	tl_warn("cannot write %s: %s", name, strerror(err));
+	return TL_EXIT_WRITE;
 }
 
 void tl_set_fatal_hook(void (*hook)(void))

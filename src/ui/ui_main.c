@@ -17,6 +17,7 @@
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/time.h>
+#include <termios.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -49,21 +50,134 @@ static const struct ui_view *const views[UI_VIEW_COUNT] = {
 
 static int sig_pipe[2] = { -1, -1 };
 static volatile sig_atomic_t got_winch, got_stop;
-static bool curses_on;
-static struct sigaction old_int, old_term, old_hup, old_winch;
+static volatile sig_atomic_t curses_on;
+static struct sigaction old_int, old_term, old_hup, old_quit, old_winch;
+
+/* What endwin() would send (mouse reporting off, keypad off, attributes
+ * off, cursor on, alternate screen left), worked out while curses is up
+ * so a signal handler can send it with write(2), and the terminal modes
+ * from before curses, which tcsetattr() puts back. */
+static char reset_seq[512];
+static size_t reset_len;
+static int tty_fd = -1;
+static struct termios tty_shell;
+static bool have_tty_shell;
+
+/* Signals that end the program at once (faults, and the others whose
+ * default is to end it): the terminal is put back, then the old action
+ * (the default, or a sanitizer's report) runs. */
+static const int fatal_sigs[] = {
+	SIGABRT, SIGSEGV, SIGBUS, SIGFPE, SIGILL, SIGSYS, SIGXCPU, SIGXFSZ,
+	SIGUSR1, SIGUSR2, SIGALRM, SIGVTALRM,
+};
+#define FATAL_SIGS (sizeof fatal_sigs / sizeof fatal_sigs[0])
+static struct sigaction old_fatal[FATAL_SIGS];
+static bool fatal_installed[FATAL_SIGS];
+/* A stack overflow's SIGSEGV needs a stack of its own. */
+static char alt_stack[65536];
+static bool alt_stack_ours;
+
+/* Async-signal-safe: write(2) and tcsetattr() only. */
+static void emergency_restore(void)
+{
+	if (!curses_on)
+		return;
+	curses_on = 0;
+	size_t done = 0;
+	while (done < reset_len) {
+		ssize_t n = write(STDOUT_FILENO, reset_seq + done,
+		                  reset_len - done);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			break;      /* the terminal is gone */
+		done += (size_t)n;
+	}
+	/* TCSANOW: the bytes above are already processed into the queue,
+	 * and draining could wait forever on a terminal stopped by ^S. */
+	if (have_tty_shell)
+		tcsetattr(tty_fd, TCSANOW, &tty_shell);
+}
 
 static void on_signal(int sig)
 {
 	int saved = errno;
-	if (sig == SIGWINCH)
+	if (sig == SIGWINCH) {
 		got_winch = 1;
-	else
+	} else if (got_stop) {
+		/* Asked twice: the loop is too busy to see the first one
+		 * (a long operation). End now, the terminal put back. */
+		struct sigaction dfl;
+		memset(&dfl, 0, sizeof dfl);
+		dfl.sa_handler = SIG_DFL;
+		emergency_restore();
+		sigaction(sig, &dfl, NULL);
+		raise(sig);     /* delivered when this handler returns */
+	} else {
 		got_stop = sig;
+	}
 	char b = (char)sig;
 	if (sig_pipe[1] >= 0 && write(sig_pipe[1], &b, 1) < 0) {
 		/* full pipe: a wake-up is already pending */
 	}
 	errno = saved;
+}
+
+static void on_fatal(int sig, siginfo_t *si, void *ctx)
+{
+	(void)ctx;
+	int saved = errno;
+	emergency_restore();
+	for (size_t i = 0; i < FATAL_SIGS; i++)
+		if (fatal_sigs[i] == sig)
+			sigaction(sig, &old_fatal[i], NULL);
+	/* A fault comes back by itself when the instruction runs again,
+	 * now to the old action; any other (sent by kill or abort, or a
+	 * limit) is raised again, delivered when this handler returns. */
+	bool fault = (sig == SIGSEGV || sig == SIGBUS || sig == SIGFPE ||
+	              sig == SIGILL) && si->si_code > 0;
+	if (!fault)
+		raise(sig);
+	errno = saved;
+}
+
+static void install_fatal(void)
+{
+	stack_t ss;
+	if (sigaltstack(NULL, &ss) == 0 && (ss.ss_flags & SS_DISABLE)) {
+		ss.ss_sp = alt_stack;
+		ss.ss_size = sizeof alt_stack;
+		ss.ss_flags = 0;
+		alt_stack_ours = sigaltstack(&ss, NULL) == 0;
+	}
+	struct sigaction sa;
+	memset(&sa, 0, sizeof sa);
+	sa.sa_sigaction = on_fatal;
+	sa.sa_flags = SA_SIGINFO | SA_ONSTACK;
+	sigemptyset(&sa.sa_mask);
+	for (size_t i = 0; i < FATAL_SIGS; i++) {
+		struct sigaction cur;
+		fatal_installed[i] = false;
+		if (sigaction(fatal_sigs[i], NULL, &cur) != 0 ||
+		    cur.sa_handler == SIG_IGN)
+			continue;
+		fatal_installed[i] =
+			sigaction(fatal_sigs[i], &sa, &old_fatal[i]) == 0;
+	}
+}
+
+static void restore_fatal(void)
+{
+	for (size_t i = 0; i < FATAL_SIGS; i++)
+		if (fatal_installed[i])
+			sigaction(fatal_sigs[i], &old_fatal[i], NULL);
+	if (alt_stack_ours) {
+		stack_t ss;
+		memset(&ss, 0, sizeof ss);
+		ss.ss_flags = SS_DISABLE;
+		sigaltstack(&ss, NULL);
+		alt_stack_ours = false;
+	}
 }
 
 static void install_signals(void)
@@ -78,11 +192,19 @@ static void install_signals(void)
 	struct sigaction sa;
 	memset(&sa, 0, sizeof sa);
 	sa.sa_handler = on_signal;
+	/* One at a time: a second stop signal sees the first one's mark. */
 	sigemptyset(&sa.sa_mask);
+	sigaddset(&sa.sa_mask, SIGINT);
+	sigaddset(&sa.sa_mask, SIGTERM);
+	sigaddset(&sa.sa_mask, SIGHUP);
+	sigaddset(&sa.sa_mask, SIGQUIT);
+	sigaddset(&sa.sa_mask, SIGWINCH);
 	sigaction(SIGINT, &sa, &old_int);
 	sigaction(SIGTERM, &sa, &old_term);
 	sigaction(SIGHUP, &sa, &old_hup);
+	sigaction(SIGQUIT, &sa, &old_quit);
 	sigaction(SIGWINCH, &sa, &old_winch);
+	install_fatal();
 }
 
 static void restore_signals(void)
@@ -90,7 +212,9 @@ static void restore_signals(void)
 	sigaction(SIGINT, &old_int, NULL);
 	sigaction(SIGTERM, &old_term, NULL);
 	sigaction(SIGHUP, &old_hup, NULL);
+	sigaction(SIGQUIT, &old_quit, NULL);
 	sigaction(SIGWINCH, &old_winch, NULL);
+	restore_fatal();
 	for (int i = 0; i < 2; i++) {
 		if (sig_pipe[i] >= 0)
 			close(sig_pipe[i]);
@@ -105,10 +229,40 @@ static void drain_sig_pipe(void)
 		;
 }
 
+static void reset_add(const char *cap)
+{
+	if (!cap || cap == (const char *)-1)
+		return;
+	size_t n = strlen(cap);
+	if (n < sizeof reset_seq - reset_len) {
+		memcpy(reset_seq + reset_len, cap, n);
+		reset_len += n;
+	}
+}
+
+/* Once curses is set up: the sequences endwin() would send. */
+static void prepare_emergency_reset(void)
+{
+	reset_len = 0;
+	const char *xm = tigetstr("XM"), *kmous = tigetstr("kmous");
+	if (xm && xm != (const char *)-1)
+		reset_add(tiparm(xm, 0));
+	else if (kmous && kmous != (const char *)-1)
+		reset_add("\033[?1000l");      /* curses' xterm default */
+	reset_add(tigetstr("rmkx"));
+	reset_add(tigetstr("sgr0"));
+	reset_add(tigetstr("cnorm"));
+	const char *rmcup = tigetstr("rmcup");
+	if (rmcup && rmcup != (const char *)-1)
+		reset_add(rmcup);
+	else
+		reset_add("\r\n");
+}
+
 static void restore_terminal(void)
 {
 	if (curses_on) {
-		curses_on = false;
+		curses_on = 0;
 		endwin();
 	}
 }
@@ -569,6 +723,13 @@ int tl_ui_run(struct tl_options *opt, struct tl_capture *cap)
 		                        opt->cap.file, opt->cap.filter, err,
 		                        sizeof err);
 
+	if (!tl_ui_terminal_usable(STDOUT_FILENO, err, sizeof err)) {
+		tl_warn("cannot start the full-screen view: %s; use -T text",
+		        err);
+		ui_reread_close(ui->rr);
+		tl_model_free(&ui->m);
+		return 2;
+	}
 	FILE *kbd = open_keyboard();
 	if (!kbd) {
 		tl_warn("no terminal to read keys from: use -T text");
@@ -579,6 +740,9 @@ int tl_ui_run(struct tl_options *opt, struct tl_capture *cap)
 	 * descriptor together with the keyboard. */
 	if (ui->live && !tl_capture_set_nonblock(cap, true))
 		tl_warn("cannot make the capture non-blocking");
+	tty_fd = isatty(STDOUT_FILENO) ? STDOUT_FILENO
+	       : isatty(STDERR_FILENO) ? STDERR_FILENO : fileno(kbd);
+	have_tty_shell = tcgetattr(tty_fd, &tty_shell) == 0;
 	install_signals();
 	tl_set_fatal_hook(fatal_hook);
 	SCREEN *scr = newterm(NULL, stdout, kbd);
@@ -594,7 +758,7 @@ int tl_ui_run(struct tl_options *opt, struct tl_capture *cap)
 		return 2;
 	}
 	set_term(scr);
-	curses_on = true;
+	curses_on = 1;
 	cbreak();
 	noecho();
 	nonl();
@@ -622,6 +786,7 @@ int tl_ui_run(struct tl_options *opt, struct tl_capture *cap)
 #endif
 	          , NULL);
 	ui_colors_init(ui);
+	prepare_emergency_reset();
 	ui->rows = LINES;
 	ui->cols = COLS;
 
