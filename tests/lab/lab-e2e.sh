@@ -365,11 +365,13 @@ check "reordering: tcpladder on the client's veth-c shows out-of-order segments 
 	[ "$ooo" -gt 0 ]
 bash "$LAB" status >"$TMP/status" 2>&1
 # Each way 5 ms +- 1 ms (a reordered packet is not held at all, so the
-# handshake's iRTT may be short: the helper's own numbers are checked).
+# handshake's iRTT may be short: the helper's own numbers are checked). A
+# packet never leaves before the one ahead of it, so in a download's
+# bursts the average is towards the upper end.
 hold=$(sed -n 's/.*held \([0-9.]*\) ms on average (min \([0-9.]*\), max \([0-9.]*\)).*/\1 \2 \3/p' "$TMP/status")
-check "jitter: packets held 4 to 6 ms, 5 on average (avg, min, max: $hold)" \
+check "jitter: packets held 4 to 6 ms and more (avg, min, max: $hold)" \
 	awk -v h="$hold" 'BEGIN { split(h, v, " ")
-		exit !(v[1] >= 4.8 && v[1] <= 5.3 && v[2] >= 4 && v[2] < 4.2 && v[3] > 5.8 && v[3] <= 10) }'
+		exit !(v[1] >= 4.8 && v[1] <= 6.5 && v[2] >= 4 && v[2] < 4.3 && v[3] > 5.8 && v[3] <= 10) }'
 check "status: reno, the two names, packets reordered" \
 	bash -c "grep -q 'server reno, .*client reno' '$TMP/status' &&
 	         grep -q 'names a.example b.example' '$TMP/status' &&
