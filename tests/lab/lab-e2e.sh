@@ -57,6 +57,27 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 SECONDS=0
+# Refusals come before anything is built.
+for bad in "--rtt 40" "--jitter=-1ms" "--reorder 5" "--rate 20mb" "--cc vegas" \
+	   "--host bad_name" "--loss-on=nowhere" "--bogus"; do
+	bash "$LAB" up $bad >"$TMP/bad.out" 2>&1
+	st=$?
+	check "up $bad: a usage error (exit $st) that names the option" \
+		bash -c "[ $st -eq 2 ] && grep -q -- '${bad%%[ =]*}' '$TMP/bad.out'"
+done
+TCPLADDER_DELAY=/nonexistent/tcpladder-delay bash "$LAB" up >"$TMP/bad.out" 2>&1
+st=$?
+check "up without tcpladder-delay: exit $st, says how to get it and builds nothing" \
+	bash -c "[ $st -eq 1 ] && grep -q libnetfilter-queue-dev '$TMP/bad.out' &&
+	         grep -q -- '--rtt 0' '$TMP/bad.out' &&
+	         ! ip netns list | grep -q $TCPLADDER_LAB_NAME"
+bash "$LAB" watch >"$TMP/bad.out" 2>&1
+st=$?
+check "watch while down: exit $st, names the namespace" \
+	bash -c "[ $st -eq 1 ] && grep -q 'namespace $TCPLADDER_LAB_NAME-client does not exist' '$TMP/bad.out'"
+"$BIN" -i veth-s >"$TMP/bad.out" 2>&1
+check "tcpladder -i veth-s outside the lab: No such device, and where the lab's veths are" \
+	grep -q 'No such device.*network namespace.*tl-lab-server.*tcpladder-lab watch' "$TMP/bad.out"
 if ! bash "$LAB" up >"$TMP/up.out" 2>&1; then
 	sed 's/^/# /' "$TMP/up.out"
 	grep -q "cannot create" "$TMP/up.out" && skip "the lab cannot be built here"
