@@ -12,7 +12,7 @@
  * /proc/net/netfilter/nfnetlink_queue and reported. */
 #include "config.h"
 
-#include "sched.h"
+#include "schedule.h"
 
 #include <errno.h>
 #include <getopt.h>

@@ -1,10 +1,10 @@
-/* The delay helper's schedule (src/delay/sched.c): every packet comes out
+/* The delay helper's schedule (src/delay/schedule.c): every packet comes out
  * exactly once, on time, in order unless --reorder drew it; the jitter's
  * range; the reorder rate; the parsers. */
 #include "config.h"
 
 #include "check.h"
-#include "sched.h"
+#include "schedule.h"
 
 #include <stdlib.h>
 

@@ -1,7 +1,7 @@
 /* The delay helper's schedule: a ring of held packets in arrival order. */
 #include "config.h"
 
-#include "sched.h"
+#include "schedule.h"
 
 #include <stdlib.h>
 #include <string.h>
