@@ -108,8 +108,11 @@ check "screen: the live view starts" wait_for 'veth-s' 5
 sleep 0.3
 
 declare -A EX
-for ex in handshake discard ooo echo daytime; do
-	if out=$(lab /usr/bin/python3 "$EXCHANGE" $ex 2>&1); then
+for ex in handshake discard ooo echo daytime ooo-pause; do
+	args=$ex
+	# A student's script that pauses 10 ms between the halves.
+	[ $ex = ooo-pause ] && args="ooo --pause 10"
+	if out=$(lab /usr/bin/python3 "$EXCHANGE" $args 2>&1); then
 		ok "exchange $ex: $out"
 	else
 		not_ok "exchange $ex"
@@ -199,6 +202,10 @@ check "ooo: the server answers with a duplicate ACK" \
 	test -n "$(rows 9 "$os" | awk -F'\t' '$10==1 && $13 ~ /duplicate_ack/')"
 check "ooo: then ACKs the whole message (Ack=$(field ooo ack))" \
 	test -n "$(rows 9 "$os" | awk -F'\t' -v a="$(field ooo ack)" '$10==a')"
+
+ps=$(field ooo-pause sport)
+check "ooo with a 10 ms pause between the halves: still out of order (the iRTT is ${RTT_MS} ms)" \
+	test -n "$(rows "$ps" 9 | awk -F'\t' '$9==1 && $13 ~ /out_of_order/')"
 
 es=$(field echo sport)
 check "echo: the echo equals the message" test "$(field echo equal)" = 1
