@@ -274,10 +274,17 @@ check "every HTTP/2 stream finished" \
 irtts=$(awk -F'\t' '$7 == 8080 && $8 == "SYN" { syn[$3] = $2 }
 	$7 == 8080 && $8 !~ /SYN/ && $8 ~ /ACK/ && ($3 in syn) && !($3 in seen) {
 		seen[$3] = 1; printf "%.1f ", ($2 - syn[$3]) * 1000 }' "$TSV")
-check "iRTT within 10% of the ${RTT_MS} ms RTT on every connection to 8080 ($irtts ms)" \
+# Never shorter than the RTT; on a loaded machine a wake-up can come late
+# once, so the median is what must be within 10%.
+check "iRTT within 10% of the ${RTT_MS} ms RTT (median of the connections to 8080: $irtts ms)" \
 	awk -v l="$irtts" -v r=$RTT_MS 'BEGIN { n = split(l, v, " ")
 		if (n < 4) exit 1
-		for (i = 1; i <= n; i++) if (v[i] < 0.9 * r || v[i] > 1.1 * r) exit 1 }'
+		for (i = 1; i <= n; i++) {
+			if (v[i] < 0.99 * r) exit 1
+			for (j = i; j > 1 && v[j - 1] > v[j]; j--) { t = v[j]; v[j] = v[j - 1]; v[j - 1] = t }
+		}
+		m = v[int((n + 1) / 2)]
+		exit !(m >= 0.9 * r && m <= 1.1 * r) }'
 # 1000KB: at least size/rate plus a round trip for the handshake and one
 # for the request; slow start (10, 20, 40, 80 segments a round trip before
 # the rate is reached) adds about three more.
