@@ -16,6 +16,7 @@ apt-get install -y -qq --no-install-recommends \
 	tshark tcpdump tmux python3 python3-scapy \
 	iproute2 iptables ethtool procps util-linux libcap2-bin \
 	libnghttp2-dev socat nghttp2-proxy nghttp2-client curl \
+	libnetfilter-queue-dev \
 	clang >/dev/null
 # The picture tests (tests/pictures.sh): xmllint validates -T svg/html,
 # headless Chromium renders them, python3-pil reads the screenshots; the

@@ -98,7 +98,13 @@ static const char *activate_hint(int status)
 		return " (live capture needs root or CAP_NET_RAW: try sudo, or "
 		       "setcap cap_net_raw,cap_net_admin+eip on the binary)";
 	case PCAP_ERROR_NO_SUCH_DEVICE:
-		return " (list interfaces with 'ip link')";
+		/* The offline lab's veths live in network namespaces, where
+		 * a plain "tcpladder -i veth-s" cannot see them. */
+		return " (list interfaces with 'ip link'; one in another network "
+		       "namespace is seen only from there: 'ip netns list', then "
+		       "'ip netns exec NS tcpladder -i DEV'; the offline lab's "
+		       "veth-c and veth-s are in tl-lab-client and tl-lab-server: "
+		       "'tcpladder-lab watch')";
 	case PCAP_ERROR_IFACE_NOT_UP:
 		return " (bring it up with 'ip link set DEV up')";
 	default:
@@ -129,7 +135,7 @@ static pcap_t *open_live(const struct tl_capture_config *cfg, char *err,
 	int status = pcap_activate(p);
 	if (status < 0) {
 		const char *why = pcap_geterr(p);
-		char msg[PCAP_ERRBUF_SIZE + 64];
+		char msg[PCAP_ERRBUF_SIZE + 320];
 		snprintf(msg, sizeof msg, "%s%s",
 		         why && *why ? why : pcap_statustostr(status),
 		         activate_hint(status));

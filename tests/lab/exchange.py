@@ -20,7 +20,8 @@ Each prints one line "EXCHANGE key=value ..." with what it saw (relative
 sequence and acknowledgment numbers, as tcpladder shows them) and exits 0,
 or prints why it failed and exits 1.
 
-Options: -6 (IPv6), --sport N (default: random in 41000-41999), --iface IF.
+Options: -6 (IPv6), --sport N (default: random in 41000-41999), --iface IF,
+--pause MS (ooo: wait MS milliseconds between the halves).
 """
 import argparse
 import logging
@@ -188,9 +189,17 @@ def ooo(a):
     base = c.nxt
     second = c.seg("PA", seq=base + len(h1), data=h2)
     first = c.seg("A", seq=base, data=h1)
-    # One send() call: the halves leave back to back, well within an
-    # RTO, so the first half is out of order rather than a retransmission.
-    send([second, first])
+    if a.pause:
+        # A student's script: a pause between the halves. Shorter than the
+        # iRTT it is still out of order (Wireshark's rule), as against the
+        # real server tens of ms away.
+        send(second)
+        time.sleep(a.pause / 1000.0)
+        send(first)
+    else:
+        # One send() call: the halves leave back to back, well within the
+        # iRTT, so the first half is out of order, not a retransmission.
+        send([second, first])
     c.nxt = (base + len(msg)) & 0xffffffff
     if not c.wait(c.acked):
         raise Fail("the server did not ACK the whole message")
@@ -246,6 +255,7 @@ def main():
     p.add_argument("-6", dest="v6", action="store_true", help="IPv6")
     p.add_argument("--sport", type=int, default=0)
     p.add_argument("--iface", default="veth-c")
+    p.add_argument("--pause", type=float, default=0.0)
     a = p.parse_args()
     a.src, a.dst = (("2001:db8::1", "2001:db8::2") if a.v6
                     else ("192.0.2.1", "192.0.2.2"))
