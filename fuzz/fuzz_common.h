@@ -20,9 +20,14 @@
 #define DLT_LINUX_SLL2 276
 #endif
 
+/* New link types go at the end: a seed's first byte keeps its meaning. */
 static const int fuzz_dlts[] = {
 	DLT_EN10MB, DLT_NULL, DLT_LOOP, DLT_RAW, DLT_IPV4, DLT_IPV6,
 	DLT_LINUX_SLL, DLT_LINUX_SLL2, DLT_IEEE802_11, DLT_IEEE802_11_RADIO,
+	DLT_PPP, DLT_PPP_SERIAL, DLT_PPP_ETHER, DLT_C_HDLC, 239 /* NFLOG */,
+	242 /* IPOIB */, DLT_ARCNET, DLT_ARCNET_LINUX, DLT_FDDI, DLT_IEEE802,
+	219 /* MPLS */, 240 /* NETANALYZER */,
+	241 /* NETANALYZER_TRANSPARENT */, 226 /* IPNET */, DLT_PPI,
 };
 #define FUZZ_DLT_COUNT (sizeof fuzz_dlts / sizeof fuzz_dlts[0])
 /* Rows drawn as text: slow under the sanitizers, and by then every column

@@ -46,7 +46,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	fuzz_options(&opt, size ? data[size - 1] : 0);
 	static struct tl_model m;
 	tl_model_init(&m, true);
-	int dlt = tl_capture_datalink(cap);
+	(void)tl_capture_datalink(cap);
 	(void)tl_capture_datalink_name(cap);
 	struct tl_frame f;
 	enum tl_next next;
@@ -62,7 +62,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		struct tl_seg seg;
 		struct tl_seg_note note;
 		bool has_note;
-		tl_model_frame(&m, dlt, f.data, f.caplen, f.ts, &seg, &note,
+		tl_model_frame(&m, f.dlt, f.data, f.caplen, f.ts, &seg, &note,
 		               &has_note);
 	}
 	fuzz_render_all(&m, &opt);

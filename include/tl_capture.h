@@ -16,6 +16,7 @@ struct tl_frame {
 	const uint8_t *data;
 	uint32_t caplen, len;
 	tl_nsec ts;
+	int dlt;        /* its link type: a pcapng file may have several */
 };
 
 struct tl_capture_config {
@@ -86,5 +87,10 @@ bool tl_capture_at_end(const struct tl_capture *cap);
  * offset), for reading frames again; NULL for devices, pipes and standard
  * input. The caller owns it. */
 FILE *tl_capture_take_reread(struct tl_capture *cap);
+/* -w from a pcapng file with interfaces of several link types: a pcap file
+ * holds one, so frames of the others are not saved; true with a message
+ * saying how many when that happened. */
+bool tl_capture_unsaved(const struct tl_capture *cap, char *msg,
+                        size_t size);
 
 #endif

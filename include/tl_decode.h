@@ -12,10 +12,39 @@ enum tl_decode_result {
 	                         * fixed fields are there, so Wireshark still
 	                         * analyses it, but it has no row */
 	TL_DECODE_TRUNCATED,    /* a header was cut by the snap length */
-	TL_DECODE_FRAGMENT,     /* first fragment of a fragmented datagram */
+	TL_DECODE_FRAGMENT,     /* a fragment of a datagram carrying TCP */
 	TL_DECODE_MALFORMED,    /* a length or field contradicts itself */
 	TL_DECODE_UNSUPPORTED,  /* link type we do not know */
+	TL_DECODE_TOO_DEEP,     /* nested deeper than tshark reads */
+	TL_DECODE_TUNNEL,       /* a GRE payload type we do not read
+	                         * (pkt->tunnel_type says which) */
+	TL_DECODE_ICMP_TCP,     /* an ICMP/ICMPv6 error quoting a TCP header
+	                         * (16 bytes at least): addresses and ports
+	                         * are the quoted ones; no segment */
 };
+
+/* Encapsulations crossed on the way to the TCP header, outermost first. */
+enum tl_encap_kind {
+	TL_ENCAP_IP,            /* an outer IPv4/IPv6 header */
+	TL_ENCAP_GRE,
+	TL_ENCAP_VXLAN,
+	TL_ENCAP_VXLAN_GPE,
+	TL_ENCAP_GENEVE,
+	TL_ENCAP_GTPU,
+	TL_ENCAP_TEREDO,
+	TL_ENCAP_AYIYA,
+	TL_ENCAP_L2TP,
+	TL_ENCAP_LISP,
+	TL_ENCAP_ERSPAN,
+	TL_ENCAP_MPLS,
+	TL_ENCAP_PPP,
+	TL_ENCAP_PPPOE,
+	TL_ENCAP_ETHERNET,      /* an inner Ethernet header */
+	TL_ENCAP_UDP,           /* the UDP header of a UDP tunnel */
+	TL_ENCAP_KIND_COUNT
+};
+
+#define TL_MAX_ENCAPS 8
 
 /* TCP flag bits as on the wire (byte 13, plus NS from byte 12). */
 enum {
@@ -68,7 +97,31 @@ struct tl_packet {
 	uint32_t payload_offset;
 	uint32_t payload_caplen;      /* payload bytes actually captured */
 	struct tl_tcp_options opt;
+	/* encapsulations (tunnels, label stacks) before the innermost IP
+	 * header: the first TL_MAX_ENCAPS of encap_count */
+	/* for TL_DECODE_FRAGMENT: which datagram, where this piece goes
+	 * (src, dst and ip_version are set too) */
+	struct {
+		uint8_t proto;            /* of the whole datagram */
+		bool more;                /* more fragments follow */
+		uint32_t id;
+		uint32_t offset;          /* of this piece in the payload */
+		uint32_t hdr_off, hdr_len;    /* the IP header (v4) */
+		uint32_t data_off, data_len;  /* this piece, as captured */
+		uint32_t data_wire;           /* its length on the wire */
+	} frag;
+	uint8_t encap_count;
+	bool in_error;                /* inside an ICMP error's quote */
+	uint16_t tunnel_type;         /* for TL_DECODE_TUNNEL */
+	struct { uint8_t kind; uint32_t offset; } encap[TL_MAX_ENCAPS];
 };
+
+/* A short name for an encapsulation ("GRE", "VXLAN"...). */
+const char *tl_encap_name(unsigned kind);
+
+/* A record that is no packet (a pcapng custom block, which tshark counts
+ * as a frame): decodes as NOT_TCP. */
+#define TL_DLT_NONE (-1)
 
 /* Decodes one frame of link type dlt. On TL_DECODE_TCP every field of pkt is
  * set; on anything else pkt is unspecified. Never reads past caplen. */

@@ -11,7 +11,7 @@
 /* One retained segment in 32 bytes. Time is kept in microseconds since the
  * first packet of the capture, which is what every view prints. */
 struct tl_seg {
-	uint64_t packed;        /* time_us:48 (signed) | tcp flags:9 | dir:1 */
+	uint64_t packed;        /* time_us:54 (signed) | tcp flags:9 | dir:1 */
 	uint32_t frame;
 	uint32_t stream;
 	uint32_t seq, ack;      /* relative, as shown */
@@ -22,15 +22,15 @@ struct tl_seg {
 
 static inline int64_t tl_seg_time_us(const struct tl_seg *s)
 {
-	return (int64_t)(s->packed << 16) >> 16;
+	return (int64_t)(s->packed << 10) >> 10;
 }
 static inline unsigned tl_seg_flags(const struct tl_seg *s)
 {
-	return (unsigned)(s->packed >> 48) & 0x1ffu;
+	return (unsigned)(s->packed >> 54) & 0x1ffu;
 }
 static inline unsigned tl_seg_dir(const struct tl_seg *s)
 {
-	return (unsigned)(s->packed >> 57) & 1u;
+	return (unsigned)(s->packed >> 63) & 1u;
 }
 void tl_seg_pack(struct tl_seg *s, int64_t time_us, unsigned flags,
                  unsigned dir);
@@ -92,6 +92,8 @@ struct tl_model_limits {
 
 /* What the limits made the model let go of. Each round renumbers the
  * retained segments (frames stay): views holding indices rebuild. */
+struct tl_reasm;
+
 struct tl_model_evicted {
 	uint64_t segments, connections;
 	uint32_t rounds;
@@ -108,6 +110,20 @@ struct tl_model_evicted {
 	uint64_t open_connections;
 };
 
+/* Packets that carry TCP (or may) and get no row, by cause: each front
+ * end names them in one warning at the end (tl_model_unread_text). */
+struct tl_model_unread {
+	uint64_t cut;           /* cut short (by the snap length, mostly)
+	                         * before a TCP header could be read */
+	uint64_t fragments;     /* IP fragments whose datagram never completed */
+	uint64_t too_deep;      /* nested deeper than tshark reads */
+	uint64_t tunnel;        /* in a GRE tunnel of an unknown payload */
+	uint16_t tunnel_type;   /* the first such payload type */
+	uint64_t link;          /* on an interface of a link type we cannot
+	                         * read (pcapng with several) */
+	int link_type;          /* the first such link type */
+};
+
 /* Frame bookkeeping shared by every front end: relative time origin,
  * counters for what was not a TCP segment. */
 struct tl_model {
@@ -121,6 +137,8 @@ struct tl_model {
 	uint64_t truncated;     /* TCP headers cut by the snap length */
 	uint64_t malformed;
 	uint64_t not_tcp;
+	struct tl_model_unread unread;
+	struct tl_reasm *reasm;         /* IP fragments, made when one comes */
 	/* Application labels (tl_app.h); NULL unless a front end that shows
 	 * them asked (tl_model_enable_app): -T tsv never pays for them. */
 	struct tl_app *app;
@@ -131,6 +149,10 @@ struct tl_model {
 #define TL_LAST_FRAME_WARNING \
 	"stopped at frame 4294967295: frame numbers are 32 bits, as in " \
 	"Wireshark; start again for more"
+
+/* Formats the causes as one line ("3 fragments never reassembled, ...");
+ * returns false (and an empty string) when there are none. */
+bool tl_model_unread_text(const struct tl_model *m, char *buf, size_t size);
 
 /* Frame numbers are 32 bits, as in Wireshark: past the last one a capture
  * ends (tl_model_frame takes no more), as it does at -c COUNT (0: none). */

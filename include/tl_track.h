@@ -169,6 +169,12 @@ static inline uint64_t tl_tracker_bytes(const struct tl_tracker *tr)
 void tl_tracker_segment(struct tl_tracker *tr, const struct tl_packet *pkt,
                         uint32_t frame, tl_nsec ts, struct tl_seg_info *out);
 
+/* A TCP header quoted in an ICMP error: a connection not known yet is
+ * opened (it takes the next stream number, as in tshark), with no
+ * segment. */
+void tl_tracker_quoted(struct tl_tracker *tr, const struct tl_packet *pkt,
+                       uint32_t frame, tl_nsec ts);
+
 /* NULL for an evicted connection. */
 static inline struct tl_conn *tl_tracker_stream(const struct tl_tracker *tr,
                                                 uint32_t stream)

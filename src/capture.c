@@ -17,6 +17,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "capture_pcapng.h"
 #include "capture_pipe.h"
 #include "tl_decode.h"
 #include "tl_savefile.h"
@@ -41,13 +42,48 @@ struct tl_capture {
 	struct tl_savefile save;
 	uint64_t saved;                 /* frames written to it */
 	bool save_failed;
+	/* pcapng files are read by capture_pcapng.c; pcap then only holds
+	 * the first interface's link type for filters and -w. */
+	struct tl_pcapng *ng;
+	struct bpf_program *progs;      /* per interface, compiled lazily */
+	uint8_t *prog_state;            /* 0 not yet, 1 compiled, 2 failed */
+	uint32_t prog_count;
+	char *filter;
+	uint64_t not_saved;             /* -w: frames of another link type */
 	char err[PCAP_ERRBUF_SIZE + 256];
 };
+
+static bool ng_program(struct tl_capture *cap, uint32_t i, int dlt,
+                       char *err, size_t errsize);
 
 static void set_err(char *err, size_t size, const char *fmt, const char *a,
                     const char *b)
 {
 	snprintf(err, size, fmt, a, b ? b : "");
+}
+
+/* A regular file that starts as pcapng is read by our own reader: libpcap
+ * refuses interfaces of different link types or snap lengths. */
+static struct tl_pcapng *open_pcapng(const char *path, char *err,
+                                     size_t errsize, bool *tried)
+{
+	*tried = false;
+	if (strcmp(path, "-") == 0)
+		return NULL;
+	struct stat st;
+	if (stat(path, &st) != 0 || !S_ISREG(st.st_mode))
+		return NULL;
+	FILE *f = fopen(path, "rb");
+	uint8_t magic[4];
+	if (!f)
+		return NULL;
+	if (fread(magic, 1, 4, f) != 4 || !tl_pcapng_magic(magic) ||
+	    fseek(f, 0, SEEK_SET) != 0) {
+		fclose(f);
+		return NULL;
+	}
+	*tried = true;
+	return tl_pcapng_open(f, path, err, errsize);
 }
 
 /* *pipe is set when path is a pipe (the stream libpcap reads owns it). */
@@ -172,10 +208,9 @@ static bool apply_filter(pcap_t *p, const char *filter, char *err,
  * privileges are dropped) and checked to be the same file: the view reads
  * frames again from it, and saves from it, even if the name is replaced or
  * removed meanwhile. */
-static FILE *open_again(const char *path, pcap_t *p)
+static FILE *open_again(const char *path, FILE *f)
 {
 	struct stat st1, st2;
-	FILE *f = pcap_file(p);
 	if (!f || fstat(fileno(f), &st1) != 0 || !S_ISREG(st1.st_mode))
 		return NULL;
 	FILE *again = fopen(path, "rb");
@@ -196,8 +231,32 @@ struct tl_capture *tl_capture_open(const struct tl_capture_config *cfg,
 	cap->link_fd = -1;
 	if (cap->live && strlen(cfg->device) < sizeof cap->device)
 		strcpy(cap->device, cfg->device);
-	cap->pcap = cap->live ? open_live(cfg, err, errsize)
-	                      : open_file(cfg->file, &pipe, err, errsize);
+	bool tried_ng = false;
+	if (!cap->live)
+		cap->ng = open_pcapng(cfg->file, err, errsize, &tried_ng);
+	if (tried_ng && !cap->ng) {
+		free(cap);
+		return NULL;
+	}
+	if (cap->ng) {
+		uint32_t snap = tl_pcapng_first_snaplen(cap->ng);
+		cap->pcap = pcap_open_dead_with_tstamp_precision(
+		        tl_pcapng_first_dlt(cap->ng),
+		        snap && snap <= TL_DEFAULT_SNAPLEN ? (int)snap
+		                                          : TL_DEFAULT_SNAPLEN,
+		        PCAP_TSTAMP_PRECISION_NANO);
+		if (!cap->pcap) {
+			set_err(err, errsize, "cannot read %s: %s", cfg->file,
+			        "out of memory");
+			tl_pcapng_close(cap->ng);
+			free(cap);
+			return NULL;
+		}
+	} else {
+		cap->pcap = cap->live ? open_live(cfg, err, errsize)
+		                      : open_file(cfg->file, &pipe, err,
+		                                  errsize);
+	}
 	if (!cap->pcap) {
 		free(cap);
 		return NULL;
@@ -214,17 +273,29 @@ struct tl_capture *tl_capture_open(const struct tl_capture_config *cfg,
 		         desc ? desc : "");
 		set_err(err, errsize, "unsupported link type %s: tcpladder "
 		        "reads Ethernet, Linux cooked (v1/v2), raw IP, BSD "
-		        "loopback and 802.11%s", what, NULL);
+		        "loopback, 802.11, PPP, Cisco HDLC, NFLOG, IPoIB, "
+		        "ARCNET, FDDI, Token Ring and MPLS%s", what, NULL);
 		tl_capture_close(cap);
 		return NULL;
 	}
-	if (!apply_filter(cap->pcap, cfg->filter, err, errsize)) {
+	if (cap->ng && cfg->filter && *cfg->filter) {
+		/* Checked now on the first interface, applied to each
+		 * interface's packets with a program for its link type. */
+		cap->filter = tl_xstrdup(cfg->filter);
+		if (!ng_program(cap, 0, cap->dlt, err, errsize)) {
+			tl_capture_close(cap);
+			return NULL;
+		}
+	}
+	if (!cap->ng && !apply_filter(cap->pcap, cfg->filter, err, errsize)) {
 		tl_capture_close(cap);
 		return NULL;
 	}
 	cap->pipe_to_start = pipe;
 	if (!cap->live && !pipe && strcmp(cfg->file, "-") != 0)
-		cap->reread = open_again(cfg->file, cap->pcap);
+		cap->reread = open_again(cfg->file,
+		                         cap->ng ? tl_pcapng_file(cap->ng)
+		                                 : pcap_file(cap->pcap));
 	return cap;
 }
 
@@ -244,6 +315,13 @@ void tl_capture_close(struct tl_capture *cap)
 		fclose(cap->reread);
 	if (cap->pcap)
 		pcap_close(cap->pcap);
+	tl_pcapng_close(cap->ng);
+	for (uint32_t i = 0; i < cap->prog_count; i++)
+		if (cap->prog_state[i] == 1)
+			pcap_freecode(&cap->progs[i]);
+	free(cap->progs);
+	free(cap->prog_state);
+	free(cap->filter);
 	if (cap->link_fd >= 0)
 		close(cap->link_fd);
 	free(cap);
@@ -347,6 +425,21 @@ FILE *tl_capture_take_reread(struct tl_capture *cap)
 	return f;
 }
 
+bool tl_capture_unsaved(const struct tl_capture *cap, char *msg,
+                        size_t size)
+{
+	if (!cap->not_saved)
+		return false;
+	const char *name = pcap_datalink_val_to_name(cap->dlt);
+	snprintf(msg, size, "%s: %llu frame%s of interfaces whose link type "
+	         "is not %s (%d) %s not saved: a pcap file has one link type",
+	         cap->save.final ? cap->save.final : "-w",
+	         (unsigned long long)cap->not_saved,
+	         cap->not_saved == 1 ? "" : "s", name ? name : "the first",
+	         cap->dlt, cap->not_saved == 1 ? "was" : "were");
+	return true;
+}
+
 int tl_capture_datalink(const struct tl_capture *cap)
 {
 	return cap->dlt;
@@ -398,9 +491,81 @@ static enum tl_next take_frame(struct tl_capture *cap,
 	frame->caplen = hdr->caplen;
 	frame->len = hdr->len;
 	frame->ts = frame_time(cap, hdr);
+	frame->dlt = cap->dlt;
 	if (cap->dumper)
 		save_frame(cap, hdr, data);
 	return TL_NEXT_FRAME;
+}
+
+/* The filter compiled for interface i's link type (once). */
+static bool ng_program(struct tl_capture *cap, uint32_t i, int dlt,
+                       char *err, size_t errsize)
+{
+	if (i >= cap->prog_count) {
+		uint32_t n = i + 8;
+		cap->progs = tl_xrealloc(cap->progs, n, sizeof *cap->progs);
+		cap->prog_state = tl_xrealloc(cap->prog_state, n, 1);
+		memset(cap->prog_state + cap->prog_count, 0,
+		       n - cap->prog_count);
+		cap->prog_count = n;
+	}
+	if (cap->prog_state[i])
+		return cap->prog_state[i] == 1;
+	pcap_t *dead = pcap_open_dead(dlt, TL_DEFAULT_SNAPLEN);
+	int rc = dead ? pcap_compile(dead, &cap->progs[i], cap->filter, 1,
+	                             PCAP_NETMASK_UNKNOWN) : -1;
+	cap->prog_state[i] = rc == 0 ? 1 : 2;
+	if (rc != 0)
+		snprintf(err, errsize, "bad filter expression '%s' for link "
+		         "type %d: %s", cap->filter, dlt,
+		         dead ? pcap_geterr(dead) : "out of memory");
+	if (dead)
+		pcap_close(dead);
+	return rc == 0;
+}
+
+static enum tl_next ng_next(struct tl_capture *cap, struct tl_frame *frame)
+{
+	for (;;) {
+		uint32_t ifindex = 0;
+		enum tl_next next = tl_pcapng_next(cap->ng, frame, &ifindex);
+		cap->at_end = next == TL_NEXT_END && !cap->broken;
+		if (next == TL_NEXT_ERROR)
+			snprintf(cap->err, sizeof cap->err, "%s",
+			         tl_pcapng_error(cap->ng));
+		if (next != TL_NEXT_FRAME)
+			return next;
+		struct pcap_pkthdr hdr;
+		memset(&hdr, 0, sizeof hdr);
+		hdr.caplen = frame->caplen;
+		hdr.len = frame->len;
+		hdr.ts.tv_sec = (time_t)(frame->ts / TL_NSEC_PER_SEC);
+		hdr.ts.tv_usec = (suseconds_t)(frame->ts % TL_NSEC_PER_SEC);
+		if (hdr.ts.tv_usec < 0) {
+			hdr.ts.tv_sec--;
+			hdr.ts.tv_usec += (suseconds_t)TL_NSEC_PER_SEC;
+		}
+		/* A filter that does not compile for this link type matches
+		 * nothing there, as tshark's would not apply. */
+		if (frame->dlt == TL_DLT_NONE) {
+			if (cap->filter)
+				continue;       /* matches no filter */
+			return TL_NEXT_FRAME;   /* and is not saved */
+		}
+		if (cap->filter &&
+		    (!ng_program(cap, ifindex, frame->dlt, cap->err,
+		                 sizeof cap->err) ||
+		     !pcap_offline_filter(&cap->progs[ifindex], &hdr,
+		                          frame->data)))
+			continue;
+		if (cap->dumper) {
+			if (frame->dlt == cap->dlt)
+				save_frame(cap, &hdr, frame->data);
+			else
+				cap->not_saved++;
+		}
+		return TL_NEXT_FRAME;
+	}
 }
 
 static enum tl_next pipe_next(struct tl_capture *cap, struct tl_frame *frame)
@@ -419,6 +584,8 @@ static enum tl_next pipe_next(struct tl_capture *cap, struct tl_frame *frame)
 
 enum tl_next tl_capture_next(struct tl_capture *cap, struct tl_frame *frame)
 {
+	if (cap->ng)
+		return ng_next(cap, frame);
 	if (cap->pipe)
 		return pipe_next(cap, frame);
 	struct pcap_pkthdr *hdr;

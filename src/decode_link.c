@@ -1,7 +1,7 @@
 /* Link layers: find where the IP header starts. */
 #include "config.h"
 
-#include "tl_decode.h"
+#include "decode_int.h"
 
 #include <pcap/dlt.h>
 
@@ -12,95 +12,197 @@
 #define ETHERTYPE_QINQ_OLD 0x9100
 #define ETHERTYPE_PPPOE 0x8864
 #define ETHERTYPE_MPLS 0x8847
-#define MAX_LINK_TAGS 8
+#define ETHERTYPE_MPLS_MC 0x8848
+#define ETHERTYPE_PPP 0x880b
+#define ETHERTYPE_TEB 0x6558
 
 #ifndef DLT_LINUX_SLL2
 #define DLT_LINUX_SLL2 276
 #endif
+#ifndef DLT_NFLOG
+#define DLT_NFLOG 239
+#endif
+#ifndef DLT_IPOIB
+#define DLT_IPOIB 242
+#endif
+#ifndef DLT_NETANALYZER
+#define DLT_NETANALYZER 240
+#endif
+#ifndef DLT_NETANALYZER_TRANSPARENT
+#define DLT_NETANALYZER_TRANSPARENT 241
+#endif
+#ifndef DLT_IPNET
+#define DLT_IPNET 226
+#endif
+#ifndef DLT_MPLS
+#define DLT_MPLS 219
+#endif
 
-static enum tl_decode_result by_ip_nibble(const uint8_t *f, uint32_t caplen,
-                                          uint32_t off, struct tl_packet *pkt)
+enum tl_decode_result tl_dec_ip_nibble(const uint8_t *f, uint32_t caplen,
+                                       uint32_t off, struct tl_packet *pkt,
+                                       unsigned depth)
 {
 	if (off >= caplen)
 		return TL_DECODE_TRUNCATED;
 	unsigned version = f[off] >> 4;
 	if (version != 4 && version != 6)
 		return TL_DECODE_NOT_TCP;
-	return tl_decode_ip(f, caplen, off, pkt);
+	return tl_dec_ip(f, caplen, off, pkt, depth);
 }
 
 /* MPLS carries no payload type: the bottom label is followed by IP if the
- * first nibble says so. */
-static enum tl_decode_result by_mpls(const uint8_t *f, uint32_t caplen,
-                                     uint32_t off, struct tl_packet *pkt)
+ * first nibble says so, as tshark guesses by default (it does not guess
+ * Ethernet pseudowires). */
+enum tl_decode_result tl_dec_mpls(const uint8_t *f, uint32_t caplen,
+                                  uint32_t off, struct tl_packet *pkt,
+                                  unsigned depth)
 {
-	for (int labels = 0; labels < MAX_LINK_TAGS; labels++) {
-		if (off > caplen || caplen - off < 4)
+	tl_note_encap(pkt, TL_ENCAP_MPLS, off);
+	for (;;) {
+		if (++depth > TL_MAX_NESTING)
+			return TL_DECODE_TOO_DEEP;
+		if (!tl_have(caplen, off, 4))
 			return TL_DECODE_TRUNCATED;
 		bool bottom = f[off + 2] & 1;
 		off += 4;
 		if (bottom)
-			return by_ip_nibble(f, caplen, off, pkt);
+			break;
 	}
+	if (off >= caplen)
+		return TL_DECODE_TRUNCATED;
+	unsigned nibble = f[off] >> 4;
+	if (nibble == 4 || nibble == 6)
+		return tl_dec_ip(f, caplen, off, pkt, depth);
 	return TL_DECODE_NOT_TCP;
 }
 
-static enum tl_decode_result by_ethertype(const uint8_t *f, uint32_t caplen,
-                                          uint32_t off, uint16_t type,
-                                          struct tl_packet *pkt)
+enum tl_decode_result tl_dec_ppp_proto(const uint8_t *f, uint32_t caplen,
+                                       uint32_t off, struct tl_packet *pkt,
+                                       unsigned depth)
 {
-	for (int tags = 0; tags <= MAX_LINK_TAGS; tags++) {
+	if (off >= caplen)
+		return TL_DECODE_TRUNCATED;
+	unsigned proto;
+	/* A protocol field may be compressed to one byte (odd first byte). */
+	if (f[off] & 1) {
+		proto = f[off];
+		off += 1;
+	} else {
+		if (!tl_have(caplen, off, 2))
+			return TL_DECODE_TRUNCATED;
+		proto = tl_get_be16(f + off);
+		off += 2;
+	}
+	switch (proto) {
+	case 0x0021:
+	case 0x0057:
+		return tl_dec_ip(f, caplen, off, pkt, depth + 1);
+	case 0x0281:
+	case 0x0283:
+		return tl_dec_mpls(f, caplen, off, pkt, depth + 1);
+	default:
+		return TL_DECODE_NOT_TCP;
+	}
+}
+
+enum tl_decode_result tl_dec_ppp(const uint8_t *f, uint32_t caplen,
+                                 uint32_t off, struct tl_packet *pkt,
+                                 unsigned depth)
+{
+	tl_note_encap(pkt, TL_ENCAP_PPP, off);
+	if (tl_have(caplen, off, 2) && f[off] == 0xff && f[off + 1] == 0x03)
+		off += 2;
+	return tl_dec_ppp_proto(f, caplen, off, pkt, depth);
+}
+
+/* PPPoE session: the PPPoE length ends the payload, so Ethernet padding is
+ * not taken for TCP data. */
+static enum tl_decode_result pppoe(const uint8_t *f, uint32_t caplen,
+                                   uint32_t off, struct tl_packet *pkt,
+                                   unsigned depth)
+{
+	tl_note_encap(pkt, TL_ENCAP_PPPOE, off);
+	if (!tl_have(caplen, off, 8))
+		return TL_DECODE_TRUNCATED;
+	if (f[off + 1] != 0x00)         /* session data, not discovery */
+		return TL_DECODE_NOT_TCP;
+	uint32_t len = tl_get_be16(f + off + 4);
+	uint32_t end = off + 6 + len;
+	if (end < caplen)
+		caplen = end;
+	return tl_dec_ppp_proto(f, caplen, off + 6, pkt, depth + 1);
+}
+
+enum tl_decode_result tl_dec_ethertype(const uint8_t *f, uint32_t caplen,
+                                       uint32_t off, uint16_t type,
+                                       struct tl_packet *pkt, unsigned depth)
+{
+	for (unsigned tags = 0;; tags++) {
+		/* tshark reads 20 VLAN tags in a row, no more. */
+		if (++depth > TL_MAX_NESTING || tags > TL_MAX_VLAN_TAGS)
+			return TL_DECODE_TOO_DEEP;
 		switch (type) {
 		case ETHERTYPE_IPV4:
 		case ETHERTYPE_IPV6:
-			return by_ip_nibble(f, caplen, off, pkt);
+			return tl_dec_ip_nibble(f, caplen, off, pkt, depth);
 		case ETHERTYPE_VLAN:
 		case ETHERTYPE_QINQ:
 		case ETHERTYPE_QINQ_OLD:
-			if (off > caplen || caplen - off < 4)
+			if (!tl_have(caplen, off, 4))
 				return TL_DECODE_TRUNCATED;
 			type = tl_get_be16(f + off + 2);
 			off += 4;
 			break;
-		case ETHERTYPE_PPPOE: {
-			if (off > caplen || caplen - off < 8)
-				return TL_DECODE_TRUNCATED;
-			uint16_t ppp = tl_get_be16(f + off + 6);
-			if (ppp != 0x0021 && ppp != 0x0057)
-				return TL_DECODE_NOT_TCP;
-			return by_ip_nibble(f, caplen, off + 8, pkt);
-		}
+		case ETHERTYPE_PPPOE:
+			return pppoe(f, caplen, off, pkt, depth);
 		case ETHERTYPE_MPLS:
-			return by_mpls(f, caplen, off, pkt);
+		case ETHERTYPE_MPLS_MC:
+			return tl_dec_mpls(f, caplen, off, pkt, depth);
+		case ETHERTYPE_PPP:
+			return tl_dec_ppp(f, caplen, off, pkt, depth);
+		case ETHERTYPE_TEB:
+			tl_note_encap(pkt, TL_ENCAP_ETHERNET, off);
+			return tl_dec_ethernet(f, caplen, off, pkt, depth);
 		default:
 			return TL_DECODE_NOT_TCP;
 		}
 	}
-	return TL_DECODE_NOT_TCP;
 }
 
-static enum tl_decode_result ethernet(const uint8_t *f, uint32_t caplen,
-                                      struct tl_packet *pkt)
+/* LLC/SNAP (aa aa 03, OUI, ethertype) as 802.3, FDDI and Token Ring carry
+ * IP. */
+static enum tl_decode_result llc_snap(const uint8_t *f, uint32_t caplen,
+                                      uint32_t off, struct tl_packet *pkt,
+                                      unsigned depth)
 {
-	if (caplen < 14)
+	if (!tl_have(caplen, off, 8))
 		return TL_DECODE_TRUNCATED;
-	uint16_t type = tl_get_be16(f + 12);
+	if (f[off] != 0xaa || f[off + 1] != 0xaa || f[off + 2] != 0x03)
+		return TL_DECODE_NOT_TCP;
+	return tl_dec_ethertype(f, caplen, off + 8, tl_get_be16(f + off + 6),
+	                        pkt, depth);
+}
+
+enum tl_decode_result tl_dec_ethernet(const uint8_t *f, uint32_t caplen,
+                                      uint32_t off, struct tl_packet *pkt,
+                                      unsigned depth)
+{
+	if (!tl_have(caplen, off, 14))
+		return TL_DECODE_TRUNCATED;
+	uint16_t type = tl_get_be16(f + off + 12);
 	if (type >= 1536)
-		return by_ethertype(f, caplen, 14, type, pkt);
+		return tl_dec_ethertype(f, caplen, off + 14, type, pkt, depth);
 	/* 802.3 length field: only LLC/SNAP can carry an ethertype. */
-	if (caplen < 22)
-		return TL_DECODE_TRUNCATED;
-	if (f[14] == 0xaa && f[15] == 0xaa && f[16] == 0x03)
-		return by_ethertype(f, caplen, 22, tl_get_be16(f + 20), pkt);
-	return TL_DECODE_NOT_TCP;
+	return llc_snap(f, caplen, off + 14, pkt, depth);
 }
 
 /* 802.11 data frames carry IP behind LLC/SNAP; management and control
  * frames, and encrypted payloads, carry nothing we can read. */
-static enum tl_decode_result ieee80211(const uint8_t *f, uint32_t caplen,
-                                       uint32_t off, struct tl_packet *pkt)
+enum tl_decode_result tl_dec_80211(const uint8_t *f, uint32_t caplen,
+                                   uint32_t off, struct tl_packet *pkt,
+                                   unsigned depth)
 {
-	if (off > caplen || caplen - off < 24)
+	if (!tl_have(caplen, off, 24))
 		return TL_DECODE_TRUNCATED;
 	uint8_t fc0 = f[off], fc1 = f[off + 1];
 	if (((fc0 >> 2) & 3) != 2 || (fc0 & 0x40) || (fc1 & 0x40))
@@ -113,12 +215,9 @@ static enum tl_decode_result ieee80211(const uint8_t *f, uint32_t caplen,
 		if (fc1 & 0x80)
 			hlen += 4;          /* HT control */
 	}
-	uint32_t llc = off + hlen;
-	if (llc > caplen || caplen - llc < 8)
+	if (off + hlen < off)
 		return TL_DECODE_TRUNCATED;
-	if (f[llc] != 0xaa || f[llc + 1] != 0xaa || f[llc + 2] != 0x03)
-		return TL_DECODE_NOT_TCP;
-	return by_ethertype(f, caplen, llc + 8, tl_get_be16(f + llc + 6), pkt);
+	return llc_snap(f, caplen, off + hlen, pkt, depth + 1);
 }
 
 static enum tl_decode_result radiotap(const uint8_t *f, uint32_t caplen,
@@ -129,7 +228,26 @@ static enum tl_decode_result radiotap(const uint8_t *f, uint32_t caplen,
 	uint32_t len = (uint32_t)f[2] | ((uint32_t)f[3] << 8);
 	if (len < 8)
 		return TL_DECODE_MALFORMED;
-	return ieee80211(f, caplen, len, pkt);
+	return tl_dec_80211(f, caplen, len, pkt, 1);
+}
+
+/* Per-Packet Information: a little-endian length and the link type of
+ * what follows (802.11 or Ethernet in practice). */
+static enum tl_decode_result ppi(const uint8_t *f, uint32_t caplen,
+                                 struct tl_packet *pkt)
+{
+	if (caplen < 8)
+		return TL_DECODE_TRUNCATED;
+	uint32_t len = (uint32_t)f[2] | ((uint32_t)f[3] << 8);
+	uint32_t dlt = (uint32_t)f[4] | ((uint32_t)f[5] << 8) |
+	               ((uint32_t)f[6] << 16) | ((uint32_t)f[7] << 24);
+	if (len < 8)
+		return TL_DECODE_MALFORMED;
+	if (dlt == DLT_IEEE802_11)
+		return tl_dec_80211(f, caplen, len, pkt, 1);
+	if (dlt == DLT_EN10MB)
+		return tl_dec_ethernet(f, caplen, len, pkt, 1);
+	return TL_DECODE_NOT_TCP;
 }
 
 /* BSD loopback: a 4-byte address family, host order for DLT_NULL and
@@ -145,10 +263,91 @@ static enum tl_decode_result null_loop(const uint8_t *f, uint32_t caplen,
 	uint32_t fam = be < 256 ? be : le;
 	switch (fam) {
 	case 2: case 10: case 24: case 28: case 30:
-		return by_ip_nibble(f, caplen, 4, pkt);
+		return tl_dec_ip_nibble(f, caplen, 4, pkt, 1);
 	default:
 		return TL_DECODE_NOT_TCP;
 	}
+}
+
+/* PPP in HDLC-like framing (DLT_PPP_SERIAL) may also be Cisco HDLC. */
+static enum tl_decode_result ppp_serial(const uint8_t *f, uint32_t caplen,
+                                        struct tl_packet *pkt)
+{
+	if (caplen < 4)
+		return TL_DECODE_TRUNCATED;
+	if (f[0] == 0x0f || f[0] == 0x8f)
+		return tl_dec_ethertype(f, caplen, 4, tl_get_be16(f + 2), pkt,
+		                        1);
+	return tl_dec_ppp(f, caplen, 0, pkt, 1);
+}
+
+/* Linux NFLOG: a 4-byte header (address family first), then TLVs whose
+ * length and type are in host order (little-endian in practice); the
+ * payload TLV (type 9) is the IP packet. */
+static enum tl_decode_result nflog(const uint8_t *f, uint32_t caplen,
+                                   struct tl_packet *pkt)
+{
+	if (caplen < 4)
+		return TL_DECODE_TRUNCATED;
+	if (f[0] != 2 && f[0] != 10)
+		return TL_DECODE_NOT_TCP;
+	uint32_t off = 4;
+	while (tl_have(caplen, off, 4)) {
+		uint32_t len = (uint32_t)f[off] | ((uint32_t)f[off + 1] << 8);
+		uint32_t type = ((uint32_t)f[off + 2] |
+		                 ((uint32_t)f[off + 3] << 8)) & 0x7fff;
+		if (len < 4)
+			return TL_DECODE_MALFORMED;
+		if (type == 9) {
+			uint32_t end = off + len;
+			return tl_dec_ip_nibble(f, end < caplen ? end : caplen,
+			                        off + 4, pkt, 1);
+		}
+		off += (len + 3) & ~3u;
+	}
+	return off < caplen || off == 4 ? TL_DECODE_TRUNCATED
+	                                : TL_DECODE_NOT_TCP;
+}
+
+/* ARCNET: source, destination, (Linux: a 2-byte offset), protocol; the
+ * RFC 1201 protocols add a split flag and a sequence number, and BSD's
+ * exception packets (flag 0xff) four more bytes. */
+static enum tl_decode_result arcnet(const uint8_t *f, uint32_t caplen,
+                                    bool linux_hdr, struct tl_packet *pkt)
+{
+	uint32_t off = linux_hdr ? 4 : 2;
+	if (!tl_have(caplen, off, 1))
+		return TL_DECODE_TRUNCATED;
+	uint8_t proto = f[off++];
+	switch (proto) {
+	case 0xf0:                      /* IP, RFC 1051 */
+		return tl_dec_ip_nibble(f, caplen, off, pkt, 1);
+	case 0xd4:                      /* IP, RFC 1201 */
+	case 0xc4:                      /* IPv6 */
+		if (!tl_have(caplen, off, 1))
+			return TL_DECODE_TRUNCATED;
+		if (!linux_hdr && f[off] == 0xff)
+			off += 4;
+		return tl_dec_ip_nibble(f, caplen, off + 3, pkt, 1);
+	default:
+		return TL_DECODE_NOT_TCP;
+	}
+}
+
+/* Token Ring: access and frame control, addresses, a source route when
+ * the source address's top bit says so, then LLC/SNAP. */
+static enum tl_decode_result token_ring(const uint8_t *f, uint32_t caplen,
+                                        struct tl_packet *pkt)
+{
+	if (caplen < 14)
+		return TL_DECODE_TRUNCATED;
+	uint32_t off = 14;
+	if (f[8] & 0x80) {
+		if (caplen < 15)
+			return TL_DECODE_TRUNCATED;
+		off += f[14] & 0x1f;
+	}
+	return llc_snap(f, caplen, off, pkt, 1);
 }
 
 bool tl_decode_link_supported(int dlt)
@@ -156,39 +355,114 @@ bool tl_decode_link_supported(int dlt)
 	switch (dlt) {
 	case DLT_EN10MB: case DLT_NULL: case DLT_LOOP: case DLT_RAW:
 	case DLT_IPV4: case DLT_IPV6: case DLT_LINUX_SLL: case DLT_LINUX_SLL2:
-	case DLT_IEEE802_11: case DLT_IEEE802_11_RADIO:
+	case DLT_IEEE802_11: case DLT_IEEE802_11_RADIO: case DLT_PPI:
+	case DLT_PPP: case DLT_PPP_SERIAL: case DLT_PPP_ETHER:
+	case DLT_C_HDLC: case DLT_NFLOG: case DLT_IPOIB:
+	case DLT_ARCNET: case DLT_ARCNET_LINUX: case DLT_FDDI:
+	case DLT_IEEE802: case DLT_MPLS: case DLT_NETANALYZER:
+	case DLT_NETANALYZER_TRANSPARENT: case DLT_IPNET:
 		return true;
 	default:
 		return false;
 	}
 }
 
-enum tl_decode_result tl_decode_frame(int dlt, const uint8_t *f,
-                                      uint32_t caplen, struct tl_packet *pkt)
+const char *tl_encap_name(unsigned kind)
+{
+	static const char *const names[TL_ENCAP_KIND_COUNT] = {
+		[TL_ENCAP_IP] = "IP", [TL_ENCAP_GRE] = "GRE",
+		[TL_ENCAP_VXLAN] = "VXLAN", [TL_ENCAP_VXLAN_GPE] = "VXLAN-GPE",
+		[TL_ENCAP_GENEVE] = "Geneve", [TL_ENCAP_GTPU] = "GTP-U",
+		[TL_ENCAP_TEREDO] = "Teredo", [TL_ENCAP_AYIYA] = "AYIYA",
+		[TL_ENCAP_L2TP] = "L2TP", [TL_ENCAP_LISP] = "LISP",
+		[TL_ENCAP_ERSPAN] = "ERSPAN", [TL_ENCAP_MPLS] = "MPLS",
+		[TL_ENCAP_PPP] = "PPP", [TL_ENCAP_PPPOE] = "PPPoE",
+		[TL_ENCAP_ETHERNET] = "Ethernet", [TL_ENCAP_UDP] = "UDP",
+	};
+	return kind < TL_ENCAP_KIND_COUNT ? names[kind] : "?";
+}
+
+static enum tl_decode_result by_link(int dlt, const uint8_t *f,
+                                     uint32_t caplen, struct tl_packet *pkt)
 {
 	switch (dlt) {
+	case TL_DLT_NONE:
+		return TL_DECODE_NOT_TCP;
 	case DLT_EN10MB:
-		return ethernet(f, caplen, pkt);
+		return tl_dec_ethernet(f, caplen, 0, pkt, 0);
 	case DLT_NULL:
 	case DLT_LOOP:
 		return null_loop(f, caplen, pkt);
 	case DLT_RAW:
 	case DLT_IPV4:
 	case DLT_IPV6:
-		return by_ip_nibble(f, caplen, 0, pkt);
+		return tl_dec_ip_nibble(f, caplen, 0, pkt, 0);
 	case DLT_LINUX_SLL:
 		if (caplen < 16)
 			return TL_DECODE_TRUNCATED;
-		return by_ethertype(f, caplen, 16, tl_get_be16(f + 14), pkt);
+		return tl_dec_ethertype(f, caplen, 16, tl_get_be16(f + 14), pkt,
+		                        0);
 	case DLT_LINUX_SLL2:
 		if (caplen < 20)
 			return TL_DECODE_TRUNCATED;
-		return by_ethertype(f, caplen, 20, tl_get_be16(f), pkt);
+		return tl_dec_ethertype(f, caplen, 20, tl_get_be16(f), pkt, 0);
 	case DLT_IEEE802_11:
-		return ieee80211(f, caplen, 0, pkt);
+		return tl_dec_80211(f, caplen, 0, pkt, 0);
 	case DLT_IEEE802_11_RADIO:
 		return radiotap(f, caplen, pkt);
+	case DLT_PPI:
+		return ppi(f, caplen, pkt);
+	case DLT_PPP:
+		return tl_dec_ppp(f, caplen, 0, pkt, 0);
+	case DLT_PPP_SERIAL:
+		return ppp_serial(f, caplen, pkt);
+	case DLT_PPP_ETHER:
+		return pppoe(f, caplen, 0, pkt, 0);
+	case DLT_C_HDLC:
+		if (caplen < 4)
+			return TL_DECODE_TRUNCATED;
+		return tl_dec_ethertype(f, caplen, 4, tl_get_be16(f + 2), pkt,
+		                        0);
+	case DLT_NFLOG:
+		return nflog(f, caplen, pkt);
+	case DLT_IPOIB:
+		/* A 40-byte address header (as Linux writes it), then RFC
+		 * 4391's: an ethertype, 2 reserved bytes. */
+		if (caplen < 44)
+			return TL_DECODE_TRUNCATED;
+		if (tl_get_be16(f + 40) != ETHERTYPE_IPV4 &&
+		    tl_get_be16(f + 40) != ETHERTYPE_IPV6)
+			return TL_DECODE_NOT_TCP;
+		return tl_dec_ip_nibble(f, caplen, 44, pkt, 1);
+	case DLT_ARCNET:
+		return arcnet(f, caplen, false, pkt);
+	case DLT_ARCNET_LINUX:
+		return arcnet(f, caplen, true, pkt);
+	case DLT_FDDI:          /* frame control, two addresses, LLC */
+		return llc_snap(f, caplen, 13, pkt, 1);
+	case DLT_IEEE802:
+		return token_ring(f, caplen, pkt);
+	case DLT_MPLS:
+		return tl_dec_mpls(f, caplen, 0, pkt, 0);
+	case DLT_NETANALYZER:   /* a 4-byte status header, then Ethernet */
+		return tl_dec_ethernet(f, caplen, 4, pkt, 0);
+	case DLT_NETANALYZER_TRANSPARENT:  /* and preamble and SFD */
+		return tl_dec_ethernet(f, caplen, 12, pkt, 0);
+	case DLT_IPNET:         /* Solaris: 24 bytes, family at byte 1 */
+		if (caplen < 24)
+			return TL_DECODE_TRUNCATED;
+		if (f[1] != 2 && f[1] != 26)
+			return TL_DECODE_NOT_TCP;
+		return tl_dec_ip_nibble(f, caplen, 24, pkt, 1);
 	default:
 		return TL_DECODE_UNSUPPORTED;
 	}
+}
+
+enum tl_decode_result tl_decode_frame(int dlt, const uint8_t *f,
+                                      uint32_t caplen, struct tl_packet *pkt)
+{
+	pkt->encap_count = 0;
+	pkt->in_error = false;
+	return by_link(dlt, f, caplen, pkt);
 }

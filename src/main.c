@@ -101,7 +101,7 @@ static int run_batch(struct tl_options *opt, struct tl_capture *cap)
 	if (opt->output == TL_OUT_TSV)
 		tl_tsv_header(&b.out);
 
-	int status = 0, dlt = tl_capture_datalink(cap);
+	int status = 0;
 	struct tl_frame f;
 	enum tl_next next;
 	while (!stop_requested && !b.out.failed &&
@@ -127,15 +127,19 @@ static int run_batch(struct tl_options *opt, struct tl_capture *cap)
 		struct tl_seg_note note;
 		bool has_note;
 		uint64_t malformed = b.model.malformed,
-		         truncated = b.model.truncated;
-		if (tl_model_frame(&b.model, dlt, f.data, f.caplen, f.ts, &seg,
+		         truncated = b.model.truncated,
+		         cut = b.model.unread.cut;
+		if (tl_model_frame(&b.model, f.dlt, f.data, f.caplen, f.ts, &seg,
 		                   &note, &has_note))
 			batch_segment(&b, &seg, has_note ? &note : NULL);
 		/* Lengths that contradict the packet, or a header cut short
 		 * although the whole packet was captured (not a snap length):
 		 * damaged packets, named in one warning at the end. */
+		bool whole = f.caplen >= f.len;
+		if (whole && b.model.unread.cut != cut)
+			b.model.unread.cut--;   /* damaged, not cut short */
 		if (b.model.malformed != malformed ||
-		    (b.model.truncated != truncated && f.caplen >= f.len)) {
+		    (b.model.truncated != truncated && whole)) {
 			if (!b.damaged++)
 				b.first_damaged = b.model.frames;
 		}
@@ -156,6 +160,10 @@ static int run_batch(struct tl_options *opt, struct tl_capture *cap)
 		        opt->cap.file ? opt->cap.file : opt->cap.device,
 		        (unsigned long long)b.damaged, b.damaged == 1 ? "" : "s",
 		        b.first_damaged);
+	char unread[512];
+	if (tl_model_unread_text(&b.model, unread, sizeof unread))
+		tl_warn("%s: not shown: %s",
+		        opt->cap.file ? opt->cap.file : opt->cap.device, unread);
 	if (b.model.tracker.evicted)
 		tl_warn("%llu idle connections were forgotten to stay within "
 		        "--max-connections %u; a later segment of one of them "
@@ -223,6 +231,8 @@ static int finish_write(struct tl_capture *cap, int status)
 		tl_warn("%s", err);
 		return TL_EXIT_WRITE;
 	}
+	if (tl_capture_unsaved(cap, err, sizeof err))
+		tl_warn("%s", err);
 	bool whole = tl_capture_is_live(cap) || tl_capture_at_end(cap);
 	fprintf(stderr, "%s: saved %llu frame%s to %s%s\n", tl_progname(),
 	        (unsigned long long)saved, saved == 1 ? "" : "s", path,

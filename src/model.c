@@ -2,15 +2,17 @@
 #include "config.h"
 
 #include "tl_model.h"
+#include "tl_reasm.h"
 
 #include "tl_app.h"
 
 #include <stdlib.h>
 #include <string.h>
 
-/* 48 bits of microseconds reach 4.46 years either side of the first
- * packet; a capture whose clock jumps further saturates there. */
-#define TL_SEG_TIME_MAX ((INT64_C(1) << 47) - 1)
+/* 54 bits of microseconds reach 285 years either side of the first
+ * packet: more than any two timestamps capture.c lets through can differ
+ * by (2 * 2^32 s), so a merged trace of any span keeps its times. */
+#define TL_SEG_TIME_MAX ((INT64_C(1) << 53) - 1)
 
 void tl_seg_pack(struct tl_seg *s, int64_t time_us, unsigned flags,
                  unsigned dir)
@@ -19,9 +21,9 @@ void tl_seg_pack(struct tl_seg *s, int64_t time_us, unsigned flags,
 		time_us = TL_SEG_TIME_MAX;
 	else if (time_us < -TL_SEG_TIME_MAX - 1)
 		time_us = -TL_SEG_TIME_MAX - 1;
-	s->packed = ((uint64_t)time_us & UINT64_C(0xffffffffffff)) |
-	            ((uint64_t)(flags & 0x1ffu) << 48) |
-	            ((uint64_t)(dir & 1u) << 57);
+	s->packed = ((uint64_t)time_us & UINT64_C(0x3fffffffffffff)) |
+	            ((uint64_t)(flags & 0x1ffu) << 54) |
+	            ((uint64_t)(dir & 1u) << 63);
 }
 
 void tl_segstore_init(struct tl_segstore *st)
@@ -110,6 +112,8 @@ void tl_model_free(struct tl_model *m)
 	tl_segstore_free(&m->segs);
 	tl_app_free(m->app);
 	m->app = NULL;
+	tl_reasm_free(m->reasm);
+	m->reasm = NULL;
 }
 
 void tl_model_enable_app(struct tl_model *m)
@@ -147,11 +151,62 @@ void tl_seg_from_info(struct tl_seg *seg, struct tl_seg_note *note,
 	}
 }
 
+static size_t add_cause(char *buf, size_t size, size_t at, uint64_t n,
+                        const char *one, const char *many, const char *tail)
+{
+	if (!n || at >= size)
+		return at;
+	int w = snprintf(buf + at, size - at, "%s%llu %s%s", at ? ", " : "",
+	                 (unsigned long long)n, n == 1 ? one : many, tail);
+	return w < 0 ? at : at + (size_t)w;
+}
+
+bool tl_model_unread_text(const struct tl_model *m, char *buf, size_t size)
+{
+	const struct tl_model_unread *u = &m->unread;
+	char tail[64];
+	size_t at = 0;
+	if (size)
+		buf[0] = 0;
+	at = add_cause(buf, size, at, u->fragments, "IP fragment",
+	               "IP fragments", " never reassembled (the rest of "
+	               "their datagram never came)");
+	at = add_cause(buf, size, at, u->cut, "packet", "packets",
+	               " cut short before a TCP header could be read");
+	snprintf(tail, sizeof tail, " inside a GRE tunnel of an unsupported "
+	         "payload type (0x%04x)", u->tunnel_type);
+	at = add_cause(buf, size, at, u->tunnel, "packet", "packets", tail);
+	at = add_cause(buf, size, at, u->too_deep, "packet", "packets",
+	               " nested deeper than tshark reads (496 layers, 20 VLAN tags)");
+	snprintf(tail, sizeof tail, " on an interface of an unsupported link "
+	         "type (%d)", u->link_type);
+	at = add_cause(buf, size, at, u->link, "packet", "packets", tail);
+	return at > 0;
+}
+
 /* Connections the tracker just let go of take their labels' state along. */
 static void forget_dropped(struct tl_model *m)
 {
 	for (uint32_t i = 0; m->app && i < m->tracker.dropped_count; i++)
 		tl_app_forget(m->app, m->tracker.dropped[i]);
+}
+
+/* Takes a fragment; true with the whole datagram in *data when it is the
+ * last one missing. */
+static bool reassembled(struct tl_model *m, const struct tl_packet *pkt,
+                        const uint8_t **data, uint32_t *caplen)
+{
+	if (!m->reasm)
+		m->reasm = tl_reasm_new();
+	const uint8_t *whole;
+	uint32_t len;
+	bool done = tl_reasm_add(m->reasm, pkt, *data, &whole, &len);
+	m->unread.fragments = tl_reasm_unfinished(m->reasm);
+	if (!done)
+		return false;
+	*data = whole;
+	*caplen = len;
+	return true;
 }
 
 bool tl_model_frame(struct tl_model *m, int dlt, const uint8_t *data,
@@ -171,23 +226,48 @@ bool tl_model_frame(struct tl_model *m, int dlt, const uint8_t *data,
 	case TL_DECODE_TCP:
 		break;
 	case TL_DECODE_TCP_CUT:
-		/* Analysed, so later segments are judged as Wireshark
-		 * judges them, but not shown: its header is incomplete. */
+		/* Options cut short (by the snap length, mostly): tshark
+		 * analyses the segment and prints its fields, but shows no
+		 * analysis for it (the cut stops its dissection first). */
 		tl_tracker_segment(&m->tracker, &pkt, frame, ts, &info);
-		forget_dropped(m);
-		m->truncated++;
-		return false;
+		info.analysis = 0;
+		goto row;
 	case TL_DECODE_TRUNCATED:
 		m->truncated++;
+		m->unread.cut++;
 		return false;
 	case TL_DECODE_MALFORMED:
 		m->malformed++;
+		return false;
+	case TL_DECODE_FRAGMENT:
+		if (!reassembled(m, &pkt, &data, &caplen))
+			return false;
+		if (tl_decode_ip(data, caplen, 0, &pkt) == TL_DECODE_TCP)
+			break;
+		m->not_tcp++;   /* or in a tunnel: tunnels are read whole */
+		return false;
+	case TL_DECODE_TOO_DEEP:
+		m->unread.too_deep++;
+		return false;
+	case TL_DECODE_ICMP_TCP:
+		tl_tracker_quoted(&m->tracker, &pkt, frame, ts);
+		forget_dropped(m);
+		m->not_tcp++;
+		return false;
+	case TL_DECODE_TUNNEL:
+		if (!m->unread.tunnel++)
+			m->unread.tunnel_type = pkt.tunnel_type;
+		return false;
+	case TL_DECODE_UNSUPPORTED:
+		if (!m->unread.link++)
+			m->unread.link_type = dlt;
 		return false;
 	default:
 		m->not_tcp++;
 		return false;
 	}
 	tl_tracker_segment(&m->tracker, &pkt, frame, ts, &info);
+row:
 	forget_dropped(m);
 	m->tcp_segments++;
 	tl_seg_from_info(seg, note, has_note, &pkt, &info, frame,

@@ -24,7 +24,7 @@ int tl_picture_run(struct tl_options *opt, struct tl_capture *cap,
 	uint64_t lo = (uint64_t)((opt->page ? opt->page : 1) - 1) * per_page;
 	uint64_t hi = lo + per_page, total = 0;
 
-	int status = 0, dlt = tl_capture_datalink(cap);
+	int status = 0;
 	const char *name = opt->cap.file ? opt->cap.file : opt->cap.device;
 	struct tl_frame f;
 	enum tl_next next;
@@ -41,7 +41,7 @@ int tl_picture_run(struct tl_options *opt, struct tl_capture *cap,
 		struct tl_seg seg;
 		struct tl_seg_note note;
 		bool has_note;
-		if (tl_model_frame(&m, dlt, f.data, f.caplen, f.ts, &seg, &note,
+		if (tl_model_frame(&m, f.dlt, f.data, f.caplen, f.ts, &seg, &note,
 		                   &has_note) &&
 		    tl_options_wants_stream(opt, seg.stream)) {
 			if (total >= lo && total < hi)
@@ -55,6 +55,9 @@ int tl_picture_run(struct tl_options *opt, struct tl_capture *cap,
 
 	if (m.frames == UINT32_MAX && opt->count != UINT32_MAX)
 		tl_warn("%s", TL_LAST_FRAME_WARNING);
+	char unread[512];
+	if (tl_model_unread_text(&m, unread, sizeof unread))
+		tl_warn("%s: not shown: %s", name, unread);
 	if (total > 0 && lo >= total) {
 		tl_warn("--page %u is empty: the selection has %llu rows, "
 		        "%llu page%s of --rows %llu", opt->page,

@@ -621,6 +621,20 @@ static void note_window_change(struct tl_dir *fwd, const struct tl_packet *p,
 	fwd->shown_window = out->win_scaled;
 }
 
+void tl_tracker_quoted(struct tl_tracker *tr, const struct tl_packet *p,
+                       uint32_t frame, tl_nsec ts)
+{
+	tr->dropped_count = 0;
+	uint32_t hash = tuple_hash(tr, p) & tr->bucket_mask;
+	for (struct tl_conn *c = tr->buckets[hash]; c; c = c->hash_next)
+		if (conn_match(c, p) >= 0)
+			return;
+	struct tl_conn *c = new_conn(tr, p, hash, frame, ts);
+	lru_touch(tr, c);
+	if (tr->max_live && tr->tracked > tr->max_live)
+		evict_oldest(tr, c);
+}
+
 void tl_tracker_segment(struct tl_tracker *tr, const struct tl_packet *p,
                         uint32_t frame, tl_nsec ts, struct tl_seg_info *out)
 {

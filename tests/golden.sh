@@ -25,8 +25,11 @@ while read -r name cap args; do
 		continue
 	fi
 	# shellcheck disable=SC2086 # args are word-split on purpose
-	TZ=UTC LC_ALL=C.UTF-8 COLUMNS=120 "$TCPLADDER" -r "$path" $args > "$tmp" 2>&1
-	echo "exit $?" >> "$tmp"
+	TZ=UTC LC_ALL=C.UTF-8 COLUMNS=120 "$TCPLADDER" -r "$path" $args > "$tmp.raw" 2>&1
+	echo "exit $?" >> "$tmp.raw"
+	# Warnings name the file: keep the name relative to the source tree.
+	sed "s|$srcdir/||g" "$tmp.raw" > "$tmp"
+	rm -f "$tmp.raw"
 	if [ -n "${REGEN:-}" ]; then
 		cp "$tmp" "$dir/$name.out"
 		echo "ok $n - $name # regenerated"

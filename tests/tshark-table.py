@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Print tshark's view of a capture as tcpladder's segment table (`-T tsv`).
 
-Usage:  tests/tshark-table.py [--raw-stream] [--tshark PATH] CAPTURE
+Usage:  tests/tshark-table.py [--dense-stream] [--tshark PATH] CAPTURE
 
 Output (stdout): exactly the table of docs/segment-table.md -- a header line
 
@@ -18,9 +18,9 @@ How each column is obtained (one `tshark -n -r FILE -T fields` run):
             integer: floor((ns + 500) / 1000).  Negative values (packets
             out of time order) keep their sign: -0.000001500 -> -0.000001,
             -0.000000400 -> 0.000000 (never "-0.000000").
-  stream    tcp.stream, renumbered densely in order of first appearance of
-            the rows we print (see "ICMP" below; --raw-stream keeps
-            tshark's number).
+  stream    tcp.stream as tshark numbers it (see "ICMP" below;
+            --dense-stream renumbers densely in order of first appearance
+            of the rows printed).
   src/dst   ip.src/ip.dst or ipv6.src/ipv6.dst of the IP header that
             directly encloses the TCP header (see "Tunnels").
   flags     tcp.flags bits as FIN SYN RST PSH ACK URG ECE CWR joined by '|',
@@ -37,24 +37,23 @@ Which packets get a row -- only real TCP segments:
   * ICMP/ICMPv6 error payloads: tshark dissects the quoted IP+TCP header
     inside an ICMP error as TCP.  It does not run sequence analysis on it,
     shows the raw (absolute) seq, and leaves tcp.len empty, BUT it does
-    look up / create the TCP conversation: an ICMP error quoting a flow
-    that was not seen before consumes a tcp.stream index.  Such packets are
-    skipped here (a packet is skipped when any icmp/icmpv6 layer comes
-    before its first tcp layer in frame.protocols), and stream indices are
-    renumbered densely by first appearance among the printed rows, which
-    is what a tracker that ignores ICMP payloads produces.  The grouping
-    of segments into streams is tshark's.
+    look up / create the TCP conversation once the quote holds 16 bytes of
+    TCP header: an ICMP error quoting a flow that was not seen before
+    consumes a tcp.stream index.  Such packets have no row (a packet is
+    skipped when any icmp/icmpv6 layer comes before its first tcp layer in
+    frame.protocols); the stream numbers are tshark's, gaps included
+    (tcpladder opens a connection for such a quote too).
   * Truncated TCP header (snap length): tshark reads the fixed header
     field by field; if the capture ends before the whole header
     (th_off*4 bytes, options included) the TCP dissector stops with a
-    "[Packet size limited during capture: TCP truncated]" exception and
-    no analysis fields are shown (tcp.stream/tcp.flags may or may not be
-    present depending on where the cut is).  Such packets get no row:
-    a packet is skipped when tcp.flags is absent or _ws.short mentions
-    "TCP truncated".  NOTE: tshark still updates its hidden analysis
-    state from a segment whose options were cut (seq/nextseq etc.), so
-    later segments may be flagged relative to it.  A truncated *payload*
-    (header complete) keeps its row and its true len.
+    "[Packet size limited during capture: TCP truncated]" exception.
+    When the fixed fields up to the window (16 bytes) are there it still
+    prints tcp.stream, tcp.flags, seq, ack, len and window, and analyses
+    the segment (later segments are judged relative to it), but shows no
+    analysis field for it: such a packet has a row with analysis '-'.
+    A packet is skipped when tcp.flags is absent (the cut came earlier).
+    A truncated *payload* (header complete) keeps its row and its true
+    len.
   * Tunnels (IP-in-IP, GRE, 6in4, VXLAN ...): tshark dissects the inner
     TCP and files it in the same conversation as the same 4-tuple seen
     without encapsulation (the encapsulation is ignored for tcp.stream and
@@ -159,7 +158,7 @@ def pick_addrs(protos, cols):
 
 
 def main(argv):
-    raw_stream = False
+    raw_stream = True
     tshark = os.environ.get("TSHARK") or "tshark"
     args = list(argv)
     path = None
@@ -167,6 +166,8 @@ def main(argv):
         a = args.pop(0)
         if a == "--raw-stream":
             raw_stream = True
+        elif a == "--dense-stream":
+            raw_stream = False
         elif a == "--tshark" and args:
             tshark = args.pop(0)
         elif a in ("-h", "--help"):
@@ -178,10 +179,10 @@ def main(argv):
         elif path is None:
             path = a
         else:
-            sys.stderr.write("usage: tshark-table.py [--raw-stream] CAPTURE\n")
+            sys.stderr.write("usage: tshark-table.py [--dense-stream] CAPTURE\n")
             return 2
     if path is None:
-        sys.stderr.write("usage: tshark-table.py [--raw-stream] CAPTURE\n")
+        sys.stderr.write("usage: tshark-table.py [--dense-stream] CAPTURE\n")
         return 2
     exe = shutil.which(tshark)
     if exe is None:
@@ -218,7 +219,7 @@ def main(argv):
             if "tcp" not in protos.split(":"):
                 continue
             flags = first(cols[IDX["tcp.flags"]])
-            if not flags or "TCP truncated" in cols[IDX["_ws.short"]]:
+            if not flags:
                 continue
             addrs = pick_addrs(protos, cols)
             if addrs is None:

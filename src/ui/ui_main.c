@@ -350,7 +350,7 @@ static bool feed_frame(struct ui *ui, const struct tl_frame *f)
 	struct tl_seg seg;
 	struct tl_seg_note note;
 	bool has_note;
-	bool got = tl_model_frame(&ui->m, ui->dlt, f->data, f->caplen, f->ts,
+	bool got = tl_model_frame(&ui->m, f->dlt, f->data, f->caplen, f->ts,
 	                          &seg, &note, &has_note);
 	if (tl_model_frames_done(&ui->m, ui->opt->count)) {
 		ui->input_done = true;
@@ -366,9 +366,16 @@ static bool next_frame(struct ui *ui, struct tl_frame *f)
 	switch (tl_capture_next(ui->cap, f)) {
 	case TL_NEXT_FRAME:
 		return true;
-	case TL_NEXT_END:
+	case TL_NEXT_END: {
 		ui->input_done = true;
+		/* Packets that carry TCP but have no row are named, as the
+		 * text outputs name them. */
+		char unread[512];
+		if (tl_model_unread_text(&ui->m, unread, sizeof unread))
+			ui_message(ui, true, "%s: not shown: %s",
+			           ui->input_name, unread);
 		return false;
+	}
 	case TL_NEXT_ERROR:
 		input_failed(ui);
 		return false;
@@ -902,6 +909,9 @@ int tl_ui_run(struct tl_options *opt, struct tl_capture *cap)
 		                ? "; so were open connections, past twice "
 		                  "the bound" : "");
 	}
+	char unread[512];
+	if (tl_model_unread_text(&ui->m, unread, sizeof unread))
+		tl_warn("%s: not shown: %s", ui->input_name, unread);
 	if (ui->input_error) {
 		tl_warn("%s: %s after frame %u", ui->input_name, ui->input_err,
 		        ui->m.frames);

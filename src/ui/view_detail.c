@@ -130,6 +130,24 @@ static void ip_lines(struct ui *ui, const struct tl_frame *f,
 	const uint8_t *h = f->data + pkt->ip_offset;
 	uint32_t avail = f->caplen - pkt->ip_offset;
 	char src[64], dst[64];
+	if (pkt->encap_count) {
+		/* The layers crossed to reach the inner IP header. */
+		char path[256];
+		size_t at = 0;
+		unsigned shown = pkt->encap_count < TL_MAX_ENCAPS
+		                 ? pkt->encap_count : TL_MAX_ENCAPS;
+		path[0] = 0;
+		for (unsigned i = 0; i < shown && at < sizeof path; i++) {
+			int w = snprintf(path + at, sizeof path - at, "%s%s@%u",
+			                 i ? " > " : "",
+			                 tl_encap_name(pkt->encap[i].kind),
+			                 pkt->encap[i].offset);
+			at = w < 0 ? at : at + (size_t)w;
+		}
+		add_line(ui, R_NORMAL, "Tunnel %s%s (%u layers; @ = byte "
+		         "offset)", path, pkt->encap_count > shown ? " > ..."
+		         : "", pkt->encap_count);
+	}
 	tl_format_addr(pkt->ip_version, pkt->src, src, sizeof src);
 	tl_format_addr(pkt->ip_version, pkt->dst, dst, sizeof dst);
 	if (pkt->ip_version == 4 && avail >= 20) {

@@ -448,6 +448,9 @@ if [ $DO_SYNTH = 1 ]; then
     log "synthetic captures -> synth/"
     rm -f "$HERE"/synth/*.pcap
     $PY "$TOOLS/synth.py" "$HERE/synth" 2>&1 | grep -v 'Mac address' || true
+    # tunnels, link types, fragments and pcapng beyond libpcap: encap/
+    $PY "$TOOLS/encaps.py" "$HERE/encap" 2>&1 | grep -v 'Mac address' || true
+    $PY "$TOOLS/pcapng_multi.py" "$HERE/encap" 2>&1 | grep -v 'Mac address' || true
 fi
 
 if [ $DO_LIVE = 1 ]; then

@@ -174,7 +174,8 @@ def small_files():
     files["tcp-doff-past-packet.pcap"] = between([
         eth(ipv4(A_C, A_S, tcp(41000, 80, 1001, 5001, ACK, doff=15)))])
     # The data offset is inside the IP length but past the captured bytes:
-    # a header cut short, analysed but not shown (as with a snap length).
+    # a header cut short, analysed and shown without analysis (as with a
+    # snap length; tshark prints its fields too).
     files["tcp-doff-past-capture.pcap"] = between([
         eth(ipv4(A_C, A_S, tcp(41000, 80, 1001, 5001, ACK, doff=15),
                  total=20 + 60))])

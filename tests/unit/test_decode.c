@@ -20,7 +20,7 @@
 /* ---- frame builder --------------------------------------------------- */
 
 struct frame {
-	uint8_t b[4096];
+	uint8_t b[16384];
 	uint32_t n;
 };
 
@@ -215,6 +215,9 @@ static const char *result_name(enum tl_decode_result r)
 	case TL_DECODE_TRUNCATED: return "TRUNCATED";
 	case TL_DECODE_MALFORMED: return "MALFORMED";
 	case TL_DECODE_UNSUPPORTED: return "UNSUPPORTED";
+	case TL_DECODE_TOO_DEEP: return "TOO_DEEP";
+	case TL_DECODE_TUNNEL: return "TUNNEL";
+	case TL_DECODE_ICMP_TCP: return "ICMP_TCP";
 	}
 	return "?";
 }
@@ -346,7 +349,8 @@ static void test_ethernet_qinq(void)
 
 static void test_ethernet_too_many_tags(void)
 {
-	/* A tag chain longer than any real one ends, whatever it says. */
+	/* A tag chain longer than tshark reads (20) ends, whatever it
+	 * says, and is counted as too deep. */
 	struct frame f = { .n = 0 };
 	ethernet(&f, 0x8100);
 	for (int i = 0; i < 40; i++)
@@ -354,8 +358,8 @@ static void test_ethernet_too_many_tags(void)
 	putfill(&f, 0x45, 60);
 	struct tl_packet p;
 	enum tl_decode_result r = decode(DLT_EN10MB, f.b, f.n, &p);
-	CHECK_MSG(r == TL_DECODE_NOT_TCP || r == TL_DECODE_MALFORMED,
-	          "40 VLAN tags: got %s", result_name(r));
+	CHECK_MSG(r == TL_DECODE_TOO_DEEP, "40 VLAN tags: got %s",
+	          result_name(r));
 }
 
 static void test_ethernet_not_tcp(void)
@@ -580,7 +584,7 @@ static void test_unsupported_link(void)
 	static const uint8_t junk[64] = { 0x45 };
 	struct tl_packet p;
 	static const int bad[] = { 147 /* USER0 */, 195 /* 802.15.4 */,
-	                           9999, 65536, -1 };
+	                           9999, 65536, -2 };
 	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
 		CHECK_RESULT(decode(bad[i], junk, sizeof junk, &p),
 		             TL_DECODE_UNSUPPORTED);
@@ -631,22 +635,38 @@ static void test_ipv4_fragments(void)
 	struct ip4_spec df = { .frag = 0x4000 };
 	build_eth_v4(&f, &df, &t);
 	CHECK_RESULT(decode(DLT_EN10MB, f.b, f.n, &p), TL_DECODE_TCP);
-	/* A later fragment carries no TCP header, even if the bytes there
-	 * would parse as one; with or without MF. */
+	/* A later fragment of a TCP datagram is a FRAGMENT too (to be
+	 * reassembled, never read as a header); with or without MF. */
 	struct ip4_spec later = { .frag = 0x2000 | 185 };
 	build_eth_v4(&f, &later, &t);
-	CHECK_RESULT(decode(DLT_EN10MB, f.b, f.n, &p), TL_DECODE_NOT_TCP);
+	CHECK_RESULT(decode(DLT_EN10MB, f.b, f.n, &p), TL_DECODE_FRAGMENT);
 	struct ip4_spec last = { .frag = 1 };
 	build_eth_v4(&f, &last, &t);
-	CHECK_RESULT(decode(DLT_EN10MB, f.b, f.n, &p), TL_DECODE_NOT_TCP);
-	/* A later fragment shorter than a TCP header is still NOT_TCP, not
+	CHECK_RESULT(decode(DLT_EN10MB, f.b, f.n, &p), TL_DECODE_FRAGMENT);
+	/* A later fragment shorter than a TCP header is a FRAGMENT, not
 	 * TRUNCATED or MALFORMED. */
 	f.n = 0;
 	ethernet(&f, 0x0800);
 	struct ip4_spec tiny = { .frag = 3 };
 	ipv4(&f, &tiny, 8);
 	putfill(&f, 0, 8);
+	CHECK_RESULT(decode(DLT_EN10MB, f.b, f.n, &p), TL_DECODE_FRAGMENT);
+	/* Where the piece goes in its datagram. */
+	build_eth_v4(&f, &later, &t);
+	CHECK_RESULT(decode(DLT_EN10MB, f.b, f.n, &p), TL_DECODE_FRAGMENT);
+	CHECK_UINT(p.frag.offset, 185u * 8);
+	CHECK(p.frag.more);
+	CHECK_UINT(p.frag.proto, 6);
+	CHECK_UINT(p.frag.data_off, 14u + 20);
+	CHECK_UINT(p.frag.data_len, f.n - 14u - 20);
+	/* Fragments of a datagram that cannot carry TCP (ICMP) are not
+	 * ours; UDP's are (a tunnel may be in it). */
+	struct ip4_spec icmp = { .frag = 0x2000, .proto = 1 };
+	build_eth_v4(&f, &icmp, &t);
 	CHECK_RESULT(decode(DLT_EN10MB, f.b, f.n, &p), TL_DECODE_NOT_TCP);
+	struct ip4_spec udp = { .frag = 0x2000, .proto = 17 };
+	build_eth_v4(&f, &udp, &t);
+	CHECK_RESULT(decode(DLT_EN10MB, f.b, f.n, &p), TL_DECODE_FRAGMENT);
 }
 
 static void test_ipv4_lying_lengths(void)
@@ -836,7 +856,7 @@ static void test_ipv6_later_fragment(void)
 	frag_header(&f, 6, 100, true);
 	tcp(&f, &t);
 	struct tl_packet p;
-	CHECK_RESULT(decode(DLT_EN10MB, f.b, f.n, &p), TL_DECODE_NOT_TCP);
+	CHECK_RESULT(decode(DLT_EN10MB, f.b, f.n, &p), TL_DECODE_FRAGMENT);
 	/* First fragment (offset 0, M set): not a whole segment. */
 	f.n = 0;
 	ethernet(&f, 0x86dd);
@@ -875,15 +895,16 @@ static void test_ipv6_lying_lengths(void)
 	ext_header(&f, 6, 0);
 	tcp(&f, &t);
 	CHECK_RESULT(decode(DLT_EN10MB, f.b, f.n, &p), TL_DECODE_MALFORMED);
-	/* A very long chain (40 destination options headers, all captured
-	 * and within the payload length) is given up on. */
+	/* A very long chain (200 destination options headers, all captured
+	 * and within the payload length) is read, as tshark reads it. */
 	f.n = 0;
 	ethernet(&f, 0x86dd);
-	ipv6(&f, 60, 40 * 8 + tcp_size(&t), 64);
-	for (int i = 0; i < 40; i++)
-		ext_header(&f, i == 39 ? 6 : 60, 0);
+	ipv6(&f, 60, 200 * 8 + tcp_size(&t), 64);
+	for (int i = 0; i < 200; i++)
+		ext_header(&f, i == 199 ? 6 : 60, 0);
 	tcp(&f, &t);
-	CHECK_RESULT(decode(DLT_EN10MB, f.b, f.n, &p), TL_DECODE_MALFORMED);
+	CHECK_RESULT(decode(DLT_EN10MB, f.b, f.n, &p), TL_DECODE_TCP);
+	CHECK_UINT(p.ip_header_len, 40u + 200 * 8);
 	/* A chain of maximum-size headers: 255 -> 2048 bytes each. */
 	f.n = 0;
 	ethernet(&f, 0x86dd);
@@ -987,24 +1008,33 @@ static void test_ip_in_ip(void)
 	          "tunnel of garbage: got %s", result_name(r));
 }
 
-static void test_ip_in_ip_depth(void)
+static enum tl_decode_result nested_ipip(int layers, struct tl_packet *p)
 {
-	/* Tunnels nested deeper than anyone needs end without recursion
-	 * trouble: 50 IPv4-in-IPv4 layers. */
-	struct frame f = { .n = 0 };
+	static struct frame f;
 	struct tcp_spec t = TCP_DEFAULT;
+	f.n = 0;
 	ethernet(&f, 0x0800);
-	for (int i = 0; i < 50; i++) {
+	for (int i = 0; i < layers - 1; i++) {
 		struct ip4_spec ip = { .proto = 4 };
-		ipv4(&f, &ip, (uint32_t)(49 - i) * 20 + 20 + tcp_size(&t));
+		ipv4(&f, &ip, (uint32_t)(layers - 2 - i) * 20 + 20 +
+		     tcp_size(&t));
 	}
 	struct ip4_spec last = { 0 };
 	ipv4(&f, &last, tcp_size(&t));
 	tcp(&f, &t);
+	return decode(DLT_EN10MB, f.b, f.n, p);
+}
+
+static void test_ip_in_ip_depth(void)
+{
+	/* tshark reads IP in IP hundreds deep (it stops at 500 layers):
+	 * 60 and 400 are read, 600 is counted as too deep, without
+	 * recursion trouble. */
 	struct tl_packet p;
-	enum tl_decode_result r = decode(DLT_EN10MB, f.b, f.n, &p);
-	CHECK_MSG(r == TL_DECODE_NOT_TCP || r == TL_DECODE_MALFORMED,
-	          "51 nested IPv4 headers: got %s", result_name(r));
+	CHECK_RESULT(nested_ipip(60, &p), TL_DECODE_TCP);
+	CHECK_UINT(p.encap_count, 59u);
+	CHECK_RESULT(nested_ipip(400, &p), TL_DECODE_TCP);
+	CHECK_RESULT(nested_ipip(600, &p), TL_DECODE_TOO_DEEP);
 }
 
 /* ---- TCP options ------------------------------------------------------ */

@@ -819,10 +819,12 @@ static void test_nsec_to_us(void)
 
 static void test_seg_pack(void)
 {
-	/* 48-bit signed time, 9 flag bits (NS kept), 1 direction bit. */
+	/* 54-bit signed time, 9 flag bits (NS kept), 1 direction bit. */
 	static const int64_t times[] = { 0, 1, -1, 123456789,
-	                                 (INT64_C(1) << 47) - 1,
-	                                 -(INT64_C(1) << 47) };
+	                                 (INT64_C(1) << 47) + 5,
+	                                 INT64_C(1700000000) * 1000000,
+	                                 (INT64_C(1) << 53) - 1,
+	                                 -(INT64_C(1) << 53) };
 	for (size_t i = 0; i < sizeof times / sizeof times[0]; i++) {
 		for (unsigned dir = 0; dir < 2; dir++) {
 			struct tl_seg s;
@@ -836,13 +838,13 @@ static void test_seg_pack(void)
 			CHECK_UINT(tl_seg_dir(&s), dir);
 		}
 	}
-	/* Beyond 4.46 years from the first packet the time saturates. */
+	/* Beyond 285 years from the first packet the time saturates. */
 	struct tl_seg far;
-	tl_seg_pack(&far, INT64_C(1) << 50, TL_TH_ACK, 1);
-	CHECK_INT(tl_seg_time_us(&far), (INT64_C(1) << 47) - 1);
+	tl_seg_pack(&far, INT64_C(1) << 60, TL_TH_ACK, 1);
+	CHECK_INT(tl_seg_time_us(&far), (INT64_C(1) << 53) - 1);
 	CHECK_UINT(tl_seg_flags(&far), TL_TH_ACK);
-	tl_seg_pack(&far, -(INT64_C(1) << 50), TL_TH_ACK, 0);
-	CHECK_INT(tl_seg_time_us(&far), -(INT64_C(1) << 47));
+	tl_seg_pack(&far, -(INT64_C(1) << 60), TL_TH_ACK, 0);
+	CHECK_INT(tl_seg_time_us(&far), -(INT64_C(1) << 53));
 	CHECK_UINT(tl_seg_dir(&far), 0);
 	CHECK_UINT(sizeof(struct tl_seg), 32);
 }

@@ -1,0 +1,71 @@
+/* Shared by the decoders only: one entry point per layer family.
+ *
+ * Every layer function takes the frame, its captured length, the offset of
+ * its own header, the packet view and the nesting depth (one per layer
+ * already read), and returns what the innermost layer found. None reads
+ * past caplen; offsets may be anything, including past caplen. */
+#ifndef TL_DECODE_INT_H
+#define TL_DECODE_INT_H
+
+#include "tl_decode.h"
+
+/* tshark gives up past 500 protocol layers (its tree depth); a packet
+ * nested deeper is counted as too deep, not read. Also bounds recursion. */
+#define TL_MAX_NESTING 496
+#define TL_MAX_VLAN_TAGS 20
+
+/* Whether len bytes from off are captured (off may be past caplen). */
+static inline bool tl_have(uint32_t caplen, uint32_t off, uint32_t len)
+{
+	return off <= caplen && caplen - off >= len;
+}
+
+/* Notes an encapsulation on the way to the TCP header (kept for the
+ * details pane); the first TL_MAX_ENCAPS are kept. */
+static inline void tl_note_encap(struct tl_packet *pkt, uint8_t kind,
+                                 uint32_t off)
+{
+	if (pkt->encap_count < TL_MAX_ENCAPS) {
+		pkt->encap[pkt->encap_count].kind = kind;
+		pkt->encap[pkt->encap_count].offset = off;
+	}
+	if (pkt->encap_count < 255)
+		pkt->encap_count++;
+}
+
+enum tl_decode_result tl_dec_ip(const uint8_t *f, uint32_t caplen,
+                                uint32_t off, struct tl_packet *pkt,
+                                unsigned depth);
+/* IP whose version is only known from its first nibble (MPLS, PPP, GTP). */
+enum tl_decode_result tl_dec_ip_nibble(const uint8_t *f, uint32_t caplen,
+                                       uint32_t off, struct tl_packet *pkt,
+                                       unsigned depth);
+enum tl_decode_result tl_dec_ethernet(const uint8_t *f, uint32_t caplen,
+                                      uint32_t off, struct tl_packet *pkt,
+                                      unsigned depth);
+enum tl_decode_result tl_dec_ethertype(const uint8_t *f, uint32_t caplen,
+                                       uint32_t off, uint16_t type,
+                                       struct tl_packet *pkt, unsigned depth);
+enum tl_decode_result tl_dec_mpls(const uint8_t *f, uint32_t caplen,
+                                  uint32_t off, struct tl_packet *pkt,
+                                  unsigned depth);
+/* PPP from its protocol field (address and control already skipped). */
+enum tl_decode_result tl_dec_ppp_proto(const uint8_t *f, uint32_t caplen,
+                                       uint32_t off, struct tl_packet *pkt,
+                                       unsigned depth);
+/* PPP that may start with the HDLC address and control bytes (ff 03). */
+enum tl_decode_result tl_dec_ppp(const uint8_t *f, uint32_t caplen,
+                                 uint32_t off, struct tl_packet *pkt,
+                                 unsigned depth);
+enum tl_decode_result tl_dec_80211(const uint8_t *f, uint32_t caplen,
+                                   uint32_t off, struct tl_packet *pkt,
+                                   unsigned depth);
+enum tl_decode_result tl_dec_gre(const uint8_t *f, uint32_t caplen,
+                                 uint32_t off, struct tl_packet *pkt,
+                                 unsigned depth);
+/* UDP: the tunnels tshark follows on their default ports. */
+enum tl_decode_result tl_dec_udp(const uint8_t *f, uint32_t caplen,
+                                 uint32_t off, uint32_t ip_payload_len,
+                                 struct tl_packet *pkt, unsigned depth);
+
+#endif

@@ -1,0 +1,192 @@
+/* IPv4 and IPv6 fragment reassembly, as tshark does it by default: the
+ * datagram is whole when its last piece has come and every byte before it;
+ * the frame that completes it carries the segment. Memory is bounded:
+ * past TL_REASM_MAX_DATAGRAMS datagrams or TL_REASM_MAX_BYTES bytes held,
+ * the oldest incomplete one is given up (its fragments are counted). */
+#include "config.h"
+
+#include "tl_reasm.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#define MAX_PAYLOAD 65535u      /* an IPv4 total length, an IPv6 payload */
+#define IPV6_HEADER 40
+
+struct datagram {
+	struct datagram *next;          /* oldest first */
+	uint8_t version, proto;
+	uint8_t src[16], dst[16];
+	uint32_t id;
+	uint8_t *buf;                   /* the header, then the payload */
+	uint32_t hdr_len;               /* 0 until the first piece came */
+	uint32_t payload_cap;
+	uint32_t total;                 /* payload length, once known */
+	bool have_total;
+	uint8_t have[MAX_PAYLOAD / 8 / 8 + 1];  /* 8-byte units received */
+	uint32_t pieces;
+};
+
+struct tl_reasm {
+	struct datagram *head, *tail;
+	uint32_t count;
+	uint64_t bytes;
+	uint64_t pending;               /* pieces held */
+	uint64_t given_up;              /* pieces of datagrams given up */
+	uint8_t *out;                   /* the last whole datagram */
+};
+
+struct tl_reasm *tl_reasm_new(void)
+{
+	return tl_xcalloc(1, sizeof(struct tl_reasm));
+}
+
+static void drop(struct tl_reasm *r, struct datagram *d, struct datagram *prev)
+{
+	if (prev)
+		prev->next = d->next;
+	else
+		r->head = d->next;
+	if (r->tail == d)
+		r->tail = prev;
+	r->count--;
+	r->bytes -= d->payload_cap + IPV6_HEADER + sizeof *d;
+	r->pending -= d->pieces;
+	free(d->buf);
+	free(d);
+}
+
+void tl_reasm_free(struct tl_reasm *r)
+{
+	if (!r)
+		return;
+	while (r->head)
+		drop(r, r->head, NULL);
+	free(r->out);
+	free(r);
+}
+
+uint64_t tl_reasm_unfinished(const struct tl_reasm *r)
+{
+	return r ? r->pending + r->given_up : 0;
+}
+
+static struct datagram *find(struct tl_reasm *r, const struct tl_packet *p,
+                             struct datagram **prev)
+{
+	*prev = NULL;
+	for (struct datagram *d = r->head; d; *prev = d, d = d->next)
+		if (d->id == p->frag.id && d->proto == p->frag.proto &&
+		    d->version == p->ip_version &&
+		    !memcmp(d->src, p->src, 16) && !memcmp(d->dst, p->dst, 16))
+			return d;
+	return NULL;
+}
+
+static bool all_there(const struct datagram *d)
+{
+	if (!d->have_total || !d->hdr_len)
+		return false;
+	uint32_t units = (d->total + 7) / 8;
+	for (uint32_t u = 0; u < units; u++)
+		if (!(d->have[u / 8] & (1u << (u % 8))))
+			return false;
+	return true;
+}
+
+/* Builds the whole datagram: the first piece's header with the lengths of
+ * the whole and no fragment fields, then the payload. */
+static void finish(struct tl_reasm *r, struct datagram *d,
+                   const uint8_t **out, uint32_t *out_len)
+{
+	uint32_t len = d->hdr_len + d->total;
+	free(r->out);
+	r->out = tl_xmalloc(len ? len : 1);
+	memcpy(r->out, d->buf, d->hdr_len);
+	memcpy(r->out + d->hdr_len, d->buf + IPV6_HEADER + 60, d->total);
+	if (d->version == 4) {
+		r->out[2] = (uint8_t)(len >> 8);
+		r->out[3] = (uint8_t)len;
+		r->out[6] = r->out[7] = 0;
+	} else {
+		r->out[4] = (uint8_t)(d->total >> 8);
+		r->out[5] = (uint8_t)d->total;
+		r->out[6] = d->proto;   /* the fragment header is gone */
+	}
+	*out = r->out;
+	*out_len = len;
+}
+
+bool tl_reasm_add(struct tl_reasm *r, const struct tl_packet *p,
+                  const uint8_t *frame, const uint8_t **out,
+                  uint32_t *out_len)
+{
+	const uint32_t off = p->frag.offset, wire = p->frag.data_wire;
+	/* A piece that would end past the largest datagram is damage: its
+	 * datagram can never be whole (counted with the unfinished). */
+	if (off > MAX_PAYLOAD || wire > MAX_PAYLOAD - off) {
+		r->given_up++;
+		return false;
+	}
+	struct datagram *prev, *d = find(r, p, &prev);
+	if (!d) {
+		/* Bounded: the oldest unfinished datagram makes room. */
+		while (r->head && (r->count >= TL_REASM_MAX_DATAGRAMS ||
+		                   r->bytes > TL_REASM_MAX_BYTES)) {
+			r->given_up += r->head->pieces;
+			drop(r, r->head, NULL);
+		}
+		d = tl_xcalloc(1, sizeof *d);
+		d->buf = tl_xcalloc(1, IPV6_HEADER + 60);
+		d->version = p->ip_version;
+		d->proto = p->frag.proto;
+		d->id = p->frag.id;
+		memcpy(d->src, p->src, 16);
+		memcpy(d->dst, p->dst, 16);
+		if (r->tail)
+			r->tail->next = d;
+		else
+			r->head = d;
+		r->tail = d;
+		r->count++;
+		r->bytes += sizeof *d + IPV6_HEADER;
+		prev = NULL;
+	}
+	/* The payload lives at buf + 100 (room for any IPv4 header or the
+	 * IPv6 fixed one before it). */
+	uint32_t need = off + wire;
+	if (need > d->payload_cap) {
+		uint32_t cap = d->payload_cap ? d->payload_cap : 2048;
+		while (cap < need)
+			cap *= 2;
+		if (cap > MAX_PAYLOAD)
+			cap = MAX_PAYLOAD;
+		d->buf = tl_xrealloc(d->buf, IPV6_HEADER + 60 + cap, 1);
+		memset(d->buf + IPV6_HEADER + 60 + d->payload_cap, 0,
+		       cap - d->payload_cap);
+		r->bytes += cap - d->payload_cap;
+		d->payload_cap = cap;
+	}
+	/* What the snap length cut stays zero: the length is the wire's. */
+	memcpy(d->buf + IPV6_HEADER + 60 + off, frame + p->frag.data_off,
+	       p->frag.data_len);
+	for (uint32_t u = off / 8; u < (need + 7) / 8; u++)
+		d->have[u / 8] |= (uint8_t)(1u << (u % 8));
+	if (off == 0 && !d->hdr_len) {
+		d->hdr_len = p->frag.hdr_len;
+		memcpy(d->buf, frame + p->frag.hdr_off, d->hdr_len);
+	}
+	if (!p->frag.more) {
+		d->total = need;
+		d->have_total = true;
+	}
+	d->pieces++;
+	r->pending++;
+	if (!all_there(d))
+		return false;
+	finish(r, d, out, out_len);
+	if (!prev && r->head != d)
+		find(r, p, &prev);
+	drop(r, d, prev);
+	return true;
+}
