@@ -107,6 +107,7 @@ static const struct option long_options[] = {
 	{ "graph", required_argument, NULL, OPT_GRAPH },
 	{ "rows", required_argument, NULL, OPT_ROWS },
 	{ "page", required_argument, NULL, OPT_PAGE },
+	{ "quiet", no_argument, NULL, 'q' },
 	{ "help", no_argument, NULL, 'h' },
 	{ "version", no_argument, NULL, 'V' },
 	{ NULL, 0, NULL, 0 },
@@ -145,6 +146,17 @@ static void add_streams(struct tl_options *opt, const char *list)
 		opt->streams[opt->stream_count++] = (uint32_t)v;
 	}
 	free(copy);
+}
+
+static void add_follow(struct tl_options *opt, const char *arg)
+{
+	char err[256];
+	struct tl_follow_spec spec;
+	if (!tl_follow_spec_parse(&spec, arg, err, sizeof err))
+		usage_error("%s", err);
+	opt->follows = tl_xrealloc(opt->follows, opt->follow_count + 1,
+	                           sizeof *opt->follows);
+	opt->follows[opt->follow_count++] = spec;
 }
 
 static enum tl_output parse_output(const char *s)
@@ -245,6 +257,9 @@ static void check_combinations(struct tl_options *opt)
 	if (!picture && (opt->graph || opt->rows || opt->page))
 		usage_error("%s", "--graph, --rows and --page go with -T svg or "
 		            "-T html");
+	if ((opt->follow_count || opt->quiet) && (picture ||
+	    opt->output == TL_OUT_UI))
+		usage_error("%s", "-z and -q go with -T text or -T tsv");
 	if (!opt->rows)
 		opt->rows = 1000;
 	if (!opt->page)
@@ -257,7 +272,7 @@ void tl_options_parse(struct tl_options *opt, int argc, char **argv)
 	opt->cap.promisc = true;
 	int c;
 	opterr = 0;   /* our own messages name the program, not its path */
-	while ((c = getopt_long(argc, argv, "+:r:i:f:c:s:B:pw:Z:T:S:t:hV",
+	while ((c = getopt_long(argc, argv, "+:r:i:f:c:s:B:pw:Z:T:S:t:z:qhV",
 	                        long_options, NULL)) != -1) {
 		switch (c) {
 		case 'r': opt->cap.file = optarg; break;
@@ -334,6 +349,8 @@ void tl_options_parse(struct tl_options *opt, int argc, char **argv)
 			opt->page = (uint32_t)parse_number(optarg, 1, 1000000000,
 			                                   "--page");
 			break;
+		case 'z': add_follow(opt, optarg); break;
+		case 'q': opt->quiet = true; break;
 		case 'h':
 			fputs(usage_text, stdout);
 			fputs("\nKeys in the full-screen view (also on its ? "
@@ -364,6 +381,7 @@ void tl_options_free(struct tl_options *opt)
 {
 	free(opt->streams);
 	free(opt->filter_storage);
+	free(opt->follows);
 }
 
 bool tl_options_wants_stream(const struct tl_options *opt, uint32_t stream)
