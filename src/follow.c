@@ -329,9 +329,10 @@ bool tl_follow_spec_parse(struct tl_follow_spec *spec, const char *arg,
 		return false;
 	}
 	char *end;
-	if (p[1] >= '0' && p[1] <= '9') {
+	if (p[1] != '[' && !strchr(p + 1, ':')) {
 		unsigned long long v = strtoull(p + 1, &end, 10);
-		if ((*end && *end != ',') || v >= UINT32_MAX) {
+		if (end == p + 1 || p[1] == '-' || p[1] == '+' ||
+		    (*end && *end != ',') || v >= UINT32_MAX) {
 			snprintf(err, errsize, "-z %s: bad stream number", arg);
 			return false;
 		}
