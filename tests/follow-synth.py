@@ -169,6 +169,28 @@ def cases():
     k.s("A", 1, 41)
     k.c("PA", 41, 1, b"\t\x01\x7f\xff end")
     out["two_holes"] = k
+    # The lab's questions: what did the echo server send back, what time
+    # did the daytime server give (tests/ui/follow-screen.sh shows both).
+    k = Conn(cport=41007, sport=7)
+    k.handshake()
+    msg = b"Hello, echo server! This is lab exercise 1.\n"
+    k.c("PA", 1, 1, msg)
+    k.s("PA", 1, 1 + len(msg), msg)
+    k.c("A", 1 + len(msg), 1 + len(msg))
+    k.c("FA", 1 + len(msg), 1 + len(msg))
+    k.s("FA", 1 + len(msg), 2 + len(msg))
+    k.c("A", 2 + len(msg), 2 + len(msg))
+    out["lab_echo"] = k
+
+    k = Conn(cport=41013, sport=13)
+    k.handshake()
+    day = b"Saturday, December 5, 2026 06:30:00-UTC\r\n"
+    k.s("PA", 1, 1, day)
+    k.c("A", 1, 1 + len(day))
+    k.s("FA", 1 + len(day), 1)
+    k.c("FA", 1, 2 + len(day))
+    k.s("A", 2 + len(day), 2)
+    out["lab_daytime"] = k
     return out
 
 

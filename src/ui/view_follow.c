@@ -307,20 +307,19 @@ static int node_role(unsigned node)
 
 static void draw_nodes(struct ui *ui, const struct tl_follow *f)
 {
-	char name[2][80], buf[512], b0[32], b1[32];
+	char name[2][80], buf[512];
 	tl_follow_node_name(f, 0, name[0], sizeof name[0]);
 	tl_follow_node_name(f, 1, name[1], sizeof name[1]);
-	ui_format_bytes(f ? f->bytes_per_node[0] : 0, b0, sizeof b0);
-	ui_format_bytes(f ? f->bytes_per_node[1] : 0, b1, sizeof b1);
 	move(1, 0);
 	clrtoeol();
 	int x = 1;
-	snprintf(buf, sizeof buf, "%s %s %s  ", ui->utf8 ? "→" : ">",
-	         name[0], b0);
-	x += ui_put(ui, 1, x, ui->cols - x, buf, node_role(0), true);
-	snprintf(buf, sizeof buf, "%s %s %s  ", ui->utf8 ? "←" : "<",
-	         name[1], b1);
-	x += ui_put(ui, 1, x, ui->cols - x, buf, node_role(1), true);
+	for (unsigned n = 0; n < 2; n++) {
+		uint64_t b = f ? f->bytes_per_node[n] : 0;
+		snprintf(buf, sizeof buf, "%s %s %llu byte%s  ",
+		         n ? (ui->utf8 ? "←" : "<") : (ui->utf8 ? "→" : ">"),
+		         name[n], (unsigned long long)b, b == 1 ? "" : "s");
+		x += ui_put(ui, 1, x, ui->cols - x, buf, node_role(n), true);
+	}
 	uint32_t gaps = 0;
 	uint64_t missing = 0;
 	for (uint32_t i = 0; f && i < f->count; i++)
@@ -360,7 +359,9 @@ static void follow_draw(struct ui *ui)
 	clamp(ui);
 	const struct tl_follow *f = followed(ui);
 	char mid[256];
-	snprintf(mid, sizeof mid, "%s  follow stream %u  %s%s", ui->input_name,
+	const char *name = strrchr(ui->input_name, '/');
+	snprintf(mid, sizeof mid, "%s  follow stream %u  %s%s",
+	         name ? name + 1 : ui->input_name,
 	         F->stream, mode_name[F->mode], show_name[F->show]);
 	ui_draw_title(ui, mid, "? help  q back");
 	draw_nodes(ui, f);
@@ -417,6 +418,8 @@ static bool search_from(struct ui *ui, int64_t from, int dir)
 		int64_t i = ((from + dir * k) % n + n) % n;
 		line_text(ui, (uint32_t)i, text, sizeof text);
 		if (strstr(text, F->search)) {
+			/* The match on top: what follows it is what is read. */
+			F->top = i;
 			F->cur = i;
 			F->at_end = false;
 			return true;
