@@ -46,6 +46,11 @@ static const char usage_text[] =
 "      --page K           with svg or html: rows (K-1)*N+1 to K*N\n"
 "  -S, --stream N         show connection N only (tcp.stream); repeatable,\n"
 "                         or a list like 0,3,5\n"
+"  -z follow,tcp,MODE,N  after the rest, connection N's payload as tshark\n"
+"                         -z follow prints it (MODE ascii, hex or raw; N\n"
+"                         also ADDR:PORT,ADDR:PORT, IPv6 as [ADDR]:PORT);\n"
+"                         repeatable\n"
+"  -q, --quiet            print only the -z sections\n"
 "      --by-host          one column per address instead of address:port\n"
 "      --absolute         absolute sequence numbers (default: relative)\n"
 "  -t, --time FORMAT      r: seconds since the first packet (default),\n"
@@ -69,7 +74,8 @@ static const char usage_text[] =
 "  tcpladder -r big.pcap -T tsv > segments.tsv\n"
 "  sudo tcpladder -i veth0 tcp port 9\n"
 "  tcpladder -r http.pcap -S 2 -T text --width 140\n"
-"  tcpladder -r lab.pcap -S 0 -T svg > stream0.svg\n";
+"  tcpladder -r lab.pcap -S 0 -T svg > stream0.svg\n"
+"  tcpladder -r http.pcap -q -z follow,tcp,ascii,0\n";
 
 enum {
 	OPT_FORCE = 256, OPT_BY_HOST, OPT_ABSOLUTE, OPT_WIDTH, OPT_ASCII,
