@@ -34,7 +34,6 @@ struct ui_follow {
 	struct tl_follow **by_stream;
 	uint32_t cap;
 	uint64_t bytes, budget;
-	bool over_budget;
 	/* the view */
 	uint32_t stream;
 	enum tl_follow_mode mode;
@@ -74,15 +73,19 @@ static void on_segment(void *ctx, const struct tl_seg *seg,
 		       (F->cap - old) * sizeof *F->by_stream);
 	}
 	struct tl_follow **slot = &F->by_stream[seg->stream];
+	bool over = F->budget && F->bytes >= F->budget;
 	if (!*slot) {
+		/* Every segment counts from the first (it names node 0 and
+		 * where each side starts), so a follow starts with it. */
+		if (over)
+			return;
 		*slot = tl_xmalloc(sizeof **slot);
 		tl_follow_init(*slot, 0);
+		F->bytes += sizeof **slot;
 	}
-	if (F->budget && F->bytes >= F->budget) {
-		if (pkt->payload_caplen) {
+	if (over) {
+		if (pkt->payload_caplen)
 			(*slot)->full = true;
-			F->over_budget = true;
-		}
 		return;
 	}
 	struct tl_follow_seg fs;
@@ -106,7 +109,8 @@ void ui_follow_renumbered(struct ui *ui)
 	struct ui_follow *F = state(ui);
 	for (uint32_t s = 0; s < F->cap; s++) {
 		if (F->by_stream[s] && !tl_tracker_stream(&ui->m.tracker, s)) {
-			F->bytes -= tl_follow_bytes(F->by_stream[s]);
+			F->bytes -= tl_follow_bytes(F->by_stream[s]) +
+			            sizeof *F->by_stream[s];
 			tl_follow_free(F->by_stream[s]);
 			free(F->by_stream[s]);
 			F->by_stream[s] = NULL;
@@ -376,8 +380,9 @@ static void follow_draw(struct ui *ui)
 			if (i == 0)
 				ui_put(ui, y, 1, ui->cols - 2, f && f->count
 				       ? "(nothing from this side)"
-				       : "(no payload in this connection yet)",
-				       R_HINT, false);
+				       : f ? "(no payload in this connection yet)"
+				       : "(payload not kept: past a quarter of "
+				         "--max-memory)", R_HINT, false);
 			continue;
 		}
 		const struct fline *L = &F->lines[i];
