@@ -82,12 +82,18 @@ static void append_chunk(struct tl_follow *f, unsigned node, uint32_t frame,
                          uint32_t seq, const uint8_t *p, uint32_t len,
                          uint32_t missing)
 {
-	if (!room_for(f, (uint64_t)len + 2 * sizeof *f->chunks))
-		return;
-	if (f->data_len + len > f->data_cap) {
-		uint64_t cap = f->data_cap ? f->data_cap : 4096;
+	uint64_t cap = f->data_cap;
+	if (f->data_len + len > cap) {
+		cap = cap ? cap : 4096;
 		while (cap < f->data_len + len)
 			cap *= 2;
+	}
+	/* What the arrays will hold once grown, not only the bytes. */
+	if (!room_for(f, (cap - f->data_cap) +
+	              (f->count + 1 > f->cap ? (uint64_t)(f->cap ? f->cap : 64)
+	               * sizeof *f->chunks : 0)))
+		return;
+	if (f->data_len + len > f->data_cap) {
 		if (cap != (size_t)cap)
 			tl_fatal("out of memory");
 		f->data = tl_xrealloc(f->data, (size_t)cap, 1);
