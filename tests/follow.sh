@@ -84,5 +84,15 @@ fi
 n=$((n + 1))
 if [ ! -s "$TMP/out" ]; then echo "ok $n - -q alone prints nothing"
 else echo "not ok $n - -q alone prints nothing"; status=1; fi
+# -T html: the selected connection's payload after the tables.
+"$BIN" -r "$SRC/tests/data/ppa/http_espn.pcapng" -S 0 -T html >"$TMP/page.html" 2>"$TMP/err"
+n=$((n + 1))
+if grep -q '^<h2>Stream 0: the payload</h2>' "$TMP/page.html" &&
+	grep -q '<span class="n1" title="frame 7, 430 bytes">HTTP/1.1 301 Moved Permanently' "$TMP/page.html" &&
+	grep -q '&lt;/body&gt;&lt;/html&gt;' "$TMP/page.html"; then
+	echo "ok $n - -T html: the payload section, escaped"
+else
+	echo "not ok $n - -T html: the payload section, escaped"; status=1
+fi
 echo "1..$n"
 exit $status
