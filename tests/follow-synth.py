@@ -191,6 +191,18 @@ def cases():
     k.c("FA", 1, 2 + len(day))
     k.s("A", 2 + len(day), 2)
     out["lab_daytime"] = k
+
+    # A slow conversation, for the view growing as a replay goes on.
+    k = Conn(cport=41023, sport=23)
+    k.handshake()
+    seq = [1, 1]
+    for i, line in enumerate([b"line one\n", b"line two\n", b"line three\n",
+                              b"line four\n"]):
+        k.t += 0.6
+        d = i % 2
+        (k.s if d else k.c)("PA", seq[d], seq[1 - d], line)
+        seq[d] += len(line)
+    out["slow_chat"] = k
     return out
 
 

@@ -138,5 +138,19 @@ check "ooo: then frame 6's, on the next line" \
 	eval 'grep -A1 "^ *8 → The two" "$SCREEN" | grep -q "^ *6 → ge arrive in the wrong order\.$"'
 quit_check "ooo" Q
 
+# ---- growing as the segments arrive (a replay) --------------------------
+start 80 24
+run "cd $TMP"
+launch --replay -r "$C/follow_slow_chat.pcap"
+check "replay: the first line arrives" wait_for 'line one' 5
+keys p
+check "replay: the follow view, with the first line" wait_for '^ +4 → line one$' 3
+check "replay: the last line has not come yet (1.8 s to go)" eval '! grep -q "line four" "$SCREEN"'
+check "replay: later lines appear in the open view" \
+	wait_for '^ +7 ← line four$' 6
+check "replay: both sides, in order" \
+	eval 'grep -q "^ *5 ← line two$" "$SCREEN" && grep -q "^ *6 → line three$" "$SCREEN"'
+quit_check "replay" Q
+
 echo "1..$T"
 [ "$FAILED" -eq 0 ]
