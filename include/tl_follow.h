@@ -52,6 +52,7 @@ struct tl_follow {
 	uint64_t written[2];            /* appended in order (not gaps) */
 	struct tl_follow_early *early[2];
 	uint32_t early_count[2], early_cap[2];
+	uint32_t early_low[2];          /* the lowest seq among them */
 	struct tl_follow_chunk *chunks;
 	uint32_t count, cap;
 	uint8_t *data;

@@ -122,7 +122,10 @@ static void drop_early(struct tl_follow *f, unsigned d, uint32_t i)
 	f->early_bytes -= e[i].len;
 	free(e[i].data);
 	memmove(&e[i], &e[i + 1], (f->early_count[d] - i - 1) * sizeof *e);
-	f->early_count[d]--;
+	uint32_t n = --f->early_count[d];
+	for (uint32_t k = 0; k < n; k++)
+		if (!k || seq_gt(f->early_low[d], e[k].seq))
+			f->early_low[d] = e[k].seq;
 }
 
 /* One step of fitting early segments of direction d into the stream:
@@ -135,6 +138,12 @@ static bool fit_early(struct tl_follow *f, unsigned d, uint32_t ack,
 	if (!n)
 		return false;
 	struct tl_follow_early *e = f->early[d];
+	/* Every ACK asks: most find all of them still beyond the next byte
+	 * and not acknowledged, which the lowest alone tells (so a hole
+	 * that stays open costs no scan per ACK). */
+	if (seq_gt(f->early_low[d], f->next[d]) &&
+	    !(use_ack && seq_gt(ack, f->early_low[d])))
+		return false;
 	uint32_t lowest = e[0].seq;
 	for (uint32_t i = 0; i < n; i++) {
 		if (seq_gt(lowest, e[i].seq))
@@ -185,6 +194,8 @@ static void keep_early(struct tl_follow *f, unsigned d, uint32_t frame,
 	f->early[d] = tl_xgrow(f->early[d], &f->early_cap[d],
 	                       (uint64_t)f->early_count[d] + 1, 8,
 	                       sizeof *f->early[d]);
+	if (!f->early_count[d] || seq_gt(f->early_low[d], seq))
+		f->early_low[d] = seq;
 	struct tl_follow_early *e = &f->early[d][f->early_count[d]++];
 	e->frame = frame;
 	e->seq = seq;
