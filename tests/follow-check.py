@@ -15,9 +15,11 @@ names tshark's number, and is compared after putting ours in its place.
 
 Prints TAP; exits 1 when a connection differs."""
 
+import os
 import re
 import subprocess
 import sys
+from concurrent.futures import ThreadPoolExecutor
 
 MODES = ("raw", "ascii", "hex")
 RULE = "=" * 67
@@ -47,55 +49,70 @@ def zs(modes, streams):
     return z
 
 
+def check_file(binary, path):
+    """Compares one file; returns (connections, sections, problems) or None
+    when it has no TCP segment."""
+    # Our connections, then tshark once: the stream of every real
+    # segment (not ICMP quotes) and the sections, with room for the
+    # numbers ICMP quotes take.
+    rc, tsv, _ = run([binary, "-r", path, "-T", "tsv"])
+    ours = sorted({int(l.split(b"\t")[2]) for l in
+                   tsv.splitlines()[1:] if l.count(b"\t") > 3})
+    if not ours:
+        return None
+    modes = MODES if len(ours) <= 40 else MODES[:2]
+    margin = 8
+    while True:
+        want_streams = range(len(ours) + margin)
+        _, tout, _ = run(["tshark", "-r", path, "-Y",
+                          "tcp && !icmp && !icmpv6", "-T", "fields",
+                          "-e", "tcp.stream"] + zs(modes, want_streams))
+        head, ts = sections(tout)
+        theirs = sorted({int(x) for x in head.split()
+                         if x.strip().isdigit()})
+        if not theirs or theirs[-1] < len(ours) + margin:
+            break
+        margin = theirs[-1] + 1 - len(ours)
+    rc, gout, err = run([binary, "-r", path, "-q"] +
+                        zs(modes, range(len(ours))))
+    _, gs = sections(gout)
+    bad = []
+    total = 0
+    if len(theirs) != len(ours):
+        bad.append("tshark has %d connections, tcpladder %d"
+                   % (len(theirs), len(ours)))
+    for mode in modes:
+        for i, s in enumerate(theirs[:len(ours)]):
+            total += 1
+            t = ts.get((mode, s))
+            if t is None or gs.get((mode, i)) != t:
+                bad.append("%s,%d" % (mode, i))
+    if rc not in (0, 1):
+        bad.append("exit %d: %s" % (rc, err.decode(errors="replace")
+                                     .strip()[:200]))
+    return len(ours), "/".join(modes), total, bad
+
+
 def main():
     binary = sys.argv[1]
     files = sys.argv[2:]
     n = failed = total = 0
-    for path in files:
-        # Our connections, then tshark once: the stream of every real
-        # segment (not ICMP quotes) and the sections, with room for the
-        # numbers ICMP quotes take.
-        rc, tsv, _ = run([binary, "-r", path, "-T", "tsv"])
-        ours = sorted({int(l.split(b"\t")[2]) for l in
-                       tsv.splitlines()[1:] if l.count(b"\t") > 3})
-        if not ours:
-            continue
-        modes = MODES if len(ours) <= 40 else MODES[:2]
-        margin = 8
-        while True:
-            want_streams = range(len(ours) + margin)
-            _, tout, _ = run(["tshark", "-r", path, "-Y",
-                              "tcp && !icmp && !icmpv6", "-T", "fields",
-                              "-e", "tcp.stream"] +
-                             zs(modes, want_streams))
-            head, ts = sections(tout)
-            theirs = sorted({int(x) for x in head.split()
-                             if x.strip().isdigit()})
-            if not theirs or theirs[-1] < len(ours) + margin:
-                break
-            margin = theirs[-1] + 1 - len(ours)
-        rc, gout, err = run([binary, "-r", path, "-q"] +
-                            zs(modes, range(len(ours))))
-        _, gs = sections(gout)
-        n += 1
-        bad = []
-        if len(theirs) != len(ours):
-            bad.append("tshark has %d connections, tcpladder %d"
-                       % (len(theirs), len(ours)))
-        for mode in modes:
-            for i, s in enumerate(theirs[:len(ours)]):
-                total += 1
-                t = ts.get((mode, s))
-                if t is None or gs.get((mode, i)) != t:
-                    bad.append("%s,%d" % (mode, i))
-        if not bad and rc in (0, 1):
-            print("ok %d - %s: %d connections, %s" % (
-                n, path, len(ours), "/".join(modes)))
-            continue
-        failed += 1
-        print("not ok %d - %s: %s differ (exit %d) %s" % (
-            n, path, bad[:12], rc,
-            err.decode(errors="replace").strip()[:200]))
+    # One file per core: tshark's start dominates.
+    with ThreadPoolExecutor(max_workers=os.cpu_count() or 2) as pool:
+        results = pool.map(lambda p: (p, check_file(binary, p)), files)
+        for path, r in results:
+            if r is None:
+                continue
+            conns, modes, sections_done, bad = r
+            n += 1
+            total += sections_done
+            if not bad:
+                print("ok %d - %s: %d connections, %s" % (n, path, conns,
+                                                         modes))
+            else:
+                failed += 1
+                print("not ok %d - %s: %s differ" % (n, path, bad[:12]))
+            sys.stdout.flush()
     print("1..%d" % n)
     print("# %d sections compared" % total)
     return 1 if failed else 0
