@@ -142,7 +142,7 @@ quit_check "ooo" Q
 start 80 24
 run "cd $TMP"
 launch --replay -r "$C/follow_slow_chat.pcap"
-check "replay: the first line arrives" wait_for 'line one' 5
+check "replay: the first line arrives (frame 4)" wait_for '^ +4  0\.60' 5
 keys p
 check "replay: the follow view, with the first line" wait_for '^ +4 → line one$' 3
 check "replay: the last line has not come yet (1.8 s to go)" eval '! grep -q "line four" "$SCREEN"'
