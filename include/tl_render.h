@@ -15,7 +15,8 @@
 struct tl_out {
 	int fd;
 	bool line_flush;
-	bool failed;            /* a write failed (EPIPE): stop quietly */
+	bool failed;            /* a write failed: stop (quietly on EPIPE) */
+	int err;                /* its errno */
 	size_t len;
 	char buf[65536];
 };

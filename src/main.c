@@ -1,6 +1,7 @@
 /* tcpladder: open the capture, feed the model, hand segments to a front end. */
 #include "config.h"
 
+#include <errno.h>
 #include <langinfo.h>
 #include <locale.h>
 #include <signal.h>
@@ -192,6 +193,11 @@ static int run_batch(struct tl_options *opt, struct tl_capture *cap)
 			status = fs;
 	}
 	tl_out_flush(&b.out);
+	/* A reader that went away (| head) is no error; a full disk is. */
+	if (b.out.failed && b.out.err != EPIPE) {
+		tl_warn("writing to standard output: %s", strerror(b.out.err));
+		status = 4;
+	}
 	if (b.model.frames == UINT32_MAX && opt->count != UINT32_MAX)
 		tl_warn("%s", TL_LAST_FRAME_WARNING);
 	if (b.damaged)

@@ -12,6 +12,7 @@ void tl_out_init(struct tl_out *o, int fd, bool line_flush)
 	o->fd = fd;
 	o->line_flush = line_flush;
 	o->failed = false;
+	o->err = 0;
 	o->len = 0;
 }
 
@@ -22,8 +23,10 @@ void tl_out_flush(struct tl_out *o)
 		ssize_t n = write(o->fd, o->buf + done, o->len - done);
 		if (n < 0 && errno == EINTR)
 			continue;
-		if (n <= 0)
+		if (n <= 0) {
 			o->failed = true;   /* EPIPE from '| head': stop quietly */
+			o->err = n < 0 ? errno : ENOSPC;
+		}
 		else
 			done += (size_t)n;
 	}

@@ -80,6 +80,17 @@ if head -1 "$TMP/out" | grep -q '^frame' && tail -1 "$TMP/out" | grep -q '^=====
 else
 	echo "not ok $n - without -q: the table, then the section"; status=1
 fi
+# A full disk is reported (exit 4); a reader that went away is not.
+if [ -w /dev/full ]; then
+	"$BIN" -r "$D/lab-discard.pcap" -q -z follow,tcp,raw,0 >/dev/full 2>"$TMP/err"
+	got=$?
+	n=$((n + 1))
+	if [ $got -eq 4 ] && grep -q 'standard output: No space left' "$TMP/err"; then
+		echo "ok $n - a full disk: exit 4 and the reason"
+	else
+		echo "not ok $n - a full disk: exit 4 and the reason (exit $got)"; status=1
+	fi
+fi
 # -q alone prints nothing.
 "$BIN" -r "$D/lab-discard.pcap" -q >"$TMP/out" 2>&1
 n=$((n + 1))
