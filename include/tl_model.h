@@ -144,6 +144,13 @@ struct tl_model {
 	struct tl_app *app;
 	struct tl_model_limits limits;
 	struct tl_model_evicted evicted;
+	/* Called with every TCP segment that gets a row, after the tracker,
+	 * with its decoded packet and the captured frame (payload at
+	 * pkt->payload_offset): -z follow and the follow view. */
+	void (*segment_hook)(void *ctx, const struct tl_seg *seg,
+	                     const struct tl_packet *pkt,
+	                     const uint8_t *frame);
+	void *segment_hook_ctx;
 };
 
 #define TL_LAST_FRAME_WARNING \

@@ -6,6 +6,7 @@
 #include <stdint.h>
 
 #include "tl_capture.h"
+#include "tl_follow.h"
 
 enum tl_output {
 	TL_OUT_AUTO,    /* the ncurses view on a terminal, text otherwise */
@@ -50,6 +51,10 @@ struct tl_options {
 	int graph;              /* enum tl_graph_kind + 1; 0 = the ladder */
 	uint32_t rows;          /* rows per picture (--rows; 0 = default) */
 	uint32_t page;          /* 1-based (--page) */
+	/* -z follow,tcp,MODE,N: sections printed after everything else. */
+	struct tl_follow_spec *follows;
+	uint32_t follow_count;
+	bool quiet;             /* -q: only the -z sections */
 };
 
 /* Parses argv; prints help/version and exits, or exits 2 with one line on a

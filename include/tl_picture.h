@@ -15,6 +15,7 @@
 #include <stdio.h>
 
 #include "tl_capture.h"
+#include "tl_follow.h"
 #include "tl_model.h"
 #include "tl_options.h"
 #include "tl_tsg.h"
@@ -34,6 +35,11 @@ struct tl_picture_src {
 	bool absolute_seq;
 	enum tl_time_format time_format;
 	bool by_host;
+	/* -T html: the payload of these connections (follow.c), shown as
+	 * text after the tables; NULL entries are skipped. */
+	const struct tl_follow *const *follows;
+	const uint32_t *follow_streams;
+	uint32_t follow_count;
 };
 
 /* Each returns 0, or -1 if writing failed (errno set). */

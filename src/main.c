@@ -1,6 +1,7 @@
 /* tcpladder: open the capture, feed the model, hand segments to a front end. */
 #include "config.h"
 
+#include <errno.h>
 #include <langinfo.h>
 #include <locale.h>
 #include <signal.h>
@@ -10,6 +11,7 @@
 #include <unistd.h>
 
 #include "tl_capture.h"
+#include "tl_follow.h"
 #include "tl_model.h"
 #include "tl_options.h"
 #include "tl_privs.h"
@@ -70,12 +72,46 @@ struct batch {
 	struct tl_tsv tsv;
 	uint64_t damaged;       /* packets whose lengths contradict them */
 	uint32_t first_damaged;
+	struct tl_follow *follows;      /* one per -z, in its order */
 };
+
+/* Every segment with a row, for the -z follow sections. */
+static void batch_follow(void *ctx, const struct tl_seg *seg,
+                         const struct tl_packet *pkt, const uint8_t *frame)
+{
+	struct batch *b = ctx;
+	struct tl_follow_seg fs;
+	tl_follow_seg_init(&fs, seg, pkt, frame);
+	for (uint32_t i = 0; i < b->opt->follow_count; i++)
+		if (tl_follow_spec_match(&b->opt->follows[i], seg->stream, &fs))
+			tl_follow_add(&b->follows[i], &fs);
+}
+
+/* The -z sections, last -z first as tshark prints them. Returns 3 when
+ * one stopped at --max-memory. */
+static int print_follows(struct batch *b)
+{
+	int status = 0;
+	for (uint32_t i = b->opt->follow_count; i-- > 0;) {
+		tl_follow_print(&b->follows[i], &b->opt->follows[i], &b->out);
+		if (b->follows[i].full) {
+			tl_warn("-z follow: stopped at %llu bytes to stay within "
+			        "--max-memory; the section above is incomplete",
+			        (unsigned long long)tl_follow_bytes(
+			                &b->follows[i]));
+			status = 3;
+		}
+		tl_follow_free(&b->follows[i]);
+	}
+	free(b->follows);
+	b->follows = NULL;
+	return status;
+}
 
 static void batch_segment(struct batch *b, const struct tl_seg *seg,
                           const struct tl_seg_note *note)
 {
-	if (!tl_options_wants_stream(b->opt, seg->stream))
+	if (b->opt->quiet || !tl_options_wants_stream(b->opt, seg->stream))
 		return;
 	if (b->opt->output == TL_OUT_TSV)
 		tl_tsv_row(&b->tsv, &b->out, &b->model, seg);
@@ -98,8 +134,16 @@ static int run_batch(struct tl_options *opt, struct tl_capture *cap)
 	tl_text_init(&b.text, opt, output_width(opt),
 	             !opt->ascii && locale_is_utf8());
 	tl_tsv_init(&b.tsv);
-	if (opt->output == TL_OUT_TSV)
+	if (opt->output == TL_OUT_TSV && !opt->quiet)
 		tl_tsv_header(&b.out);
+	if (opt->follow_count) {
+		b.follows = tl_xcalloc(opt->follow_count, sizeof *b.follows);
+		for (uint32_t i = 0; i < opt->follow_count; i++)
+			tl_follow_init(&b.follows[i], opt->max_memory /
+			               opt->follow_count);
+		b.model.segment_hook = batch_follow;
+		b.model.segment_hook_ctx = &b;
+	}
 
 	int status = 0;
 	struct tl_frame f;
@@ -146,8 +190,13 @@ static int run_batch(struct tl_options *opt, struct tl_capture *cap)
 		if (tl_model_frames_done(&b.model, opt->count))
 			break;
 	}
-	if (opt->output == TL_OUT_TEXT && !b.out.failed)
+	if (opt->output == TL_OUT_TEXT && !opt->quiet && !b.out.failed)
 		tl_text_app_summary(&b.text, &b.out, &b.model);
+	if (opt->follow_count && !b.out.failed) {
+		int fs = print_follows(&b);
+		if (!status)
+			status = fs;
+	}
 	char name[600];
 	int wrote = tl_out_finish(&b.out, tl_stdout_name(name, sizeof name));
 	if (wrote)
@@ -250,7 +299,8 @@ int main(int argc, char **argv)
 	tl_set_progname(argv[0]);
 	tl_options_parse(&opt, argc, argv);
 	if (opt.output == TL_OUT_AUTO) {
-		opt.output = isatty(STDOUT_FILENO) ? TL_OUT_UI : TL_OUT_TEXT;
+		opt.output = isatty(STDOUT_FILENO) && !opt.follow_count &&
+		             !opt.quiet ? TL_OUT_UI : TL_OUT_TEXT;
 		/* A terminal the view cannot use gets the text ladder. */
 		if (opt.output == TL_OUT_UI &&
 		    !tl_ui_terminal_usable(STDOUT_FILENO, err, sizeof err)) {

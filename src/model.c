@@ -282,6 +282,8 @@ row:
 		tl_app_segment(m->app, info.conn, seg,
 		               data + pkt.payload_offset, pkt.payload_caplen);
 	}
+	if (m->segment_hook)
+		m->segment_hook(m->segment_hook_ctx, seg, &pkt, data);
 	/* Last: letting connections go frees what info points to. */
 	if (m->retain && tl_model_over_limits(m))
 		tl_model_evict(m);

@@ -50,6 +50,11 @@ static const char usage_text[] =
 "      --page K           with svg or html: rows (K-1)*N+1 to K*N\n"
 "  -S, --stream N         show connection N only (tcp.stream); repeatable,\n"
 "                         or a list like 0,3,5\n"
+"  -z follow,tcp,MODE,N  after the rest, connection N's payload as tshark\n"
+"                         -z follow prints it (MODE ascii, hex or raw; N\n"
+"                         also ADDR:PORT,ADDR:PORT, IPv6 as [ADDR]:PORT);\n"
+"                         repeatable\n"
+"  -q, --quiet            print only the -z sections\n"
 "      --by-host          one column per address instead of address:port\n"
 "      --absolute         absolute sequence numbers (default: relative)\n"
 "  -t, --time FORMAT      r: seconds since the first packet (default),\n"
@@ -74,7 +79,8 @@ static const char usage_text[] =
 "  tcpladder -r big.pcap -T tsv > segments.tsv\n"
 "  sudo tcpladder -i veth0 tcp port 9\n"
 "  tcpladder -r http.pcap -S 2 -T text --width 140\n"
-"  tcpladder -r lab.pcap -S 0 -T svg > stream0.svg\n";
+"  tcpladder -r lab.pcap -S 0 -T svg > stream0.svg\n"
+"  tcpladder -r http.pcap -q -z follow,tcp,ascii,0\n";
 
 enum {
 	OPT_FORCE = 256, OPT_BY_HOST, OPT_ABSOLUTE, OPT_WIDTH, OPT_ASCII,
@@ -112,6 +118,7 @@ static const struct option long_options[] = {
 	{ "graph", required_argument, NULL, OPT_GRAPH },
 	{ "rows", required_argument, NULL, OPT_ROWS },
 	{ "page", required_argument, NULL, OPT_PAGE },
+	{ "quiet", no_argument, NULL, 'q' },
 	{ "help", no_argument, NULL, 'h' },
 	{ "version", no_argument, NULL, 'V' },
 	{ NULL, 0, NULL, 0 },
@@ -150,6 +157,17 @@ static void add_streams(struct tl_options *opt, const char *list)
 		opt->streams[opt->stream_count++] = (uint32_t)v;
 	}
 	free(copy);
+}
+
+static void add_follow(struct tl_options *opt, const char *arg)
+{
+	char err[256];
+	struct tl_follow_spec spec;
+	if (!tl_follow_spec_parse(&spec, arg, err, sizeof err))
+		usage_error("%s", err);
+	opt->follows = tl_xrealloc(opt->follows, opt->follow_count + 1,
+	                           sizeof *opt->follows);
+	opt->follows[opt->follow_count++] = spec;
 }
 
 static enum tl_output parse_output(const char *s)
@@ -260,6 +278,9 @@ static void check_combinations(struct tl_options *opt)
 	if (!picture && (opt->graph || opt->rows || opt->page))
 		usage_error("%s", "--graph, --rows and --page go with -T svg or "
 		            "-T html");
+	if ((opt->follow_count || opt->quiet) && (picture ||
+	    opt->output == TL_OUT_UI))
+		usage_error("%s", "-z and -q go with -T text or -T tsv");
 	if (!opt->rows)
 		opt->rows = 1000;
 	if (!opt->page)
@@ -272,7 +293,7 @@ void tl_options_parse(struct tl_options *opt, int argc, char **argv)
 	opt->cap.promisc = true;
 	int c;
 	opterr = 0;   /* our own messages name the program, not its path */
-	while ((c = getopt_long(argc, argv, "+:r:i:f:c:s:B:pw:Z:T:S:t:hV",
+	while ((c = getopt_long(argc, argv, "+:r:i:f:c:s:B:pw:Z:T:S:t:z:qhV",
 	                        long_options, NULL)) != -1) {
 		switch (c) {
 		case 'r': set_once(&opt->cap.file, optarg, "-r"); break;
@@ -349,6 +370,8 @@ void tl_options_parse(struct tl_options *opt, int argc, char **argv)
 			opt->page = (uint32_t)parse_number(optarg, 1, 1000000000,
 			                                   "--page");
 			break;
+		case 'z': add_follow(opt, optarg); break;
+		case 'q': opt->quiet = true; break;
 		case 'h':
 			fputs(usage_text, stdout);
 			fputs("\nKeys in the full-screen view (also on its ? "
@@ -381,6 +404,7 @@ void tl_options_free(struct tl_options *opt)
 {
 	free(opt->streams);
 	free(opt->filter_storage);
+	free(opt->follows);
 }
 
 bool tl_options_wants_stream(const struct tl_options *opt, uint32_t stream)

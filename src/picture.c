@@ -7,11 +7,56 @@
 #include "tl_picture.h"
 
 #include <errno.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
 #include "tl_render.h"
 #include "tl_util.h"
+
+/* -T html: the payload of the connections picked with -S (at most
+ * PICTURE_FOLLOWS), or of the first connection, each at most
+ * PICTURE_FOLLOW_BYTES: a page is for reading. */
+#define PICTURE_FOLLOWS 8u
+#define PICTURE_FOLLOW_BYTES (4u << 20)
+
+struct picture_follow {
+	const struct tl_options *opt;
+	struct tl_follow *follows[PICTURE_FOLLOWS];
+	uint32_t streams[PICTURE_FOLLOWS];
+	uint32_t count;
+};
+
+static void picture_follow_free(struct picture_follow *pf)
+{
+	for (uint32_t i = 0; i < pf->count; i++) {
+		tl_follow_free(pf->follows[i]);
+		free(pf->follows[i]);
+	}
+	pf->count = 0;
+}
+
+static void picture_segment(void *ctx, const struct tl_seg *seg,
+                            const struct tl_packet *pkt, const uint8_t *frame)
+{
+	struct picture_follow *pf = ctx;
+	uint32_t i;
+	if (!tl_options_wants_stream(pf->opt, seg->stream))
+		return;
+	for (i = 0; i < pf->count && pf->streams[i] != seg->stream; i++)
+		;
+	if (i == pf->count) {
+		if (pf->count == (pf->opt->stream_count ? PICTURE_FOLLOWS : 1))
+			return;
+		pf->streams[i] = seg->stream;
+		pf->follows[i] = tl_xmalloc(sizeof *pf->follows[i]);
+		tl_follow_init(pf->follows[i], PICTURE_FOLLOW_BYTES);
+		pf->count++;
+	}
+	struct tl_follow_seg fs;
+	tl_follow_seg_init(&fs, seg, pkt, frame);
+	tl_follow_add(pf->follows[i], &fs);
+}
 
 int tl_picture_run(struct tl_options *opt, struct tl_capture *cap,
                    volatile sig_atomic_t *stop)
@@ -20,6 +65,13 @@ int tl_picture_run(struct tl_options *opt, struct tl_capture *cap,
 	struct tl_segstore page;
 	tl_model_init(&m, false);       /* every connection is kept */
 	tl_segstore_init(&page);
+	static struct picture_follow pf;
+	memset(&pf, 0, sizeof pf);
+	pf.opt = opt;
+	if (opt->output == TL_OUT_HTML) {
+		m.segment_hook = picture_segment;
+		m.segment_hook_ctx = &pf;
+	}
 	uint64_t per_page = opt->rows ? opt->rows : TL_PICTURE_DEFAULT_ROWS;
 	uint64_t lo = (uint64_t)((opt->page ? opt->page : 1) - 1) * per_page;
 	uint64_t hi = lo + per_page, total = 0;
@@ -65,6 +117,7 @@ int tl_picture_run(struct tl_options *opt, struct tl_capture *cap,
 		        (unsigned long long)((total + per_page - 1) / per_page),
 		        (total + per_page - 1) / per_page == 1 ? "" : "s",
 		        (unsigned long long)per_page);
+		picture_follow_free(&pf);
 		tl_segstore_free(&page);
 		tl_model_free(&m);
 		return 2;
@@ -99,6 +152,9 @@ int tl_picture_run(struct tl_options *opt, struct tl_capture *cap,
 		.absolute_seq = opt->absolute_seq,
 		.time_format = opt->time_format,
 		.by_host = opt->by_host,
+		.follows = (const struct tl_follow *const *)pf.follows,
+		.follow_streams = pf.streams,
+		.follow_count = pf.count,
 	};
 	/* Through a stream that keeps the first write error's reason:
 	 * stdout's errno could be anyone's by the end of the picture. */
@@ -122,6 +178,7 @@ int tl_picture_run(struct tl_options *opt, struct tl_capture *cap,
 		if (wrote)
 			status = wrote;
 	}
+	picture_follow_free(&pf);
 	tl_segstore_free(&page);
 	tl_model_free(&m);
 	return status;

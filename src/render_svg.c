@@ -828,6 +828,11 @@ static const char page_style[] =
 "th { background: #eee; }\n"
 "td.n { text-align: right; }\n"
 "tr.sel td { background: #ffd75f; }\n"
+"pre.follow { font-size: 15px; white-space: pre-wrap; border: 1px solid "
+"#ddd; padding: 8px; }\n"
+"pre.follow .n0 { color: #a40000; }\n"
+"pre.follow .n1 { color: #00439c; }\n"
+"pre.follow .gap { color: #b35900; font-weight: bold; }\n"
 "#segs tr { cursor: pointer; }\n"
 "span.an { padding: 1px 6px; border-radius: 4px; font-weight: bold; }\n";
 
@@ -876,6 +881,69 @@ static void td(FILE *f, const char *cls, const char *s)
 	fputs(cls ? "<td class=\"n\">" : "<td>", f);
 	esc(f, s);
 	fputs("</td>", f);
+}
+
+/* Each followed connection's payload as text (bytes outside printable
+ * ASCII as dots, as tshark's ascii mode), node 0 and node 1 in two
+ * colours, each chunk's frame in its tooltip, gaps marked. */
+static void follow_sections(FILE *f, const struct tl_picture_src *src)
+{
+	for (uint32_t i = 0; i < src->follow_count; i++) {
+		const struct tl_follow *fl = src->follows[i];
+		if (!fl)
+			continue;
+		char name[2][80];
+		tl_follow_node_name(fl, 0, name[0], sizeof name[0]);
+		tl_follow_node_name(fl, 1, name[1], sizeof name[1]);
+		fprintf(f, "<h2>Stream %u: the payload</h2>\n<p class=\"sub\">"
+		        "<span class=\"n0\">", src->follow_streams[i]);
+		esc(f, name[0]);
+		fprintf(f, " %llu bytes</span> and <span class=\"n1\">",
+		        (unsigned long long)fl->bytes_per_node[0]);
+		esc(f, name[1]);
+		fprintf(f, " %llu bytes</span>, reassembled as tshark -z "
+		        "follow does it%s.</p>\n<pre class=\"follow\">",
+		        (unsigned long long)fl->bytes_per_node[1],
+		        fl->full ? " (cut short: too large for the page)" : "");
+		for (uint32_t k = 0; k < fl->count; k++) {
+			const struct tl_follow_chunk *c = &fl->chunks[k];
+			fprintf(f, "<span class=\"%s\" title=\"frame %u, "
+			        "%u bytes\">", c->gap ? "gap" : c->node ? "n1"
+			        : "n0", c->frame, c->len);
+			if (c->gap) {
+				fprintf(f, "[%u bytes missing in capture file]",
+				        c->missing);
+			} else {
+				char buf[1024];
+				size_t n = 0;
+				const uint8_t *p = fl->data + c->off;
+				for (uint32_t b = 0; b < c->len; b++) {
+					if (n > sizeof buf - 8) {
+						fwrite(buf, 1, n, f);
+						n = 0;
+					}
+					uint8_t ch = p[b];
+					const char *e = ch == '<' ? "&lt;" : ch == '>'
+					              ? "&gt;" : ch == '&' ? "&amp;"
+					              : NULL;
+					if (e) {
+						memcpy(buf + n, e, strlen(e));
+						n += strlen(e);
+					} else if (ch == '\r') {
+						continue;
+					} else {
+						buf[n++] = ch == '\n' || (ch >= 0x20 &&
+						           ch < 0x7f) ? (char)ch : '.';
+					}
+				}
+				fwrite(buf, 1, n, f);
+			}
+			fputs("</span>", f);
+			if (k + 1 < fl->count && fl->chunks[k + 1].node != c->node)
+				fputs("\n", f);
+		}
+		fputs("</pre>\n", f);
+	}
 }
 
 static void summary_table(FILE *f, const struct tl_picture_src *src)
@@ -1012,6 +1080,7 @@ int tl_html_page(FILE *f, const struct tl_picture_src *src, int graph)
 	      "</div>\n", f);
 	summary_table(f, src);
 	segment_table(f, src);
+	follow_sections(f, src);
 	fprintf(f, "<script>\n%s</script>\n</body>\n</html>\n", page_script);
 	return finish(f);
 }

@@ -60,6 +60,7 @@ enum ui_view_id {
 	UI_VIEW_DETAIL,
 	UI_VIEW_HELP,
 	UI_VIEW_GRAPH,
+	UI_VIEW_FOLLOW,
 	UI_VIEW_COUNT,
 };
 
@@ -83,6 +84,7 @@ extern const struct ui_view ui_view_ladder;
 extern const struct ui_view ui_view_detail;
 extern const struct ui_view ui_view_help;
 extern const struct ui_view ui_view_graph;
+extern const struct ui_view ui_view_follow;
 
 /* A line-editing prompt on the status line. */
 typedef void (*ui_prompt_done)(struct ui *ui, const char *text, bool ok);
@@ -225,6 +227,7 @@ struct ui {
 	struct ui_detail_state detail;
 	struct ui_graph_state graph;
 	struct ui_reread *rr;   /* re-reads frames of a seekable file */
+	void *follow;           /* view_follow.c: payload kept, the view */
 };
 
 /* ui_main.c */
@@ -303,6 +306,14 @@ void ui_detail_build(struct ui *ui, uint32_t seg_index);
 void ui_detail_draw_area(struct ui *ui, int y0, int y1, int *scroll,
                          bool focused);
 void ui_detail_free(struct ui *ui);
+
+/* view_follow.c: keeps every stream's payload (the model's segment hook)
+ * and shows one; frame (0: none) puts the cursor on its chunk. */
+void ui_follow_init(struct ui *ui);
+void ui_follow_open(struct ui *ui, uint32_t stream, uint32_t frame,
+                    enum ui_view_id back);
+void ui_follow_renumbered(struct ui *ui);
+void ui_follow_free(struct ui *ui);
 
 /* dialog_save.c */
 void ui_save_start(struct ui *ui, const bool *streams, uint32_t n,

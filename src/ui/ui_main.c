@@ -44,6 +44,7 @@ static const struct ui_view *const views[UI_VIEW_COUNT] = {
 	[UI_VIEW_DETAIL] = &ui_view_detail,
 	[UI_VIEW_HELP] = &ui_view_help,
 	[UI_VIEW_GRAPH] = &ui_view_graph,
+	[UI_VIEW_FOLLOW] = &ui_view_follow,
 };
 
 /* ---- signals ---------------------------------------------------------- */
@@ -445,6 +446,7 @@ static void renumbered(struct ui *ui, uint32_t ladder_frame,
 	ui_list_renumbered(ui);
 	ui_ladder_renumbered(ui, ladder_frame);
 	ui_graph_renumbered(ui, graph_frame);
+	ui_follow_renumbered(ui);
 	ui->dirty = true;
 	if (first)
 		ui_message(ui, false, "Memory limit reached: the oldest closed "
@@ -721,6 +723,7 @@ int tl_ui_run(struct tl_options *opt, struct tl_capture *cap)
 	ui->start_ms = ui_now_ms();
 	tl_model_init(&ui->m, true);
 	tl_model_enable_app(&ui->m);
+	ui_follow_init(ui);
 	tl_model_set_limits(&ui->m, opt->max_segments, opt->max_memory);
 	tl_ladder_init(&ui->ladder.ld, opt->by_host);
 
@@ -920,6 +923,7 @@ int tl_ui_run(struct tl_options *opt, struct tl_capture *cap)
 	}
 	ui_detail_free(ui);
 	ui_graph_free(ui);
+	ui_follow_free(ui);
 	ui_reread_close(ui->rr);
 	free(ui->pending_buf);
 	free(ui->ladder.rows.idx);

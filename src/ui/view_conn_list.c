@@ -525,6 +525,10 @@ static enum ui_key_result list_key(struct ui *ui, int ch)
 	case KEY_PPAGE: case 2: s->cur -= page; break;
 	case KEY_NPAGE: case 6: s->cur += page; break;
 	case KEY_HOME: case 'g': s->cur = 0; break;
+	case 'p':       /* follow the stream (view_follow.c) */
+		if (n && s->cur >= 0 && s->cur < n)
+			ui_follow_open(ui, s->order[s->cur], 0, UI_VIEW_LIST);
+		break;
 	case KEY_END: case 'G': s->cur = n - 1; break;
 	case ' ':
 		if (n) {

@@ -974,6 +974,13 @@ static enum ui_key_result ladder_key(struct ui *ui, int ch)
 			              ui_ladder_seg_at(ui, l->cur));
 		break;
 	case 'e': case 'E': export_rows(ui, ch == 'E'); break;
+	case 'p':       /* follow the stream (view_follow.c) */
+		if (n) {
+			const struct tl_seg *s = tl_segstore_get(&ui->m.segs,
+				ui_ladder_seg_at(ui, l->cur));
+			ui_follow_open(ui, s->stream, s->frame, UI_VIEW_LADDER);
+		}
+		break;
 	case KEY_END:
 		move_cursor(ui, n - 1);
 		if (ui->arriving)

@@ -1,0 +1,613 @@
+/* Follow a stream (p in the ladder and the connections list): the payload
+ * of both directions reassembled as tshark's -z follow does it (follow.c),
+ * each direction in its colour, as ASCII, a hex dump or raw hex; gaps
+ * marked with their size; search; Enter on a chunk jumps to its frame on
+ * the ladder; grows as segments arrive; w saves the payload shown.
+ *
+ * The payload of every connection is kept as it arrives (the model's
+ * segment hook), within a quarter of --max-memory; past that, followed
+ * streams stop growing and the view says so. */
+#include "config.h"
+
+#include "ui.h"
+
+#include <curses.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "tl_follow.h"
+
+/* A screen line: bytes [start, start + len) of one chunk. */
+struct fline {
+	uint32_t chunk;
+	uint32_t start, len;
+	uint32_t node_off;      /* of start in its direction (hex offsets) */
+};
+
+enum { SHOW_BOTH, SHOW_NODE0, SHOW_NODE1 };
+
+struct ui_follow {
+	/* the payload of every stream */
+	struct tl_follow **by_stream;
+	uint32_t cap;
+	uint64_t bytes, budget;
+	/* the view */
+	uint32_t stream;
+	enum tl_follow_mode mode;
+	int show;               /* SHOW_* */
+	struct fline *lines;
+	uint32_t nlines, lines_cap;
+	uint32_t built_chunks;
+	uint32_t pos[2];        /* node offsets after built_chunks */
+	int built_width;
+	int64_t cur, top;
+	char search[256];
+	enum ui_view_id back;
+	uint32_t open_frame;    /* put the cursor on this frame's chunk */
+	bool at_end;            /* the cursor follows new lines */
+};
+
+static struct ui_follow *state(struct ui *ui)
+{
+	if (!ui->follow)
+		ui->follow = tl_xcalloc(1, sizeof(struct ui_follow));
+	return ui->follow;
+}
+
+/* ---- keeping the payload ------------------------------------------------- */
+
+static void on_segment(void *ctx, const struct tl_seg *seg,
+                       const struct tl_packet *pkt, const uint8_t *frame)
+{
+	struct ui *ui = ctx;
+	struct ui_follow *F = state(ui);
+	if (seg->stream >= F->cap) {
+		uint32_t old = F->cap;
+		F->by_stream = tl_xgrow(F->by_stream, &F->cap,
+		                        (uint64_t)seg->stream + 1, 64,
+		                        sizeof *F->by_stream);
+		memset(F->by_stream + old, 0,
+		       (F->cap - old) * sizeof *F->by_stream);
+	}
+	struct tl_follow **slot = &F->by_stream[seg->stream];
+	bool over = F->budget && F->bytes >= F->budget;
+	if (!*slot) {
+		/* Every segment counts from the first (it names node 0 and
+		 * where each side starts), so a follow starts with it. */
+		if (over)
+			return;
+		*slot = tl_xmalloc(sizeof **slot);
+		tl_follow_init(*slot, 0);
+		F->bytes += sizeof **slot;
+	}
+	if (over) {
+		if (pkt->payload_caplen)
+			(*slot)->full = true;
+		return;
+	}
+	struct tl_follow_seg fs;
+	tl_follow_seg_init(&fs, seg, pkt, frame);
+	uint64_t before = tl_follow_bytes(*slot);
+	tl_follow_add(*slot, &fs);
+	F->bytes += tl_follow_bytes(*slot) - before;
+}
+
+void ui_follow_init(struct ui *ui)
+{
+	struct ui_follow *F = state(ui);
+	F->budget = ui->opt->max_memory / 4;
+	ui->m.segment_hook = on_segment;
+	ui->m.segment_hook_ctx = ui;
+}
+
+/* Streams the model let go of take their payload along. */
+void ui_follow_renumbered(struct ui *ui)
+{
+	struct ui_follow *F = state(ui);
+	for (uint32_t s = 0; s < F->cap; s++) {
+		if (F->by_stream[s] && !tl_tracker_stream(&ui->m.tracker, s)) {
+			F->bytes -= tl_follow_bytes(F->by_stream[s]) +
+			            sizeof *F->by_stream[s];
+			tl_follow_free(F->by_stream[s]);
+			free(F->by_stream[s]);
+			F->by_stream[s] = NULL;
+		}
+	}
+	F->nlines = F->built_chunks = 0;
+	F->pos[0] = F->pos[1] = 0;
+}
+
+void ui_follow_free(struct ui *ui)
+{
+	struct ui_follow *F = ui->follow;
+	if (!F)
+		return;
+	for (uint32_t s = 0; s < F->cap; s++) {
+		if (F->by_stream[s]) {
+			tl_follow_free(F->by_stream[s]);
+			free(F->by_stream[s]);
+		}
+	}
+	free(F->by_stream);
+	free(F->lines);
+	free(F);
+	ui->follow = NULL;
+}
+
+static const struct tl_follow *followed(struct ui *ui)
+{
+	struct ui_follow *F = state(ui);
+	return F->stream < F->cap ? F->by_stream[F->stream] : NULL;
+}
+
+/* ---- lines ----------------------------------------------------------------- */
+
+static int gutter(const struct ui *ui, const struct ui_follow *F)
+{
+	/* "  frame → ": 10 columns, but a hex dump line (76) comes first. */
+	return F->mode == TL_FOLLOW_HEX && ui->cols < 86 ? 2 : 10;
+}
+
+static void add_line(struct ui_follow *F, uint32_t chunk, uint32_t start,
+                     uint32_t len, uint32_t node_off)
+{
+	F->lines = tl_xgrow(F->lines, &F->lines_cap, (uint64_t)F->nlines + 1,
+	                    256, sizeof *F->lines);
+	F->lines[F->nlines++] = (struct fline){ chunk, start, len, node_off };
+}
+
+static void build_chunk(struct ui *ui, struct ui_follow *F,
+                        const struct tl_follow *f, uint32_t i)
+{
+	const struct tl_follow_chunk *c = &f->chunks[i];
+	uint32_t node_off = F->pos[c->node];
+	F->pos[c->node] += c->len;
+	if ((F->show == SHOW_NODE0 && c->node) ||
+	    (F->show == SHOW_NODE1 && !c->node))
+		return;
+	int width = ui->cols - gutter(ui, F) - 1;
+	if (width < 16)
+		width = 16;
+	if (c->gap) {
+		add_line(F, i, 0, c->len, node_off);
+		return;
+	}
+	const uint8_t *p = f->data + c->off;
+	uint32_t step;
+	switch (F->mode) {
+	case TL_FOLLOW_HEX:
+		for (uint32_t k = 0; k < c->len; k += 16)
+			add_line(F, i, k, c->len - k < 16 ? c->len - k : 16,
+			         node_off + k);
+		return;
+	case TL_FOLLOW_RAW:
+		step = (uint32_t)width / 2;
+		for (uint32_t k = 0; k < c->len; k += step)
+			add_line(F, i, k, c->len - k < step ? c->len - k : step,
+			         node_off + k);
+		return;
+	case TL_FOLLOW_ASCII:
+		break;
+	}
+	/* Text: a line per '\n' (dropped), long lines wrapped. */
+	uint32_t start = 0;
+	while (start < c->len) {
+		uint32_t k = start, cells = 0;
+		while (k < c->len && p[k] != '\n' && cells < (uint32_t)width) {
+			if (p[k] != '\r')
+				cells++;
+			k++;
+		}
+		add_line(F, i, start, k - start, node_off + start);
+		start = k < c->len && p[k] == '\n' ? k + 1 : k;
+	}
+}
+
+/* Lines for the chunks that came since the last call (or all of them
+ * again after a change of mode, width or direction). */
+static void build(struct ui *ui)
+{
+	struct ui_follow *F = state(ui);
+	const struct tl_follow *f = followed(ui);
+	if (F->built_width != ui->cols) {
+		F->built_width = ui->cols;
+		F->nlines = F->built_chunks = 0;
+		F->pos[0] = F->pos[1] = 0;
+	}
+	if (!f)
+		return;
+	bool was_end = F->nlines == 0 || F->cur >= (int64_t)F->nlines - 1;
+	uint32_t before = F->nlines;
+	while (F->built_chunks < f->count)
+		build_chunk(ui, F, f, F->built_chunks++);
+	if (before && F->nlines != before && was_end && F->at_end)
+		F->cur = F->nlines - 1;
+}
+
+static void rebuild(struct ui *ui)
+{
+	struct ui_follow *F = state(ui);
+	uint32_t chunk = F->cur < F->nlines ? F->lines[F->cur].chunk
+	                                    : UINT32_MAX;
+	F->built_width = 0;
+	build(ui);
+	for (uint32_t i = 0; chunk != UINT32_MAX && i < F->nlines; i++) {
+		if (F->lines[i].chunk >= chunk) {
+			F->cur = i;
+			return;
+		}
+	}
+}
+
+/* The text of line i as shown (no gutter); returns its length. */
+static size_t line_text(struct ui *ui, uint32_t i, char *out, size_t size)
+{
+	struct ui_follow *F = state(ui);
+	const struct tl_follow *f = followed(ui);
+	const struct fline *L = &F->lines[i];
+	const struct tl_follow_chunk *c = &f->chunks[L->chunk];
+	const uint8_t *p = f->data + c->off + L->start;
+	size_t n = 0;
+	if (c->gap)
+		return (size_t)snprintf(out, size, "[%u bytes missing in "
+		                        "capture file]", c->missing);
+	switch (F->mode) {
+	case TL_FOLLOW_HEX:
+		if (size < 80)
+			return 0;
+		return tl_follow_hex_line(L->node_off, p, L->len, out);
+	case TL_FOLLOW_RAW:
+		for (uint32_t k = 0; k < L->len && n + 3 < size; k++) {
+			static const char hx[] = "0123456789abcdef";
+			out[n++] = hx[p[k] >> 4];
+			out[n++] = hx[p[k] & 15];
+		}
+		break;
+	case TL_FOLLOW_ASCII:
+		for (uint32_t k = 0; k < L->len && n + 2 < size; k++) {
+			if (p[k] == '\r')
+				continue;
+			out[n++] = p[k] >= 0x20 && p[k] < 0x7f ? (char)p[k]
+			         : p[k] == '\t' ? ' ' : '.';
+		}
+		break;
+	}
+	out[n] = '\0';
+	return n;
+}
+
+/* ---- drawing --------------------------------------------------------------- */
+
+static int body_rows(const struct ui *ui)
+{
+	return ui->rows - 3;    /* title, node line, status */
+}
+
+static void clamp(struct ui *ui)
+{
+	struct ui_follow *F = state(ui);
+	int64_t n = F->nlines, rows = body_rows(ui);
+	if (F->cur >= n)
+		F->cur = n - 1;
+	if (F->cur < 0)
+		F->cur = 0;
+	if (F->top > F->cur)
+		F->top = F->cur;
+	if (F->cur >= F->top + rows)
+		F->top = F->cur - rows + 1;
+	if (F->top > n - rows)
+		F->top = n - rows;
+	if (F->top < 0)
+		F->top = 0;
+}
+
+static int node_role(unsigned node)
+{
+	return R_STREAM0 + (int)node;
+}
+
+static void draw_nodes(struct ui *ui, const struct tl_follow *f)
+{
+	char name[2][80], buf[512];
+	tl_follow_node_name(f, 0, name[0], sizeof name[0]);
+	tl_follow_node_name(f, 1, name[1], sizeof name[1]);
+	move(1, 0);
+	clrtoeol();
+	int x = 1;
+	for (unsigned n = 0; n < 2; n++) {
+		uint64_t b = f ? f->bytes_per_node[n] : 0;
+		snprintf(buf, sizeof buf, "%s %s %llu byte%s  ",
+		         n ? (ui->utf8 ? "←" : "<") : (ui->utf8 ? "→" : ">"),
+		         name[n], (unsigned long long)b, b == 1 ? "" : "s");
+		x += ui_put(ui, 1, x, ui->cols - x, buf, node_role(n), true);
+	}
+	uint32_t gaps = 0;
+	uint64_t missing = 0;
+	for (uint32_t i = 0; f && i < f->count; i++)
+		if (f->chunks[i].gap) {
+			gaps++;
+			missing += f->chunks[i].missing;
+		}
+	if (gaps) {
+		snprintf(buf, sizeof buf, "%u gap%s, %llu B missing  ", gaps,
+		         gaps == 1 ? "" : "s", (unsigned long long)missing);
+		x += ui_put(ui, 1, x, ui->cols - x, buf, R_LOST, false);
+	}
+	if (f && f->full)
+		ui_put(ui, 1, x, ui->cols - x, "payload kept up to here "
+		       "(--max-memory)", R_ERROR, false);
+}
+
+static void follow_draw(struct ui *ui)
+{
+	struct ui_follow *F = state(ui);
+	static const char *mode_name[] = { "ascii", "hex dump", "raw" };
+	static const char *show_name[] = { "", "  (node 0 only)",
+	                                   "  (node 1 only)" };
+	build(ui);
+	if (F->open_frame) {
+		for (uint32_t i = 0; i < F->nlines; i++) {
+			const struct tl_follow *f = followed(ui);
+			if (f->chunks[F->lines[i].chunk].frame >= F->open_frame) {
+				F->cur = i;
+				F->top = i - body_rows(ui) / 3;
+				break;
+			}
+			F->cur = i;
+		}
+		F->open_frame = 0;
+	}
+	clamp(ui);
+	const struct tl_follow *f = followed(ui);
+	char mid[256];
+	const char *name = strrchr(ui->input_name, '/');
+	snprintf(mid, sizeof mid, "%s  follow stream %u  %s%s",
+	         name ? name + 1 : ui->input_name,
+	         F->stream, mode_name[F->mode], show_name[F->show]);
+	ui_draw_title(ui, mid, "? help  q back");
+	draw_nodes(ui, f);
+	int g = gutter(ui, F), rows = body_rows(ui);
+	char text[UI_MAX_COLS * 2 + 96];
+	for (int r = 0; r < rows; r++) {
+		int y = 2 + r;
+		int64_t i = F->top + r;
+		move(y, 0);
+		clrtoeol();
+		if (i >= F->nlines) {
+			if (i == 0)
+				ui_put(ui, y, 1, ui->cols - 2, f && f->count
+				       ? "(nothing from this side)"
+				       : f ? "(no payload in this connection yet)"
+				       : "(payload not kept: past a quarter of "
+				         "--max-memory)", R_HINT, false);
+			continue;
+		}
+		const struct fline *L = &F->lines[i];
+		const struct tl_follow_chunk *c = &f->chunks[L->chunk];
+		bool first = i == 0 || F->lines[i - 1].chunk != L->chunk;
+		bool cur = i == F->cur;
+		if (first && g > 2) {
+			snprintf(text, sizeof text, "%7u ", c->frame);
+			ui_put(ui, y, 0, 8, text, R_HINT, false);
+		}
+		if (first)
+			ui_put(ui, y, g - 2, 1, c->node ? (ui->utf8 ? "←" : "<")
+			       : (ui->utf8 ? "→" : ">"), node_role(c->node),
+			       true);
+		line_text(ui, (uint32_t)i, text, sizeof text);
+		ui_draw_reverse(cur);
+		ui_put(ui, y, g, ui->cols - g, text[0] ? text : " ",
+		       c->gap ? R_LOST : node_role(c->node), c->gap);
+		ui_draw_reverse(false);
+	}
+	char hints[256];
+	snprintf(hints, sizeof hints, "m mode  d direction  / search  n N  "
+	         "Enter ladder  w save  q back  (%lld/%u)",
+	         (long long)(F->nlines ? F->cur + 1 : 0), F->nlines);
+	ui_draw_status(ui, hints);
+}
+
+/* ---- search ------------------------------------------------------------------ */
+
+static bool search_from(struct ui *ui, int64_t from, int dir)
+{
+	struct ui_follow *F = state(ui);
+	char text[UI_MAX_COLS * 2 + 96];
+	int64_t n = F->nlines;
+	if (!F->search[0] || !n)
+		return false;
+	for (int64_t k = 0; k < n; k++) {
+		int64_t i = ((from + dir * k) % n + n) % n;
+		line_text(ui, (uint32_t)i, text, sizeof text);
+		if (strstr(text, F->search)) {
+			/* The match on top: what follows it is what is read. */
+			F->top = i;
+			F->cur = i;
+			F->at_end = false;
+			return true;
+		}
+	}
+	ui_message(ui, true, "'%s' not found", F->search);
+	return false;
+}
+
+static void search_done(struct ui *ui, const char *text, bool ok)
+{
+	struct ui_follow *F = state(ui);
+	if (!ok || !*text)
+		return;
+	snprintf(F->search, sizeof F->search, "%s", text);
+	search_from(ui, F->cur + 1, 1);
+}
+
+/* ---- saving ------------------------------------------------------------------ */
+
+/* Writes every byte of fd's data; false with errno set. */
+static bool write_all(int fd, const uint8_t *p, size_t n)
+{
+	while (n) {
+		ssize_t w = write(fd, p, n);
+		if (w < 0 && errno == EINTR)
+			continue;
+		if (w <= 0)
+			return false;
+		p += w;
+		n -= (size_t)w;
+	}
+	return true;
+}
+
+/* The payload shown (gaps left out: they are not bytes that were sent)
+ * into a temporary file next to path, published with link(2) so nothing
+ * existing is ever replaced. */
+static void save_done(struct ui *ui, const char *path, bool ok)
+{
+	struct ui_follow *F = state(ui);
+	const struct tl_follow *f = followed(ui);
+	if (!ok || !*path || !f)
+		return;
+	char tmp[4096];
+	const char *slash = strrchr(path, '/');
+	int dirlen = slash ? (int)(slash - path) + 1 : 0;
+	snprintf(tmp, sizeof tmp, "%.*s.tcpladder-payload.XXXXXX", dirlen, path);
+	int fd = mkstemp(tmp);
+	if (fd < 0) {
+		ui_message(ui, true, "%s: %s", path, strerror(errno));
+		return;
+	}
+	uint64_t bytes = 0;
+	bool good = true;
+	for (uint32_t i = 0; good && i < f->count; i++) {
+		const struct tl_follow_chunk *c = &f->chunks[i];
+		if (c->gap || (F->show == SHOW_NODE0 && c->node) ||
+		    (F->show == SHOW_NODE1 && !c->node))
+			continue;
+		good = write_all(fd, f->data + c->off, c->len);
+		bytes += c->len;
+	}
+	int err = good ? 0 : errno;
+	if (close(fd) != 0 && good) {
+		good = false;
+		err = errno;
+	}
+	if (good && link(tmp, path) != 0) {
+		good = false;
+		err = errno;
+	}
+	unlink(tmp);
+	if (!good)
+		ui_message(ui, true, "%s: %s%s", path, strerror(err),
+		           err == EEXIST ? " (never written over: pick "
+		           "another name)" : "");
+	else
+		ui_message(ui, false, "%s: %llu bytes saved", path,
+		           (unsigned long long)bytes);
+}
+
+/* ---- keys -------------------------------------------------------------------- */
+
+static void jump_to_ladder(struct ui *ui)
+{
+	struct ui_follow *F = state(ui);
+	const struct tl_follow *f = followed(ui);
+	if (!f || F->cur >= F->nlines)
+		return;
+	uint32_t frame = f->chunks[F->lines[F->cur].chunk].frame, seg;
+	ui_seg_by_frame(ui, frame, &seg);
+	if (seg >= ui->m.segs.count) {
+		ui_message(ui, true, "frame %u is no longer kept", frame);
+		return;
+	}
+	if (F->back != UI_VIEW_LADDER) {
+		bool *want = tl_xcalloc(F->stream + 1, sizeof *want);
+		want[F->stream] = true;
+		ui_ladder_show_streams(ui, want, F->stream + 1);
+		free(want);
+		ui->ladder.opened_from_list = true;
+	}
+	ui->ladder.follow = false;
+	ui_set_view(ui, UI_VIEW_LADDER);
+	ui_ladder_select_seg(ui, seg);
+}
+
+static enum ui_key_result follow_key(struct ui *ui, int ch)
+{
+	struct ui_follow *F = state(ui);
+	int64_t page = body_rows(ui) - 1;
+	if (page < 1)
+		page = 1;
+	F->at_end = false;
+	switch (ch) {
+	case KEY_UP: case 'k': F->cur--; break;
+	case KEY_DOWN: case 'j': F->cur++; break;
+	case KEY_PPAGE: case 2: F->cur -= page; break;
+	case KEY_NPAGE: case 6: case ' ': F->cur += page; break;
+	case KEY_HOME: case 'g': F->cur = 0; break;
+	case KEY_END: case 'G':
+		F->cur = (int64_t)F->nlines - 1;
+		F->at_end = true;
+		break;
+	case 'm':
+		F->mode = (F->mode + 1) % 3;
+		rebuild(ui);
+		break;
+	case 'd':
+		F->show = (F->show + 1) % 3;
+		rebuild(ui);
+		break;
+	case '/':
+		ui_prompt_start(ui, "search: ", F->search, false, search_done);
+		break;
+	case 'n': search_from(ui, F->cur + 1, 1); break;
+	case 'N': search_from(ui, F->cur - 1, -1); break;
+	case 'w':
+		ui_prompt_start(ui, "save the payload shown to: ", "", false,
+		                save_done);
+		break;
+	case '\n': case '\r': case KEY_ENTER: jump_to_ladder(ui); break;
+	case 'q': case 27: ui_set_view(ui, F->back); break;
+	default:
+		return UI_KEY_UNHANDLED;
+	}
+	clamp(ui);
+	return UI_KEY_HANDLED;
+}
+
+static void follow_mouse(struct ui *ui, int y, int x, int wheel)
+{
+	struct ui_follow *F = state(ui);
+	(void)x;
+	if (wheel) {
+		F->top += wheel * 3;
+		F->cur += wheel * 3;
+	} else if (y >= 2 && y < 2 + body_rows(ui)) {
+		F->cur = F->top + (y - 2);
+	}
+	clamp(ui);
+}
+
+void ui_follow_open(struct ui *ui, uint32_t stream, uint32_t frame,
+                    enum ui_view_id back)
+{
+	struct ui_follow *F = state(ui);
+	if (F->stream != stream || F->back != back) {
+		F->cur = F->top = 0;
+		F->search[0] = '\0';
+	}
+	F->stream = stream;
+	F->back = back;
+	F->built_width = 0;
+	F->open_frame = frame;
+	F->at_end = ui->arriving && !frame;
+	ui_set_view(ui, UI_VIEW_FOLLOW);
+}
+
+const struct ui_view ui_view_follow = {
+	.name = "follow",
+	.draw = follow_draw,
+	.key = follow_key,
+	.mouse = follow_mouse,
+};

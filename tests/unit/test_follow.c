@@ -1,0 +1,217 @@
+/* The follow reassembly (src/follow.c): each rule of tl_follow.h on a
+ * hand-made segment sequence, the memory bound, the -z parser, and the
+ * hex dump line as tshark prints it. tests/follow.sh compares whole
+ * captures with tshark. */
+#include "config.h"
+
+#include <stdlib.h>
+
+#include "check.h"
+#include "tl_decode.h"
+#include "tl_follow.h"
+
+static const uint8_t A[4] = { 192, 0, 2, 1 }, B[4] = { 192, 0, 2, 2 };
+
+/* A segment from the client (dir 0) or the server (dir 1). */
+static void seg(struct tl_follow *f, int dir, uint32_t frame, uint16_t flags,
+                uint32_t seq, uint32_t ack, const char *data, uint32_t len)
+{
+	struct tl_follow_seg s = {
+		.frame = frame, .ip_version = 4,
+		.src = dir ? B : A, .dst = dir ? A : B,
+		.sport = dir ? 80 : 40000, .dport = dir ? 40000 : 80,
+		.flags = flags, .seq = seq, .ack = ack, .seglen = len,
+		.payload = (const uint8_t *)data, .caplen = len,
+	};
+	tl_follow_add(f, &s);
+}
+
+/* The node's bytes, chunks joined, gaps as "<N>". */
+static const char *joined(const struct tl_follow *f, unsigned node)
+{
+	static char buf[4096];
+	size_t n = 0;
+	for (uint32_t i = 0; i < f->count; i++) {
+		const struct tl_follow_chunk *c = &f->chunks[i];
+		if (c->node != node)
+			continue;
+		if (c->gap)
+			n += (size_t)snprintf(buf + n, sizeof buf - n, "<%u>",
+			                      c->missing);
+		else
+			n += (size_t)snprintf(buf + n, sizeof buf - n, "%.*s",
+			                      (int)c->len,
+			                      (const char *)f->data + c->off);
+	}
+	buf[n] = '\0';
+	return buf;
+}
+
+static void handshake(struct tl_follow *f)
+{
+	seg(f, 0, 1, TL_TH_SYN, 0, 0, "", 0);
+	seg(f, 1, 2, TL_TH_SYN | TL_TH_ACK, 0, 1, "", 0);
+	seg(f, 0, 3, TL_TH_ACK, 1, 1, "", 0);
+}
+
+static void test_in_order_and_retransmission(void)
+{
+	struct tl_follow f;
+	tl_follow_init(&f, 0);
+	handshake(&f);
+	seg(&f, 0, 4, TL_TH_ACK, 1, 1, "hello", 5);
+	seg(&f, 0, 5, TL_TH_ACK, 1, 1, "hello world", 11);  /* more data */
+	seg(&f, 0, 6, TL_TH_ACK, 1, 1, "hello", 5);         /* nothing new */
+	CHECK_STR(joined(&f, 0), "hello world");
+	CHECK_UINT(f.count, 2);
+	CHECK_UINT(f.chunks[1].frame, 5);
+	CHECK_UINT(f.chunks[1].seq, 6);
+	tl_follow_free(&f);
+}
+
+static void test_out_of_order(void)
+{
+	struct tl_follow f;
+	tl_follow_init(&f, 0);
+	handshake(&f);
+	seg(&f, 0, 4, TL_TH_ACK, 6, 1, "world", 5);
+	CHECK_UINT(f.count, 0);         /* waits for bytes 1..5 */
+	seg(&f, 0, 5, TL_TH_ACK, 1, 1, "hello", 5);
+	CHECK_STR(joined(&f, 0), "helloworld");
+	CHECK_UINT(f.chunks[0].frame, 5);
+	CHECK_UINT(f.chunks[1].frame, 4);
+	tl_follow_free(&f);
+}
+
+static void test_gap_acknowledged(void)
+{
+	struct tl_follow f;
+	tl_follow_init(&f, 0);
+	handshake(&f);
+	seg(&f, 0, 4, TL_TH_ACK, 11, 1, "late", 4);
+	seg(&f, 1, 5, TL_TH_ACK, 1, 5, "", 0);  /* ACK below it: no gap */
+	CHECK_UINT(f.count, 0);
+	seg(&f, 1, 6, TL_TH_ACK, 1, 15, "", 0); /* beyond: bytes were lost */
+	CHECK_STR(joined(&f, 0), "<10>late");
+	CHECK_UINT(f.chunks[0].frame, 6);
+	/* tshark's text and a NUL, so the output agrees byte for byte. */
+	CHECK_UINT(f.chunks[0].len, sizeof "[10 bytes missing in capture file]");
+	CHECK(!memcmp(f.data + f.chunks[0].off,
+	              "[10 bytes missing in capture file]", 35));
+	tl_follow_free(&f);
+}
+
+static void test_keepalive_and_probe(void)
+{
+	struct tl_follow f;
+	tl_follow_init(&f, 0);
+	handshake(&f);
+	seg(&f, 0, 4, TL_TH_ACK, 1, 1, "abc", 3);
+	seg(&f, 0, 5, TL_TH_ACK, 3, 1, "c", 1);        /* keep-alive */
+	seg(&f, 0, 6, TL_TH_ACK, 4, 1, "d", 1);        /* window probe */
+	seg(&f, 0, 7, TL_TH_ACK, 4, 1, "def", 3);      /* and the rest */
+	CHECK_STR(joined(&f, 0), "abcdef");
+	CHECK_UINT(f.count, 3);
+	tl_follow_free(&f);
+}
+
+static void test_wrap_and_syn_data(void)
+{
+	struct tl_follow f;
+	tl_follow_init(&f, 0);
+	/* Relative numbers wrap too when the ISN sits near the top (they do
+	 * not, but absolute ones fed here must behave the same). */
+	seg(&f, 0, 1, TL_TH_SYN, 0xfffffffd, 0, "ab", 2); /* SYN with data */
+	seg(&f, 0, 2, TL_TH_ACK, 0x00000000, 0, "cd", 2);
+	seg(&f, 0, 3, TL_TH_ACK, 0xffffffff, 0, "bcde", 4);
+	CHECK_STR(joined(&f, 0), "abcde");
+	tl_follow_free(&f);
+}
+
+static void test_nodes(void)
+{
+	struct tl_follow f;
+	char name[80];
+	tl_follow_init(&f, 0);
+	tl_follow_node_name(&f, 0, name, sizeof name);
+	CHECK_STR(name, ":0");
+	seg(&f, 1, 1, TL_TH_ACK, 1, 1, "daytime\r\n", 9);  /* server first */
+	tl_follow_node_name(&f, 0, name, sizeof name);
+	CHECK_STR(name, "192.0.2.2:80");
+	CHECK_UINT(f.chunks[0].node, 0);
+	tl_follow_free(&f);
+}
+
+static void test_bounded(void)
+{
+	struct tl_follow f;
+	static char big[60000];
+	tl_follow_init(&f, 100000);
+	handshake(&f);
+	for (uint32_t i = 0; i < 10; i++)
+		seg(&f, 0, 4 + i, TL_TH_ACK, 1 + i * 60000, 1, big, 60000);
+	CHECK(f.full);
+	CHECK(tl_follow_bytes(&f) <= 100000);
+	CHECK(f.count < 10);
+	tl_follow_free(&f);
+}
+
+static void test_spec(void)
+{
+	struct tl_follow_spec s;
+	char err[256];
+	CHECK(tl_follow_spec_parse(&s, "follow,tcp,raw,12", err, sizeof err));
+	CHECK(!s.by_address && s.stream == 12 && s.mode == TL_FOLLOW_RAW);
+	CHECK(tl_follow_spec_parse(&s, "follow,tcp,hex,[2001:db8::1]:80,"
+	                           "[2001:db8::2]:443", err, sizeof err));
+	CHECK(s.by_address && s.ip_version == 6 && s.port[1] == 443);
+	CHECK(tl_follow_spec_parse(&s, "follow,tcp,ascii,192.0.2.1:1,"
+	                           "192.0.2.2:2", err, sizeof err));
+	CHECK(s.ip_version == 4 && s.port[0] == 1);
+	CHECK(!tl_follow_spec_parse(&s, "follow,tcp,raw", err, sizeof err));
+	CHECK(!tl_follow_spec_parse(&s, "follow,tcp,raw,", err, sizeof err));
+	CHECK(!tl_follow_spec_parse(&s, "follow,tcp,raw,-1", err, sizeof err));
+	CHECK(!tl_follow_spec_parse(&s, "follow,tcp,raw,1,2", err, sizeof err));
+	CHECK(!tl_follow_spec_parse(&s, "follow,tcp,raw,192.0.2.1:70000,"
+	                            "192.0.2.2:1", err, sizeof err));
+	CHECK(!tl_follow_spec_parse(&s, "follow,tcp,raw,[::1:80,[::2]:1",
+	                            err, sizeof err));
+}
+
+static void test_hex_line(void)
+{
+	char out[96], want[96];
+	/* The ASCII starts at column 60 whatever the bytes on the line. */
+	size_t n = tl_follow_hex_line(0x1a0, (const uint8_t *)"Hello, d\x01",
+	                              9, out);
+	snprintf(want, sizeof want, "%-60s%s",
+	         "000001A0  48 65 6c 6c 6f 2c 20 64  01", "Hello, d .");
+	CHECK_STR(out, want);
+	CHECK_UINT(n, strlen(out));
+	/* Eight bytes: the space after the eighth is dropped. */
+	tl_follow_hex_line(0, (const uint8_t *)"abcdefgh", 8, out);
+	snprintf(want, sizeof want, "%-60s%s",
+	         "00000000  61 62 63 64 65 66 67 68", "abcdefgh");
+	CHECK_STR(out, want);
+	/* Sixteen. */
+	tl_follow_hex_line(0, (const uint8_t *)"0123456789abcdef", 16, out);
+	CHECK_STR(out, "00000000  30 31 32 33 34 35 36 37  38 39 61 62 63 "
+	               "64 65 66  01234567 89abcdef");
+}
+
+static const struct check_test tests[] = {
+	CHECK_TEST(test_in_order_and_retransmission),
+	CHECK_TEST(test_out_of_order),
+	CHECK_TEST(test_gap_acknowledged),
+	CHECK_TEST(test_keepalive_and_probe),
+	CHECK_TEST(test_wrap_and_syn_data),
+	CHECK_TEST(test_nodes),
+	CHECK_TEST(test_bounded),
+	CHECK_TEST(test_spec),
+	CHECK_TEST(test_hex_line),
+};
+
+int main(void)
+{
+	return check_run(tests, CHECK_COUNT(tests));
+}
