@@ -11,6 +11,8 @@
 
 #include "ui.h"
 
+#include "tl_savefile.h"
+
 #include <curses.h>
 #include <errno.h>
 #include <stdio.h>
@@ -445,66 +447,48 @@ static void search_done(struct ui *ui, const char *text, bool ok)
 
 /* ---- saving ------------------------------------------------------------------ */
 
-/* Writes every byte of fd's data; false with errno set. */
-static bool write_all(int fd, const uint8_t *p, size_t n)
-{
-	while (n) {
-		ssize_t w = write(fd, p, n);
-		if (w < 0 && errno == EINTR)
-			continue;
-		if (w <= 0)
-			return false;
-		p += w;
-		n -= (size_t)w;
-	}
-	return true;
-}
-
-/* The payload shown (gaps left out: they are not bytes that were sent)
- * into a temporary file next to path, published with link(2) so nothing
- * existing is ever replaced. */
+/* The payload shown (gaps left out: they are not bytes that were sent),
+ * saved as -w saves (tl_savefile): every write checked, never over an
+ * existing file, a link or a special file. */
 static void save_done(struct ui *ui, const char *path, bool ok)
 {
 	struct ui_follow *F = state(ui);
 	const struct tl_follow *f = followed(ui);
+	struct tl_savefile sf;
+	char err[1200];
 	if (!ok || !*path || !f)
 		return;
-	char tmp[4096];
-	const char *slash = strrchr(path, '/');
-	int dirlen = slash ? (int)(slash - path) + 1 : 0;
-	snprintf(tmp, sizeof tmp, "%.*s.tcpladder-payload.XXXXXX", dirlen, path);
-	int fd = mkstemp(tmp);
-	if (fd < 0) {
-		ui_message(ui, true, "%s: %s", path, strerror(errno));
+	if (!tl_savefile_open(&sf, path, false, err, sizeof err)) {
+		ui_message(ui, true, "%s", err);
 		return;
 	}
 	uint64_t bytes = 0;
-	bool good = true;
-	for (uint32_t i = 0; good && i < f->count; i++) {
+	for (uint32_t i = 0; i < f->count; i++) {
 		const struct tl_follow_chunk *c = &f->chunks[i];
 		if (c->gap || (F->show == SHOW_NODE0 && c->node) ||
 		    (F->show == SHOW_NODE1 && !c->node))
 			continue;
-		good = write_all(fd, f->data + c->off, c->len);
+		if (fwrite(f->data + c->off, 1, c->len, sf.fp) != c->len)
+			break;
 		bytes += c->len;
 	}
-	int err = good ? 0 : errno;
-	if (close(fd) != 0 && good) {
-		good = false;
-		err = errno;
+	bool good = tl_savefile_sync(&sf, err, sizeof err);
+	fclose(sf.fp);      /* synced: nothing left to lose */
+	sf.fp = NULL;
+	if (good) {
+		enum tl_publish r = tl_savefile_publish(&sf, err, sizeof err);
+		if (r == TL_PUBLISHED)
+			ui_message(ui, false, "%s: %llu bytes saved", path,
+			           (unsigned long long)bytes);
+		else
+			ui_message(ui, true, "Not saved as asked: %s", err);
+		free(sf.temp);      /* published, or kept where err says */
+		sf.temp = NULL;
+	} else {
+		ui_message(ui, true, "%s", err);
 	}
-	if (good && link(tmp, path) != 0) {
-		good = false;
-		err = errno;
-	}
-	unlink(tmp);
-	if (!good)
-		ui_message(ui, true, "%s: %s%s", path, strerror(err),
-		           err == EEXIST ? " (never written over: pick "
-		           "another name)" : "");
-	else
-		ui_message(ui, false, "%s: %llu bytes saved", path,
-		           (unsigned long long)bytes);
+	tl_savefile_abort(&sf);
+	tl_savefile_free(&sf);
 }
 
 /* ---- keys -------------------------------------------------------------------- */

@@ -101,13 +101,17 @@ check "w: saved" wait_for 'response\.bin: 809 bytes saved' 3
 check "w: both directions' bytes, no more" eval '[ "$(wc -c <"$TMP/response.bin")" -eq 809 ]'
 keys d d
 keys w ; type_text "$TMP/response.bin"; keys Enter
-check "w: never over an existing file" wait_for 'response\.bin: File exists' 3
+check "w: never over an existing file" wait_for 'response\.bin exists: not writing over it' 3
 keys w ; type_text "$TMP/only-server.bin"; keys Enter
 check "w with node 1 only: the response alone" wait_for 'only-server\.bin: 430 bytes saved' 3
 check "w: the file is the response" eval 'head -c 31 "$TMP/only-server.bin" | grep -q "^HTTP/1.1 301 Moved Permanently"'
 keys w ; type_text "$TMP/no/such/dir/x.bin"; keys Enter
 check "w: a failure names the path and the reason" \
-	wait_for 'x\.bin: No such file or dir' 3
+	wait_for 'cannot write .*x\.bin: No such' 3
+ln -s "$TMP/response.bin" "$TMP/link.bin"
+keys w ; type_text "$TMP/link.bin"; keys Enter
+check "w: never through a symbolic link" \
+	wait_for 'cannot write .*link\.bin: it is a symbolic' 3
 keys q
 check "q: back to the connections list" wait_for '199\.181\.132\.250' 3
 quit_check "http" Q
