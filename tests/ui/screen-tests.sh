@@ -70,8 +70,14 @@ for size in $SIZES; do
 		check "$size dupack: fast retransmission (abbreviated)" \
 			wait_for '\[TCP Fast Retrans' 3
 	fi
-	check "$size dupack: label on the arrow" \
-		wait_for '├── ACK Seq=1 Ack=1 .*Len=0 ─+▶┤' 3
+	if [ "$W" -ge 100 ]; then
+		check "$size dupack: label on the arrow" \
+			wait_for '├── ACK Seq=1 Ack=1 .*Len=0 ─+▶┤' 3
+	else
+		# Short of room a pure ACK drops Len=0 first and keeps Ack=.
+		check "$size dupack: label on the arrow keeps Ack=" \
+			wait_for '├── ACK Seq=1 Ack=1 Win=382 ─+▶┤' 3
+	fi
 	check "$size dupack: screen fits $W columns" fits "$W"
 	keys '?'
 	check "$size help view" wait_for 'Connections list' 3
