@@ -197,9 +197,18 @@ size_t tl_layout_wrap(const char *s, int width)
 	if (tl_layout_cells(s) <= width)
 		return all;
 	size_t cut = tl_layout_prefix_bytes(s, width);
-	/* Break at the last space that leaves something on this line. */
-	size_t sp = cut;
-	while (sp > 0 && s[sp] != ' ')
-		sp--;
-	return sp > 0 ? sp : cut;
+	/* Break between two annotations ("] [", "]  »", two spaces) when
+	 * one ends on this line, so "[TCP Previous segment not captured]"
+	 * stays whole; else at the last space; else mid-word. */
+	size_t item = 0, space = 0;
+	for (size_t i = 1; i <= cut && i < all; i++) {
+		if (s[i] != ' ')
+			continue;
+		space = i;
+		if (s[i - 1] != ' ' && (s[i - 1] == ']' || s[i + 1] == ' '))
+			item = i;
+	}
+	if (item)
+		return item;
+	return space ? space : cut;
 }
