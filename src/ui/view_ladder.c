@@ -14,6 +14,7 @@
 #include "tl_app.h"
 #include "tl_label.h"
 #include "tl_layout.h"
+#include "tl_match.h"
 
 #define SCROLL_STEP TL_LAYOUT_MIN_GAP
 #define AN_SCROLL_STEP 16
@@ -33,9 +34,10 @@ static bool wanted(const struct ui *ui, uint32_t stream)
 	return l->all_streams || (stream < l->want_cap && l->want[stream]);
 }
 
-static bool annotated(const struct tl_seg *seg)
+/* Wireshark's words or a head-of-line note (a/A, the annotated filter). */
+static bool annotated(const struct ui *ui, const struct tl_seg *seg)
 {
-	return (seg->analysis & TL_AN_WIRESHARK_MASK) != 0;
+	return tl_match_annotated(seg, ui->m.app);
 }
 
 static bool passes(const struct ui *ui, const struct tl_seg *seg)
@@ -43,7 +45,7 @@ static bool passes(const struct ui *ui, const struct tl_seg *seg)
 	if (!wanted(ui, seg->stream))
 		return false;
 	switch (ui->ladder.filter) {
-	case UI_FILTER_ANNOTATED: return annotated(seg);
+	case UI_FILTER_ANNOTATED: return annotated(ui, seg);
 	case UI_FILTER_DIR0: return tl_seg_dir(seg) == 0;
 	case UI_FILTER_DIR1: return tl_seg_dir(seg) == 1;
 	default: return true;
@@ -797,19 +799,13 @@ static int page(const struct ui *ui)
 	return v < 1 ? 1 : v;
 }
 
-/* Matches labels and annotations, or a frame number. */
+/* Matches everything the row shows: label, analysis words, application
+ * label or head-of-line note, either end's address:port. */
 static bool seg_matches(const struct ui *ui, uint32_t idx, const char *q)
 {
 	const struct tl_seg *seg = tl_segstore_get(&ui->m.segs, idx);
-	char buf[1024];
-	size_t n = tl_label_segment(seg, conn_of(ui, seg), TL_LABEL_ALL,
-	                            ui->absolute_seq, buf, sizeof buf);
-	if (seg->analysis && n + 2 < sizeof buf) {
-		buf[n++] = ' ';
-		tl_label_analysis(seg, tl_segstore_note(&ui->m.segs, idx),
-		                  !ui->utf8, buf + n, sizeof buf - n);
-	}
-	return strcasestr(buf, q) != NULL;
+	return tl_match_row(seg, tl_segstore_note(&ui->m.segs, idx),
+	                    conn_of(ui, seg), ui->m.app, ui->absolute_seq, q);
 }
 
 static bool all_digits(const char *s)
@@ -872,7 +868,7 @@ static void next_annotated(struct ui *ui, int dir)
 	for (int64_t row = l->cur + dir; row >= 0 && row < n; row += dir) {
 		const struct tl_seg *seg = tl_segstore_get(
 			&ui->m.segs, ui_ladder_seg_at(ui, row));
-		if (annotated(seg)) {
+		if (annotated(ui, seg)) {
 			move_cursor(ui, row);
 			return;
 		}
