@@ -332,7 +332,9 @@ static void prompt_key(struct ui *ui, int ch)
 	if (p->yes_no) {
 		p->active = false;
 		bool yes = ch == 'y' || ch == 'Y';
-		p->done(ui, yes ? "y" : "n", yes);
+		/* The key itself, for prompts with a third answer. */
+		char key[2] = { ch > 0 && ch < 128 ? (char)ch : 'n', '\0' };
+		p->done(ui, key, yes);
 		return;
 	}
 	switch (ch) {
@@ -366,6 +368,44 @@ static void prompt_key(struct ui *ui, int ch)
 	}
 }
 
+/* After a live capture, on the restored terminal: what happened to it. */
+static void exit_line(struct ui *ui)
+{
+	uint64_t recv = 0, drop = 0;
+	bool have = tl_capture_stats(ui->cap, &recv, &drop);
+	char d[32];
+	snprintf(d, sizeof d, "%llu", (unsigned long long)drop);
+	fprintf(stderr, "tcpladder: %s: captured %u packets, %u TCP segments "
+	        "shown, %s dropped by the kernel, %s%s\n",
+	        ui->opt->cap.device, ui->m.frames, ui->m.segs.count,
+	        have ? d : "?",
+	        ui->opt->cap.write_file ? "saved to " : "not saved",
+	        ui->opt->cap.write_file ? ui->opt->cap.write_file : "");
+}
+
+/* Quitting a live capture stops it: ask first, and offer to save when
+ * nothing is being written (-w). */
+static void quit_done(struct ui *ui, const char *text, bool yes)
+{
+	if (yes)
+		ui->quit = true;
+	else if (text[0] == 'w' && !ui->opt->cap.write_file)
+		ui_save_start(ui, NULL, 0, true);
+}
+
+static void ask_quit(struct ui *ui)
+{
+	if (!ui->live || ui->input_done) {
+		ui->quit = true;
+		return;
+	}
+	ui_prompt_start(ui, ui->opt->cap.write_file
+	                ? "Stop the capture and quit? (y/n) "
+	                : "Stop the capture and quit? Nothing is saved "
+	                  "(no -w): y quits, w saves first, n stays ",
+	                "", true, quit_done);
+}
+
 static void back(struct ui *ui)
 {
 	switch (ui->view) {
@@ -382,10 +422,10 @@ static void back(struct ui *ui)
 		if (ui->ladder.opened_from_list)
 			ui_set_view(ui, UI_VIEW_LIST);
 		else
-			ui->quit = true;
+			ask_quit(ui);
 		break;
 	default:
-		ui->quit = true;
+		ask_quit(ui);
 		break;
 	}
 }
@@ -435,7 +475,7 @@ static void handle_key(struct ui *ui, int ch)
 		return;
 	switch (ch) {
 	case 'Q':
-		ui->quit = true;
+		ask_quit(ui);
 		break;
 	case 'q': case 27:
 		back(ui);
@@ -698,6 +738,8 @@ int tl_ui_run(struct tl_options *opt, struct tl_capture *cap)
 	}
 
 	restore_terminal();
+	if (ui->live)
+		exit_line(ui);
 	delscreen(scr);
 	tl_set_fatal_hook(NULL);
 	restore_signals();
