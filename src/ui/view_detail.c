@@ -7,6 +7,8 @@
 
 #include "ui.h"
 
+#include "tl_explain.h"
+
 #include <curses.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -403,7 +405,7 @@ void ui_detail_build(struct ui *ui, uint32_t idx)
 	if (seg->analysis) {
 		char an[512], why[2048];
 		tl_label_analysis(seg, note, !ui->utf8, an, sizeof an);
-		tl_explain_analysis(seg, note, c, why, sizeof why);
+		tl_explain_segment(&ui->m.segs, idx, c, why, sizeof why);
 		int role = ui_analysis_role(seg->analysis);
 		add_line(ui, role, "%-7s%s", "why", an);
 		if (*why)

@@ -13,6 +13,7 @@
 
 #include "tl_app.h"
 #include "tl_label.h"
+#include "tl_explain.h"
 #include "tl_layout.h"
 #include "tl_match.h"
 
@@ -688,7 +689,7 @@ static void draw_info(struct ui *ui, const struct layout *L)
 		ui_put(ui, L->y_info, 1 + w + 2, ui->cols - w - 4, an,
 		       ui_analysis_role(seg->analysis), false);
 	char why[1024];
-	tl_explain_analysis(seg, note, conn, why, sizeof why);
+	tl_explain_segment(&ui->m.segs, idx, conn, why, sizeof why);
 	if (!*why) {
 		char t[48];
 		ui_format_time(ui, tl_seg_time_us(seg), 0, false, 6, t,
