@@ -107,7 +107,7 @@ check "a: next annotated segment is frame 3" \
 	wait_for '^ frame 3  stream 0 .*\[TCP Dup ACK 1#1\]' 3
 keys a a a
 check "a a a: frame 8, explained at the bottom" \
-	wait_for '^ Fast retransmission: sent again within 20 ms' 3
+	wait_for '^ Wireshark calls a segment a fast retransmission when' 3
 keys A
 check "A: back to frame 7" wait_for '^ frame 7  stream 0' 3
 keys Enter
