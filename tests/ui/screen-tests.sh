@@ -80,7 +80,11 @@ for size in $SIZES; do
 	fi
 	check "$size dupack: screen fits $W columns" fits "$W"
 	keys '?'
-	check "$size help view" wait_for 'Connections list' 3
+	check "$size help view opens at the ladder's section" \
+		wait_for '^ Ladder *$' 3
+	keys Home
+	check "$size help view: Home goes to the top" \
+		wait_for 'Connections list' 3
 	keys End
 	check "$size help: scrolls to the colours" wait_for 'Colours in the ladder' 3
 	check "$size help lists the details keys" screen_has 'next, previous segment'
