@@ -683,11 +683,28 @@ static void draw_info(struct ui *ui, const struct layout *L)
 	const char *nums = label + strlen(flags);
 	snprintf(line, sizeof line, "frame %u  stream %u  %s %s %s  %s%s",
 	         seg->frame, seg->stream, src, ui->gl->arrow, dst, flags, nums);
-	int w = ui_put(ui, L->y_info, 1, ui->cols - 2, line, R_NORMAL, true);
 	tl_label_analysis(seg, note, !ui->utf8, an, sizeof an);
-	if (*an && w + 3 < ui->cols - 2)
-		ui_put(ui, L->y_info, 1 + w + 2, ui->cols - w - 4, an,
-		       ui_analysis_role(seg->analysis), false);
+	int an_w = ui_text_width(an);
+	if (*an && ui_text_width(line) + 2 + an_w > ui->cols - 2) {
+		/* Short of room the analysis words come before the
+		 * addresses (the column headers name them). */
+		snprintf(line, sizeof line, "frame %u  ", seg->frame);
+		int w = ui_put(ui, L->y_info, 1, ui->cols - 2, line, R_NORMAL,
+		           true);
+		mvhline(L->y_info, 1 + w, ' ', ui->cols - 2 - w);
+		w += ui_put(ui, L->y_info, 1 + w, ui->cols - 2 - w, an,
+		            ui_analysis_role(seg->analysis), false);
+		snprintf(line, sizeof line, "  %s%s", flags, nums);
+		if (w + 4 < ui->cols - 2)
+			ui_put(ui, L->y_info, 1 + w, ui->cols - 2 - w, line,
+			       R_NORMAL, true);
+	} else {
+		int w = ui_put(ui, L->y_info, 1, ui->cols - 2, line, R_NORMAL,
+		               true);
+		if (*an && w + 3 < ui->cols - 2)
+			ui_put(ui, L->y_info, 1 + w + 2, ui->cols - w - 4, an,
+			       ui_analysis_role(seg->analysis), false);
+	}
 	char why[1024];
 	tl_explain_segment(&ui->m.segs, idx, conn, why, sizeof why);
 	if (!*why) {
