@@ -17,10 +17,19 @@ bool tl_match_conn(const struct tl_conn *c, const char *query);
 
 /* A row search: the query (case insensitive, as typed) appears in the
  * segment's whole label, its analysis words, its application label or
- * head-of-line note, or the connection's "address:port" of either end. */
+ * head-of-line note, or the connection's "address:port" of either end.
+ * note is only read for a segment with analysis bits. */
+struct tl_match_query {
+	const char *text;
+	bool in_label;          /* could be in a segment label */
+	bool in_endpoint;       /* could be in an address:port */
+};
+/* Once per search: what the query could match at all, so that a search
+ * over millions of rows formats no label it cannot be in. */
+void tl_match_compile(struct tl_match_query *q, const char *text);
 bool tl_match_row(const struct tl_seg *seg, const struct tl_seg_note *note,
                   const struct tl_conn *c, const struct tl_app *app,
-                  int absolute, const char *query);
+                  int absolute, const struct tl_match_query *q);
 
 /* A head-of-line row: its application label says data waited behind a
  * hole ("held back", "fills a hole"). */

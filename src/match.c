@@ -3,6 +3,7 @@
 
 #include "tl_match.h"
 
+#include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -73,15 +74,44 @@ bool tl_match_annotated(const struct tl_seg *seg, const struct tl_app *app)
 	       tl_match_hol(app, seg->frame);
 }
 
+/* Every character a segment label can hold (flag names, Seq= Ack= Win=
+ * Len=, SYN options, digits), and an address:port: a query with any
+ * other character cannot be in them, so no label is formatted for it. */
+static bool only_from(const char *q, const char *alphabet)
+{
+	for (; *q; q++) {
+		char c = (char)tolower((unsigned char)*q);
+		if (!strchr(alphabet, c))
+			return false;
+	}
+	return true;
+}
+
+#define LABEL_CHARS "0123456789 =,_<>finsyrtphackugewqlvmdo"
+#define ENDPOINT_CHARS "0123456789abcdef.:[]"
+
+void tl_match_compile(struct tl_match_query *q, const char *text)
+{
+	q->text = text;
+	q->in_label = only_from(text, LABEL_CHARS);
+	q->in_endpoint = only_from(text, ENDPOINT_CHARS);
+}
+
 bool tl_match_row(const struct tl_seg *seg, const struct tl_seg_note *note,
                   const struct tl_conn *c, const struct tl_app *app,
-                  int absolute, const char *query)
+                  int absolute, const struct tl_match_query *q)
 {
+	const char *query = q->text;
 	char buf[2048];
-	size_t n = tl_label_segment(seg, c, TL_LABEL_ALL, absolute, buf,
-	                            sizeof buf);
-	if (strcasestr(buf, query))
-		return true;
+	size_t n;
+	if (q->in_label) {
+		tl_label_segment(seg, c, TL_LABEL_ALL, absolute, buf,
+		                 sizeof buf);
+		if (strcasestr(buf, query))
+			return true;
+	}
+	if (!seg->analysis && !(app && tl_app_label(app, seg->frame, &n)))
+		goto endpoints;
 	/* Both spellings of the arrows in window changes. */
 	n = tl_layout_notes(seg, note, app, false, buf, sizeof buf);
 	if (n && strcasestr(buf, query))
@@ -89,7 +119,8 @@ bool tl_match_row(const struct tl_seg *seg, const struct tl_seg_note *note,
 	n = tl_layout_notes(seg, note, app, true, buf, sizeof buf);
 	if (n && strcasestr(buf, query))
 		return true;
-	if (c) {
+endpoints:
+	if (c && q->in_endpoint) {
 		for (int e = 0; e < 2; e++) {
 			tl_format_endpoint(c->ip_version, c->addr[e],
 			                   c->port[e], buf, sizeof buf);

@@ -819,11 +819,14 @@ static int page(const struct ui *ui)
 
 /* Matches everything the row shows: label, analysis words, application
  * label or head-of-line note, either end's address:port. */
-static bool seg_matches(const struct ui *ui, uint32_t idx, const char *q)
+static bool seg_matches(const struct ui *ui, uint32_t idx,
+                        const struct tl_match_query *q)
 {
 	const struct tl_seg *seg = tl_segstore_get(&ui->m.segs, idx);
-	return tl_match_row(seg, tl_segstore_note(&ui->m.segs, idx),
-	                    conn_of(ui, seg), ui->m.app, ui->absolute_seq, q);
+	const struct tl_seg_note *note = seg->analysis
+		? tl_segstore_note(&ui->m.segs, idx) : NULL;
+	return tl_match_row(seg, note, conn_of(ui, seg), ui->m.app,
+	                    ui->absolute_seq, q);
 }
 
 static bool all_digits(const char *s)
@@ -858,9 +861,11 @@ static void search(struct ui *ui, int dir)
 			           "showing frame %u", frame, got);
 		return;
 	}
+	struct tl_match_query q;
+	tl_match_compile(&q, l->search);
 	for (int64_t i = 1; i <= n; i++) {
 		int64_t row = ((l->cur + dir * i) % n + n) % n;
-		if (seg_matches(ui, ui_ladder_seg_at(ui, row), l->search)) {
+		if (seg_matches(ui, ui_ladder_seg_at(ui, row), &q)) {
 			bool wrapped = dir > 0 ? row <= l->cur : row >= l->cur;
 			move_cursor(ui, row);
 			if (wrapped)

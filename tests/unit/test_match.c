@@ -57,6 +57,14 @@ static void test_conn_whole_fields(void)
 	CHECK(tl_match_conn(&c3, tl_conn_state_name(c3.state)));
 }
 
+static bool row(const struct tl_seg *s, const struct tl_seg_note *n,
+                const struct tl_conn *c, const char *text)
+{
+	struct tl_match_query q;
+	tl_match_compile(&q, text);
+	return tl_match_row(s, n, c, NULL, 0, &q);
+}
+
 static void test_row_everything_shown(void)
 {
 	struct tl_conn c = conn(0, "192.0.2.1", 40000, "192.0.2.2", 80);
@@ -65,17 +73,28 @@ static void test_row_everything_shown(void)
 	tl_seg_pack(&s, 0, TL_TH_ACK, 0);
 	s.ack = 986;
 	s.win = 501;
-	CHECK(tl_match_row(&s, NULL, &c, NULL, 0, "ack=986"));
-	CHECK(tl_match_row(&s, NULL, &c, NULL, 0, "192.0.2.2:80"));
-	CHECK(!tl_match_row(&s, NULL, &c, NULL, 0, "Dup ACK"));
+	CHECK(row(&s, NULL, &c, "ack=986"));
+	CHECK(row(&s, NULL, &c, "192.0.2.2:80"));
+	CHECK(!row(&s, NULL, &c, "Dup ACK"));
 	s.analysis = TL_AN_DUPLICATE_ACK;
 	struct tl_seg_note note;
 	memset(&note, 0, sizeof note);
-	CHECK(tl_match_row(&s, &note, &c, NULL, 0, "dup ack"));
+	CHECK(row(&s, &note, &c, "dup ack"));
 	CHECK(tl_match_annotated(&s, NULL));
 	s.analysis = 0;
 	CHECK(!tl_match_annotated(&s, NULL));
 	CHECK(!tl_match_hol(NULL, 1));
+	/* what a query could be in, decided once */
+	struct tl_match_query q;
+	tl_match_compile(&q, "no such text");
+	CHECK(!q.in_label && !q.in_endpoint);
+	tl_match_compile(&q, "Win=501");
+	CHECK(q.in_label && !q.in_endpoint);
+	tl_match_compile(&q, "2001:DB8::1");
+	CHECK(q.in_endpoint);
+	s.analysis = 0;
+	CHECK(row(&s, NULL, &c, "WIN=501"));
+	CHECK(row(&s, NULL, &c, "192.0.2.1:40000"));
 }
 
 static const struct check_test tests[] = {
