@@ -244,8 +244,8 @@ static void replay_feed(struct ui *ui)
 				ui->replay_ts0 = f.ts;
 			}
 		}
-		if (ui->step_wait)
-			break;
+		if (ui->step_wait || ui->paused)
+			break;  /* a paused replay's clock stands still */
 		double due = (double)ui->replay_wall0_ms +
 		             (double)(ui->pending.ts - ui->replay_ts0) / 1e6 /
 		                     ui->opt->replay_speed;
@@ -312,8 +312,8 @@ static bool feed(struct ui *ui)
 /* Milliseconds until the replay's next frame is due. */
 static int replay_wait_ms(struct ui *ui)
 {
-	if (!ui->have_pending || ui->step_wait)
-		return ui->step_wait ? IDLE_POLL_MS : 0;
+	if (!ui->have_pending || ui->step_wait || ui->paused)
+		return ui->step_wait || ui->paused ? IDLE_POLL_MS : 0;
 	double due = (double)ui->replay_wall0_ms +
 	             (double)(ui->pending.ts - ui->replay_ts0) / 1e6 /
 	                     ui->opt->replay_speed;

@@ -1084,11 +1084,23 @@ static enum ui_key_result ladder_key(struct ui *ui, int ch)
 		l->opened_from_list = true;
 		break;
 	case ' ':
-		if (ui->live || ui->replay) {
+		if (ui->live) {
 			ui->paused = !ui->paused;
 			ui_message(ui, false, ui->paused
 			           ? "Drawing paused (capture goes on): Space "
 			             "resumes" : "Drawing resumed");
+		} else if (ui->replay && !ui->input_done) {
+			/* A replay's clock stops while paused: on resume the
+			 * next frame is as far away as it was. */
+			static int64_t paused_at;
+			ui->paused = !ui->paused;
+			if (ui->paused)
+				paused_at = ui_now_ms();
+			else if (ui->replay_wall0_ms)
+				ui->replay_wall0_ms += ui_now_ms() - paused_at;
+			ui_message(ui, false, ui->paused
+			           ? "Replay paused: Space resumes"
+			           : "Replay resumed");
 		}
 		break;
 	default:

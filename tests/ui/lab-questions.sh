@@ -89,5 +89,21 @@ for size in 80x24 120x40; do
 	check "$size q12: the label" screen_has '» GET /'
 	check "$size screen fits" fits "$W"
 done
+# A paused replay's clock stands still (Space), and goes on after it.
+start 100 30
+run "clear; $BIN --replay=1 -r $D/lab-zerowin.pcap"
+wait_for 'lab-zerowin.pcap' 5 || true
+keys Space
+check "replay: Space pauses" wait_for 'Replay paused' 3
+before=$(grep -Ec '^ +[0-9]+ ' "$SCREEN")
+sleep 1.5
+grab
+after=$(grep -Ec '^ +[0-9]+ ' "$SCREEN")
+check "replay: no row drawn while paused ($before, then $after)" \
+	test "$before" -eq "$after"
+keys Space
+check "replay: Space resumes" wait_for 'Replay resumed' 3
+check "replay: the last segments come after the pause" \
+	wait_for ' 23 segments' 8
 echo "1..$T"
 [ "$FAILED" -eq 0 ]
