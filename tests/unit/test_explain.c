@@ -64,7 +64,9 @@ static void check_capture(const char *path)
 		struct tl_seg seg;
 		struct tl_seg_note note;
 		bool has_note;
-		tl_nsec ts = (tl_nsec)h->ts.tv_sec * 1000000000 + h->ts.tv_usec;
+		/* Hostile files hold absurd times: wrap, never overflow. */
+		tl_nsec ts = (tl_nsec)((uint64_t)h->ts.tv_sec * 1000000000u +
+		                       (uint64_t)h->ts.tv_usec);
 		tl_model_frame(&m, dlt, data, h->caplen, ts, &seg, &note,
 		               &has_note);
 	}
