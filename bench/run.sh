@@ -332,6 +332,15 @@ END {
         echo
         echo '```'
         bash "$B/many-conns.sh" "$DATA/many-$MANY.pcap" "${TCPLADDER_RUN:-$TCPLADDER}" 2>&1
+    if [[ -x $B/search ]] && ! skipped search; then
+        echo
+        echo "### Search with no match over 10M segments (bench/search, best of 3)"
+        echo
+        echo "A text query (\"no such text\") decides once that it cannot be in a label or an address, so no label is formatted;"
+        echo "a query made of label characters (\"Win=99999\") formats every label."
+        echo
+        echo '```'
+        "$B/search" 10000000 2>&1
         echo '```'
     fi
     echo "<!-- END bench/run.sh output -->"

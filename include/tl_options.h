@@ -23,7 +23,8 @@ enum tl_time_format {
 	TL_TIME_ABSOLUTE,   /* time of day */
 };
 
-enum tl_theme { TL_THEME_DEFAULT, TL_THEME_PROJECTOR };
+/* TL_THEME_DEFAULT is the dark theme. */
+enum tl_theme { TL_THEME_DEFAULT, TL_THEME_LIGHT, TL_THEME_PROJECTOR };
 
 struct tl_options {
 	struct tl_capture_config cap;

@@ -62,7 +62,8 @@ static const char usage_text[] =
 "      --width N          text width (default: terminal, then COLUMNS, then 120)\n"
 "      --ascii            plain ASCII instead of UTF-8 box drawing\n"
 "      --no-color         no colors (so does the NO_COLOR variable)\n"
-"      --theme NAME       default or projector (high contrast, bold)\n"
+"      --theme NAME       dark (default), light or projector (high contrast,\n"
+"                         bold); each paints its own background\n"
 "      --replay[=SPEED]   draw a file at its original pace times SPEED\n"
 "      --max-segments N   the full-screen view keeps at most N segments; past\n"
 "                         that, the oldest closed connections go first, then\n"
@@ -343,9 +344,12 @@ void tl_options_parse(struct tl_options *opt, int argc, char **argv)
 		case OPT_THEME:
 			if (!strcmp(optarg, "projector"))
 				opt->theme = TL_THEME_PROJECTOR;
-			else if (strcmp(optarg, "default"))
-				usage_error("unknown theme '%s' (use default or "
-				            "projector)", optarg);
+			else if (!strcmp(optarg, "light"))
+				opt->theme = TL_THEME_LIGHT;
+			else if (strcmp(optarg, "dark") &&
+			         strcmp(optarg, "default"))
+				usage_error("unknown theme '%s' (use dark, light "
+				            "or projector)", optarg);
 			break;
 		case OPT_REPLAY:
 			opt->replay_speed = optarg ? parse_speed(optarg) : 1.0;

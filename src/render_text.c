@@ -10,13 +10,17 @@
 
 #include "tl_app.h"
 #include "tl_label.h"
+#include "tl_layout.h"
 
 #define MIN_COLUMN_GAP 24
-#define ANALYSIS_RESERVE 34
+/* The arrow's last cell, three blanks and the longest of Wireshark's words,
+ * "[TCP Previous segment not captured]": no word is wrapped at --width. */
+#define ANALYSIS_RESERVE 39
 #define MAX_LINE 4096
-#define MIN_COLUMNS_ALWAYS 4    /* endpoints kept as columns at any width */
 #define PAIR_NAME_WIDTH 22      /* "255.255.255.255:65535" */
 #define PAIR_MIN_BODY 40
+#define MIN_WRAP 16             /* narrower than this: wrap under the arrow */
+#define UNDER_INDENT 8          /* ... from this column */
 
 struct glyphs {
 	const char *vbar, *hbar, *left_end, *right_end, *head_right, *head_left;
@@ -63,9 +67,20 @@ static int prefix_width(const struct tl_text_ladder *t)
 	return w;
 }
 
+/* Pair mode names the endpoints beside the arrow when that leaves the
+ * arrow PAIR_MIN_BODY cells; narrower, on a line of their own above it. */
+static bool names_beside(const struct tl_text_ladder *t)
+{
+	return t->pair_mode &&
+	       t->width - prefix_width(t) - ANALYSIS_RESERVE -
+	       2 * (PAIR_NAME_WIDTH + 1) >= PAIR_MIN_BODY;
+}
+
 static int body_width(const struct tl_text_ladder *t)
 {
 	int w = t->width - prefix_width(t) - ANALYSIS_RESERVE;
+	if (t->pair_mode && !names_beside(t))
+		return w > MIN_COLUMN_GAP ? w : MIN_COLUMN_GAP;
 	if (t->pair_mode) {
 		w -= 2 * (PAIR_NAME_WIDTH + 1);
 		return w > PAIR_MIN_BODY ? w : PAIR_MIN_BODY;
@@ -155,7 +170,9 @@ static bool too_many_columns(const struct tl_text_ladder *t)
 	int room = t->width - prefix_width(t) - ANALYSIS_RESERVE;
 	int fit = room / MIN_COLUMN_GAP + 1;
 	int n = (int)t->ladder.node_count;
-	return n > MIN_COLUMNS_ALWAYS && n > fit;
+	/* More than two columns that do not fit --width: pair mode, so no
+	 * line passes it. */
+	return n > 2 && n > fit;
 }
 
 static void emit_pair_header(struct tl_text_ladder *t, struct tl_out *o)
@@ -167,7 +184,9 @@ static void emit_pair_header(struct tl_text_ladder *t, struct tl_out *o)
 	snprintf(line, sizeof line, "%*s   (%u endpoints: each row names its "
 	         "own; the first sender of a connection is on the left)",
 	         PAIR_NAME_WIDTH, "", t->ladder.node_count);
-	tl_out_str(o, line);
+	size_t room = t->width > prefix_width(t) ?
+	              (size_t)(t->width - prefix_width(t)) : 0;
+	tl_out_write(o, line, tl_layout_prefix_bytes(line, (int)room));
 	tl_out_end_line(o);
 	t->header_nodes = t->ladder.node_count;
 }
@@ -302,6 +321,7 @@ static void append_app_label(const struct tl_text_ladder *t,
 static void emit_late_labels(struct tl_text_ladder *t, struct tl_out *o,
                              const struct tl_model *m)
 {
+	bool beside = names_beside(t);
 	const struct tl_app *a = m->app;
 	if (!a)
 		return;
@@ -313,11 +333,31 @@ static void emit_late_labels(struct tl_text_ladder *t, struct tl_out *o,
 			continue;
 		char line[TL_APP_LABEL_MAX + 64];
 		snprintf(line, sizeof line, "%*s%s frame %u: %.*s",
-		         t->pair_mode ? PAIR_NAME_WIDTH + 1 : 0, "",
+		         beside ? PAIR_NAME_WIDTH + 1 : 0, "",
 		         t->utf8 ? "\u21b3" : "->", frame, (int)len, app);
 		emit_prefix(t, o, "", "", "");
 		tl_out_str(o, line);
 		tl_out_end_line(o);
+	}
+}
+
+/* A line of prose at --width: broken at spaces, later lines indented
+ * four more cells. */
+static void emit_wrapped(struct tl_text_ladder *t, struct tl_out *o,
+                         const char *indent, const char *text)
+{
+	bool first = true;
+	while (*text) {
+		const char *in = first ? indent : "        ";
+		int room = t->width - tl_layout_cells(in);
+		size_t n = tl_layout_wrap(text, room < 20 ? 20 : room);
+		tl_out_str(o, in);
+		tl_out_write(o, text, n);
+		tl_out_end_line(o);
+		text += n;
+		while (*text == ' ')
+			text++;
+		first = false;
 	}
 }
 
@@ -345,15 +385,67 @@ void tl_text_app_summary(struct tl_text_ladder *t, struct tl_out *o,
 		tl_app_conn_summary(c, sum, sizeof sum);
 		snprintf(line, sizeof line, "stream %u  %s %s %s: %s", st, a,
 		         t->utf8 ? "\u2192" : "->", b, sum);
-		tl_out_str(o, line);
-		tl_out_end_line(o);
+		emit_wrapped(t, o, "", line);
 		for (uint32_t i = 0; i < c->stream_count; i++) {
-			tl_out_str(o, "    ");
 			tl_app_stream_line(c, &c->streams[i], line,
 			                   sizeof line);
-			tl_out_str(o, line);
-			tl_out_end_line(o);
+			emit_wrapped(t, o, "    ", line);
 		}
+	}
+}
+
+/* The annotations after an arrow, wrapped at --width: the first part on
+ * the arrow's line from column col, the rest on lines of their own that
+ * keep the lifelines and start at the same column. */
+static void emit_annot(struct tl_text_ladder *t, struct tl_out *o,
+                       const char *annot, int col,
+                       const struct tl_ladder_geometry *geo, uint32_t columns)
+{
+	const struct glyphs *g = t->utf8 ? &utf8_glyphs : &ascii_glyphs;
+	static struct cells life;
+	bool beside = names_beside(t);
+	int room = t->width - col;
+	bool first = true;
+	/* The widest of Wireshark's words must fit whole. */
+	int word = MIN_WRAP;
+	for (const char *p = strchr(annot, '['); p; p = strchr(p + 1, '[')) {
+		const char *e = strchr(p, ']');
+		if (!e)
+			break;
+		if ((int)(e - p + 1) > word)
+			word = (int)(e - p + 1);
+	}
+	if (room < word) {
+		/* Too little room beside the arrow: every line starts at
+		 * the ladder's left, under the arrow. */
+		room = t->width - UNDER_INDENT - 3;
+		col = -1;
+		tl_out_end_line(o);
+		first = false;
+	}
+	while (*annot) {
+		size_t n = tl_layout_wrap(annot, room);
+		if (!first && col < 0) {
+			tl_out_str(o, "        ");
+		} else if (!first) {
+			emit_prefix(t, o, "", "", "");
+			{
+				if (beside)
+					emit_pair_name(o, NULL, 0, true);
+				cells_blank(&life, geo->width, g, geo, columns);
+				cells_emit(o, &life, true);
+				if (beside)
+					emit_pair_name(o, NULL, 1, true);
+			}
+		}
+		tl_out_str(o, "   ");
+		tl_out_write(o, annot, n);
+		annot += n;
+		while (*annot == ' ')
+			annot++;
+		first = false;
+		if (*annot)
+			tl_out_end_line(o);
 	}
 }
 
@@ -362,7 +454,7 @@ void tl_text_row(struct tl_text_ladder *t, struct tl_out *o,
                  const struct tl_seg_note *note)
 {
 	const struct tl_conn *conn = tl_tracker_stream(&m->tracker, seg->stream);
-	bool added = false;
+	bool added = false, beside;
 	if (!t->pair_mode) {
 		/* In pair mode columns are no longer needed, and collecting
 		 * every endpoint of a SYN flood would cost memory and time. */
@@ -371,8 +463,9 @@ void tl_text_row(struct tl_text_ladder *t, struct tl_out *o,
 	}
 	/* In pair mode the header only changes when we enter it. */
 	if (t->header_nodes == 0 ||
-	    (added && (!t->pair_mode || t->header_nodes <= MIN_COLUMNS_ALWAYS)))
+	    (added && (!t->pair_mode || t->header_nodes <= 2)))
 		emit_header(t, o);
+	beside = names_beside(t);
 	const struct glyphs *g = t->utf8 ? &utf8_glyphs : &ascii_glyphs;
 	struct tl_ladder_geometry geo;
 	uint32_t from, to, columns = t->ladder.node_count;
@@ -401,8 +494,23 @@ void tl_text_row(struct tl_text_ladder *t, struct tl_out *o,
 	int a = tl_ladder_anchor(&geo, from), b = tl_ladder_anchor(&geo, to);
 	draw_arrow(&arrow, g, a, b, &lx, &room);
 	int len = utf8_len(label);
+	if (t->pair_mode && !beside) {
+		char a[64], b[64], line[160];
+		unsigned d = tl_seg_dir(seg);
+		tl_format_endpoint(conn->ip_version, conn->addr[d],
+		                   conn->port[d], a, sizeof a);
+		tl_format_endpoint(conn->ip_version, conn->addr[!d],
+		                   conn->port[!d], b, sizeof b);
+		snprintf(line, sizeof line, "%s %s %s", a,
+		         t->utf8 ? "\u2192" : "->", b);
+		emit_prefix(t, o, "", "", "");
+		int room = t->width - prefix_width(t);
+		tl_out_write(o, line, tl_layout_prefix_bytes(line, room > 1 ?
+		                                             room : 1));
+		tl_out_end_line(o);
+	}
 	emit_prefix(t, o, stream, frame, time);
-	if (t->pair_mode)
+	if (beside)
 		emit_pair_name(o, conn, 0, true);
 	if (len + 2 <= room) {
 		/* The label rides on the arrow, near the sender. */
@@ -413,24 +521,58 @@ void tl_text_row(struct tl_text_ladder *t, struct tl_out *o,
 	} else {
 		cells_blank(&text, geo.width, g, &geo, columns);
 		int lo = a < b ? a : b;
-		cells_text(&text, lo + 2, label, MAX_LINE);
+		/* Past --width the label drops parts in the layout's order. */
+		int lead = prefix_width(t) + (beside ? PAIR_NAME_WIDTH + 1
+		                                           : 0);
+		int lroom = t->width - lead - lo - 2;
+		if (lroom < MIN_WRAP)
+			lroom = MIN_WRAP;
+		const char *rest = label;
+		if (utf8_len(label) > lroom &&
+		    tl_layout_label(seg, conn, t->opt->absolute_seq, lroom,
+		                    label, sizeof label) < 0) {
+			/* Not even the shortest fits: every part, on as
+			 * many lines as it takes. */
+			tl_label_segment(seg, conn, TL_LABEL_ALL,
+			                 t->opt->absolute_seq, label,
+			                 sizeof label);
+			while (utf8_len(rest) > lroom) {
+				size_t n = tl_layout_wrap(rest, lroom);
+				char piece[512];
+				snprintf(piece, sizeof piece, "%.*s", (int)n,
+				         rest);
+				cells_text(&text, lo + 2, piece, MAX_LINE);
+				cells_emit(o, &text, false);
+				tl_out_end_line(o);
+				emit_prefix(t, o, "", "", "");
+				if (beside)
+					emit_pair_name(o, NULL, 0, true);
+				cells_blank(&text, geo.width, g, &geo, columns);
+				rest += n;
+				while (*rest == ' ')
+					rest++;
+			}
+		}
+		cells_text(&text, lo + 2, rest, MAX_LINE);
 		cells_emit(o, &text, *annot != '\0');
 		if (*annot) {
-			tl_out_str(o, "   ");
-			tl_out_str(o, annot);
+			int col = lead + text.width + (beside ?
+			                               PAIR_NAME_WIDTH + 1 : 0);
+			emit_annot(t, o, annot, col + 3, &geo, columns);
 			*annot = '\0';
 		}
 		tl_out_end_line(o);
 		emit_prefix(t, o, "", "", "");
-		if (t->pair_mode)
+		if (beside)
 			emit_pair_name(o, NULL, 0, true);
 	}
-	cells_emit(o, &arrow, t->pair_mode || *annot != '\0');
-	if (t->pair_mode)
+	cells_emit(o, &arrow, beside || *annot != '\0');
+	if (beside)
 		emit_pair_name(o, conn, 1, *annot != '\0');
 	if (*annot) {
-		tl_out_str(o, "   ");
-		tl_out_str(o, annot);
+		int col = prefix_width(t) + arrow.width +
+		          (beside ? 2 * (PAIR_NAME_WIDTH + 1) : 0);
+		emit_annot(t, o, annot, col + 3, &geo, columns);
 	}
 	tl_out_end_line(o);
 	emit_late_labels(t, o, m);

@@ -125,6 +125,11 @@ struct ui_ladder_state {
 	uint32_t ld_streams;    /* streams added to ld (all_streams mode) */
 	int64_t cur, top;
 	int hoff;               /* horizontal scroll of the ladder body */
+	int an_off;             /* horizontal scroll of the analysis column */
+	int label_need, label_min, an_need;
+	                        /* widest label, notes seen on screen (the
+	                         * layout only grows until the rows change) */
+	uint32_t need_nodes;    /* columns when the needs were measured */
 	bool follow;            /* keep the last row selected (live, replay) */
 	bool two_rows;
 	bool split;             /* details pane below */

@@ -6,6 +6,7 @@
 #include "ui.h"
 
 #include "tl_annot.h"
+#include "tl_theme.h"
 
 #include <curses.h>
 #include <stdio.h>
@@ -20,17 +21,22 @@ void ui_draw_reverse(bool on)
 	extra_attr = on ? A_REVERSE : 0;
 }
 
+/* The background every pair is drawn on: the theme's own (256 colours),
+ * or the terminal's (-1). */
+static short pair_bg = -1;
+
 static void pair(struct ui *ui, int role, short fg, short fg256, attr_t extra)
 {
 	(void)ui;
 	short f = COLORS >= 256 && fg256 >= 0 ? fg256 : fg;
-	init_pair((short)(role + 1), f, -1);
+	init_pair((short)(role + 1), f, pair_bg);
 	role_attr[role] = COLOR_PAIR(role + 1) | extra;
 }
 
 void ui_colors_init(struct ui *ui)
 {
-	bool projector = ui->opt->theme == TL_THEME_PROJECTOR;
+	const struct tl_theme_colors *th = tl_theme_colors(ui->opt->theme);
+	bool projector = th->bold;
 	attr_t strong = projector ? A_BOLD : 0;
 	for (int i = 0; i < R_ROLE_COUNT; i++)
 		role_attr[i] = strong;
@@ -53,35 +59,35 @@ void ui_colors_init(struct ui *ui)
 	if (use_default_colors() == ERR)
 		assume_default_colors(COLOR_WHITE, COLOR_BLACK);
 	ui->color = true;
-	pair(ui, R_ERROR, COLOR_RED, -1, A_BOLD);
+	/* With 256 colours the theme paints its background (the contrast
+	 * of its colours was measured against it: tl_theme.h); with 8 the
+	 * terminal's stays. */
+	pair_bg = COLORS >= 256 ? th->background : -1;
+	if (pair_bg >= 0) {
+		pair(ui, R_NORMAL, COLOR_WHITE, th->text, strong);
+		bkgd(' ' | COLOR_PAIR(R_NORMAL + 1));
+	}
+	pair(ui, R_ERROR, COLOR_RED, th->error, A_BOLD);
 	/* The graph's ACK line is green, as in tcptrace; data keeps the
 	 * default colour. */
-	pair(ui, R_GRAPH_ACK, COLOR_GREEN, 34, strong);
-	if (projector) {
-		pair(ui, R_RTX, COLOR_RED, 196, A_BOLD);
-		pair(ui, R_DUPACK, COLOR_YELLOW, 226, A_BOLD);
-		pair(ui, R_OOO, COLOR_MAGENTA, 201, A_BOLD);
-		pair(ui, R_LOST, COLOR_CYAN, 208, A_BOLD);
-		pair(ui, R_WINDOW, COLOR_BLUE, 33, A_BOLD);
-		pair(ui, R_OTHER, COLOR_GREEN, 46, A_BOLD);
-		static const short s8[6] = { COLOR_CYAN, COLOR_GREEN,
-			COLOR_BLUE, COLOR_MAGENTA, COLOR_YELLOW, COLOR_WHITE };
-		static const short s256[6] = { 51, 46, 39, 207, 220, 15 };
-		for (int i = 0; i < 6; i++)
-			pair(ui, R_STREAM0 + i, s8[i], s256[i], A_BOLD);
-		return;
+	pair(ui, R_GRAPH_ACK, COLOR_GREEN, th->graph_ack, strong);
+	attr_t kind_attr = projector ? A_BOLD : 0;
+	pair(ui, R_RTX, COLOR_RED, th->kind[TL_ANNOT_RTX], kind_attr);
+	pair(ui, R_DUPACK, COLOR_YELLOW, th->kind[TL_ANNOT_DUPACK], kind_attr);
+	pair(ui, R_OOO, COLOR_MAGENTA, th->kind[TL_ANNOT_OOO], kind_attr);
+	pair(ui, R_LOST, COLOR_CYAN, th->kind[TL_ANNOT_LOST], kind_attr);
+	pair(ui, R_WINDOW, COLOR_BLUE, th->kind[TL_ANNOT_WINDOW], kind_attr);
+	pair(ui, R_OTHER, COLOR_GREEN, th->kind[TL_ANNOT_OTHER], kind_attr);
+	if (pair_bg >= 0) {
+		/* Window changes: measured grey, not A_DIM (whose result
+		 * the terminal decides). */
+		pair(ui, R_CHANGE, COLOR_WHITE, th->kind[TL_ANNOT_CHANGE],
+		     kind_attr);
 	}
-	pair(ui, R_RTX, COLOR_RED, 160, 0);
-	pair(ui, R_DUPACK, COLOR_YELLOW, 178, 0);
-	pair(ui, R_OOO, COLOR_MAGENTA, 170, 0);
-	pair(ui, R_LOST, COLOR_CYAN, 208, 0);
-	pair(ui, R_WINDOW, COLOR_BLUE, 33, 0);
-	pair(ui, R_OTHER, COLOR_GREEN, 71, 0);
 	static const short s8[6] = { COLOR_CYAN, COLOR_GREEN, COLOR_BLUE,
 		COLOR_MAGENTA, COLOR_YELLOW, COLOR_WHITE };
-	static const short s256[6] = { 37, 71, 69, 133, 136, 245 };
 	for (int i = 0; i < 6; i++)
-		pair(ui, R_STREAM0 + i, s8[i], s256[i], 0);
+		pair(ui, R_STREAM0 + i, s8[i], th->stream[i], kind_attr);
 }
 
 void ui_set_role(const struct ui *ui, int role, bool bold)

@@ -406,8 +406,8 @@ static void replay_feed(struct ui *ui)
 				ui->replay_ts0 = f.ts;
 			}
 		}
-		if (ui->step_wait)
-			break;
+		if (ui->step_wait || ui->paused)
+			break;  /* a paused replay's clock stands still */
 		double due = (double)ui->replay_wall0_ms +
 		             (double)(ui->pending.ts - ui->replay_ts0) / 1e6 /
 		                     ui->opt->replay_speed;
@@ -497,8 +497,8 @@ static bool feed(struct ui *ui)
 /* Milliseconds until the replay's next frame is due. */
 static int replay_wait_ms(struct ui *ui)
 {
-	if (!ui->have_pending || ui->step_wait)
-		return ui->step_wait ? IDLE_POLL_MS : 0;
+	if (!ui->have_pending || ui->step_wait || ui->paused)
+		return ui->step_wait || ui->paused ? IDLE_POLL_MS : 0;
 	double due = (double)ui->replay_wall0_ms +
 	             (double)(ui->pending.ts - ui->replay_ts0) / 1e6 /
 	                     ui->opt->replay_speed;
@@ -517,7 +517,9 @@ static void prompt_key(struct ui *ui, int ch)
 	if (p->yes_no) {
 		p->active = false;
 		bool yes = ch == 'y' || ch == 'Y';
-		p->done(ui, yes ? "y" : "n", yes);
+		/* The key itself, for prompts with a third answer. */
+		char key[2] = { ch > 0 && ch < 128 ? (char)ch : 'n', '\0' };
+		p->done(ui, key, yes);
 		return;
 	}
 	switch (ch) {
@@ -551,6 +553,44 @@ static void prompt_key(struct ui *ui, int ch)
 	}
 }
 
+/* After a live capture, on the restored terminal: what happened to it. */
+static void exit_line(struct ui *ui)
+{
+	uint64_t recv = 0, drop = 0;
+	bool have = tl_capture_stats(ui->cap, &recv, &drop);
+	char d[32];
+	snprintf(d, sizeof d, "%llu", (unsigned long long)drop);
+	fprintf(stderr, "tcpladder: %s: captured %u packets, %u TCP segments "
+	        "shown, %s dropped by the kernel, %s%s\n",
+	        ui->opt->cap.device, ui->m.frames, ui->m.segs.count,
+	        have ? d : "?",
+	        ui->opt->cap.write_file ? "saved to " : "not saved",
+	        ui->opt->cap.write_file ? ui->opt->cap.write_file : "");
+}
+
+/* Quitting a live capture stops it: ask first, and offer to save when
+ * nothing is being written (-w). */
+static void quit_done(struct ui *ui, const char *text, bool yes)
+{
+	if (yes)
+		ui->quit = true;
+	else if (text[0] == 'w' && !ui->opt->cap.write_file)
+		ui_save_start(ui, NULL, 0, true);
+}
+
+static void ask_quit(struct ui *ui)
+{
+	if (!ui->live || ui->input_done) {
+		ui->quit = true;
+		return;
+	}
+	ui_prompt_start(ui, ui->opt->cap.write_file
+	                ? "Stop the capture and quit? (y/n) "
+	                : "Stop the capture and quit? Nothing is saved "
+	                  "(no -w): y quits, w saves first, n stays ",
+	                "", true, quit_done);
+}
+
 static void back(struct ui *ui)
 {
 	switch (ui->view) {
@@ -567,10 +607,10 @@ static void back(struct ui *ui)
 		if (ui->ladder.opened_from_list)
 			ui_set_view(ui, UI_VIEW_LIST);
 		else
-			ui->quit = true;
+			ask_quit(ui);
 		break;
 	default:
-		ui->quit = true;
+		ask_quit(ui);
 		break;
 	}
 }
@@ -620,7 +660,7 @@ static void handle_key(struct ui *ui, int ch)
 		return;
 	switch (ch) {
 	case 'Q':
-		ui->quit = true;
+		ask_quit(ui);
 		break;
 	case 'q': case 27:
 		back(ui);
@@ -896,6 +936,8 @@ int tl_ui_run(struct tl_options *opt, struct tl_capture *cap)
 	}
 
 	restore_terminal();
+	if (ui->live)
+		exit_line(ui);
 	delscreen(scr);
 	tl_set_fatal_hook(NULL);
 	restore_signals();

@@ -5,6 +5,8 @@
 
 #include "ui.h"
 
+#include "tl_match.h"
+
 #include <curses.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -100,11 +102,7 @@ static bool matches_filter(const struct ui *ui, const struct tl_conn *c)
 	const char *f = ui->list.filter;
 	if (!*f)
 		return true;
-	char a[80], b[80], text[256];
-	endpoints(c, a, b);
-	snprintf(text, sizeof text, "%u %s %s %s", c->stream, a, b,
-	         tl_conn_state_name(c->state));
-	return strcasestr(text, f) != NULL;
+	return tl_match_conn(c, f);
 }
 
 static void rebuild(struct ui *ui)

@@ -7,6 +7,8 @@
 
 #include "ui.h"
 
+#include "tl_explain.h"
+
 #include <curses.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -409,15 +411,19 @@ void ui_detail_build(struct ui *ui, uint32_t idx)
 	         seg->len == 1 ? "" : "s");
 	if (flags & TL_TH_SYN) {
 		char opts[256];
-		tl_label_segment(seg, c, TL_LABEL_SYNOPTS, 0, opts, sizeof opts);
-		const char *o = strchr(opts, ' ');
+		/* The label starts with the flags ("SYN, ACK"): the
+		 * options follow them. */
+		size_t fl_len = tl_label_flags(flags, opts, sizeof opts);
+		size_t n = tl_label_segment(seg, c, TL_LABEL_SYNOPTS, 0, opts,
+		                            sizeof opts);
+		const char *o = n > fl_len ? opts + fl_len : NULL;
 		add_line(ui, R_NORMAL, "offers%s", o ? o : " no options");
 	}
 	int width = ui->cols - 10;
 	if (seg->analysis) {
 		char an[512], why[2048];
 		tl_label_analysis(seg, note, !ui->utf8, an, sizeof an);
-		tl_explain_analysis(seg, note, c, why, sizeof why);
+		tl_explain_segment(&ui->m.segs, idx, c, why, sizeof why);
 		int role = ui_analysis_role(seg->analysis);
 		add_line(ui, role, "%-7s%s", "why", an);
 		if (*why)

@@ -7,6 +7,7 @@
 
 #include <curses.h>
 #include <stdio.h>
+#include <string.h>
 
 #define HELP_LINES ((int)tl_key_help_lines)
 
@@ -78,10 +79,24 @@ static void help_mouse(struct ui *ui, int y, int x, int wheel)
 	help_scroll += wheel * 3;
 }
 
+/* Help opens at the section of the view it was asked from. */
 static void help_enter(struct ui *ui)
 {
-	(void)ui;
+	static const char *const section[UI_VIEW_COUNT] = {
+		[UI_VIEW_LIST] = "#Connections list",
+		[UI_VIEW_LADDER] = "#Ladder",
+		[UI_VIEW_DETAIL] = "#Segment details",
+		[UI_VIEW_GRAPH] = "#Graphs",
+	};
+	const char *want = ui->help_back < UI_VIEW_COUNT
+	                   ? section[ui->help_back] : NULL;
 	help_scroll = 0;
+	for (int i = 0; want && i < HELP_LINES; i++) {
+		if (strncmp(tl_key_help[i], want, strlen(want)) == 0) {
+			help_scroll = i;
+			break;
+		}
+	}
 }
 
 const struct ui_view ui_view_help = {

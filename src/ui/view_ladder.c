@@ -13,11 +13,12 @@
 
 #include "tl_app.h"
 #include "tl_label.h"
+#include "tl_explain.h"
+#include "tl_layout.h"
+#include "tl_match.h"
 
-#define MIN_COLUMN_GAP 22
-#define MIN_BODY 40
-#define MAX_ANALYSIS 34
-#define MIN_ANALYSIS 14
+#define SCROLL_STEP TL_LAYOUT_MIN_GAP
+#define AN_SCROLL_STEP 16
 
 static const char *const filter_names[UI_FILTER_COUNT] = {
 	"all", "annotated", "client to server", "server to client",
@@ -34,9 +35,10 @@ static bool wanted(const struct ui *ui, uint32_t stream)
 	return l->all_streams || (stream < l->want_cap && l->want[stream]);
 }
 
-static bool annotated(const struct tl_seg *seg)
+/* Wireshark's words or a head-of-line note (a/A, the annotated filter). */
+static bool annotated(const struct ui *ui, const struct tl_seg *seg)
 {
-	return (seg->analysis & TL_AN_WIRESHARK_MASK) != 0;
+	return tl_match_annotated(seg, ui->m.app);
 }
 
 static bool passes(const struct ui *ui, const struct tl_seg *seg)
@@ -44,7 +46,7 @@ static bool passes(const struct ui *ui, const struct tl_seg *seg)
 	if (!wanted(ui, seg->stream))
 		return false;
 	switch (ui->ladder.filter) {
-	case UI_FILTER_ANNOTATED: return annotated(seg);
+	case UI_FILTER_ANNOTATED: return annotated(ui, seg);
 	case UI_FILTER_DIR0: return tl_seg_dir(seg) == 0;
 	case UI_FILTER_DIR1: return tl_seg_dir(seg) == 1;
 	default: return true;
@@ -123,6 +125,8 @@ static void rebuild(struct ui *ui, uint32_t keep_seg)
 	tl_ladder_clear(&l->ld);
 	l->ld_streams = 0;
 	l->hoff = 0;
+	l->an_off = 0;
+	l->need_nodes = UINT32_MAX;     /* measure the needs again */
 	ui_ladder_update(ui);
 	l->cur = keep_seg == UINT32_MAX ? 0 : row_of_seg(ui, keep_seg);
 	l->top = -1;        /* the next draw centres the cursor */
@@ -213,6 +217,49 @@ static bool multi_stream(const struct ui *ui)
 	                      : l->want_count > 1;
 }
 
+static const struct tl_conn *conn_of(const struct ui *ui,
+                                     const struct tl_seg *seg)
+{
+	return tl_tracker_stream(&ui->m.tracker, seg->stream);
+}
+
+/* The widest whole label and analysis text of the rows about to be
+ * drawn. The needs only grow while the same rows are shown, so arrows do
+ * not change length as the cursor moves. */
+static void measure_needs(struct ui *ui, int64_t top, int rows)
+{
+	struct ui_ladder_state *l = &ui->ladder;
+	int64_t n = ui_ladder_count(ui);
+	if (l->need_nodes != l->ld.node_count) {
+		l->need_nodes = l->ld.node_count;
+		l->label_need = l->label_min = l->an_need = 0;
+	}
+	if (top < 0)
+		top = 0;
+	for (int64_t r = top; r < top + rows && r < n; r++) {
+		uint32_t idx = ui_ladder_seg_at(ui, r);
+		const struct tl_seg *seg = tl_segstore_get(&ui->m.segs, idx);
+		char buf[1024];
+		tl_label_segment(seg, conn_of(ui, seg), TL_LABEL_ALL,
+		                 ui->absolute_seq, buf, sizeof buf);
+		int w = tl_layout_cells(buf);
+		if (w > l->label_need)
+			l->label_need = w;
+		unsigned tries[TL_LAYOUT_MAX_TRIES];
+		size_t nt = tl_layout_label_tries(seg, tries);
+		tl_label_segment(seg, conn_of(ui, seg), tries[nt - 1],
+		                 ui->absolute_seq, buf, sizeof buf);
+		w = tl_layout_cells(buf);
+		if (w > l->label_min)
+			l->label_min = w;
+		tl_layout_notes(seg, tl_segstore_note(&ui->m.segs, idx),
+		                ui->m.app, !ui->utf8, buf, sizeof buf);
+		w = tl_layout_cells(buf);
+		if (w > l->an_need)
+			l->an_need = w;
+	}
+}
+
 static void layout(struct ui *ui, struct layout *L, int header_rows)
 {
 	struct ui_ladder_state *l = &ui->ladder;
@@ -248,28 +295,19 @@ static void layout(struct ui *ui, struct layout *L, int header_rows)
 	L->x_time = x;
 	x += L->time_w + 2;
 	L->x_body = x;
-	int avail = W - x - 1;
-	int nodes = (int)l->ld.node_count;
-	int need = (nodes > 1 ? nodes - 1 : 1) * MIN_COLUMN_GAP + 2;
-	if (need < MIN_BODY)
-		need = MIN_BODY;
-	int an = avail - need - 2;
-	if (an > MAX_ANALYSIS)
-		an = MAX_ANALYSIS;
-	if (an > avail / 3)
-		an = avail / 3;
-	if (an < MIN_ANALYSIS)
-		an = 0;
-	L->an_w = an;
-	L->body_w = avail - (an ? an + 2 : 0);
-	if (L->body_w < 10)
-		L->body_w = 10;
-	L->virt_w = need > L->body_w ? need : L->body_w;
-	if (nodes <= 2)
-		L->virt_w = L->body_w;
-	if (L->virt_w > UI_MAX_COLS)
-		L->virt_w = UI_MAX_COLS;
-	L->x_an = L->x_body + L->body_w + 2;
+	struct tl_layout_want want = {
+		.width = W - x - 1,
+		.columns = l->ld.node_count,
+		.label_need = l->label_need,
+		.label_min = l->label_min,
+		.an_need = l->an_need,
+	};
+	struct tl_layout_split sp;
+	tl_layout_split(&want, &sp);
+	L->body_w = sp.body_w;
+	L->virt_w = sp.virt_w > UI_MAX_COLS ? UI_MAX_COLS : sp.virt_w;
+	L->an_w = sp.an_w;
+	L->x_an = L->x_body + sp.an_x;
 	tl_ladder_geometry(&l->ld, 0, L->virt_w, &L->geo);
 	if (l->hoff > L->virt_w - L->body_w)
 		l->hoff = L->virt_w - L->body_w;
@@ -327,12 +365,6 @@ static void clamp_top(struct ui *ui, const struct layout *L)
 
 /* ---- one row ------------------------------------------------------------- */
 
-static const struct tl_conn *conn_of(const struct ui *ui,
-                                     const struct tl_seg *seg)
-{
-	return tl_tracker_stream(&ui->m.tracker, seg->stream);
-}
-
 /* Columns whose anchor is on the laid-out body: all of them unless there
  * are more than UI_MAX_COLS (every connection of a big capture), when the
  * others would be drawn on top of each other at the right edge, once per
@@ -356,39 +388,13 @@ static void lifelines(const struct ui *ui, struct ui_line *line,
 		            R_HINT);
 }
 
-/* The longest label that fits in room cells. Data and ACKs drop Win=, then
- * Ack=; SYNs drop their TSval first and keep MSS, SACK_PERM and WS (what
- * the lab asks about) longest. Past that the caller cuts with an
- * ellipsis. */
+/* The longest label that fits in room cells, parts dropped in the
+ * layout's order (tl_layout_label_tries); -1: the caller cuts. */
 static int fit_label(const struct ui *ui, const struct tl_seg *seg,
                      int room, char *buf, size_t size)
 {
-	static const unsigned plain[] = {
-		TL_LABEL_ALL,
-		TL_LABEL_ALL & ~TL_LABEL_WIN,
-		TL_LABEL_ALL & ~(TL_LABEL_WIN | TL_LABEL_ACK),
-		TL_LABEL_SEQ | TL_LABEL_LEN,
-	};
-	static const unsigned syn[] = {
-		TL_LABEL_ALL,
-		TL_LABEL_ALL & ~TL_LABEL_TSVAL,
-		TL_LABEL_ALL & ~(TL_LABEL_TSVAL | TL_LABEL_WIN),
-		TL_LABEL_ALL & ~(TL_LABEL_TSVAL | TL_LABEL_WIN | TL_LABEL_ACK),
-		TL_LABEL_SEQ | TL_LABEL_SYNOPTS,
-		TL_LABEL_SYNOPTS,
-	};
-	bool is_syn = tl_seg_flags(seg) & TL_TH_SYN;
-	const unsigned *tries = is_syn ? syn : plain;
-	size_t count = is_syn ? sizeof syn / sizeof syn[0]
-	                      : sizeof plain / sizeof plain[0];
-	const struct tl_conn *conn = conn_of(ui, seg);
-	for (size_t i = 0; i < count; i++) {
-		tl_label_segment(seg, conn, tries[i], ui->absolute_seq, buf,
-		                 size);
-		if (ui_text_width(buf) <= room)
-			return ui_text_width(buf);
-	}
-	return -1;   /* the caller cuts the last try */
+	return tl_layout_label(seg, conn_of(ui, seg), ui->absolute_seq, room,
+	                       buf, size);
 }
 
 static int arrow_role(const struct layout *L, const struct tl_seg *seg)
@@ -447,31 +453,42 @@ static void draw_prefix(struct ui *ui, const struct layout *L, int y,
 	ui_draw_reverse(false);
 }
 
+/* The analysis column: Wireshark's words, then the application label or
+ * head-of-line note. Cut text ends in an ellipsis; h/l (when the ladder
+ * itself does not scroll) move along it, and an ellipsis on the left says
+ * there is more before. */
 static void draw_analysis(struct ui *ui, const struct layout *L, int y,
                           const struct tl_seg *seg, uint32_t idx,
                           bool selected)
 {
-	size_t app_len = 0;
-	const char *app = tl_app_label(ui->m.app, seg->frame, &app_len);
-	if (!L->an_w || (!seg->analysis && !app))
+	if (!L->an_w)
 		return;
-	char an[1024] = "";
-	if (seg->analysis)
-		tl_label_analysis(seg, tl_segstore_note(&ui->m.segs, idx),
-		                  !ui->utf8, an, sizeof an);
-	/* The application label follows, as a quiet hint. */
-	if (app) {
-		size_t n = strlen(an);
-		tl_bappend(an, sizeof an, n, "%s%s %.*s", n ? "  " : "",
-		           ui->utf8 ? "\u00bb" : ">>", (int)app_len, app);
-	}
+	char an[1024];
+	tl_layout_notes(seg, tl_segstore_note(&ui->m.segs, idx), ui->m.app,
+	                !ui->utf8, an, sizeof an);
+	if (!an[0])
+		return;
 	int role = seg->analysis ? ui_analysis_role(seg->analysis) : R_HINT;
+	int cells = tl_layout_cells(an);
+	int off = ui->ladder.an_off;
+	if (off > cells - L->an_w + 1)
+		off = cells - L->an_w + 1;
+	if (off < 0)
+		off = 0;
+	const char *p = an + tl_layout_prefix_bytes(an, off);
+	int x = L->x_an, w = L->an_w;
 	ui_draw_reverse(selected);
-	if (ui_text_width(an) > L->an_w) {
-		int n = ui_put(ui, y, L->x_an, L->an_w - 1, an, role, false);
-		ui_put(ui, y, L->x_an + n, 1, ui->gl->ellipsis, role, false);
+	if (off > 0) {
+		ui_put(ui, y, x, 1, ui->gl->ellipsis, role, false);
+		p += tl_layout_prefix_bytes(p, 1);
+		x++;
+		w--;
+	}
+	if (tl_layout_cells(p) > w) {
+		int n = ui_put(ui, y, x, w - 1, p, role, false);
+		ui_put(ui, y, x + n, 1, ui->gl->ellipsis, role, false);
 	} else {
-		ui_put(ui, y, L->x_an, L->an_w, an, role, false);
+		ui_put(ui, y, x, w, p, role, false);
 	}
 	ui_draw_reverse(false);
 }
@@ -510,15 +527,20 @@ static void draw_segment(struct ui *ui, const struct layout *L, int y,
 	if (l->two_rows) {
 		/* Label on its own line above the arrow, centred on it. */
 		lifelines(ui, &text, L);
-		tl_label_segment(seg, conn_of(ui, seg), TL_LABEL_ALL,
-		                 ui->absolute_seq, label, sizeof label);
-		int len = ui_text_width(label);
+		int len = fit_label(ui, seg, L->body_w - 2, label,
+		                    sizeof label);
+		bool cut = len < 0;
+		if (cut)
+			len = L->body_w - 2;
 		int x = (lo + hi) / 2 - len / 2;
-		if (x + len > L->virt_w)
-			x = L->virt_w - len;
-		if (x < 0)
-			x = 0;
-		ui_line_text(&text, x, label, L->virt_w - x, R_NORMAL);
+		if (x + len > l->hoff + L->body_w)
+			x = l->hoff + L->body_w - len;
+		if (x < l->hoff)
+			x = l->hoff;
+		int used = ui_line_text(&text, x, label, cut ? len - 1 : len,
+		                        R_NORMAL);
+		if (cut)
+			ui_line_put(&text, x + used, ui->gl->ellipsis, R_NORMAL);
 		draw_prefix(ui, L, y, seg, prev, selected);
 		ui_line_draw(ui, &text, y, l->hoff, l->hoff + L->body_w,
 		             L->x_body, selected);
@@ -675,13 +697,30 @@ static void draw_info(struct ui *ui, const struct layout *L)
 	const char *nums = label + strlen(flags);
 	snprintf(line, sizeof line, "frame %u  stream %u  %s %s %s  %s%s",
 	         seg->frame, seg->stream, src, ui->gl->arrow, dst, flags, nums);
-	int w = ui_put(ui, L->y_info, 1, ui->cols - 2, line, R_NORMAL, true);
 	tl_label_analysis(seg, note, !ui->utf8, an, sizeof an);
-	if (*an && w + 3 < ui->cols - 2)
-		ui_put(ui, L->y_info, 1 + w + 2, ui->cols - w - 4, an,
-		       ui_analysis_role(seg->analysis), false);
+	int an_w = ui_text_width(an);
+	if (*an && ui_text_width(line) + 2 + an_w > ui->cols - 2) {
+		/* Short of room the analysis words come before the
+		 * addresses (the column headers name them). */
+		snprintf(line, sizeof line, "frame %u  ", seg->frame);
+		int w = ui_put(ui, L->y_info, 1, ui->cols - 2, line, R_NORMAL,
+		           true);
+		mvhline(L->y_info, 1 + w, ' ', ui->cols - 2 - w);
+		w += ui_put(ui, L->y_info, 1 + w, ui->cols - 2 - w, an,
+		            ui_analysis_role(seg->analysis), false);
+		snprintf(line, sizeof line, "  %s%s", flags, nums);
+		if (w + 4 < ui->cols - 2)
+			ui_put(ui, L->y_info, 1 + w, ui->cols - 2 - w, line,
+			       R_NORMAL, true);
+	} else {
+		int w = ui_put(ui, L->y_info, 1, ui->cols - 2, line, R_NORMAL,
+		               true);
+		if (*an && w + 3 < ui->cols - 2)
+			ui_put(ui, L->y_info, 1 + w + 2, ui->cols - w - 4, an,
+			       ui_analysis_role(seg->analysis), false);
+	}
 	char why[1024];
-	tl_explain_analysis(seg, note, conn, why, sizeof why);
+	tl_explain_segment(&ui->m.segs, idx, conn, why, sizeof why);
 	if (!*why) {
 		char t[48];
 		ui_format_time(ui, tl_seg_time_us(seg), 0, false, 6, t,
@@ -733,6 +772,9 @@ static void ladder_draw(struct ui *ui)
 	struct ui_ladder_state *l = &ui->ladder;
 	static struct ui_line head[2];
 	struct layout L;
+	layout(ui, &L, 1);
+	clamp_top(ui, &L);
+	measure_needs(ui, l->top, visible_segments(ui, &L));
 	layout(ui, &L, 1);
 	int hr = header_lines(ui, &L, head);
 	if (hr != 1)
@@ -793,19 +835,16 @@ static int page(const struct ui *ui)
 	return v < 1 ? 1 : v;
 }
 
-/* Matches labels and annotations, or a frame number. */
-static bool seg_matches(const struct ui *ui, uint32_t idx, const char *q)
+/* Matches everything the row shows: label, analysis words, application
+ * label or head-of-line note, either end's address:port. */
+static bool seg_matches(const struct ui *ui, uint32_t idx,
+                        const struct tl_match_query *q)
 {
 	const struct tl_seg *seg = tl_segstore_get(&ui->m.segs, idx);
-	char buf[1024];
-	size_t n = tl_label_segment(seg, conn_of(ui, seg), TL_LABEL_ALL,
-	                            ui->absolute_seq, buf, sizeof buf);
-	if (seg->analysis && n + 2 < sizeof buf) {
-		buf[n++] = ' ';
-		tl_label_analysis(seg, tl_segstore_note(&ui->m.segs, idx),
-		                  !ui->utf8, buf + n, sizeof buf - n);
-	}
-	return strcasestr(buf, q) != NULL;
+	const struct tl_seg_note *note = seg->analysis
+		? tl_segstore_note(&ui->m.segs, idx) : NULL;
+	return tl_match_row(seg, note, conn_of(ui, seg), ui->m.app,
+	                    ui->absolute_seq, q);
 }
 
 static bool all_digits(const char *s)
@@ -840,9 +879,11 @@ static void search(struct ui *ui, int dir)
 			           "showing frame %u", frame, got);
 		return;
 	}
+	struct tl_match_query q;
+	tl_match_compile(&q, l->search);
 	for (int64_t i = 1; i <= n; i++) {
 		int64_t row = ((l->cur + dir * i) % n + n) % n;
-		if (seg_matches(ui, ui_ladder_seg_at(ui, row), l->search)) {
+		if (seg_matches(ui, ui_ladder_seg_at(ui, row), &q)) {
 			bool wrapped = dir > 0 ? row <= l->cur : row >= l->cur;
 			move_cursor(ui, row);
 			if (wrapped)
@@ -868,7 +909,7 @@ static void next_annotated(struct ui *ui, int dir)
 	for (int64_t row = l->cur + dir; row >= 0 && row < n; row += dir) {
 		const struct tl_seg *seg = tl_segstore_get(
 			&ui->m.segs, ui_ladder_seg_at(ui, row));
-		if (annotated(seg)) {
+		if (annotated(ui, seg)) {
 			move_cursor(ui, row);
 			return;
 		}
@@ -937,6 +978,31 @@ static void export_rows(struct ui *ui, bool all)
 	free(rows);
 }
 
+/* h/l: the ladder when it is wider than the screen, then the analysis
+ * column's text when some of it is cut. */
+static void scroll_sideways(struct ui *ui, int dir)
+{
+	struct ui_ladder_state *l = &ui->ladder;
+	struct layout L;
+	layout(ui, &L, 1);
+	int body_max = L.virt_w - L.body_w;
+	if (dir > 0) {
+		if (l->hoff < body_max)
+			l->hoff += SCROLL_STEP;
+		else if (L.an_w && l->an_off + L.an_w <= l->an_need)
+			l->an_off += AN_SCROLL_STEP;
+		else
+			ui_message(ui, false, "Nothing more to the right");
+	} else {
+		if (l->an_off > 0)
+			l->an_off -= AN_SCROLL_STEP;
+		else if (l->hoff > 0)
+			l->hoff -= SCROLL_STEP;
+	}
+	if (l->an_off < 0)
+		l->an_off = 0;
+}
+
 static enum ui_key_result detail_pane_key(struct ui *ui, int ch)
 {
 	struct ui_ladder_state *l = &ui->ladder;
@@ -994,8 +1060,8 @@ static enum ui_key_result ladder_key(struct ui *ui, int ch)
 			l->follow = true;
 		}
 		break;
-	case KEY_LEFT: case 'h': l->hoff -= MIN_COLUMN_GAP; break;
-	case KEY_RIGHT: case 'l': l->hoff += MIN_COLUMN_GAP; break;
+	case KEY_LEFT: case 'h': scroll_sideways(ui, -1); break;
+	case KEY_RIGHT: case 'l': scroll_sideways(ui, 1); break;
 	case '\n': case '\r': case KEY_ENTER:
 		if (n) {
 			ui->detail.back = UI_VIEW_LADDER;
@@ -1032,6 +1098,7 @@ static enum ui_key_result ladder_key(struct ui *ui, int ch)
 		break;
 	case 'r':
 		ui->absolute_seq = !ui->absolute_seq;
+		l->need_nodes = UINT32_MAX;
 		ui_message(ui, false, "Sequence numbers: %s",
 		           ui->absolute_seq ? "absolute" : "relative");
 		break;
@@ -1042,11 +1109,23 @@ static enum ui_key_result ladder_key(struct ui *ui, int ch)
 		l->opened_from_list = true;
 		break;
 	case ' ':
-		if (ui->live || ui->replay) {
+		if (ui->live) {
 			ui->paused = !ui->paused;
 			ui_message(ui, false, ui->paused
 			           ? "Drawing paused (capture goes on): Space "
 			             "resumes" : "Drawing resumed");
+		} else if (ui->replay && !ui->input_done) {
+			/* A replay's clock stops while paused: on resume the
+			 * next frame is as far away as it was. */
+			static int64_t paused_at;
+			ui->paused = !ui->paused;
+			if (ui->paused)
+				paused_at = ui_now_ms();
+			else if (ui->replay_wall0_ms)
+				ui->replay_wall0_ms += ui_now_ms() - paused_at;
+			ui_message(ui, false, ui->paused
+			           ? "Replay paused: Space resumes"
+			           : "Replay resumed");
 		}
 		break;
 	default:

@@ -48,7 +48,8 @@ done
 check "a: reaches the first fast retransmission (frame 33)" \
 	wait_for '^ frame 33 .*\[TCP Fast Retransmission\]' 3
 tm capture-pane -p -e >"$SCREEN"
-check "g: retransmission drawn in the annotation red" grep -q '38;5;160m' "$SCREEN"
+# The dark theme's retransmission red (src/theme.c, 5.25:1 on black).
+check "g: retransmission drawn in the annotation red" grep -q '38;5;196m' "$SCREEN"
 check "g: dup ACKs drawn in the annotation yellow" grep -q '38;5;178m' "$SCREEN"
 keys .
 check ".: next segment (frame 34)" wait_for '^ frame 34 ' 3

@@ -155,6 +155,7 @@ check "live: a ladder opens from the list" wait_for 'stream [0-9]+/' 5
 keys PPage Home End
 check "live: keys still answer (End)" wait_for 'ACK Seq=' 5
 wait $cli $srv 2>/dev/null
-quit_check "live: Q restores the terminal" Q
+# Quitting a live capture asks first (y quits).
+quit_check "live: Q restores the terminal" Q y
 echo "1..$T"
 [ "$FAILED" -eq 0 ]

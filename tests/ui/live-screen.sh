@@ -56,6 +56,15 @@ keys '/'
 type_text 'Retransmission'
 keys Enter
 check "live: a retransmission is on screen" wait_for 'Retransmission\]' 5
-quit_check "live q" Q
+keys Q
+check "live: quitting asks first (and offers to save: no -w)" \
+	wait_for 'Stop the capture and quit\? .*w saves first' 3
+keys n
+check "live: n stays in the capture" wait_gone 'Stop the capture' 3
+check "live: still live after n" screen_has 'LIVE|captured'
+keys q
+check "live: q asks too" wait_for 'Stop the capture and quit\?' 3
+keys y
+after "live Q y" 0 'captured [0-9]+ packets, [0-9]+ TCP segments shown, [0-9?]+ dropped by the kernel, not saved'
 echo "1..$T"
 [ "$FAILED" -eq 0 ]

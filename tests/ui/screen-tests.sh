@@ -70,11 +70,21 @@ for size in $SIZES; do
 		check "$size dupack: fast retransmission (abbreviated)" \
 			wait_for '\[TCP Fast Retrans' 3
 	fi
-	check "$size dupack: label on the arrow" \
-		wait_for '├── ACK Seq=1 Ack=1 .*Len=0 ─+▶┤' 3
+	if [ "$W" -ge 100 ]; then
+		check "$size dupack: label on the arrow" \
+			wait_for '├── ACK Seq=1 Ack=1 .*Len=0 ─+▶┤' 3
+	else
+		# Short of room a pure ACK drops Len=0 first and keeps Ack=.
+		check "$size dupack: label on the arrow keeps Ack=" \
+			wait_for '├── ACK Seq=1 Ack=1 Win=382 ─+▶┤' 3
+	fi
 	check "$size dupack: screen fits $W columns" fits "$W"
 	keys '?'
-	check "$size help view" wait_for 'Connections list' 3
+	check "$size help view opens at the ladder's section" \
+		wait_for '^ Ladder *$' 3
+	keys Home
+	check "$size help view: Home goes to the top" \
+		wait_for 'Connections list' 3
 	keys End
 	check "$size help: scrolls to the colours" wait_for 'Colours in the ladder' 3
 	check "$size help lists the details keys" screen_has 'next, previous segment'
@@ -101,7 +111,7 @@ check "a: next annotated segment is frame 3" \
 	wait_for '^ frame 3  stream 0 .*\[TCP Dup ACK 1#1\]' 3
 keys a a a
 check "a a a: frame 8, explained at the bottom" \
-	wait_for '^ Fast retransmission: sent again within 20 ms' 3
+	wait_for '^ Wireshark calls a segment a fast retransmission when' 3
 keys A
 check "A: back to frame 7" wait_for '^ frame 7  stream 0' 3
 keys Enter
