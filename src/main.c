@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "tl_capture.h"
+#include "tl_dfilter.h"
 #include "tl_model.h"
 #include "tl_options.h"
 #include "tl_privs.h"
@@ -67,16 +68,25 @@ struct batch {
 	struct tl_out out;
 	struct tl_text_ladder text;
 	struct tl_tsv tsv;
+	struct tl_fields_out fields;
 	uint64_t damaged;       /* packets whose lengths contradict them */
 	uint32_t first_damaged;
 };
 
 static void batch_segment(struct batch *b, const struct tl_seg *seg,
-                          const struct tl_seg_note *note)
+                          const struct tl_seg_note *note,
+                          const struct tl_frame *f)
 {
 	if (!tl_options_wants_stream(b->opt, seg->stream))
 		return;
-	if (b->opt->output == TL_OUT_TSV)
+	struct tl_fctx fc = { .m = &b->model, .data = f->data,
+	                      .caplen = f->caplen, .len = f->len,
+	                      .frame = seg->frame, .ts = f->ts };
+	if (b->opt->dfilter && !tl_dfilter_match(b->opt->dfilter, &fc))
+		return;
+	if (b->opt->output == TL_OUT_FIELDS)
+		tl_fields_row(&b->fields, &b->out, &fc);
+	else if (b->opt->output == TL_OUT_TSV)
 		tl_tsv_row(&b->tsv, &b->out, &b->model, seg);
 	else
 		tl_text_row(&b->text, &b->out, &b->model, seg, note);
@@ -88,8 +98,10 @@ static int run_batch(struct tl_options *opt, struct tl_capture *cap)
 	static struct batch b;
 	b.opt = opt;
 	tl_model_init(&b.model, false);
-	if (opt->output != TL_OUT_TSV)
+	if (opt->output != TL_OUT_TSV && opt->output != TL_OUT_FIELDS)
 		tl_model_enable_app(&b.model);
+	if (opt->output == TL_OUT_FIELDS || opt->dfilter)
+		tl_tracker_want_bif(&b.model.tracker);
 	tl_tracker_set_max_live(&b.model.tracker, opt->max_connections
 	                        ? opt->max_connections
 	                        : TL_DEFAULT_MAX_CONNECTIONS);
@@ -97,8 +109,11 @@ static int run_batch(struct tl_options *opt, struct tl_capture *cap)
 	tl_text_init(&b.text, opt, output_width(opt),
 	             !opt->ascii && locale_is_utf8());
 	tl_tsv_init(&b.tsv);
+	tl_fields_out_init(&b.fields, opt);
 	if (opt->output == TL_OUT_TSV)
 		tl_tsv_header(&b.out);
+	if (opt->output == TL_OUT_FIELDS)
+		tl_fields_header(&b.fields, &b.out);
 
 	int status = 0, dlt = tl_capture_datalink(cap);
 	struct tl_frame f;
@@ -129,7 +144,7 @@ static int run_batch(struct tl_options *opt, struct tl_capture *cap)
 		         truncated = b.model.truncated;
 		if (tl_model_frame(&b.model, dlt, f.data, f.caplen, f.ts, &seg,
 		                   &note, &has_note))
-			batch_segment(&b, &seg, has_note ? &note : NULL);
+			batch_segment(&b, &seg, has_note ? &note : NULL, &f);
 		/* Lengths that contradict the packet, or a header cut short
 		 * although the whole packet was captured (not a snap length):
 		 * damaged packets, named in one warning at the end. */
@@ -164,6 +179,7 @@ static int run_batch(struct tl_options *opt, struct tl_capture *cap)
 		        (unsigned long long)drop);
 	tl_text_free(&b.text);
 	tl_tsv_free(&b.tsv);
+	tl_fields_out_free(&b.fields);
 	tl_model_free(&b.model);
 	return status;
 }

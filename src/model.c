@@ -158,22 +158,23 @@ bool tl_model_frame(struct tl_model *m, int dlt, const uint8_t *data,
                     uint32_t caplen, tl_nsec ts, struct tl_seg *seg,
                     struct tl_seg_note *note, bool *has_note)
 {
-	struct tl_packet pkt;
 	if (m->frames == UINT32_MAX)
 		return false;   /* numbers never wrap: see tl_model_frames_done */
 	uint32_t frame = ++m->frames;
 	if (!m->have_start) {
 		m->have_start = true;
 		m->start_time = ts;
+		m->last_ts = ts;
 	}
-	struct tl_seg_info info;
-	switch (tl_decode_frame(dlt, data, caplen, &pkt)) {
+	m->prev_ts = m->last_ts;
+	m->last_ts = ts;
+	switch (tl_decode_frame(dlt, data, caplen, &m->pkt)) {
 	case TL_DECODE_TCP:
 		break;
 	case TL_DECODE_TCP_CUT:
 		/* Analysed, so later segments are judged as Wireshark
 		 * judges them, but not shown: its header is incomplete. */
-		tl_tracker_segment(&m->tracker, &pkt, frame, ts, &info);
+		tl_tracker_segment(&m->tracker, &m->pkt, frame, ts, &m->info);
 		forget_dropped(m);
 		m->truncated++;
 		return false;
@@ -187,10 +188,10 @@ bool tl_model_frame(struct tl_model *m, int dlt, const uint8_t *data,
 		m->not_tcp++;
 		return false;
 	}
-	tl_tracker_segment(&m->tracker, &pkt, frame, ts, &info);
+	tl_tracker_segment(&m->tracker, &m->pkt, frame, ts, &m->info);
 	forget_dropped(m);
 	m->tcp_segments++;
-	tl_seg_from_info(seg, note, has_note, &pkt, &info, frame,
+	tl_seg_from_info(seg, note, has_note, &m->pkt, &m->info, frame,
 	                 tl_nsec_to_us(ts - m->start_time));
 	if (m->retain)
 		tl_segstore_append(&m->segs, seg, *has_note ? note : NULL);
@@ -199,8 +200,8 @@ bool tl_model_frame(struct tl_model *m, int dlt, const uint8_t *data,
 		 * are done with. */
 		if (!m->retain)
 			tl_app_clear_labels(m->app);
-		tl_app_segment(m->app, info.conn, seg,
-		               data + pkt.payload_offset, pkt.payload_caplen);
+		tl_app_segment(m->app, m->info.conn, seg,
+		               data + m->pkt.payload_offset, m->pkt.payload_caplen);
 	}
 	/* Last: letting connections go frees what info points to. */
 	if (m->retain && tl_model_over_limits(m))
