@@ -100,7 +100,8 @@ static int run_batch(struct tl_options *opt, struct tl_capture *cap)
 	tl_model_init(&b.model, false);
 	if (opt->output != TL_OUT_TSV && opt->output != TL_OUT_FIELDS)
 		tl_model_enable_app(&b.model);
-	if (opt->output == TL_OUT_FIELDS || opt->dfilter)
+	if (opt->output == TL_OUT_FIELDS ||
+	    (opt->dfilter && tl_dfilter_wants_bif(opt->dfilter)))
 		tl_tracker_want_bif(&b.model.tracker);
 	tl_tracker_set_max_live(&b.model.tracker, opt->max_connections
 	                        ? opt->max_connections

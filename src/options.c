@@ -3,6 +3,7 @@
 
 #include "tl_options.h"
 
+#include "tl_dfilter.h"
 #include "tl_fields.h"
 #include "tl_keys.h"
 
@@ -295,8 +296,30 @@ static void parse_field_option(struct tl_options *opt, const char *arg)
 	}
 }
 
+/* One line: what is wrong, then where: tshark's message and its caret,
+ * folded into the line. */
+static void compile_display_filter(struct tl_options *opt)
+{
+	char err[512];
+	size_t pos = 0, len = 0;
+	opt->dfilter = tl_dfilter_compile(opt->display_filter, err, sizeof err,
+	                                  &pos, &len);
+	if (opt->dfilter)
+		return;
+	const char *f = opt->display_filter;
+	if (len)
+		fprintf(stderr, "%s: -Y '%s': %s (column %zu: '%.*s')\n",
+		        tl_progname(), f, err, pos + 1, (int)len, f + pos);
+	else
+		fprintf(stderr, "%s: -Y '%s': %s (column %zu)\n",
+		        tl_progname(), f, err, pos + 1);
+	exit(2);
+}
+
 static void check_combinations(struct tl_options *opt)
 {
+	if (opt->display_filter)
+		compile_display_filter(opt);
 	if (opt->output == TL_OUT_FIELDS && !opt->field_count)
 		usage_error("%s", "-T fields needs at least one -e FIELD");
 	if (opt->field_count && opt->output != TL_OUT_FIELDS)
@@ -442,6 +465,7 @@ void tl_options_free(struct tl_options *opt)
 	free(opt->streams);
 	free(opt->filter_storage);
 	free(opt->fields);
+	tl_dfilter_free(opt->dfilter);
 }
 
 bool tl_options_wants_stream(const struct tl_options *opt, uint32_t stream)
