@@ -19,6 +19,10 @@ struct tl_dfilter *tl_dfilter_compile(const char *text, char *err,
 void tl_dfilter_free(struct tl_dfilter *df);
 /* Whether the segment described by c passes. */
 bool tl_dfilter_match(const struct tl_dfilter *df, const struct tl_fctx *c);
+/* The view's predicate: whether retained segment index of m passes
+ * (fields the record does not keep are absent: tl_fctx). */
+bool tl_dfilter_match_seg(const struct tl_dfilter *df,
+                          const struct tl_model *m, uint32_t index);
 /* Whether the filter reads analysis values that need the tracker's bytes
  * in flight (tl_tracker_want_bif). */
 bool tl_dfilter_wants_bif(const struct tl_dfilter *df);

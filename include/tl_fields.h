@@ -59,6 +59,12 @@ struct tl_fctx {
 	uint32_t caplen, len;   /* captured and original frame length */
 	uint32_t frame;
 	tl_nsec ts;
+	/* Set instead (the view): a retained segment and its note. Only
+	 * what the 32-byte record keeps has a value: frame number and time,
+	 * addresses and ports, stream, flags, seq, ack, len, window, the
+	 * analysis flags, dup-ACK and RTO numbers; other fields are absent. */
+	const struct tl_seg *seg;
+	const struct tl_seg_note *note;
 };
 
 /* The field of that name, or NULL. */

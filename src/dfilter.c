@@ -1071,3 +1071,13 @@ bool tl_dfilter_match(const struct tl_dfilter *df, const struct tl_fctx *c)
 {
 	return eval(df->root, c);
 }
+
+bool tl_dfilter_match_seg(const struct tl_dfilter *df,
+                          const struct tl_model *m, uint32_t index)
+{
+	const struct tl_seg *seg = tl_segstore_get(&m->segs, index);
+	struct tl_fctx c = { .m = m, .seg = seg, .frame = seg->frame };
+	if (seg->analysis & (TL_AN_DUPLICATE_ACK | TL_AN_RETRANSMISSION))
+		c.note = tl_segstore_note(&m->segs, index);
+	return eval(df->root, &c);
+}

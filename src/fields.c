@@ -453,11 +453,79 @@ static unsigned analysis_values(const struct tl_fctx *c, unsigned id,
 	return 0;
 }
 
+/* A retained segment: what its record and its note keep. */
+static unsigned stored_values(const struct tl_fctx *c, unsigned id,
+                              struct tl_fval *out)
+{
+	const struct tl_seg *s = c->seg;
+	const struct tl_conn *conn = tl_tracker_stream(&c->m->tracker,
+	                                               s->stream);
+	unsigned d = tl_seg_dir(s), bits = tl_seg_flags(s);
+	unsigned an = s->analysis & TL_AN_WIRESHARK_MASK;
+	bool v4 = conn && conn->ip_version == 4, v6 = conn && !v4;
+	switch (id) {
+	case F_FRAME_NUMBER: return put_u(out, s->frame);
+	case F_FRAME_TIME_RELATIVE:
+		return put_t(out, tl_seg_time_us(s) * 1000);
+	case F_IP_SRC: return v4 ? put_addr(out, conn->addr[d]) : 0;
+	case F_IP_DST: return v4 ? put_addr(out, conn->addr[!d]) : 0;
+	case F_IP_ADDR:
+		return v4 ? put_addr(out, conn->addr[d]) +
+		            put_addr(out + 1, conn->addr[!d]) : 0;
+	case F_IPV6_SRC: return v6 ? put_addr(out, conn->addr[d]) : 0;
+	case F_IPV6_DST: return v6 ? put_addr(out, conn->addr[!d]) : 0;
+	case F_IPV6_ADDR:
+		return v6 ? put_addr(out, conn->addr[d]) +
+		            put_addr(out + 1, conn->addr[!d]) : 0;
+	case F_TCP_SRCPORT: return conn ? put_u(out, conn->port[d]) : 0;
+	case F_TCP_DSTPORT: return conn ? put_u(out, conn->port[!d]) : 0;
+	case F_TCP_PORT:
+		return conn ? put_u(out, conn->port[d]) +
+		              put_u(out + 1, conn->port[!d]) : 0;
+	case F_TCP_STREAM: return put_u(out, s->stream);
+	case F_TCP_LEN: return put_u(out, s->len);
+	case F_TCP_SEQ: return put_u(out, s->seq);
+	case F_TCP_ACK: return put_u(out, s->ack);
+	case F_TCP_NXTSEQ:
+		return put_u(out, (uint32_t)(s->seq + s->len +
+		             ((bits & (TL_TH_SYN | TL_TH_FIN)) ? 1u : 0u)));
+	case F_TCP_FLAGS: return put_u(out, bits);
+	case F_WIN_SIZE: return put_u(out, s->win);
+	case F_AN_DUPACK_NUM:
+	case F_AN_DUPACK_FRAME:
+		if (!c->note || !(an & TL_AN_DUPLICATE_ACK))
+			return 0;
+		return put_u(out, id == F_AN_DUPACK_NUM ? c->note->dupack_num
+		                                        : c->note->ref_frame);
+	case F_AN_RTO:
+	case F_AN_RTO_FRAME:
+		if (!c->note || !(an & TL_AN_RETRANSMISSION) ||
+		    (an & (TL_AN_FAST_RETRANSMISSION |
+		           TL_AN_SPURIOUS_RETRANSMISSION)) || !c->note->rto_us)
+			return 0;
+		return id == F_AN_RTO
+		       ? put_t(out, (tl_nsec)c->note->rto_us * 1000)
+		       : put_u(out, c->note->ref_frame);
+	}
+	if (id >= F_FLAG_RES && id <= F_FLAG_FIN)
+		return put_u(out, (bits >> (F_FLAG_FIN - id)) & 1u);
+	if (id >= F_AN_FIRST_FLAG || id == F_AN_FLAGS) {
+		if (id == F_AN_FLAGS)
+			return an ? put_u(out, 1) : 0;
+		if (id == F_AN_FIRST_FLAG + 1 && (an & TL_AN_DUPLICATE_ACK))
+			return put_u(out, 1) + put_u(out + 1, 1);
+		return (an >> (id - F_AN_FIRST_FLAG)) & 1u ? put_u(out, 1) : 0;
+	}
+	return 0;
+}
+
 unsigned tl_field_values(const struct tl_fctx *c, const struct tl_field *f,
                          struct tl_fval *out)
 {
 	const struct tl_model *m = c->m;
 	unsigned id = f->id;
+	if (c->seg)
+		return stored_values(c, id, out);
 	switch (id) {
 	case F_FRAME_NUMBER: return put_u(out, c->frame);
 	case F_FRAME_TIME_RELATIVE: return put_t(out, c->ts - m->start_time);

@@ -158,7 +158,43 @@ static void test_matching(void)
 	tl_model_free(&m);
 }
 
+/* The view's predicate over retained segments: what the record keeps. */
+static void test_retained(void)
+{
+	struct tl_model m;
+	struct tl_seg seg;
+	struct tl_seg_note note;
+	bool has_note;
+	tl_model_init(&m, true);
+	CHECK(tl_model_frame(&m, 1, syn_frame, sizeof syn_frame,
+	                     INT64_C(1000000000), &seg, &note, &has_note));
+	CHECK_UINT(m.segs.count, 1);
+	static const struct { const char *f; bool want; } cases[] = {
+		{ "tcp.flags.syn == 1 and tcp.flags.ack == 0", true },
+		{ "tcp.port == 9 && ip.src == 192.0.2.1", true },
+		{ "ip.dst == 192.0.2.1", false },
+		{ "tcp.stream == 0 and frame.number == 1", true },
+		{ "tcp.len == 0 and tcp.seq == 0 and tcp.nxtseq == 1", true },
+		{ "tcp.window_size == 64240", true },
+		{ "tcp.analysis.flags", false },
+		{ "tcp.options.mss_val", false },       /* not kept */
+		{ "ipv6", false },
+	};
+	char err[256];
+	for (size_t i = 0; i < CHECK_COUNT(cases); i++) {
+		struct tl_dfilter *df = tl_dfilter_compile(cases[i].f, err,
+		                                           sizeof err, NULL, NULL);
+		CHECK_MSG(df != NULL, "%s: %s", cases[i].f, err);
+		if (df)
+			CHECK_MSG(tl_dfilter_match_seg(df, &m, 0) == cases[i].want,
+			          "%s", cases[i].f);
+		tl_dfilter_free(df);
+	}
+	tl_model_free(&m);
+}
+
 static const struct check_test tests[] = {
+	CHECK_TEST(test_retained),
 	CHECK_TEST(test_errors),
 	CHECK_TEST(test_matching),
 };
