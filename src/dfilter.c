@@ -3,7 +3,7 @@
  * "Display filters"): or/||, and/&&, not/!, parentheses; a field alone
  * ("present"); comparisons == != === !== ~= > < >= <= and their words;
  * "in {a, b, c..d}" and "not in"; contains; matches and ~ (PCRE2,
- * caseless); "field & mask"; CIDR for addresses; field against field.
+ * caseless, on bytes: "·+" repeats the last byte of the dot, as in 4.0); "field & mask"; CIDR for addresses; field against field.
  * 4.0 has no exclusive or (neither ^^ nor xor). Compiled once into a
  * tree; matching reads each field at most once per node. */
 #include "config.h"
@@ -460,9 +460,7 @@ static const struct tl_field *field_of(struct parser *p,
 	const struct tl_field *f = tl_field_find(p->text + t->pos, t->len);
 	if (f) {
 		*known = true;
-		if (!strncmp(f->name, "tcp.analysis.bytes_in_flight", 28) ||
-		    !strcmp(f->name, "tcp.analysis.push_bytes_sent") ||
-		    !strcmp(f->name, "tcp.analysis.initial_rtt"))
+		if (tl_field_needs_bif(f))
 			p->wants_bif = true;
 		return f;
 	}
@@ -691,8 +689,8 @@ static struct node *parse_test(struct parser *p)
 			int ec;
 			PCRE2_SIZE off;
 			n->re = pcre2_compile((PCRE2_SPTR)n->lits[0].bytes,
-			                      n->lits[0].len, PCRE2_CASELESS |
-			                      PCRE2_UTF, &ec, &off, NULL);
+			                      n->lits[0].len, PCRE2_CASELESS,
+			                      &ec, &off, NULL);
 			if (!n->re) {
 				char msg[160];
 				pcre2_get_error_message(ec, (PCRE2_UCHAR *)msg,

@@ -26,7 +26,7 @@ enum {
 	F_OPT_WSCALE_SHIFT, F_OPT_WSCALE_MULT, F_OPT_SACK_PERM, F_OPT_SACK_LE,
 	F_OPT_SACK_RE, F_OPT_SACK_COUNT, F_OPT_TSVAL, F_OPT_TSECR,
 	F_TCP_TIME_RELATIVE, F_TCP_TIME_DELTA,
-	F_AN_FLAGS, F_AN_ACKS_FRAME, F_AN_ACK_RTT, F_AN_INITIAL_RTT,
+	F_AN_TREE, F_AN_FLAGS, F_AN_ACKS_FRAME, F_AN_ACK_RTT, F_AN_INITIAL_RTT,
 	F_AN_BIF, F_AN_PUSH_BYTES, F_AN_DUPACK_NUM, F_AN_DUPACK_FRAME,
 	F_AN_RTO, F_AN_RTO_FRAME,
 	F_AN_FIRST_FLAG,        /* then one per TL_AN_* bit, in bit order */
@@ -94,6 +94,7 @@ static const struct tl_field table[F_COUNT] = {
 	U("tcp.options.timestamp.tsecr", F_OPT_TSECR, 32),
 	T("tcp.time_relative", F_TCP_TIME_RELATIVE),
 	T("tcp.time_delta", F_TCP_TIME_DELTA),
+	N("tcp.analysis", F_AN_TREE),
 	N("tcp.analysis.flags", F_AN_FLAGS),
 	FN("tcp.analysis.acks_frame", F_AN_ACKS_FRAME),
 	T("tcp.analysis.ack_rtt", F_AN_ACK_RTT),
@@ -129,8 +130,8 @@ static const char *const elsewhere[] = {
 	"icmpv6", "arp", "dns", "http", "tls", "ssl", "data",
 	"tcp.options", "tcp.options.mss", "tcp.options.wscale",
 	"tcp.options.sack", "tcp.options.timestamp", "tcp.options.nop",
-	"tcp.options.eol", "tcp.analysis", "tcp.payload", "tcp.segment_data",
-	"tcp.flags.ns", "ip.flags", "ip.flags.rb", "ip.dsfield",
+	"tcp.options.eol", "tcp.payload", "tcp.segment_data",
+	"ip.flags", "ip.flags.rb", "ip.dsfield",
 	"ip.checksum", "ip.frag_offset",
 	"tcp.options.sack.dsack", "tcp.analysis.tfo_syn", "tcp.pdu.size",
 	"eth.src", "eth.dst", "eth.addr", "eth.type", "frame.protocols",
@@ -156,6 +157,12 @@ bool tl_field_known_elsewhere(const char *name, size_t len)
 		    !memcmp(elsewhere[i], name, len))
 			return true;
 	return false;
+}
+
+bool tl_field_needs_bif(const struct tl_field *f)
+{
+	return f->id == F_AN_BIF || f->id == F_AN_PUSH_BYTES ||
+	       f->id == F_AN_INITIAL_RTT || f->id == F_AN_TREE;
 }
 
 const struct tl_field *tl_field_at(unsigned id)
@@ -434,6 +441,7 @@ static unsigned analysis_values(const struct tl_fctx *c, unsigned id,
 	 * iRTT is shown only then (docs/analysis.md). */
 	bool tree = an || in->acks_frame || in->push_bytes_sent;
 	switch (id) {
+	case F_AN_TREE: return tree ? put_u(out, 1) : 0;
 	case F_AN_FLAGS: return an ? put_u(out, 1) : 0;
 	case F_AN_ACKS_FRAME:
 		return in->acks_frame ? put_u(out, in->acks_frame) : 0;
@@ -538,7 +546,7 @@ unsigned tl_field_values(const struct tl_fctx *c, const struct tl_field *f,
 		return ip_values(c, id, out);
 	if (id <= F_IPV6_FLOW)
 		return ipv6_values(c, id, out);
-	if (id < F_AN_FLAGS)
+	if (id < F_AN_TREE)
 		return tcp_values(c, id, out);
 	return analysis_values(c, id, out);
 }
@@ -594,10 +602,18 @@ size_t tl_field_format(const struct tl_field *f, const struct tl_fval *v,
 		return (size_t)(tl_put_u64(out, (uint64_t)v->i) - out);
 	case TL_FT_TIME:
 		return format_time(v->i, out);
-	case TL_FT_IPV4:
+	case TL_FT_IPV4: {
+		/* Four numbers: no library call on the hot path. */
+		char *p = out;
+		for (int i = 0; i < 4; i++) {
+			if (i)
+				*p++ = '.';
+			p = tl_put_u32(p, v->addr[i]);
+		}
+		return (size_t)(p - out);
+	}
 	case TL_FT_IPV6:
-		if (!inet_ntop(f->type == TL_FT_IPV4 ? AF_INET : AF_INET6,
-		               v->addr, out, (socklen_t)size))
+		if (!inet_ntop(AF_INET6, v->addr, out, (socklen_t)size))
 			return 0;
 		return strlen(out);
 	case TL_FT_BYTES: {

@@ -100,7 +100,8 @@ static int run_batch(struct tl_options *opt, struct tl_capture *cap)
 	tl_model_init(&b.model, false);
 	if (opt->output != TL_OUT_TSV && opt->output != TL_OUT_FIELDS)
 		tl_model_enable_app(&b.model);
-	if (opt->output == TL_OUT_FIELDS ||
+	tl_fields_out_init(&b.fields, opt);
+	if ((opt->output == TL_OUT_FIELDS && b.fields.wants_bif) ||
 	    (opt->dfilter && tl_dfilter_wants_bif(opt->dfilter)))
 		tl_tracker_want_bif(&b.model.tracker);
 	tl_tracker_set_max_live(&b.model.tracker, opt->max_connections
@@ -110,7 +111,6 @@ static int run_batch(struct tl_options *opt, struct tl_capture *cap)
 	tl_text_init(&b.text, opt, output_width(opt),
 	             !opt->ascii && locale_is_utf8());
 	tl_tsv_init(&b.tsv);
-	tl_fields_out_init(&b.fields, opt);
 	if (opt->output == TL_OUT_TSV)
 		tl_tsv_header(&b.out);
 	if (opt->output == TL_OUT_FIELDS)

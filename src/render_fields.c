@@ -13,22 +13,27 @@ void tl_fields_out_init(struct tl_fields_out *fo, const struct tl_options *opt)
 	fo->opt = opt;
 	fo->count = opt->field_count;
 	fo->fields = tl_xcalloc(fo->count ? fo->count : 1, sizeof *fo->fields);
-	for (uint32_t i = 0; i < fo->count; i++)
+	for (uint32_t i = 0; i < fo->count; i++) {
 		/* NULL: a name tshark knows and we do not hold: empty. */
 		fo->fields[i] = tl_field_find(opt->fields[i],
 		                              strlen(opt->fields[i]));
+		if (fo->fields[i] && tl_field_needs_bif(fo->fields[i]))
+			fo->wants_bif = true;
+	}
+	fo->sep_len = strlen(opt->field_separator);
+	fo->agg_len = strlen(opt->field_aggregator);
+	/* Room for one field: every value at its longest (option bytes in
+	 * hex, an IPv6 address), the aggregators, quotes and a separator. */
+	fo->field_max = TL_FIELD_MAX_VALUES * (128 + fo->agg_len) +
+	                fo->sep_len + 4;
+	if (fo->field_max > sizeof ((struct tl_out *)0)->buf / 2)
+		fo->field_max = sizeof ((struct tl_out *)0)->buf / 2;
 }
 
 void tl_fields_out_free(struct tl_fields_out *fo)
 {
 	free(fo->fields);
 	fo->fields = NULL;
-}
-
-static void put_quote(struct tl_out *o, char q)
-{
-	if (q)
-		tl_out_write(o, &q, 1);
 }
 
 void tl_fields_header(struct tl_fields_out *fo, struct tl_out *o)
@@ -44,40 +49,42 @@ void tl_fields_header(struct tl_fields_out *fo, struct tl_out *o)
 	tl_out_end_line(o);
 }
 
-static void put_value(struct tl_out *o, const struct tl_field *f,
-                      const struct tl_fval *v)
-{
-	/* Bytes print two digits each; the longest are option bytes. */
-	char buf[128];
-	size_t n = tl_field_format(f, v, buf, sizeof buf);
-	tl_out_write(o, buf, n);
-}
-
+/* Values print into the output buffer in place: one reserve per field
+ * (field_max bytes), no copy through a line buffer. */
 void tl_fields_row(struct tl_fields_out *fo, struct tl_out *o,
                    const struct tl_fctx *c)
 {
 	const struct tl_options *opt = fo->opt;
 	struct tl_fval vals[TL_FIELD_MAX_VALUES];
+	char q = opt->field_quote;
 	for (uint32_t i = 0; i < fo->count; i++) {
-		if (i)
-			tl_out_str(o, opt->field_separator);
+		char *p = tl_out_reserve(o, fo->field_max);
+		if (i) {
+			memcpy(p, opt->field_separator, fo->sep_len);
+			p += fo->sep_len;
+		}
 		const struct tl_field *f = fo->fields[i];
 		unsigned n = f ? tl_field_values(c, f, vals) : 0;
-		if (!n)
-			continue;
-		put_quote(o, opt->field_quote);
-		if (opt->field_occurrence == 'f') {
-			put_value(o, f, &vals[0]);
-		} else if (opt->field_occurrence == 'l') {
-			put_value(o, f, &vals[n - 1]);
-		} else {
-			for (unsigned k = 0; k < n; k++) {
-				if (k)
-					tl_out_str(o, opt->field_aggregator);
-				put_value(o, f, &vals[k]);
+		if (n) {
+			unsigned k = 0, last = n;
+			if (opt->field_occurrence == 'f')
+				last = 1;
+			else if (opt->field_occurrence == 'l')
+				k = n - 1;
+			if (q)
+				*p++ = q;
+			for (unsigned first = k; k < last; k++) {
+				if (k != first) {
+					memcpy(p, opt->field_aggregator,
+					       fo->agg_len);
+					p += fo->agg_len;
+				}
+				p += tl_field_format(f, &vals[k], p, 128);
 			}
+			if (q)
+				*p++ = q;
 		}
-		put_quote(o, opt->field_quote);
+		tl_out_commit(o, p);
 	}
 	tl_out_end_line(o);
 }
