@@ -73,6 +73,9 @@ const struct tl_field *tl_field_find(const char *name, size_t len);
  * does not have (so a filter naming it is valid but matches nothing). */
 bool tl_field_known_elsewhere(const char *name, size_t len);
 const struct tl_field *tl_field_at(unsigned id);
+/* Whether the field's value needs the tracker's bytes in flight
+ * (tl_tracker_want_bif), which cost a walk per data segment. */
+bool tl_field_needs_bif(const struct tl_field *f);
 unsigned tl_field_count(void);
 
 /* Fills out (TL_FIELD_MAX_VALUES entries) with the field's values on the
