@@ -37,7 +37,7 @@ static const char usage_text[] =
 "\n"
 "Output:\n"
 "  -T, --output FORMAT    ui (full screen, default on a terminal), text\n"
-"                         (the ladder as text, default otherwise) or tsv\n"
+"                         (the ladder as text, default otherwise), tsv\n"
 "                         (the segment table: one row per TCP segment),\n"
 "                         fields (the -e fields, as tshark -T fields)\n"
 "                         or svg, html (a picture of the ladder for slides;\n"
