@@ -6,7 +6,8 @@
 # of N runs, wall time and peak RSS:
 #   (1) floor       bare pcap_next_ex loop
 #   (2) parse_loop  + Ethernet/IP/TCP parse + 4-tuple hash lookup/insert
-#   (3) tcpladder   -T tsv and -T text, output to /dev/null
+#   (3) tcpladder   -T tsv and -T text, -Y tcp.analysis.flags -T tsv, and
+#                   -T fields with ten fields, output to /dev/null
 #   (4) tshark      -T fields (frame.number, tcp.stream, tcp.analysis.flags)
 #                   and -z flow,tcp,standard, on a prefix of the file
 #   (5) tcpdump -nn and tcptrace -n -l -r
@@ -187,6 +188,15 @@ run_local_tools() { # group file packets
     elif [[ -n $TCPLADDER_OK ]]; then
         measure "$g" "$f" "(3) tcpladder -T tsv" "$n" "" -- "$TCPLADDER_RUN" -r "$f" -T tsv
         measure "$g" "$f" "(3) tcpladder -T text" "$n" "" -- "$TCPLADDER_RUN" -r "$f" -T text
+        # Issue 13: a display filter over the segment table, and ten
+        # Wireshark fields.
+        measure "$g" "$f" "(3) tcpladder -Y tcp.analysis.flags -T tsv" "$n" "" -- \
+            "$TCPLADDER_RUN" -r "$f" -Y tcp.analysis.flags -T tsv
+        measure "$g" "$f" "(3) tcpladder -T fields (10 fields)" "$n" "" -- \
+            "$TCPLADDER_RUN" -r "$f" -T fields -e frame.number \
+            -e frame.time_relative -e ip.src -e tcp.srcport -e ip.dst \
+            -e tcp.dstport -e tcp.stream -e tcp.seq -e tcp.len \
+            -e tcp.analysis.ack_rtt
     else
         note_row "$g" "$f" "(3) tcpladder" "skipped: $TCPLADDER not found (build it, or set TCPLADDER)"
     fi

@@ -93,6 +93,7 @@ struct tl_packet {
 	uint16_t window;              /* raw field */
 	uint16_t checksum, urgent;
 	uint8_t tcp_header_len;       /* bytes */
+	bool options_cut;             /* the snap length cut the options */
 	uint32_t seglen;              /* payload bytes according to IP lengths */
 	uint32_t payload_offset;
 	uint32_t payload_caplen;      /* payload bytes actually captured */

@@ -151,6 +151,12 @@ struct tl_model {
 	                     const struct tl_packet *pkt,
 	                     const uint8_t *frame);
 	void *segment_hook_ctx;
+	/* The last frame fed, as decoded and analysed: streaming front ends
+	 * read Wireshark's fields from them (tl_fields.h) until the next
+	 * frame. info is valid only when tl_model_frame returned true. */
+	struct tl_packet pkt;
+	struct tl_seg_info info;
+	tl_nsec last_ts, prev_ts;   /* of the last frame and the one before */
 };
 
 #define TL_LAST_FRAME_WARNING \

@@ -15,6 +15,7 @@ enum tl_output {
 	TL_OUT_TSV,
 	TL_OUT_SVG,     /* one standalone SVG picture (render_svg.c) */
 	TL_OUT_HTML,    /* one self-contained page: picture and tables */
+	TL_OUT_FIELDS,  /* the -e fields, as tshark -T fields prints them */
 };
 
 enum tl_time_format {
@@ -56,6 +57,17 @@ struct tl_options {
 	struct tl_follow_spec *follows;
 	uint32_t follow_count;
 	bool quiet;             /* -q: only the -z sections */
+	/* -T fields: the -e names and the -E settings, as tshark's. */
+	const char **fields;
+	uint32_t field_count;
+	bool field_header;
+	char field_occurrence;  /* 'f', 'l' or 'a' */
+	char field_quote;       /* '"', '\'' or 0 */
+	const char *field_separator;
+	const char *field_aggregator;
+	/* -Y: a display filter, compiled once (tl_dfilter.h). */
+	const char *display_filter;
+	struct tl_dfilter *dfilter;
 };
 
 /* Parses argv; prints help/version and exits, or exits 2 with one line on a

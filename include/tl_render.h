@@ -6,6 +6,7 @@
 #include <stdbool.h>
 #include <stdio.h>
 
+#include "tl_fields.h"
 #include "tl_ladder.h"
 #include "tl_model.h"
 #include "tl_options.h"
@@ -62,6 +63,21 @@ void tl_tsv_free(struct tl_tsv *t);
 void tl_tsv_header(struct tl_out *o);
 void tl_tsv_row(struct tl_tsv *t, struct tl_out *o, const struct tl_model *m,
                 const struct tl_seg *seg);
+
+/* -T fields (render_fields.c): the -e columns, formatted as tshark. */
+struct tl_fields_out {
+	const struct tl_options *opt;
+	const struct tl_field **fields;     /* NULL: a name we do not hold */
+	uint32_t count;
+	bool wants_bif;         /* a field needs tl_tracker_want_bif */
+	size_t sep_len, agg_len, field_max;
+};
+void tl_fields_out_init(struct tl_fields_out *fo,
+                        const struct tl_options *opt);
+void tl_fields_out_free(struct tl_fields_out *fo);
+void tl_fields_header(struct tl_fields_out *fo, struct tl_out *o);
+void tl_fields_row(struct tl_fields_out *fo, struct tl_out *o,
+                   const struct tl_fctx *c);
 
 struct tl_text_ladder {
 	struct tl_ladder ladder;

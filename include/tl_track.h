@@ -85,6 +85,12 @@ struct tl_dir {
 	uint32_t unacked_low;   /* lowest seq listed: ACKs at or below it
 	                         * cannot touch the list */
 	struct tl_syn_options syn;
+	/* Bytes in flight (docs/analysis.md, "Bytes in flight"): only kept
+	 * when the tracker was asked for them (tl_tracker_want_bif). */
+	bool bif_invalid;       /* a segment of ours was missing since */
+	bool push_set_last;
+	uint32_t push_bytes_sent;
+	uint32_t sacked;        /* bytes SACKed by our latest segment */
 	uint64_t segments, bytes;
 	bool fin_seen;
 };
@@ -122,6 +128,9 @@ struct tl_seg_info {
 	uint32_t rto_frame;         /* for retransmissions: the original */
 	tl_nsec rto;
 	uint32_t prev_window;       /* scaled, for TL_AN_WINDOW_CHANGE */
+	tl_nsec prev_time;          /* of the connection's previous segment */
+	/* Only with tl_tracker_want_bif; 0 when tshark shows none. */
+	uint32_t bytes_in_flight, push_bytes_sent;
 };
 
 struct tl_tracker {
@@ -138,6 +147,8 @@ struct tl_tracker {
 	uint32_t max_live;          /* 0: keep every connection */
 	uint64_t evicted;
 	uint64_t unacked_bytes;     /* held by every unacked list */
+	bool want_bif;              /* compute bytes_in_flight (costs a walk
+	                             * of the unacked list per data segment) */
 	/* Streams freed during the last tl_tracker_segment call (an eviction,
 	 * a reused 4-tuple), so layers above can drop what they keep. */
 	uint32_t dropped[2];
@@ -152,6 +163,11 @@ void tl_tracker_init(struct tl_tracker *tr);
  * that do not look connections up again afterwards. */
 void tl_tracker_set_max_live(struct tl_tracker *tr, uint32_t max_live);
 void tl_tracker_free(struct tl_tracker *tr);
+/* Asks for tcp.analysis.bytes_in_flight and push_bytes_sent. */
+static inline void tl_tracker_want_bif(struct tl_tracker *tr)
+{
+	tr->want_bif = true;
+}
 /* Frees a connection now (a view let its rows go); a later segment of its
  * 4-tuple starts a new stream. Its stream index stays taken. */
 void tl_tracker_forget(struct tl_tracker *tr, uint32_t stream);

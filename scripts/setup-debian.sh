@@ -12,7 +12,7 @@ echo "wireshark-common wireshark-common/install-setuid boolean false" |
 apt-get update -qq
 apt-get install -y -qq --no-install-recommends \
 	build-essential autoconf automake pkg-config \
-	libpcap-dev libncurses-dev \
+	libpcap-dev libncurses-dev libpcre2-dev \
 	tshark tcpdump tmux python3 python3-scapy \
 	iproute2 iptables ethtool procps util-linux libcap2-bin \
 	libnghttp2-dev socat nghttp2-proxy nghttp2-client curl \

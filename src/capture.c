@@ -21,6 +21,7 @@
 #include "capture_pipe.h"
 #include "tl_decode.h"
 #include "tl_savefile.h"
+#include "tl_dfilter.h"
 
 #define LIVE_TIMEOUT_MS 100
 
@@ -192,6 +193,16 @@ static bool apply_filter(pcap_t *p, const char *filter, char *err,
 	if (pcap_compile(p, &prog, filter, 1, PCAP_NETMASK_UNKNOWN) != 0) {
 		snprintf(err, errsize, "bad filter expression '%s': %s", filter,
 		         pcap_geterr(p));
+		/* Wireshark's words where tcpdump's are expected. */
+		char derr[256];
+		struct tl_dfilter *df = tl_dfilter_compile(filter, derr,
+		                                           sizeof derr, NULL, NULL);
+		if (df) {
+			size_t n = strlen(err);
+			snprintf(err + n, errsize - n, "; this is a Wireshark "
+			         "display filter: give it with -Y '%s'", filter);
+		}
+		tl_dfilter_free(df);
 		return false;
 	}
 	int rc = pcap_setfilter(p, &prog);

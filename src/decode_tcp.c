@@ -114,10 +114,12 @@ enum tl_decode_result tl_decode_tcp(const uint8_t *f, uint32_t caplen,
 		 * go; the window scale may be among those that are left. */
 		tl_decode_tcp_options(h + 20, avail > 20 ? avail - 20 : 0,
 		                      &pkt->opt);
+		pkt->options_cut = true;
 		pkt->payload_offset = caplen;
 		pkt->payload_caplen = 0;
 		return TL_DECODE_TCP_CUT;
 	}
+	pkt->options_cut = false;
 	tl_decode_tcp_options(h + 20, hlen - 20, &pkt->opt);
 	pkt->payload_offset = off + hlen;
 	pkt->payload_caplen = avail > hlen ? avail - hlen : 0;

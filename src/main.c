@@ -12,6 +12,7 @@
 
 #include "tl_capture.h"
 #include "tl_follow.h"
+#include "tl_dfilter.h"
 #include "tl_model.h"
 #include "tl_options.h"
 #include "tl_privs.h"
@@ -70,6 +71,7 @@ struct batch {
 	struct tl_out out;
 	struct tl_text_ladder text;
 	struct tl_tsv tsv;
+	struct tl_fields_out fields;
 	uint64_t damaged;       /* packets whose lengths contradict them */
 	uint32_t first_damaged;
 	struct tl_follow *follows;      /* one per -z, in its order */
@@ -109,11 +111,19 @@ static int print_follows(struct batch *b)
 }
 
 static void batch_segment(struct batch *b, const struct tl_seg *seg,
-                          const struct tl_seg_note *note)
+                          const struct tl_seg_note *note,
+                          const struct tl_frame *f)
 {
 	if (b->opt->quiet || !tl_options_wants_stream(b->opt, seg->stream))
 		return;
-	if (b->opt->output == TL_OUT_TSV)
+	struct tl_fctx fc = { .m = &b->model, .data = f->data,
+	                      .caplen = f->caplen, .len = f->len,
+	                      .frame = seg->frame, .ts = f->ts };
+	if (b->opt->dfilter && !tl_dfilter_match(b->opt->dfilter, &fc))
+		return;
+	if (b->opt->output == TL_OUT_FIELDS)
+		tl_fields_row(&b->fields, &b->out, &fc);
+	else if (b->opt->output == TL_OUT_TSV)
 		tl_tsv_row(&b->tsv, &b->out, &b->model, seg);
 	else
 		tl_text_row(&b->text, &b->out, &b->model, seg, note);
@@ -125,8 +135,12 @@ static int run_batch(struct tl_options *opt, struct tl_capture *cap)
 	static struct batch b;
 	b.opt = opt;
 	tl_model_init(&b.model, false);
-	if (opt->output != TL_OUT_TSV)
+	if (opt->output != TL_OUT_TSV && opt->output != TL_OUT_FIELDS)
 		tl_model_enable_app(&b.model);
+	tl_fields_out_init(&b.fields, opt);
+	if ((opt->output == TL_OUT_FIELDS && b.fields.wants_bif) ||
+	    (opt->dfilter && tl_dfilter_wants_bif(opt->dfilter)))
+		tl_tracker_want_bif(&b.model.tracker);
 	tl_tracker_set_max_live(&b.model.tracker, opt->max_connections
 	                        ? opt->max_connections
 	                        : TL_DEFAULT_MAX_CONNECTIONS);
@@ -144,6 +158,8 @@ static int run_batch(struct tl_options *opt, struct tl_capture *cap)
 		b.model.segment_hook = batch_follow;
 		b.model.segment_hook_ctx = &b;
 	}
+	if (opt->output == TL_OUT_FIELDS)
+		tl_fields_header(&b.fields, &b.out);
 
 	int status = 0;
 	struct tl_frame f;
@@ -175,7 +191,7 @@ static int run_batch(struct tl_options *opt, struct tl_capture *cap)
 		         cut = b.model.unread.cut;
 		if (tl_model_frame(&b.model, f.dlt, f.data, f.caplen, f.ts, &seg,
 		                   &note, &has_note))
-			batch_segment(&b, &seg, has_note ? &note : NULL);
+			batch_segment(&b, &seg, has_note ? &note : NULL, &f);
 		/* Lengths that contradict the packet, or a header cut short
 		 * although the whole packet was captured (not a snap length):
 		 * damaged packets, named in one warning at the end. */
@@ -225,6 +241,7 @@ static int run_batch(struct tl_options *opt, struct tl_capture *cap)
 		        (unsigned long long)drop);
 	tl_text_free(&b.text);
 	tl_tsv_free(&b.tsv);
+	tl_fields_out_free(&b.fields);
 	tl_model_free(&b.model);
 	return status;
 }

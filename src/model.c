@@ -213,24 +213,25 @@ bool tl_model_frame(struct tl_model *m, int dlt, const uint8_t *data,
                     uint32_t caplen, tl_nsec ts, struct tl_seg *seg,
                     struct tl_seg_note *note, bool *has_note)
 {
-	struct tl_packet pkt;
 	if (m->frames == UINT32_MAX)
 		return false;   /* numbers never wrap: see tl_model_frames_done */
 	uint32_t frame = ++m->frames;
 	if (!m->have_start) {
 		m->have_start = true;
 		m->start_time = ts;
+		m->last_ts = ts;
 	}
-	struct tl_seg_info info;
-	switch (tl_decode_frame(dlt, data, caplen, &pkt)) {
+	m->prev_ts = m->last_ts;
+	m->last_ts = ts;
+	switch (tl_decode_frame(dlt, data, caplen, &m->pkt)) {
 	case TL_DECODE_TCP:
 		break;
 	case TL_DECODE_TCP_CUT:
 		/* Options cut short (by the snap length, mostly): tshark
 		 * analyses the segment and prints its fields, but shows no
 		 * analysis for it (the cut stops its dissection first). */
-		tl_tracker_segment(&m->tracker, &pkt, frame, ts, &info);
-		info.analysis = 0;
+		tl_tracker_segment(&m->tracker, &m->pkt, frame, ts, &m->info);
+		m->info.analysis = 0;
 		goto row;
 	case TL_DECODE_TRUNCATED:
 		m->truncated++;
@@ -240,9 +241,9 @@ bool tl_model_frame(struct tl_model *m, int dlt, const uint8_t *data,
 		m->malformed++;
 		return false;
 	case TL_DECODE_FRAGMENT:
-		if (!reassembled(m, &pkt, &data, &caplen))
+		if (!reassembled(m, &m->pkt, &data, &caplen))
 			return false;
-		if (tl_decode_ip(data, caplen, 0, &pkt) == TL_DECODE_TCP)
+		if (tl_decode_ip(data, caplen, 0, &m->pkt) == TL_DECODE_TCP)
 			break;
 		m->not_tcp++;   /* or in a tunnel: tunnels are read whole */
 		return false;
@@ -250,13 +251,13 @@ bool tl_model_frame(struct tl_model *m, int dlt, const uint8_t *data,
 		m->unread.too_deep++;
 		return false;
 	case TL_DECODE_ICMP_TCP:
-		tl_tracker_quoted(&m->tracker, &pkt, frame, ts);
+		tl_tracker_quoted(&m->tracker, &m->pkt, frame, ts);
 		forget_dropped(m);
 		m->not_tcp++;
 		return false;
 	case TL_DECODE_TUNNEL:
 		if (!m->unread.tunnel++)
-			m->unread.tunnel_type = pkt.tunnel_type;
+			m->unread.tunnel_type = m->pkt.tunnel_type;
 		return false;
 	case TL_DECODE_UNSUPPORTED:
 		if (!m->unread.link++)
@@ -266,11 +267,11 @@ bool tl_model_frame(struct tl_model *m, int dlt, const uint8_t *data,
 		m->not_tcp++;
 		return false;
 	}
-	tl_tracker_segment(&m->tracker, &pkt, frame, ts, &info);
+	tl_tracker_segment(&m->tracker, &m->pkt, frame, ts, &m->info);
 row:
 	forget_dropped(m);
 	m->tcp_segments++;
-	tl_seg_from_info(seg, note, has_note, &pkt, &info, frame,
+	tl_seg_from_info(seg, note, has_note, &m->pkt, &m->info, frame,
 	                 tl_nsec_to_us(ts - m->start_time));
 	if (m->retain)
 		tl_segstore_append(&m->segs, seg, *has_note ? note : NULL);
@@ -279,11 +280,11 @@ row:
 		 * are done with. */
 		if (!m->retain)
 			tl_app_clear_labels(m->app);
-		tl_app_segment(m->app, info.conn, seg,
-		               data + pkt.payload_offset, pkt.payload_caplen);
+		tl_app_segment(m->app, m->info.conn, seg,
+		               data + m->pkt.payload_offset, m->pkt.payload_caplen);
 	}
 	if (m->segment_hook)
-		m->segment_hook(m->segment_hook_ctx, seg, &pkt, data);
+		m->segment_hook(m->segment_hook_ctx, seg, &m->pkt, data);
 	/* Last: letting connections go frees what info points to. */
 	if (m->retain && tl_model_over_limits(m))
 		tl_model_evict(m);

@@ -3,6 +3,8 @@
 
 #include "tl_options.h"
 
+#include "tl_dfilter.h"
+#include "tl_fields.h"
 #include "tl_keys.h"
 #include "tl_util.h"
 
@@ -39,8 +41,9 @@ static const char usage_text[] =
 "Output:\n"
 "  -T, --output FORMAT    ui (full screen, default on a terminal that can\n"
 "                         address the cursor), text (the ladder as text,\n"
-"                         default otherwise, as with TERM=dumb) or tsv\n"
-"                         (the segment table: one row per TCP segment)\n"
+"                         default otherwise, as with TERM=dumb), tsv\n"
+"                         (the segment table: one row per TCP segment),\n"
+"                         fields (the -e fields, as tshark -T fields)\n"
 "                         or svg, html (a picture of the ladder for slides;\n"
 "                         html adds the segment table and hover details)\n"
 "      --graph KIND       with svg or html: ladder (default), tsg (sequence\n"
@@ -48,6 +51,14 @@ static const char usage_text[] =
 "      --rows N           with svg or html: at most N rows per picture\n"
 "                         (default 1000, at most 20000)\n"
 "      --page K           with svg or html: rows (K-1)*N+1 to K*N\n"
+"  -e FIELD               with -T fields: a Wireshark field to print, as\n"
+"                         tshark -e (repeatable; see tcpladder(1) for the list)\n"
+"  -E KEY=VALUE           with -T fields, as tshark -E: header=y|n,\n"
+"                         separator=/t|/s|C, occurrence=f|l|a,\n"
+"                         aggregator=,|/s|C, quote=d|s|n\n"
+"  -Y, --display-filter F show only the segments Wireshark's display filter F\n"
+"                         selects (tshark 4.0's language: tcp.flags.syn == 1\n"
+"                         and tcp.analysis.flags, ip.addr == 10.0.0.0/8 ...)\n"
 "  -S, --stream N         show connection N only (tcp.stream); repeatable,\n"
 "                         or a list like 0,3,5\n"
 "  -z follow,tcp,MODE,N  after the rest, connection N's payload as tshark\n"
@@ -81,7 +92,9 @@ static const char usage_text[] =
 "  sudo tcpladder -i veth0 tcp port 9\n"
 "  tcpladder -r http.pcap -S 2 -T text --width 140\n"
 "  tcpladder -r lab.pcap -S 0 -T svg > stream0.svg\n"
-"  tcpladder -r http.pcap -q -z follow,tcp,ascii,0\n";
+"  tcpladder -r http.pcap -q -z follow,tcp,ascii,0\n"
+"  tcpladder -r lab.pcap -Y 'tcp.analysis.retransmission' -T tsv\n"
+"  tcpladder -r lab.pcap -T fields -e frame.number -e tcp.analysis.ack_rtt\n";
 
 enum {
 	OPT_FORCE = 256, OPT_BY_HOST, OPT_ABSOLUTE, OPT_WIDTH, OPT_ASCII,
@@ -120,6 +133,7 @@ static const struct option long_options[] = {
 	{ "rows", required_argument, NULL, OPT_ROWS },
 	{ "page", required_argument, NULL, OPT_PAGE },
 	{ "quiet", no_argument, NULL, 'q' },
+	{ "display-filter", required_argument, NULL, 'Y' },
 	{ "help", no_argument, NULL, 'h' },
 	{ "version", no_argument, NULL, 'V' },
 	{ NULL, 0, NULL, 0 },
@@ -177,9 +191,10 @@ static enum tl_output parse_output(const char *s)
 	if (!strcmp(s, "tsv")) return TL_OUT_TSV;
 	if (!strcmp(s, "svg")) return TL_OUT_SVG;
 	if (!strcmp(s, "html")) return TL_OUT_HTML;
+	if (!strcmp(s, "fields")) return TL_OUT_FIELDS;
 	if (!strcmp(s, "ui") || !strcmp(s, "curses")) return TL_OUT_UI;
-	usage_error("unknown output format '%s' (use ui, text, tsv, svg or "
-	            "html)", s);
+	usage_error("unknown output format '%s' (use ui, text, tsv, fields, "
+	            "svg or html)", s);
 }
 
 static enum tl_time_format parse_time(const char *s)
@@ -263,8 +278,90 @@ static void set_once(const char **slot, const char *value, const char *what)
 	*slot = value;
 }
 
+static void add_field(struct tl_options *opt, const char *name)
+{
+	if (!tl_field_find(name, strlen(name)) &&
+	    !tl_field_known_elsewhere(name, strlen(name)))
+		usage_error("-e %s: no such field (tcpladder(1) lists the "
+		            "fields)", name);
+	opt->fields = tl_xrealloc(opt->fields, opt->field_count + 1,
+	                          sizeof *opt->fields);
+	opt->fields[opt->field_count++] = name;
+}
+
+/* "/t" and "/s" are a tab and a space, as in tshark. */
+static const char *separator_value(const char *v)
+{
+	if (!strcmp(v, "/t"))
+		return "\t";
+	if (!strcmp(v, "/s"))
+		return " ";
+	return v;
+}
+
+static void parse_field_option(struct tl_options *opt, const char *arg)
+{
+	const char *eq = strchr(arg, '=');
+	if (!eq)
+		usage_error("-E %s: give KEY=VALUE (header, separator, "
+		            "occurrence, aggregator or quote)", arg);
+	size_t kl = (size_t)(eq - arg);
+	const char *v = eq + 1;
+	bool one = v[0] && !v[1];
+	if (kl == 6 && !strncmp(arg, "header", kl) && one &&
+	    strchr("yn", v[0])) {
+		opt->field_header = v[0] == 'y';
+	} else if (kl == 9 && !strncmp(arg, "separator", kl) && *v) {
+		opt->field_separator = separator_value(v);
+	} else if (kl == 10 && !strncmp(arg, "occurrence", kl) && one &&
+	           strchr("fla", v[0])) {
+		opt->field_occurrence = v[0];
+	} else if (kl == 10 && !strncmp(arg, "aggregator", kl) && *v) {
+		opt->field_aggregator = separator_value(v);
+	} else if (kl == 5 && !strncmp(arg, "quote", kl) && one &&
+	           strchr("dsn", v[0])) {
+		opt->field_quote = v[0] == 'd' ? '"' : v[0] == 's' ? '\'' : 0;
+	} else {
+		usage_error("-E %s: not one of header=y|n, separator=/t|/s|C, "
+		            "occurrence=f|l|a, aggregator=,|/s|C, quote=d|s|n",
+		            arg);
+	}
+}
+
+/* One line: what is wrong, then where: tshark's message and its caret,
+ * folded into the line. */
+static void compile_display_filter(struct tl_options *opt)
+{
+	char err[512];
+	size_t pos = 0, len = 0;
+	opt->dfilter = tl_dfilter_compile(opt->display_filter, err, sizeof err,
+	                                  &pos, &len);
+	if (opt->dfilter)
+		return;
+	const char *f = opt->display_filter;
+	if (len)
+		fprintf(stderr, "%s: -Y '%s': %s (column %zu: '%.*s')\n",
+		        tl_progname(), f, err, pos + 1, (int)len, f + pos);
+	else
+		fprintf(stderr, "%s: -Y '%s': %s (column %zu)\n",
+		        tl_progname(), f, err, pos + 1);
+	exit(2);
+}
+
 static void check_combinations(struct tl_options *opt)
 {
+	if (opt->display_filter)
+		compile_display_filter(opt);
+	if (opt->output == TL_OUT_FIELDS && !opt->field_count)
+		usage_error("%s", "-T fields needs at least one -e FIELD");
+	if (opt->field_count && opt->output != TL_OUT_FIELDS)
+		usage_error("%s", "-e goes with -T fields");
+	if (!opt->field_separator)
+		opt->field_separator = "\t";
+	if (!opt->field_aggregator)
+		opt->field_aggregator = ",";
+	if (!opt->field_occurrence)
+		opt->field_occurrence = 'a';
 	if (!opt->max_memory_set)
 		opt->max_memory = default_max_memory();
 	if (opt->cap.file && opt->cap.device)
@@ -294,7 +391,7 @@ void tl_options_parse(struct tl_options *opt, int argc, char **argv)
 	opt->cap.promisc = true;
 	int c;
 	opterr = 0;   /* our own messages name the program, not its path */
-	while ((c = getopt_long(argc, argv, "+:r:i:f:c:s:B:pw:Z:T:S:t:z:qhV",
+	while ((c = getopt_long(argc, argv, "+:r:i:f:c:s:B:pw:Z:T:S:t:z:qe:E:Y:hV",
 	                        long_options, NULL)) != -1) {
 		switch (c) {
 		case 'r': set_once(&opt->cap.file, optarg, "-r"); break;
@@ -333,6 +430,9 @@ void tl_options_parse(struct tl_options *opt, int argc, char **argv)
 		case OPT_NO_DROP: opt->no_drop = true; break;
 		case 'T': opt->output = parse_output(optarg); break;
 		case 'S': add_streams(opt, optarg); break;
+		case 'e': add_field(opt, optarg); break;
+		case 'E': parse_field_option(opt, optarg); break;
+		case 'Y': set_once(&opt->display_filter, optarg, "-Y"); break;
 		case OPT_BY_HOST: opt->by_host = true; break;
 		case OPT_ABSOLUTE: opt->absolute_seq = true; break;
 		case 't': opt->time_format = parse_time(optarg); break;
@@ -409,6 +509,8 @@ void tl_options_free(struct tl_options *opt)
 	free(opt->streams);
 	free(opt->filter_storage);
 	free(opt->follows);
+	free(opt->fields);
+	tl_dfilter_free(opt->dfilter);
 }
 
 bool tl_options_wants_stream(const struct tl_options *opt, uint32_t stream)

@@ -6,6 +6,8 @@
 
 #include "tl_picture.h"
 
+#include "tl_dfilter.h"
+
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
@@ -58,12 +60,26 @@ static void picture_segment(void *ctx, const struct tl_seg *seg,
 	tl_follow_add(pf->follows[i], &fs);
 }
 
+/* -Y: whether the segment the model just analysed is selected. */
+static bool passes_filter(const struct tl_options *opt,
+                          const struct tl_model *m, const struct tl_frame *f,
+                          uint32_t frame)
+{
+	if (!opt->dfilter)
+		return true;
+	struct tl_fctx c = { .m = m, .data = f->data, .caplen = f->caplen,
+	                     .len = f->len, .frame = frame, .ts = f->ts };
+	return tl_dfilter_match(opt->dfilter, &c);
+}
+
 int tl_picture_run(struct tl_options *opt, struct tl_capture *cap,
                    volatile sig_atomic_t *stop)
 {
 	static struct tl_model m;
 	struct tl_segstore page;
 	tl_model_init(&m, false);       /* every connection is kept */
+	if (opt->dfilter && tl_dfilter_wants_bif(opt->dfilter))
+		tl_tracker_want_bif(&m.tracker);
 	tl_segstore_init(&page);
 	static struct picture_follow pf;
 	memset(&pf, 0, sizeof pf);
@@ -95,7 +111,8 @@ int tl_picture_run(struct tl_options *opt, struct tl_capture *cap,
 		bool has_note;
 		if (tl_model_frame(&m, f.dlt, f.data, f.caplen, f.ts, &seg, &note,
 		                   &has_note) &&
-		    tl_options_wants_stream(opt, seg.stream)) {
+		    tl_options_wants_stream(opt, seg.stream) &&
+		    passes_filter(opt, &m, &f, seg.frame)) {
 			if (total >= lo && total < hi)
 				tl_segstore_append(&page, &seg,
 				                   has_note ? &note : NULL);

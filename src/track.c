@@ -486,6 +486,52 @@ static unsigned analyse(const struct seg_ctx *s, struct tl_dir *fwd,
 	return an;
 }
 
+/* Bytes in flight and bytes since the last PSH, as 4.0 computes them
+ * (docs/analysis.md, "Bytes in flight"): the span of this direction's
+ * unacked list, measured from its base without serial arithmetic, less
+ * what the peer's latest segment SACKed, less one for SYN or FIN. */
+static void bytes_in_flight(const struct seg_ctx *s, struct tl_dir *fwd,
+                            const struct tl_dir *rev, struct tl_seg_info *out)
+{
+	if (!s->seglen || !fwd->unacked_len || fwd->bif_invalid)
+		return;
+	uint32_t first = fwd->unacked[0].seq - fwd->base;
+	uint32_t last = fwd->unacked[0].nextseq - fwd->base;
+	for (uint32_t i = 1; i < fwd->unacked_len; i++) {
+		uint32_t a = fwd->unacked[i].seq - fwd->base;
+		uint32_t b = fwd->unacked[i].nextseq - fwd->base;
+		if (a < first)
+			first = a;
+		if (b > last)
+			last = b;
+	}
+	uint32_t in_flight = last - first - rev->sacked;
+	if (in_flight > 0 && in_flight < 2000000000u)
+		out->bytes_in_flight = in_flight -
+			((s->flags & (TL_TH_SYN | TL_TH_FIN)) ? 1 : 0);
+	bool push = s->flags & TL_TH_PSH;
+	if (push || fwd->push_set_last)
+		fwd->push_bytes_sent = (push && !fwd->push_set_last)
+		                       ? fwd->push_bytes_sent + s->seglen
+		                       : s->seglen;
+	else
+		fwd->push_bytes_sent += s->seglen;
+	fwd->push_set_last = push;
+	out->push_bytes_sent = fwd->push_bytes_sent;
+}
+
+/* The SACK blocks a segment carries count against the peer's bytes in
+ * flight until the next segment of this direction; 4.0 keeps three. */
+static void note_sacks(struct tl_dir *fwd, const struct tl_packet *p)
+{
+	uint32_t sum = 0;
+	unsigned n = p->opt.sack_count < 3 ? p->opt.sack_count : 3;
+	if (p->opt.present & TL_OPT_SACK)
+		for (unsigned i = 0; i < n; i++)
+			sum += p->opt.sack[i][1] - p->opt.sack[i][0];
+	fwd->sacked = sum;
+}
+
 /* ---- per segment ----------------------------------------------------- */
 
 /* §2.1: a pure SYN with a new ISN on a known 4-tuple is a new connection. */
@@ -562,7 +608,10 @@ static void apply_options(struct tl_conn *c, struct tl_dir *fwd,
 		                          ? MAX_WINDOW_SHIFT : p->opt.wscale);
 	if (!(p->flags & TL_TH_SYN))
 		return;
-	if (fwd->win_scale == -1) {
+	if (p->options_cut) {
+		/* 4.0 stops at the cut, before it concludes "no scaling":
+		 * the shift stays unknown. */
+	} else if (fwd->win_scale == -1) {
 		fwd->win_scale = -2;
 		rev->win_scale = -2;
 	} else if ((p->flags & TL_TH_ACK) && rev->win_scale == -2) {
@@ -661,6 +710,14 @@ void tl_tracker_segment(struct tl_tracker *tr, const struct tl_packet *p,
 		.now = ts, .irtt = c->irtt, .unacked_bytes = &tr->unacked_bytes,
 	};
 	an = analyse(&s, fwd, rev, an, out);
+	if (tr->want_bif) {
+		if (an & TL_AN_LOST_SEGMENT)
+			fwd->bif_invalid = true;
+		if (p->flags & TL_TH_ACK)
+			rev->bif_invalid = false;
+		bytes_in_flight(&s, fwd, rev, out);
+		note_sacks(fwd, p);
+	}
 
 	apply_options(c, fwd, rev, p);
 	if ((p->flags & TL_TH_ACK) && !(p->flags & TL_TH_SYN))
@@ -674,6 +731,7 @@ void tl_tracker_segment(struct tl_tracker *tr, const struct tl_packet *p,
 		c->counts[__builtin_ctz(m)]++;
 	fwd->segments++;
 	fwd->bytes += p->seglen;
+	out->prev_time = c->last_time;
 	c->last_time = ts;
 	c->last_frame = frame;
 }

@@ -186,5 +186,34 @@ n=$((n + 1))
 if ! ls "$tmp"/isdir.pcap.part* >/dev/null 2>&1; then echo "ok $n - ... and leaves no temporary"
 else failed=$((failed + 1)); echo "not ok $n - a failed rename left $(ls "$tmp"/isdir.pcap.part*)"; fi
 
+# Display filters and -T fields (issue 13).
+expect "-Y with an unknown word" 2 "-Y 'tcp.port xor 1': \"xor\" was unexpected in this context \(column 10: 'xor'\)" \
+	"$TCPLADDER" -r "$basic" -Y 'tcp.port xor 1' -T tsv
+expect "-Y with an unknown field" 2 "foo is neither a field nor a protocol name" \
+	"$TCPLADDER" -r "$basic" -Y 'foo' -T tsv
+expect "-Y cut short" 2 "Unexpected end of filter expression" \
+	"$TCPLADDER" -r "$basic" -Y 'tcp.port ==' -T text
+expect "a display filter given as BPF" 2 "give it with -Y 'tcp.analysis.retransmission'" \
+	"$TCPLADDER" -r "$basic" -T tsv tcp.analysis.retransmission
+expect "a bad BPF filter gets no -Y hint" 2 "bad filter expression 'tcp port 9 zz': [^;]*$" \
+	"$TCPLADDER" -r "$basic" -T tsv tcp port 9 zz
+expect "-T fields without -e" 2 "-T fields needs at least one -e FIELD" \
+	"$TCPLADDER" -r "$basic" -T fields
+expect "-e an unknown field" 2 "-e tcp.nope: no such field" \
+	"$TCPLADDER" -r "$basic" -T fields -e tcp.nope
+expect "-E occurrence=2" 2 "-E occurrence=2: not one of" \
+	"$TCPLADDER" -r "$basic" -T fields -e tcp.port -E occurrence=2
+expect "-E without =" 2 "-E header: give KEY=VALUE" \
+	"$TCPLADDER" -r "$basic" -T fields -e tcp.port -E header
+expect "-e without -T fields" 2 "-e goes with -T fields" \
+	"$TCPLADDER" -r "$basic" -T tsv -e tcp.port
+expect "-T fields with -E" 0 "" \
+	"$TCPLADDER" -r "$basic" -T fields -e frame.number -e tcp.port \
+	-E header=y -E separator=/s -E occurrence=l -E quote=d
+n=$((n + 1))
+if [ "$(sed -n '1p;3p' "$tmp/out" | tr '\n' '|')" = 'frame.number tcp.port|"2" "40000"|' ]; then
+	echo "ok $n - ... prints the header, the last occurrence, quoted"
+else failed=$((failed + 1)); echo "not ok $n - -E output: $(head -3 "$tmp/out" | tr '\n' '|')"; fi
+
 echo "1..$n"
 [ "$failed" -eq 0 ]

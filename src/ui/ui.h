@@ -149,6 +149,12 @@ struct ui_list_state {
 	int sort_key;
 	bool sort_reverse;
 	char filter[128];
+	/* The filter as a Wireshark display filter, when it is one: a
+	 * connection passes when any of its segments does (matched[stream],
+	 * computed once per rebuild). NULL: a substring match. */
+	struct tl_dfilter *dfilter;
+	uint8_t *matched;
+	uint32_t matched_cap;
 	bool *selected;
 	uint32_t selected_cap, selected_count;
 	int64_t cur, top;

@@ -24,6 +24,8 @@
 #include "tl_util.h"
 #include "ui.h"
 
+#include "tl_dfilter.h"
+
 #define SLICE_FRAMES 20000
 #define SLICE_MS 40
 #define IDLE_POLL_MS 200
@@ -972,6 +974,8 @@ int tl_ui_run(struct tl_options *opt, struct tl_capture *cap)
 	free(ui->ladder.want);
 	free(ui->list.order);
 	free(ui->list.selected);
+	free(ui->list.matched);
+	tl_dfilter_free(ui->list.dfilter);
 	tl_ladder_free(&ui->ladder.ld);
 	tl_model_free(&ui->m);
 	return status;

@@ -6,6 +6,7 @@
 #include "ui.h"
 
 #include "tl_match.h"
+#include "tl_dfilter.h"
 
 #include <curses.h>
 #include <stdio.h>
@@ -97,11 +98,33 @@ static void endpoints(const struct tl_conn *c, char a[80], char b[80])
 	tl_format_endpoint(c->ip_version, c->addr[1], c->port[1], b, 80);
 }
 
+/* One pass over the retained segments marks the streams with a segment
+ * that passes the display filter. */
+static void mark_matching_streams(struct ui *ui)
+{
+	struct ui_list_state *s = &ui->list;
+	const struct tl_tracker *tr = &ui->m.tracker;
+	if (s->matched_cap < tr->stream_count) {
+		s->matched_cap = tr->stream_count + 256;
+		s->matched = tl_xrealloc(s->matched, s->matched_cap, 1);
+	}
+	memset(s->matched, 0, s->matched_cap);
+	for (uint32_t i = 0; i < ui->m.segs.count; i++) {
+		const struct tl_seg *seg = tl_segstore_get(&ui->m.segs, i);
+		if (seg->stream < s->matched_cap && !s->matched[seg->stream] &&
+		    tl_dfilter_match_seg(s->dfilter, &ui->m, i))
+			s->matched[seg->stream] = 1;
+	}
+}
+
 static bool matches_filter(const struct ui *ui, const struct tl_conn *c)
 {
 	const char *f = ui->list.filter;
 	if (!*f)
 		return true;
+	if (ui->list.dfilter)
+		return c->stream < ui->list.matched_cap &&
+		       ui->list.matched[c->stream];
 	return tl_match_conn(c, f);
 }
 
@@ -117,6 +140,8 @@ static void rebuild(struct ui *ui)
 		                       sizeof *s->order);
 	}
 	s->order_count = 0;
+	if (s->dfilter && s->filter[0])
+		mark_matching_streams(ui);
 	for (uint32_t i = 0; i < tr->stream_count; i++) {
 		if (!tr->streams[i]) {
 			/* let go by a memory limit */
@@ -477,6 +502,19 @@ static void filter_done(struct ui *ui, const char *text, bool ok)
 	if (!ok)
 		return;
 	snprintf(ui->list.filter, sizeof ui->list.filter, "%s", text);
+	/* Wireshark's language when the text is a display filter with a
+	 * comparison or a field (not a bare address or port to search). */
+	tl_dfilter_free(ui->list.dfilter);
+	ui->list.dfilter = NULL;
+	if (text[0] && strchr(text, '.') && !strchr("0123456789:", text[0])) {
+		char err[256];
+		size_t pos = 0, len = 0;
+		ui->list.dfilter = tl_dfilter_compile(text, err, sizeof err,
+		                                      &pos, &len);
+		if (!ui->list.dfilter && strpbrk(text, "=<>!&|~{") )
+			ui_message(ui, true, "filter: %s (column %zu)", err,
+			           pos + 1);
+	}
 	ui->list.cur = 0;
 	rebuild(ui);
 }

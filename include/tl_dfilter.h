@@ -1,0 +1,30 @@
+/* Wireshark display filters (-Y, the view's filter prompt): tshark 4.0's
+ * language over the fields of tl_fields.h. */
+#ifndef TL_DFILTER_H
+#define TL_DFILTER_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "tl_fields.h"
+
+struct tl_dfilter;
+
+/* Compiles text. On error returns NULL and writes one line to err: what is
+ * wrong and the offending token, as "text\n    ^~~~" would point at it
+ * (*err_pos, *err_len: its offset and length in text). */
+struct tl_dfilter *tl_dfilter_compile(const char *text, char *err,
+                                      size_t err_size, size_t *err_pos,
+                                      size_t *err_len);
+void tl_dfilter_free(struct tl_dfilter *df);
+/* Whether the segment described by c passes. */
+bool tl_dfilter_match(const struct tl_dfilter *df, const struct tl_fctx *c);
+/* The view's predicate: whether retained segment index of m passes
+ * (fields the record does not keep are absent: tl_fctx). */
+bool tl_dfilter_match_seg(const struct tl_dfilter *df,
+                          const struct tl_model *m, uint32_t index);
+/* Whether the filter reads analysis values that need the tracker's bytes
+ * in flight (tl_tracker_want_bif). */
+bool tl_dfilter_wants_bif(const struct tl_dfilter *df);
+
+#endif

@@ -1,0 +1,91 @@
+/* Wireshark's field names for one TCP segment: one table (fields.c) gives
+ * each name its type, how to get its values and how tshark 4.0 prints
+ * them. -T fields, -Y and the view's filter all read fields through it.
+ * What the analysis values mean: docs/analysis.md. */
+#ifndef TL_FIELDS_H
+#define TL_FIELDS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "tl_model.h"
+
+enum tl_ftype {
+	TL_FT_NONE,         /* present or not (tcp.analysis.retransmission) */
+	TL_FT_BYTES,        /* a protocol item: its bytes (sack_perm) */
+	TL_FT_BOOL,         /* a flag bit: 0 or 1 */
+	TL_FT_UINT,
+	TL_FT_INT,
+	TL_FT_FRAMENUM,
+	TL_FT_TIME,         /* relative time, nanoseconds */
+	TL_FT_IPV4,
+	TL_FT_IPV6,
+	TL_FT_STRING,
+};
+
+/* How tshark prints an integer: decimal, or 0x and this many digits. */
+enum tl_fbase { TL_BASE_DEC, TL_BASE_HEX4 = 4, TL_BASE_HEX6 = 6 };
+
+struct tl_field {
+	const char *name;
+	uint8_t type;           /* enum tl_ftype */
+	uint8_t base;           /* enum tl_fbase */
+	uint8_t id;             /* index in the table */
+	uint8_t bits;           /* width of an integer (8, 16, 24, 32) */
+};
+
+/* One value of a field. Bytes and strings point into the frame or into
+ * static storage, valid until the next segment. */
+struct tl_fval {
+	union {
+		uint64_t u;
+		int64_t i;          /* TL_FT_INT, TL_FT_TIME */
+		uint8_t addr[16];
+	};
+	const uint8_t *bytes;   /* TL_FT_BYTES, TL_FT_STRING */
+	uint32_t len;
+};
+
+/* A field's values on one segment: up to this many occurrences (a
+ * header's options: 40 bytes, one kind each). */
+#define TL_FIELD_MAX_VALUES 40
+
+/* Everything a field reads for one segment: the model's last frame (its
+ * decoded packet and analysis) and the frame's bytes. */
+struct tl_fctx {
+	const struct tl_model *m;
+	const uint8_t *data;
+	uint32_t caplen, len;   /* captured and original frame length */
+	uint32_t frame;
+	tl_nsec ts;
+	/* Set instead (the view): a retained segment and its note. Only
+	 * what the 32-byte record keeps has a value: frame number and time,
+	 * addresses and ports, stream, flags, seq, ack, len, window, the
+	 * analysis flags, dup-ACK and RTO numbers; other fields are absent. */
+	const struct tl_seg *seg;
+	const struct tl_seg_note *note;
+};
+
+/* The field of that name, or NULL. */
+const struct tl_field *tl_field_find(const char *name, size_t len);
+/* Whether name is a protocol or field tshark 4.0 knows that the table
+ * does not have (so a filter naming it is valid but matches nothing). */
+bool tl_field_known_elsewhere(const char *name, size_t len);
+const struct tl_field *tl_field_at(unsigned id);
+/* Whether the field's value needs the tracker's bytes in flight
+ * (tl_tracker_want_bif), which cost a walk per data segment. */
+bool tl_field_needs_bif(const struct tl_field *f);
+unsigned tl_field_count(void);
+
+/* Fills out (TL_FIELD_MAX_VALUES entries) with the field's values on the
+ * segment; returns how many (0: absent). */
+unsigned tl_field_values(const struct tl_fctx *c, const struct tl_field *f,
+                         struct tl_fval *out);
+
+/* Writes one value as tshark -T fields does; out needs 64 bytes for
+ * anything but bytes and strings (2 per byte, or the string's length). */
+size_t tl_field_format(const struct tl_field *f, const struct tl_fval *v,
+                       char *out, size_t size);
+
+#endif

@@ -1,0 +1,1081 @@
+/* Display filters with tshark 4.0's syntax and meaning over the field
+ * table (tl_fields.h). The language, as 4.0 has it (docs/analysis.md,
+ * "Display filters"): or/||, and/&&, not/!, parentheses; a field alone
+ * ("present"); comparisons == != === !== ~= > < >= <= and their words;
+ * "in {a, b, c..d}" and "not in"; contains; matches and ~ (PCRE2,
+ * caseless, on bytes: "·+" repeats the last byte of the dot, as in 4.0); "field & mask"; CIDR for addresses; field against field.
+ * 4.0 has no exclusive or (neither ^^ nor xor). Compiled once into a
+ * tree; matching reads each field at most once per node. */
+#include "config.h"
+
+#include "tl_dfilter.h"
+
+#define PCRE2_CODE_UNIT_WIDTH 8
+#include <pcre2.h>
+
+#include <arpa/inet.h>
+#include <ctype.h>
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* ---- tokens -------------------------------------------------------------- */
+
+enum tok {
+	T_END, T_LPAREN, T_RPAREN, T_LBRACE, T_RBRACE, T_COMMA, T_DOTDOT,
+	T_AND, T_OR, T_NOT, T_BITAND, T_REL, T_IN, T_CONTAINS, T_MATCHES,
+	T_WORD, T_STRING, T_BAD,
+};
+
+enum rel { R_EQ, R_NE, R_ALL_EQ, R_ANY_NE, R_GT, R_LT, R_GE, R_LE };
+
+struct token {
+	enum tok t;
+	enum rel rel;
+	size_t pos, len;        /* in the text */
+	char *str;              /* T_STRING: the unescaped value */
+	size_t str_len;
+};
+
+static bool word_char(int c)
+{
+	return isalnum(c) || c == '_' || c == '.' || c == ':' || c == '-' ||
+	       c == '/';
+}
+
+/* ---- the tree -------------------------------------------------------------- */
+
+enum node_kind { N_AND, N_OR, N_NOT, N_TRUE, N_EXISTS, N_CMP, N_IN,
+                 N_CONTAINS, N_MATCHES, N_FALSE };
+
+struct literal {
+	int64_t i;              /* integers, booleans, times (ns) */
+	uint8_t addr[16];
+	unsigned prefix;        /* CIDR bits; 32 or 128 for a host */
+	uint8_t *bytes;         /* strings and byte strings */
+	size_t len;
+	int64_t hi;             /* N_IN ranges: i..hi */
+	bool range;
+};
+
+struct node {
+	enum node_kind kind;
+	struct node *a, *b;
+	const struct tl_field *field;
+	enum rel rel;
+	bool has_mask;
+	uint64_t mask;
+	const struct tl_field *rfield;  /* field against field */
+	struct literal *lits;
+	unsigned nlits;
+	pcre2_code *re;
+};
+
+struct tl_dfilter {
+	struct node *root;
+	bool wants_bif;
+};
+
+struct parser {
+	const char *text;
+	struct token tok;
+	char *err;
+	size_t err_size, err_pos, err_len;
+	bool failed;
+	bool wants_bif;
+};
+
+static void fail_at(struct parser *p, size_t pos, size_t len,
+                    const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
+static void fail_at(struct parser *p, size_t pos, size_t len,
+                    const char *fmt, ...)
+{
+	if (p->failed)
+		return;
+	p->failed = true;
+	p->err_pos = pos;
+	p->err_len = len;
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(p->err, p->err_size, fmt, ap);
+	va_end(ap);
+}
+
+static void fail_tok(struct parser *p)
+{
+	if (p->tok.t == T_END)
+		fail_at(p, strlen(p->text), 0,
+		        "Unexpected end of filter expression");
+	else
+		fail_at(p, p->tok.pos, p->tok.len > 1 && p->tok.t == T_BAD
+		        ? 1 : p->tok.len, "\"%.*s\" was unexpected in this "
+		        "context", (int)(p->tok.t == T_BAD ? 1 : p->tok.len),
+		        p->text + p->tok.pos);
+}
+
+static bool is_word(const char *s, size_t n, const char *w)
+{
+	return strlen(w) == n && !memcmp(s, w, n);
+}
+
+static void lex_string(struct parser *p, size_t start)
+{
+	const char *s = p->text;
+	size_t i = start + 1;
+	char *out = tl_xmalloc(strlen(s + start) + 1);
+	size_t n = 0;
+	while (s[i] && s[i] != '"') {
+		if (s[i] == '\\' && s[i + 1]) {
+			i++;
+			char c = s[i];
+			if (c == 'n') c = '\n';
+			else if (c == 't') c = '\t';
+			else if (c == 'r') c = '\r';
+			else if (c == 'x' && isxdigit((unsigned char)s[i + 1])) {
+				unsigned v = 0, k = 0;
+				while (k < 2 && isxdigit((unsigned char)s[i + 1])) {
+					char h = s[++i];
+					v = v * 16 + (unsigned)(isdigit((unsigned char)h)
+					     ? h - '0' : (tolower((unsigned char)h) - 'a' + 10));
+					k++;
+				}
+				c = (char)v;
+			}
+			out[n++] = c;
+			i++;
+			continue;
+		}
+		out[n++] = s[i++];
+	}
+	if (s[i] != '"') {
+		free(out);
+		fail_at(p, start, i - start, "The string starting here is not "
+		        "closed");
+		p->tok.t = T_BAD;
+		return;
+	}
+	out[n] = '\0';
+	p->tok = (struct token){ .t = T_STRING, .pos = start,
+	                         .len = i + 1 - start, .str = out,
+	                         .str_len = n };
+}
+
+static void next(struct parser *p)
+{
+	const char *s = p->text;
+	size_t i = p->tok.pos + p->tok.len;
+	if (p->tok.t == T_STRING)
+		free(p->tok.str);
+	while (isspace((unsigned char)s[i]))
+		i++;
+	p->tok = (struct token){ .t = T_BAD, .pos = i, .len = 1 };
+	struct { const char *op; enum tok t; enum rel rel; } ops[] = {
+		{ "===", T_REL, R_ALL_EQ }, { "!==", T_REL, R_ANY_NE },
+		{ "==", T_REL, R_EQ }, { "!=", T_REL, R_NE },
+		{ "~=", T_REL, R_ANY_NE }, { ">=", T_REL, R_GE },
+		{ "<=", T_REL, R_LE }, { "&&", T_AND, 0 }, { "||", T_OR, 0 },
+		{ "..", T_DOTDOT, 0 }, { ">", T_REL, R_GT }, { "<", T_REL, R_LT },
+		{ "!", T_NOT, 0 }, { "&", T_BITAND, 0 }, { "~", T_MATCHES, 0 },
+		{ "(", T_LPAREN, 0 }, { ")", T_RPAREN, 0 }, { "{", T_LBRACE, 0 },
+		{ "}", T_RBRACE, 0 }, { ",", T_COMMA, 0 },
+	};
+	if (!s[i]) {
+		p->tok.t = T_END;
+		p->tok.len = 0;
+		return;
+	}
+	if (s[i] == '"') {
+		lex_string(p, i);
+		return;
+	}
+	/* A word: up to a character that cannot be in one, or "..". */
+	size_t j = i;
+	while (word_char((unsigned char)s[j]) &&
+	       !(s[j] == '.' && s[j + 1] == '.'))
+		j++;
+	if (j > i) {
+		p->tok.len = j - i;
+		p->tok.t = T_WORD;
+		static const struct { const char *w; enum tok t; int rel; } words[] = {
+			{ "and", T_AND, 0 }, { "or", T_OR, 0 }, { "not", T_NOT, 0 },
+			{ "in", T_IN, 0 }, { "contains", T_CONTAINS, 0 },
+			{ "matches", T_MATCHES, 0 }, { "eq", T_REL, R_EQ },
+			{ "ne", T_REL, R_NE }, { "all_eq", T_REL, R_ALL_EQ },
+			{ "any_ne", T_REL, R_ANY_NE }, { "any_eq", T_REL, R_EQ },
+			{ "all_ne", T_REL, R_NE }, { "gt", T_REL, R_GT },
+			{ "lt", T_REL, R_LT }, { "ge", T_REL, R_GE },
+			{ "le", T_REL, R_LE },
+		};
+		for (size_t k = 0; k < sizeof words / sizeof *words; k++)
+			if (is_word(s + i, j - i, words[k].w)) {
+				p->tok.t = words[k].t;
+				p->tok.rel = (enum rel)words[k].rel;
+			}
+		return;
+	}
+	for (size_t k = 0; k < sizeof ops / sizeof *ops; k++) {
+		size_t n = strlen(ops[k].op);
+		if (!strncmp(s + i, ops[k].op, n)) {
+			p->tok.t = ops[k].t;
+			p->tok.rel = ops[k].rel;
+			p->tok.len = n;
+			return;
+		}
+	}
+}
+
+/* ---- literals --------------------------------------------------------------- */
+
+static void free_node(struct node *n)
+{
+	if (!n)
+		return;
+	free_node(n->a);
+	free_node(n->b);
+	for (unsigned i = 0; i < n->nlits; i++)
+		free(n->lits[i].bytes);
+	free(n->lits);
+	if (n->re)
+		pcre2_code_free(n->re);
+	free(n);
+}
+
+static const char *type_name(const struct tl_field *f)
+{
+	static char buf[64];
+	switch (f->type) {
+	case TL_FT_NONE: return "Label";
+	case TL_FT_BYTES: return "Protocol";
+	case TL_FT_BOOL: return "Boolean";
+	case TL_FT_FRAMENUM: return "Frame number";
+	case TL_FT_TIME: return "Time offset";
+	case TL_FT_IPV4: return "IPv4 address";
+	case TL_FT_IPV6: return "IPv6 address";
+	case TL_FT_STRING: return "Character string";
+	case TL_FT_INT:
+		snprintf(buf, sizeof buf, "Signed integer (%u bytes)",
+		         f->bits / 8);
+		return buf;
+	}
+	snprintf(buf, sizeof buf, "Unsigned integer (%u bytes)",
+	         (f->bits + 7) / 8);
+	return buf;
+}
+
+static bool parse_int(const char *s, size_t n, int64_t *out)
+{
+	char buf[64];
+	if (!n || n >= sizeof buf)
+		return false;
+	memcpy(buf, s, n);
+	buf[n] = '\0';
+	char *end;
+	errno = 0;
+	bool neg = buf[0] == '-';
+	unsigned long long v = strtoull(buf + neg, &end, 0);
+	if (errno || *end || end == buf + neg || v > INT64_MAX)
+		return false;
+	*out = neg ? -(int64_t)v : (int64_t)v;
+	return true;
+}
+
+/* "[-]S[.F]" seconds, to nanoseconds. */
+static bool parse_time(const char *s, size_t n, int64_t *out)
+{
+	size_t i = 0;
+	bool neg = false;
+	if (i < n && s[i] == '-') {
+		neg = true;
+		i++;
+	}
+	int64_t sec = 0, ns = 0;
+	size_t digits = 0;
+	for (; i < n && isdigit((unsigned char)s[i]); i++, digits++) {
+		if (sec > INT64_MAX / 10 / 1000000000)
+			return false;
+		sec = sec * 10 + (s[i] - '0');
+	}
+	if (i < n && s[i] == '.') {
+		i++;
+		int64_t scale = 100000000;
+		for (; i < n && isdigit((unsigned char)s[i]); i++, digits++) {
+			ns += (s[i] - '0') * scale;
+			scale /= 10;
+		}
+	}
+	if (i != n || !digits)
+		return false;
+	*out = (sec * 1000000000 + ns) * (neg ? -1 : 1);
+	return true;
+}
+
+static bool parse_addr(const struct tl_field *f, const char *s, size_t n,
+                       struct literal *l, struct parser *p, size_t pos)
+{
+	char buf[80];
+	if (n >= sizeof buf)
+		return false;
+	memcpy(buf, s, n);
+	buf[n] = '\0';
+	bool v6 = f->type == TL_FT_IPV6;
+	unsigned max = v6 ? 128 : 32;
+	l->prefix = max;
+	char *slash = strchr(buf, '/');
+	if (slash) {
+		*slash = '\0';
+		char *end;
+		long bits = strtol(slash + 1, &end, 10);
+		if (*end || end == slash + 1 || bits < 0)
+			return false;
+		if (bits > (long)max) {
+			fail_at(p, pos, n, "Netmask bits in a CIDR %s address "
+			        "should be <= %u, not %ld", v6 ? "IPv6" : "IPv4",
+			        max, bits);
+			return false;
+		}
+		l->prefix = (unsigned)bits;
+	}
+	memset(l->addr, 0, sizeof l->addr);
+	return inet_pton(v6 ? AF_INET6 : AF_INET, buf, l->addr) == 1;
+}
+
+/* Byte strings: "04:02", "04-02", "04.02", or one or two hex digits. */
+static bool parse_bytes(const char *s, size_t n, struct literal *l)
+{
+	uint8_t *out = tl_xmalloc(n / 2 + 2);
+	size_t k = 0, i = 0;
+	while (i < n) {
+		size_t d = 0;
+		unsigned v = 0;
+		while (i < n && d < 2 && isxdigit((unsigned char)s[i])) {
+			char h = s[i++];
+			v = v * 16 + (unsigned)(isdigit((unsigned char)h) ? h - '0'
+			          : tolower((unsigned char)h) - 'a' + 10);
+			d++;
+		}
+		if (!d) {
+			free(out);
+			return false;
+		}
+		out[k++] = (uint8_t)v;
+		if (i < n && (s[i] == ':' || s[i] == '-' || s[i] == '.'))
+			if (++i == n) {
+				free(out);
+				return false;
+			}
+	}
+	l->bytes = out;
+	l->len = k;
+	return true;
+}
+
+/* Converts the current token to a value of f's type. */
+static bool literal_for(struct parser *p, const struct tl_field *f,
+                        struct literal *l)
+{
+	const struct token *t = &p->tok;
+	const char *s = p->text + t->pos;
+	size_t n = t->len;
+	memset(l, 0, sizeof *l);
+	if (t->t == T_STRING) {
+		if (f->type == TL_FT_STRING || f->type == TL_FT_BYTES) {
+			l->bytes = tl_xmalloc(t->str_len + 1);
+			memcpy(l->bytes, t->str, t->str_len + 1);
+			l->len = t->str_len;
+			return true;
+		}
+		fail_at(p, t->pos, n, "%s cannot be converted from a string "
+		        "(%.*s)", type_name(f), (int)n, s);
+		return false;
+	}
+	if (t->t != T_WORD) {
+		fail_tok(p);
+		return false;
+	}
+	switch (f->type) {
+	case TL_FT_BOOL:
+		if (is_word(s, n, "True") || is_word(s, n, "TRUE")) {
+			l->i = 1;
+			return true;
+		}
+		if (is_word(s, n, "False") || is_word(s, n, "FALSE")) {
+			l->i = 0;
+			return true;
+		}
+		if (parse_int(s, n, &l->i)) {
+			l->i = l->i != 0;
+			return true;
+		}
+		fail_at(p, t->pos, n, "\"%.*s\" cannot be found among the "
+		        "possible values for %s", (int)n, s, f->name);
+		return false;
+	case TL_FT_UINT:
+	case TL_FT_INT:
+	case TL_FT_FRAMENUM:
+		if (parse_int(s, n, &l->i))
+			return true;
+		fail_at(p, t->pos, n, "\"%.*s\" is not a valid number", (int)n, s);
+		return false;
+	case TL_FT_TIME:
+		if (parse_time(s, n, &l->i))
+			return true;
+		fail_at(p, t->pos, n, "\"%.*s\" is not a valid time", (int)n, s);
+		return false;
+	case TL_FT_IPV4:
+	case TL_FT_IPV6:
+		if (parse_addr(f, s, n, l, p, t->pos))
+			return true;
+		fail_at(p, t->pos, n, "\"%.*s\" is not a valid hostname or %s "
+		        "address", (int)n, s,
+		        f->type == TL_FT_IPV4 ? "IPv4" : "IPv6");
+		return false;
+	case TL_FT_STRING:
+		l->bytes = tl_xmalloc(n + 1);
+		memcpy(l->bytes, s, n);
+		l->bytes[n] = '\0';
+		l->len = n;
+		return true;
+	case TL_FT_BYTES:
+		if (parse_bytes(s, n, l))
+			return true;
+		fail_at(p, t->pos, n, "\"%.*s\" is not a valid byte string",
+		        (int)n, s);
+		return false;
+	}
+	fail_tok(p);
+	return false;
+}
+
+/* ---- parser ------------------------------------------------------------------ */
+
+static const struct tl_field *field_of(struct parser *p,
+                                       const struct token *t, bool *known)
+{
+	*known = false;
+	if (t->t != T_WORD)
+		return NULL;
+	const struct tl_field *f = tl_field_find(p->text + t->pos, t->len);
+	if (f) {
+		*known = true;
+		if (tl_field_needs_bif(f))
+			p->wants_bif = true;
+		return f;
+	}
+	*known = tl_field_known_elsewhere(p->text + t->pos, t->len);
+	return NULL;
+}
+
+static struct node *new_node(enum node_kind k)
+{
+	struct node *n = tl_xcalloc(1, sizeof *n);
+	n->kind = k;
+	return n;
+}
+
+static struct node *parse_or(struct parser *p);
+
+static bool orderable(const struct tl_field *f)
+{
+	return f->type != TL_FT_NONE && f->type != TL_FT_STRING &&
+	       f->type != TL_FT_BYTES;
+}
+
+static const char *rel_text(const struct parser *p, const struct token *t)
+{
+	static char buf[16];
+	snprintf(buf, sizeof buf, "%.*s", (int)(t->len < 15 ? t->len : 15),
+	         p->text + t->pos);
+	return buf;
+}
+
+static bool same_kind(const struct tl_field *a, const struct tl_field *b)
+{
+	bool ia = a->type == TL_FT_UINT || a->type == TL_FT_INT ||
+	          a->type == TL_FT_FRAMENUM;
+	bool ib = b->type == TL_FT_UINT || b->type == TL_FT_INT ||
+	          b->type == TL_FT_FRAMENUM;
+	return (ia && ib) || a->type == b->type;
+}
+
+/* A protocol or subtree named alone is present when one of its fields
+ * is: this table says which; the others are never on a row we show. */
+static void protocol_presence(const char *name, size_t len, struct node *n)
+{
+	static const char *const alias[][2] = {
+		{ "frame", NULL }, { "tcp", NULL },
+		{ "ip", "ip.src" }, { "ipv6", "ipv6.src" },
+		{ "tcp.options", "tcp.option_kind" },
+		{ "tcp.options.mss", "tcp.options.mss_val" },
+		{ "tcp.options.wscale", "tcp.options.wscale.shift" },
+		{ "tcp.options.sack", "tcp.options.sack.count" },
+		{ "tcp.options.timestamp", "tcp.options.timestamp.tsval" },
+	};
+	for (size_t i = 0; i < sizeof alias / sizeof *alias; i++) {
+		if (!is_word(name, len, alias[i][0]))
+			continue;
+		if (!alias[i][1]) {
+			n->kind = N_TRUE;
+			return;
+		}
+		n->kind = N_EXISTS;
+		n->field = tl_field_find(alias[i][1], strlen(alias[i][1]));
+		return;
+	}
+}
+
+static struct node *parse_set(struct parser *p, const struct tl_field *f)
+{
+	struct node *n = new_node(N_IN);
+	n->field = f;
+	next(p);        /* past { */
+	for (;;) {
+		struct literal l;
+		if (!literal_for(p, f, &l))
+			break;
+		size_t lit_pos = p->tok.pos, lit_len = p->tok.len;
+		next(p);
+		if (p->tok.t == T_DOTDOT) {
+			next(p);
+			struct literal hi;
+			if (!literal_for(p, f, &hi)) {
+				free(l.bytes);
+				break;
+			}
+			free(hi.bytes);
+			if (!orderable(f)) {
+				fail_at(p, lit_pos, lit_len, "%s cannot be a range",
+				        f->name);
+				free(l.bytes);
+				break;
+			}
+			l.range = true;
+			l.hi = hi.i;
+			next(p);
+		}
+		n->lits = tl_xrealloc(n->lits, n->nlits + 1, sizeof *n->lits);
+		n->lits[n->nlits++] = l;
+		if (p->tok.t == T_RBRACE) {
+			next(p);
+			return n;
+		}
+		if (p->tok.t != T_COMMA) {
+			fail_tok(p);
+			break;
+		}
+		next(p);
+	}
+	fail_tok(p);
+	free_node(n);
+	return NULL;
+}
+
+static struct node *parse_test(struct parser *p)
+{
+	struct token ft = p->tok;
+	if (ft.t != T_WORD && ft.t != T_STRING) {
+		fail_tok(p);
+		return NULL;
+	}
+	bool known;
+	const struct tl_field *f = field_of(p, &ft, &known);
+	next(p);
+	enum tok op = p->tok.t;
+	bool relation = op == T_REL || op == T_IN || op == T_CONTAINS ||
+	                op == T_MATCHES || op == T_BITAND;
+	if (op == T_NOT) {
+		/* "field not in {...}" */
+		struct token save = p->tok;
+		next(p);
+		if (p->tok.t != T_IN) {
+			if (p->tok.t == T_STRING)
+				free(p->tok.str);
+			p->tok = save;
+		} else {
+			relation = true;
+			op = T_IN;
+			ft.rel = R_NE;      /* marks the negation */
+		}
+	}
+	if (!f && !known) {
+		if (relation)
+			fail_at(p, ft.pos, ft.len, "Left side of \"%s\" expression "
+			        "must be a field or function, not %.*s",
+			        rel_text(p, &p->tok), (int)ft.len,
+			        p->text + ft.pos);
+		else
+			fail_at(p, ft.pos, ft.len, "%.*s is neither a field nor a "
+			        "protocol name", (int)ft.len, p->text + ft.pos);
+		return NULL;
+	}
+	if (!relation) {
+		struct node *n = new_node(f ? N_EXISTS : N_FALSE);
+		n->field = f;
+		if (!f)
+			protocol_presence(p->text + ft.pos, ft.len, n);
+		return n;
+	}
+	if (!f) {
+		/* Comparisons on a field we do not hold: parse the right
+		 * side loosely, match nothing. */
+		struct tl_field any = { .name = "", .type = TL_FT_STRING };
+		struct node *n = op == T_IN ? (next(p), parse_set(p, &any)) : NULL;
+		if (op != T_IN) {
+			next(p);
+			struct literal l;
+			if (literal_for(p, &any, &l)) {
+				free(l.bytes);
+				next(p);
+				n = new_node(N_FALSE);
+			}
+		}
+		if (n)
+			n->kind = N_FALSE;
+		return n;
+	}
+	struct token optok = p->tok;
+	if (f->type == TL_FT_NONE && op != T_IN) {
+		fail_at(p, ft.pos, ft.len, "%s (type=Label) cannot participate "
+		        "in %s comparison", f->name, rel_text(p, &optok));
+		return NULL;
+	}
+	struct node *n = NULL;
+	if (op == T_IN) {
+		next(p);
+		if (p->tok.t != T_LBRACE) {
+			fail_tok(p);
+			return NULL;
+		}
+		if (f->type == TL_FT_NONE) {
+			fail_at(p, ft.pos, ft.len, "%s (type=Label) cannot "
+			        "participate in in comparison", f->name);
+			return NULL;
+		}
+		n = parse_set(p, f);
+		if (n && ft.rel == R_NE) {
+			struct node *no = new_node(N_NOT);
+			no->a = n;
+			n = no;
+		}
+		return n;
+	}
+	if (op == T_CONTAINS || op == T_MATCHES) {
+		bool textual = f->type == TL_FT_STRING ||
+		               (op == T_CONTAINS && f->type == TL_FT_BYTES);
+		if (!textual) {
+			fail_at(p, ft.pos, ft.len, "%s (type=%s) cannot participate "
+			        "in %s comparison", f->name, type_name(f),
+			        op == T_CONTAINS ? "contains" : "matches");
+			return NULL;
+		}
+		next(p);
+		n = new_node(op == T_CONTAINS ? N_CONTAINS : N_MATCHES);
+		n->field = f;
+		n->lits = tl_xcalloc(1, sizeof *n->lits);
+		if (op == T_MATCHES && p->tok.t != T_STRING) {
+			fail_at(p, p->tok.pos, p->tok.len, "Matches right side "
+			        "must be a string");
+			free_node(n);
+			return NULL;
+		}
+		if (!literal_for(p, f, &n->lits[0])) {
+			free_node(n);
+			return NULL;
+		}
+		n->nlits = 1;
+		if (op == T_MATCHES) {
+			int ec;
+			PCRE2_SIZE off;
+			n->re = pcre2_compile((PCRE2_SPTR)n->lits[0].bytes,
+			                      n->lits[0].len, PCRE2_CASELESS,
+			                      &ec, &off, NULL);
+			if (!n->re) {
+				char msg[160];
+				pcre2_get_error_message(ec, (PCRE2_UCHAR *)msg,
+				                        sizeof msg);
+				fail_at(p, p->tok.pos, p->tok.len, "Regex "
+				        "compilation error: %s", msg);
+				free_node(n);
+				return NULL;
+			}
+		}
+		next(p);
+		return n;
+	}
+	n = new_node(N_CMP);
+	n->field = f;
+	if (op == T_BITAND) {
+		if (f->type != TL_FT_UINT && f->type != TL_FT_INT) {
+			fail_at(p, ft.pos, ft.len, "%s cannot &", f->type ==
+			        TL_FT_BOOL ? "FT_BOOLEAN" : type_name(f));
+			free_node(n);
+			return NULL;
+		}
+		next(p);
+		struct literal m;
+		if (!literal_for(p, f, &m)) {
+			free_node(n);
+			return NULL;
+		}
+		n->has_mask = true;
+		n->mask = (uint64_t)m.i;
+		next(p);
+		if (p->tok.t != T_REL) {
+			n->kind = N_EXISTS;     /* field & mask != 0 */
+			return n;
+		}
+		optok = p->tok;
+	}
+	n->rel = optok.rel;
+	if ((n->rel == R_GT || n->rel == R_LT || n->rel == R_GE ||
+	     n->rel == R_LE) && !orderable(f) && f->type != TL_FT_STRING) {
+		fail_at(p, ft.pos, ft.len, "%s (type=%s) cannot participate in "
+		        "%s comparison", f->name, type_name(f),
+		        rel_text(p, &optok));
+		free_node(n);
+		return NULL;
+	}
+	next(p);
+	bool rknown;
+	const struct tl_field *rf = field_of(p, &p->tok, &rknown);
+	if (rf || rknown) {
+		if (!rf || !same_kind(f, rf)) {
+			fail_at(p, p->tok.pos, p->tok.len, "%s and %.*s are not of "
+			        "compatible types", f->name, (int)p->tok.len,
+			        p->text + p->tok.pos);
+			free_node(n);
+			return NULL;
+		}
+		n->rfield = rf;
+		next(p);
+		return n;
+	}
+	n->lits = tl_xcalloc(1, sizeof *n->lits);
+	if (!literal_for(p, f, &n->lits[0])) {
+		free_node(n);
+		return NULL;
+	}
+	n->nlits = 1;
+	next(p);
+	return n;
+}
+
+static struct node *parse_unary(struct parser *p)
+{
+	if (p->tok.t == T_NOT) {
+		next(p);
+		struct node *a = parse_unary(p);
+		if (!a)
+			return NULL;
+		struct node *n = new_node(N_NOT);
+		n->a = a;
+		return n;
+	}
+	if (p->tok.t == T_LPAREN) {
+		next(p);
+		struct node *n = parse_or(p);
+		if (!n)
+			return NULL;
+		if (p->tok.t != T_RPAREN) {
+			fail_tok(p);
+			free_node(n);
+			return NULL;
+		}
+		next(p);
+		return n;
+	}
+	return parse_test(p);
+}
+
+static struct node *parse_and(struct parser *p)
+{
+	struct node *a = parse_unary(p);
+	while (a && p->tok.t == T_AND) {
+		next(p);
+		struct node *b = parse_unary(p);
+		if (!b) {
+			free_node(a);
+			return NULL;
+		}
+		struct node *n = new_node(N_AND);
+		n->a = a;
+		n->b = b;
+		a = n;
+	}
+	return a;
+}
+
+static struct node *parse_or(struct parser *p)
+{
+	struct node *a = parse_and(p);
+	while (a && p->tok.t == T_OR) {
+		next(p);
+		struct node *b = parse_and(p);
+		if (!b) {
+			free_node(a);
+			return NULL;
+		}
+		struct node *n = new_node(N_OR);
+		n->a = a;
+		n->b = b;
+		a = n;
+	}
+	return a;
+}
+
+struct tl_dfilter *tl_dfilter_compile(const char *text, char *err,
+                                      size_t err_size, size_t *err_pos,
+                                      size_t *err_len)
+{
+	struct parser p = { .text = text, .err = err, .err_size = err_size };
+	p.tok = (struct token){ .t = T_BAD, .pos = 0, .len = 0 };
+	next(&p);
+	struct node *root = p.failed ? NULL : parse_or(&p);
+	if (root && p.tok.t != T_END) {
+		fail_tok(&p);
+		free_node(root);
+		root = NULL;
+	}
+	if (!root && !p.failed)
+		fail_tok(&p);
+	if (p.tok.t == T_STRING)
+		free(p.tok.str);
+	if (!root) {
+		if (err_pos)
+			*err_pos = p.err_pos;
+		if (err_len)
+			*err_len = p.err_len;
+		return NULL;
+	}
+	struct tl_dfilter *df = tl_xcalloc(1, sizeof *df);
+	df->root = root;
+	df->wants_bif = p.wants_bif;
+	return df;
+}
+
+void tl_dfilter_free(struct tl_dfilter *df)
+{
+	if (!df)
+		return;
+	free_node(df->root);
+	free(df);
+}
+
+bool tl_dfilter_wants_bif(const struct tl_dfilter *df)
+{
+	return df->wants_bif;
+}
+
+/* ---- matching ------------------------------------------------------------------ */
+
+static int cmp_i(int64_t a, int64_t b)
+{
+	return a < b ? -1 : a > b;
+}
+
+static int cmp_bytes(const uint8_t *a, size_t an, const uint8_t *b,
+                     size_t bn)
+{
+	int c = memcmp(a, b, an < bn ? an : bn);
+	return c ? (c < 0 ? -1 : 1) : cmp_i((int64_t)an, (int64_t)bn);
+}
+
+/* An integer value as a signed 64-bit number (unsigned fields fit). */
+static int64_t ival(const struct tl_field *f, const struct tl_fval *v)
+{
+	return f->type == TL_FT_INT || f->type == TL_FT_TIME ? v->i
+	                                                     : (int64_t)v->u;
+}
+
+static bool addr_in(const struct tl_field *f, const uint8_t *a,
+                    const struct literal *l)
+{
+	unsigned bits = l->prefix, full = bits / 8;
+	(void)f;
+	if (memcmp(a, l->addr, full))
+		return false;
+	if (bits % 8) {
+		uint8_t m = (uint8_t)(0xff << (8 - bits % 8));
+		if ((a[full] & m) != (l->addr[full] & m))
+			return false;
+	}
+	return true;
+}
+
+/* Compares a value with a literal: <0, 0, >0; addresses with a CIDR
+ * literal are "equal" inside the network. */
+static int cmp_lit(const struct tl_field *f, const struct tl_fval *v,
+                   const struct literal *l)
+{
+	switch (f->type) {
+	case TL_FT_IPV4:
+	case TL_FT_IPV6: {
+		if (addr_in(f, v->addr, l))
+			return 0;
+		return cmp_bytes(v->addr, f->type == TL_FT_IPV4 ? 4 : 16,
+		                 l->addr, f->type == TL_FT_IPV4 ? 4 : 16);
+	}
+	case TL_FT_STRING:
+	case TL_FT_BYTES:
+		return cmp_bytes(v->bytes, v->len, l->bytes, l->len);
+	case TL_FT_BOOL:
+		return cmp_i(v->u != 0, l->i);
+	default:
+		return cmp_i(ival(f, v), l->i);
+	}
+}
+
+static int cmp_vals(const struct tl_field *f, const struct tl_fval *a,
+                    const struct tl_field *g, const struct tl_fval *b)
+{
+	switch (f->type) {
+	case TL_FT_IPV4: return cmp_bytes(a->addr, 4, b->addr, 4);
+	case TL_FT_IPV6: return cmp_bytes(a->addr, 16, b->addr, 16);
+	case TL_FT_STRING:
+	case TL_FT_BYTES: return cmp_bytes(a->bytes, a->len, b->bytes, b->len);
+	default: return cmp_i(ival(f, a), ival(g, b));
+	}
+}
+
+static bool rel_holds(enum rel r, int c)
+{
+	switch (r) {
+	case R_EQ: case R_ALL_EQ: return c == 0;
+	case R_NE: case R_ANY_NE: return c != 0;
+	case R_GT: return c > 0;
+	case R_LT: return c < 0;
+	case R_GE: return c >= 0;
+	case R_LE: return c <= 0;
+	}
+	return false;
+}
+
+/* 4.0's quantifiers: == > < >= <= and !== hold for some pair, != and ===
+ * for every pair; a missing field makes every comparison false. */
+static bool every_pair(enum rel r)
+{
+	return r == R_NE || r == R_ALL_EQ;
+}
+
+static bool match_cmp(const struct node *n, const struct tl_fctx *c)
+{
+	struct tl_fval a[TL_FIELD_MAX_VALUES], b[TL_FIELD_MAX_VALUES];
+	unsigned na = tl_field_values(c, n->field, a);
+	if (!na)
+		return false;
+	if (n->has_mask)
+		for (unsigned i = 0; i < na; i++)
+			a[i].u &= n->mask;
+	unsigned nb = n->rfield ? tl_field_values(c, n->rfield, b) : 1;
+	if (!nb)
+		return false;
+	bool all = every_pair(n->rel);
+	for (unsigned i = 0; i < na; i++)
+		for (unsigned j = 0; j < nb; j++) {
+			int cmp = n->rfield ? cmp_vals(n->field, &a[i], n->rfield,
+			                               &b[j])
+			                    : cmp_lit(n->field, &a[i], &n->lits[0]);
+			bool ok = rel_holds(n->rel, cmp);
+			if (all && !ok)
+				return false;
+			if (!all && ok)
+				return true;
+		}
+	return all;
+}
+
+static bool match_in(const struct node *n, const struct tl_fctx *c)
+{
+	struct tl_fval a[TL_FIELD_MAX_VALUES];
+	unsigned na = tl_field_values(c, n->field, a);
+	for (unsigned i = 0; i < na; i++)
+		for (unsigned k = 0; k < n->nlits; k++) {
+			const struct literal *l = &n->lits[k];
+			if (l->range) {
+				int64_t v = n->field->type == TL_FT_BOOL
+				            ? (int64_t)(a[i].u != 0)
+				            : ival(n->field, &a[i]);
+				if (v >= l->i && v <= l->hi)
+					return true;
+			} else if (cmp_lit(n->field, &a[i], l) == 0) {
+				return true;
+			}
+		}
+	return false;
+}
+
+static bool contains(const uint8_t *h, size_t hn, const uint8_t *nd,
+                     size_t nn)
+{
+	if (!nn)
+		return true;
+	for (size_t i = 0; i + nn <= hn; i++)
+		if (!memcmp(h + i, nd, nn))
+			return true;
+	return false;
+}
+
+static bool match_text(const struct node *n, const struct tl_fctx *c)
+{
+	struct tl_fval a[TL_FIELD_MAX_VALUES];
+	unsigned na = tl_field_values(c, n->field, a);
+	for (unsigned i = 0; i < na; i++) {
+		if (n->kind == N_CONTAINS) {
+			if (contains(a[i].bytes, a[i].len, n->lits[0].bytes,
+			             n->lits[0].len))
+				return true;
+			continue;
+		}
+		pcre2_match_data *md =
+			pcre2_match_data_create_from_pattern(n->re, NULL);
+		int rc = pcre2_match(n->re, (PCRE2_SPTR)a[i].bytes, a[i].len, 0,
+		                     0, md, NULL);
+		pcre2_match_data_free(md);
+		if (rc >= 0)
+			return true;
+	}
+	return false;
+}
+
+static bool eval(const struct node *n, const struct tl_fctx *c)
+{
+	struct tl_fval v[TL_FIELD_MAX_VALUES];
+	switch (n->kind) {
+	case N_AND: return eval(n->a, c) && eval(n->b, c);
+	case N_OR: return eval(n->a, c) || eval(n->b, c);
+	case N_NOT: return !eval(n->a, c);
+	case N_TRUE: return true;
+	case N_FALSE: return false;
+	case N_EXISTS: {
+		unsigned k = tl_field_values(c, n->field, v);
+		if (!n->has_mask)
+			return k != 0;
+		for (unsigned i = 0; i < k; i++)
+			if (v[i].u & n->mask)
+				return true;
+		return false;
+	}
+	case N_CMP: return match_cmp(n, c);
+	case N_IN: return match_in(n, c);
+	case N_CONTAINS:
+	case N_MATCHES: return match_text(n, c);
+	}
+	return false;
+}
+
+bool tl_dfilter_match(const struct tl_dfilter *df, const struct tl_fctx *c)
+{
+	return eval(df->root, c);
+}
+
+bool tl_dfilter_match_seg(const struct tl_dfilter *df,
+                          const struct tl_model *m, uint32_t index)
+{
+	const struct tl_seg *seg = tl_segstore_get(&m->segs, index);
+	struct tl_fctx c = { .m = m, .seg = seg, .frame = seg->frame };
+	if (seg->analysis & (TL_AN_DUPLICATE_ACK | TL_AN_RETRANSMISSION))
+		c.note = tl_segstore_note(&m->segs, index);
+	return eval(df->root, &c);
+}

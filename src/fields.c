@@ -1,0 +1,635 @@
+/* The field table: Wireshark 4.0's names for what tcpladder knows of a
+ * TCP segment, their types and how tshark prints them (tl_fields.h). The
+ * meaning of the analysis values is in docs/analysis.md. */
+#include "config.h"
+
+#include "tl_fields.h"
+
+#include <arpa/inet.h>
+#include <stdio.h>
+#include <string.h>
+
+enum {
+	F_FRAME_NUMBER, F_FRAME_TIME_RELATIVE, F_FRAME_TIME_DELTA,
+	F_FRAME_TIME_EPOCH, F_FRAME_LEN, F_FRAME_CAP_LEN,
+	F_IP_SRC, F_IP_DST, F_IP_ADDR, F_IP_TTL, F_IP_ID, F_IP_LEN, F_IP_PROTO,
+	F_IP_HDR_LEN, F_IP_FLAGS_DF, F_IP_FLAGS_MF,
+	F_IPV6_SRC, F_IPV6_DST, F_IPV6_ADDR, F_IPV6_HLIM, F_IPV6_PLEN,
+	F_IPV6_FLOW,
+	F_TCP_SRCPORT, F_TCP_DSTPORT, F_TCP_PORT, F_TCP_STREAM, F_TCP_LEN,
+	F_TCP_SEQ, F_TCP_SEQ_RAW, F_TCP_ACK, F_TCP_ACK_RAW, F_TCP_NXTSEQ,
+	F_TCP_HDR_LEN, F_TCP_FLAGS,
+	F_FLAG_RES, F_FLAG_AE, F_FLAG_CWR, F_FLAG_ECE, F_FLAG_URG, F_FLAG_ACK,
+	F_FLAG_PUSH, F_FLAG_RESET, F_FLAG_SYN, F_FLAG_FIN, F_TCP_FLAGS_STR,
+	F_WIN_VALUE, F_WIN_SIZE, F_WIN_SCALEFACTOR, F_CHECKSUM,
+	F_CHECKSUM_STATUS, F_URGENT_POINTER, F_OPTION_KIND, F_OPT_MSS_VAL,
+	F_OPT_WSCALE_SHIFT, F_OPT_WSCALE_MULT, F_OPT_SACK_PERM, F_OPT_SACK_LE,
+	F_OPT_SACK_RE, F_OPT_SACK_COUNT, F_OPT_TSVAL, F_OPT_TSECR,
+	F_TCP_TIME_RELATIVE, F_TCP_TIME_DELTA,
+	F_AN_TREE, F_AN_FLAGS, F_AN_ACKS_FRAME, F_AN_ACK_RTT, F_AN_INITIAL_RTT,
+	F_AN_BIF, F_AN_PUSH_BYTES, F_AN_DUPACK_NUM, F_AN_DUPACK_FRAME,
+	F_AN_RTO, F_AN_RTO_FRAME,
+	F_AN_FIRST_FLAG,        /* then one per TL_AN_* bit, in bit order */
+	F_COUNT = F_AN_FIRST_FLAG + TL_AN_WIRESHARK_COUNT,
+};
+
+#define U(n, id, bits) { n, TL_FT_UINT, TL_BASE_DEC, id, bits }
+#define H(n, id, bits, base) { n, TL_FT_UINT, base, id, bits }
+#define B(n, id) { n, TL_FT_BOOL, TL_BASE_DEC, id, 1 }
+#define T(n, id) { n, TL_FT_TIME, TL_BASE_DEC, id, 64 }
+#define FN(n, id) { n, TL_FT_FRAMENUM, TL_BASE_DEC, id, 32 }
+#define A4(n, id) { n, TL_FT_IPV4, TL_BASE_DEC, id, 32 }
+#define A6(n, id) { n, TL_FT_IPV6, TL_BASE_DEC, id, 128 }
+#define N(n, id) { n, TL_FT_NONE, TL_BASE_DEC, id, 0 }
+
+static const struct tl_field table[F_COUNT] = {
+	U("frame.number", F_FRAME_NUMBER, 32),
+	T("frame.time_relative", F_FRAME_TIME_RELATIVE),
+	T("frame.time_delta", F_FRAME_TIME_DELTA),
+	T("frame.time_epoch", F_FRAME_TIME_EPOCH),
+	U("frame.len", F_FRAME_LEN, 32),
+	U("frame.cap_len", F_FRAME_CAP_LEN, 32),
+	A4("ip.src", F_IP_SRC), A4("ip.dst", F_IP_DST), A4("ip.addr", F_IP_ADDR),
+	U("ip.ttl", F_IP_TTL, 8),
+	H("ip.id", F_IP_ID, 16, TL_BASE_HEX4),
+	U("ip.len", F_IP_LEN, 16),
+	U("ip.proto", F_IP_PROTO, 8),
+	U("ip.hdr_len", F_IP_HDR_LEN, 8),
+	B("ip.flags.df", F_IP_FLAGS_DF), B("ip.flags.mf", F_IP_FLAGS_MF),
+	A6("ipv6.src", F_IPV6_SRC), A6("ipv6.dst", F_IPV6_DST),
+	A6("ipv6.addr", F_IPV6_ADDR),
+	U("ipv6.hlim", F_IPV6_HLIM, 8),
+	U("ipv6.plen", F_IPV6_PLEN, 16),
+	H("ipv6.flow", F_IPV6_FLOW, 24, TL_BASE_HEX6),
+	U("tcp.srcport", F_TCP_SRCPORT, 16), U("tcp.dstport", F_TCP_DSTPORT, 16),
+	U("tcp.port", F_TCP_PORT, 16), U("tcp.stream", F_TCP_STREAM, 32),
+	U("tcp.len", F_TCP_LEN, 32), U("tcp.seq", F_TCP_SEQ, 32),
+	U("tcp.seq_raw", F_TCP_SEQ_RAW, 32), U("tcp.ack", F_TCP_ACK, 32),
+	U("tcp.ack_raw", F_TCP_ACK_RAW, 32), U("tcp.nxtseq", F_TCP_NXTSEQ, 32),
+	U("tcp.hdr_len", F_TCP_HDR_LEN, 8),
+	H("tcp.flags", F_TCP_FLAGS, 16, TL_BASE_HEX4),
+	B("tcp.flags.res", F_FLAG_RES), B("tcp.flags.ae", F_FLAG_AE),
+	B("tcp.flags.cwr", F_FLAG_CWR), B("tcp.flags.ece", F_FLAG_ECE),
+	B("tcp.flags.urg", F_FLAG_URG), B("tcp.flags.ack", F_FLAG_ACK),
+	B("tcp.flags.push", F_FLAG_PUSH), B("tcp.flags.reset", F_FLAG_RESET),
+	B("tcp.flags.syn", F_FLAG_SYN), B("tcp.flags.fin", F_FLAG_FIN),
+	{ "tcp.flags.str", TL_FT_STRING, TL_BASE_DEC, F_TCP_FLAGS_STR, 0 },
+	U("tcp.window_size_value", F_WIN_VALUE, 16),
+	U("tcp.window_size", F_WIN_SIZE, 32),
+	{ "tcp.window_size_scalefactor", TL_FT_INT, TL_BASE_DEC,
+	  F_WIN_SCALEFACTOR, 32 },
+	H("tcp.checksum", F_CHECKSUM, 16, TL_BASE_HEX4),
+	U("tcp.checksum.status", F_CHECKSUM_STATUS, 8),
+	U("tcp.urgent_pointer", F_URGENT_POINTER, 16),
+	U("tcp.option_kind", F_OPTION_KIND, 8),
+	U("tcp.options.mss_val", F_OPT_MSS_VAL, 16),
+	U("tcp.options.wscale.shift", F_OPT_WSCALE_SHIFT, 8),
+	U("tcp.options.wscale.multiplier", F_OPT_WSCALE_MULT, 16),
+	{ "tcp.options.sack_perm", TL_FT_BYTES, TL_BASE_DEC, F_OPT_SACK_PERM,
+	  0 },
+	U("tcp.options.sack_le", F_OPT_SACK_LE, 32),
+	U("tcp.options.sack_re", F_OPT_SACK_RE, 32),
+	U("tcp.options.sack.count", F_OPT_SACK_COUNT, 8),
+	U("tcp.options.timestamp.tsval", F_OPT_TSVAL, 32),
+	U("tcp.options.timestamp.tsecr", F_OPT_TSECR, 32),
+	T("tcp.time_relative", F_TCP_TIME_RELATIVE),
+	T("tcp.time_delta", F_TCP_TIME_DELTA),
+	N("tcp.analysis", F_AN_TREE),
+	N("tcp.analysis.flags", F_AN_FLAGS),
+	FN("tcp.analysis.acks_frame", F_AN_ACKS_FRAME),
+	T("tcp.analysis.ack_rtt", F_AN_ACK_RTT),
+	T("tcp.analysis.initial_rtt", F_AN_INITIAL_RTT),
+	U("tcp.analysis.bytes_in_flight", F_AN_BIF, 32),
+	U("tcp.analysis.push_bytes_sent", F_AN_PUSH_BYTES, 32),
+	U("tcp.analysis.duplicate_ack_num", F_AN_DUPACK_NUM, 32),
+	FN("tcp.analysis.duplicate_ack_frame", F_AN_DUPACK_FRAME),
+	T("tcp.analysis.rto", F_AN_RTO),
+	FN("tcp.analysis.rto_frame", F_AN_RTO_FRAME),
+	N("tcp.analysis.ack_lost_segment", F_AN_FIRST_FLAG + 0),
+	N("tcp.analysis.duplicate_ack", F_AN_FIRST_FLAG + 1),
+	N("tcp.analysis.fast_retransmission", F_AN_FIRST_FLAG + 2),
+	N("tcp.analysis.keep_alive", F_AN_FIRST_FLAG + 3),
+	N("tcp.analysis.keep_alive_ack", F_AN_FIRST_FLAG + 4),
+	N("tcp.analysis.lost_segment", F_AN_FIRST_FLAG + 5),
+	N("tcp.analysis.out_of_order", F_AN_FIRST_FLAG + 6),
+	N("tcp.analysis.retransmission", F_AN_FIRST_FLAG + 7),
+	N("tcp.analysis.reused_ports", F_AN_FIRST_FLAG + 8),
+	N("tcp.analysis.spurious_retransmission", F_AN_FIRST_FLAG + 9),
+	N("tcp.analysis.window_full", F_AN_FIRST_FLAG + 10),
+	N("tcp.analysis.window_update", F_AN_FIRST_FLAG + 11),
+	N("tcp.analysis.zero_window", F_AN_FIRST_FLAG + 12),
+	N("tcp.analysis.zero_window_probe", F_AN_FIRST_FLAG + 13),
+	N("tcp.analysis.zero_window_probe_ack", F_AN_FIRST_FLAG + 14),
+};
+
+/* Protocols and fields of 4.0 a filter may name that the table does not
+ * hold: valid, never present on what tcpladder shows (or, for the
+ * protocols, present on every row). */
+static const char *const elsewhere[] = {
+	"frame", "eth", "sll", "vlan", "ip", "ipv6", "tcp", "udp", "icmp",
+	"icmpv6", "arp", "dns", "http", "tls", "ssl", "data",
+	"tcp.options", "tcp.options.mss", "tcp.options.wscale",
+	"tcp.options.sack", "tcp.options.timestamp", "tcp.options.nop",
+	"tcp.options.eol", "tcp.payload", "tcp.segment_data",
+	"ip.flags", "ip.flags.rb", "ip.dsfield",
+	"ip.checksum", "ip.frag_offset",
+	"tcp.options.sack.dsack", "tcp.analysis.tfo_syn", "tcp.pdu.size",
+	"eth.src", "eth.dst", "eth.addr", "eth.type", "frame.protocols",
+	"frame.time", "udp.port", "udp.srcport", "udp.dstport",
+	"ipv6.nxt", "ipv6.tclass", "http.request", "http.response",
+	"http.request.method", "http.host", "http.request.uri",
+	"http.response.code", "tls.handshake", "dns.qry.name",
+};
+
+const struct tl_field *tl_field_find(const char *name, size_t len)
+{
+	for (unsigned i = 0; i < F_COUNT; i++)
+		if (strlen(table[i].name) == len &&
+		    !memcmp(table[i].name, name, len))
+			return &table[i];
+	return NULL;
+}
+
+bool tl_field_known_elsewhere(const char *name, size_t len)
+{
+	for (size_t i = 0; i < sizeof elsewhere / sizeof *elsewhere; i++)
+		if (strlen(elsewhere[i]) == len &&
+		    !memcmp(elsewhere[i], name, len))
+			return true;
+	return false;
+}
+
+bool tl_field_needs_bif(const struct tl_field *f)
+{
+	return f->id == F_AN_BIF || f->id == F_AN_PUSH_BYTES ||
+	       f->id == F_AN_INITIAL_RTT || f->id == F_AN_TREE;
+}
+
+const struct tl_field *tl_field_at(unsigned id)
+{
+	return id < F_COUNT ? &table[id] : NULL;
+}
+
+unsigned tl_field_count(void)
+{
+	return F_COUNT;
+}
+
+/* ---- values ------------------------------------------------------------ */
+
+static unsigned put_u(struct tl_fval *out, uint64_t v)
+{
+	out->u = v;
+	return 1;
+}
+
+static unsigned put_t(struct tl_fval *out, tl_nsec t)
+{
+	out->i = t;
+	return 1;
+}
+
+static unsigned put_addr(struct tl_fval *out, const uint8_t *a)
+{
+	memcpy(out->addr, a, 16);
+	return 1;
+}
+
+/* The IP header directly around the TCP header, if it is that version. */
+static const uint8_t *ip_header(const struct tl_fctx *c, unsigned version)
+{
+	const struct tl_packet *p = &c->m->pkt;
+	if (p->ip_version != version)
+		return NULL;
+	uint32_t need = version == 4 ? 20 : 40;
+	if (p->ip_offset > c->caplen || c->caplen - p->ip_offset < need)
+		return NULL;
+	return c->data + p->ip_offset;
+}
+
+static const uint8_t *tcp_header(const struct tl_fctx *c)
+{
+	const struct tl_packet *p = &c->m->pkt;
+	if (p->tcp_offset > c->caplen || c->caplen - p->tcp_offset < 20)
+		return NULL;
+	return c->data + p->tcp_offset;
+}
+
+/* Walks the options as 4.0 lists them (docs/analysis.md, "Options"):
+ * every EOL and NOP byte is an option of its own; a length that does not
+ * fit ends the walk. Calls back for each well-formed option. */
+struct opt_walk {
+	unsigned want;          /* field id */
+	struct tl_fval *out;
+	unsigned n;
+	uint32_t sack_base;
+};
+
+static void opt_value(struct opt_walk *w, unsigned kind, const uint8_t *o,
+                      unsigned len)
+{
+	struct tl_fval *v = &w->out[w->n];
+	if (w->n >= TL_FIELD_MAX_VALUES)
+		return;
+	switch (w->want) {
+	case F_OPT_MSS_VAL:
+		if (kind == 2 && len == 4)
+			w->n += put_u(v, (uint32_t)(o[2] << 8 | o[3]));
+		break;
+	case F_OPT_WSCALE_SHIFT:
+		if (kind == 3 && len == 3)
+			w->n += put_u(v, o[2]);
+		break;
+	case F_OPT_WSCALE_MULT:
+		if (kind == 3 && len == 3)
+			w->n += put_u(v, 1u << (o[2] > 14 ? 14 : o[2]));
+		break;
+	case F_OPT_SACK_PERM:
+		if (kind == 4 && len == 2) {
+			v->bytes = o;
+			v->len = len;
+			w->n++;
+		}
+		break;
+	case F_OPT_SACK_COUNT:
+		if (kind == 5)
+			w->n += put_u(v, (len - 2) / 8);
+		break;
+	case F_OPT_SACK_LE:
+	case F_OPT_SACK_RE:
+		if (kind != 5)
+			break;
+		for (unsigned i = 2; i + 8 <= len; i += 8) {
+			if (w->n >= TL_FIELD_MAX_VALUES)
+				break;
+			unsigned at = i + (w->want == F_OPT_SACK_RE ? 4 : 0);
+			w->out[w->n++].u = tl_get_be32(o + at) - w->sack_base;
+		}
+		break;
+	case F_OPT_TSVAL:
+	case F_OPT_TSECR:
+		if (kind == 8 && len == 10)
+			w->n += put_u(v, tl_get_be32(o + (w->want == F_OPT_TSVAL
+			                                  ? 2 : 6)));
+		break;
+	}
+}
+
+static unsigned options(const struct tl_fctx *c, unsigned id,
+                        struct tl_fval *out)
+{
+	const uint8_t *th = tcp_header(c);
+	const struct tl_packet *p = &c->m->pkt;
+	if (!th || p->tcp_header_len <= 20 ||
+	    c->caplen - p->tcp_offset < p->tcp_header_len)
+		return 0;
+	const uint8_t *o = th + 20;
+	unsigned left = p->tcp_header_len - 20u;
+	const struct tl_conn *conn = c->m->info.conn;
+	struct opt_walk w = { .want = id, .out = out,
+	                      .sack_base = conn ? conn->dir[!c->m->info.dir].base
+	                                        : 0 };
+	while (left && w.n < TL_FIELD_MAX_VALUES) {
+		unsigned kind = o[0], len = 1;
+		if (kind > 1) {
+			if (left < 2 || o[1] < 2 || o[1] > left)
+				break;
+			len = o[1];
+		}
+		if (id == F_OPTION_KIND)
+			w.n += put_u(&out[w.n], kind);
+		else
+			opt_value(&w, kind, o, len);
+		o += len;
+		left -= len;
+	}
+	return w.n;
+}
+
+static unsigned flags_str(const struct tl_fctx *c, struct tl_fval *out)
+{
+	/* Twelve bits, high to low; a clear bit is a middle dot (U+00B7). */
+	static const char letters[] = "RRRACEUAPRSF";
+	static char buf[12 * 2 + 1];
+	const uint8_t *th = tcp_header(c);
+	unsigned bits = th ? (unsigned)((th[12] & 0x0f) << 8 | th[13]) : 0;
+	size_t n = 0;
+	for (int i = 0; i < 12; i++) {
+		if (bits & (1u << (11 - i))) {
+			buf[n++] = letters[i];
+		} else {
+			buf[n++] = (char)0xc2;
+			buf[n++] = (char)0xb7;
+		}
+	}
+	out->bytes = (const uint8_t *)buf;
+	out->len = (uint32_t)n;
+	return 1;
+}
+
+static unsigned ip_values(const struct tl_fctx *c, unsigned id,
+                          struct tl_fval *out)
+{
+	const struct tl_packet *p = &c->m->pkt;
+	const uint8_t *ip = ip_header(c, 4);
+	if (!ip)
+		return 0;
+	switch (id) {
+	case F_IP_SRC: return put_addr(out, p->src);
+	case F_IP_DST: return put_addr(out, p->dst);
+	case F_IP_ADDR: return put_addr(out, p->src) + put_addr(out + 1, p->dst);
+	case F_IP_TTL: return put_u(out, ip[8]);
+	case F_IP_ID: return put_u(out, tl_get_be16(ip + 4));
+	case F_IP_LEN: return put_u(out, tl_get_be16(ip + 2));
+	case F_IP_PROTO: return put_u(out, ip[9]);
+	case F_IP_HDR_LEN: return put_u(out, (ip[0] & 0x0fu) * 4u);
+	case F_IP_FLAGS_DF: return put_u(out, (ip[6] >> 6) & 1u);
+	case F_IP_FLAGS_MF: return put_u(out, (ip[6] >> 5) & 1u);
+	}
+	return 0;
+}
+
+static unsigned ipv6_values(const struct tl_fctx *c, unsigned id,
+                            struct tl_fval *out)
+{
+	const struct tl_packet *p = &c->m->pkt;
+	const uint8_t *ip = ip_header(c, 6);
+	if (!ip)
+		return 0;
+	switch (id) {
+	case F_IPV6_SRC: return put_addr(out, p->src);
+	case F_IPV6_DST: return put_addr(out, p->dst);
+	case F_IPV6_ADDR:
+		return put_addr(out, p->src) + put_addr(out + 1, p->dst);
+	case F_IPV6_HLIM: return put_u(out, ip[7]);
+	case F_IPV6_PLEN: return put_u(out, tl_get_be16(ip + 4));
+	case F_IPV6_FLOW: return put_u(out, tl_get_be32(ip) & 0xfffffu);
+	}
+	return 0;
+}
+
+static unsigned tcp_values(const struct tl_fctx *c, unsigned id,
+                           struct tl_fval *out)
+{
+	const struct tl_packet *p = &c->m->pkt;
+	const struct tl_seg_info *in = &c->m->info;
+	const uint8_t *th = tcp_header(c);
+	unsigned bits = th ? (unsigned)((th[12] & 0x0f) << 8 | th[13]) : 0;
+	unsigned sf = p->flags & (TL_TH_SYN | TL_TH_FIN);
+	switch (id) {
+	case F_TCP_SRCPORT: return put_u(out, p->sport);
+	case F_TCP_DSTPORT: return put_u(out, p->dport);
+	case F_TCP_PORT: return put_u(out, p->sport) + put_u(out + 1, p->dport);
+	case F_TCP_STREAM: return put_u(out, in->conn->stream);
+	case F_TCP_LEN: return put_u(out, p->seglen);
+	case F_TCP_SEQ: return put_u(out, in->seq_rel);
+	case F_TCP_SEQ_RAW: return put_u(out, p->seq);
+	case F_TCP_ACK:
+		/* Without the ACK flag 4.0 shows the field as it is. */
+		return put_u(out, (p->flags & TL_TH_ACK) ? in->ack_rel : p->ack);
+	case F_TCP_ACK_RAW: return put_u(out, p->ack);
+	case F_TCP_NXTSEQ:
+		return put_u(out, (uint32_t)(in->seq_rel + p->seglen +
+		                             (sf ? 1u : 0u)));
+	case F_TCP_HDR_LEN: return put_u(out, p->tcp_header_len);
+	case F_TCP_FLAGS: return put_u(out, bits);
+	case F_FLAG_RES: return put_u(out, (bits >> 9) != 0);
+	case F_FLAG_AE: return put_u(out, (bits >> 8) & 1u);
+	case F_FLAG_CWR: return put_u(out, (bits >> 7) & 1u);
+	case F_FLAG_ECE: return put_u(out, (bits >> 6) & 1u);
+	case F_FLAG_URG: return put_u(out, (bits >> 5) & 1u);
+	case F_FLAG_ACK: return put_u(out, (bits >> 4) & 1u);
+	case F_FLAG_PUSH: return put_u(out, (bits >> 3) & 1u);
+	case F_FLAG_RESET: return put_u(out, (bits >> 2) & 1u);
+	case F_FLAG_SYN: return put_u(out, (bits >> 1) & 1u);
+	case F_FLAG_FIN: return put_u(out, bits & 1u);
+	case F_TCP_FLAGS_STR: return flags_str(c, out);
+	case F_WIN_VALUE: return put_u(out, p->window);
+	case F_WIN_SIZE: return put_u(out, in->win_scaled);
+	case F_WIN_SCALEFACTOR: {
+		/* Not on SYNs; else -1 (unknown), -2 (none) or 2^shift. */
+		if (p->flags & TL_TH_SYN)
+			return 0;
+		int s = in->conn->dir[in->dir].win_scale;
+		out->i = s < 0 ? s : (int64_t)1 << s;
+		return 1;
+	}
+	case F_CHECKSUM: return put_u(out, p->checksum);
+	case F_CHECKSUM_STATUS: return put_u(out, 2);   /* unverified */
+	case F_URGENT_POINTER: return put_u(out, p->urgent);
+	case F_TCP_TIME_RELATIVE:
+		return put_t(out, c->ts - in->conn->first_time);
+	case F_TCP_TIME_DELTA: return put_t(out, c->ts - in->prev_time);
+	}
+	return options(c, id, out);
+}
+
+static unsigned analysis_values(const struct tl_fctx *c, unsigned id,
+                                struct tl_fval *out)
+{
+	const struct tl_seg_info *in = &c->m->info;
+	unsigned an = in->analysis & TL_AN_WIRESHARK_MASK;
+	bool rto = (an & TL_AN_RETRANSMISSION) && in->rto;
+	bool dup = (an & TL_AN_DUPLICATE_ACK) && in->dupack_num;
+	/* 4.0 adds the duplicate_ack item twice (the flag and the count's
+	 * own subtree): tshark prints it as "1,1". */
+	if (id == F_AN_FIRST_FLAG + 1 && (an & TL_AN_DUPLICATE_ACK))
+		return put_u(out, 1) + put_u(out + 1, 1);
+	if (id >= F_AN_FIRST_FLAG)
+		return (an >> (id - F_AN_FIRST_FLAG)) & 1u ? put_u(out, 1) : 0;
+	/* The analysis subtree exists when there is something in it: the
+	 * iRTT is shown only then (docs/analysis.md). */
+	bool tree = an || in->acks_frame || in->push_bytes_sent;
+	switch (id) {
+	case F_AN_TREE: return tree ? put_u(out, 1) : 0;
+	case F_AN_FLAGS: return an ? put_u(out, 1) : 0;
+	case F_AN_ACKS_FRAME:
+		return in->acks_frame ? put_u(out, in->acks_frame) : 0;
+	case F_AN_ACK_RTT:
+		return in->acks_frame ? put_t(out, in->ack_rtt) : 0;
+	case F_AN_INITIAL_RTT:
+		return in->conn->irtt && tree ? put_t(out, in->conn->irtt) : 0;
+	case F_AN_BIF:
+		return in->bytes_in_flight ? put_u(out, in->bytes_in_flight) : 0;
+	case F_AN_PUSH_BYTES:
+		return in->bytes_in_flight ? put_u(out, in->push_bytes_sent) : 0;
+	case F_AN_DUPACK_NUM: return dup ? put_u(out, in->dupack_num) : 0;
+	case F_AN_DUPACK_FRAME: return dup ? put_u(out, in->dupack_frame) : 0;
+	case F_AN_RTO: return rto ? put_t(out, in->rto) : 0;
+	case F_AN_RTO_FRAME: return rto ? put_u(out, in->rto_frame) : 0;
+	}
+	return 0;
+}
+
+/* A retained segment: what its record and its note keep. */
+static unsigned stored_values(const struct tl_fctx *c, unsigned id,
+                              struct tl_fval *out)
+{
+	const struct tl_seg *s = c->seg;
+	const struct tl_conn *conn = tl_tracker_stream(&c->m->tracker,
+	                                               s->stream);
+	unsigned d = tl_seg_dir(s), bits = tl_seg_flags(s);
+	unsigned an = s->analysis & TL_AN_WIRESHARK_MASK;
+	bool v4 = conn && conn->ip_version == 4, v6 = conn && !v4;
+	switch (id) {
+	case F_FRAME_NUMBER: return put_u(out, s->frame);
+	case F_FRAME_TIME_RELATIVE:
+		return put_t(out, tl_seg_time_us(s) * 1000);
+	case F_IP_SRC: return v4 ? put_addr(out, conn->addr[d]) : 0;
+	case F_IP_DST: return v4 ? put_addr(out, conn->addr[!d]) : 0;
+	case F_IP_ADDR:
+		return v4 ? put_addr(out, conn->addr[d]) +
+		            put_addr(out + 1, conn->addr[!d]) : 0;
+	case F_IPV6_SRC: return v6 ? put_addr(out, conn->addr[d]) : 0;
+	case F_IPV6_DST: return v6 ? put_addr(out, conn->addr[!d]) : 0;
+	case F_IPV6_ADDR:
+		return v6 ? put_addr(out, conn->addr[d]) +
+		            put_addr(out + 1, conn->addr[!d]) : 0;
+	case F_TCP_SRCPORT: return conn ? put_u(out, conn->port[d]) : 0;
+	case F_TCP_DSTPORT: return conn ? put_u(out, conn->port[!d]) : 0;
+	case F_TCP_PORT:
+		return conn ? put_u(out, conn->port[d]) +
+		              put_u(out + 1, conn->port[!d]) : 0;
+	case F_TCP_STREAM: return put_u(out, s->stream);
+	case F_TCP_LEN: return put_u(out, s->len);
+	case F_TCP_SEQ: return put_u(out, s->seq);
+	case F_TCP_ACK: return put_u(out, s->ack);
+	case F_TCP_NXTSEQ:
+		return put_u(out, (uint32_t)(s->seq + s->len +
+		             ((bits & (TL_TH_SYN | TL_TH_FIN)) ? 1u : 0u)));
+	case F_TCP_FLAGS: return put_u(out, bits);
+	case F_WIN_SIZE: return put_u(out, s->win);
+	case F_AN_DUPACK_NUM:
+	case F_AN_DUPACK_FRAME:
+		if (!c->note || !(an & TL_AN_DUPLICATE_ACK))
+			return 0;
+		return put_u(out, id == F_AN_DUPACK_NUM ? c->note->dupack_num
+		                                        : c->note->ref_frame);
+	case F_AN_RTO:
+	case F_AN_RTO_FRAME:
+		if (!c->note || !(an & TL_AN_RETRANSMISSION) ||
+		    (an & (TL_AN_FAST_RETRANSMISSION |
+		           TL_AN_SPURIOUS_RETRANSMISSION)) || !c->note->rto_us)
+			return 0;
+		return id == F_AN_RTO
+		       ? put_t(out, (tl_nsec)c->note->rto_us * 1000)
+		       : put_u(out, c->note->ref_frame);
+	}
+	if (id >= F_FLAG_RES && id <= F_FLAG_FIN)
+		return put_u(out, (bits >> (F_FLAG_FIN - id)) & 1u);
+	if (id >= F_AN_FIRST_FLAG || id == F_AN_FLAGS) {
+		if (id == F_AN_FLAGS)
+			return an ? put_u(out, 1) : 0;
+		if (id == F_AN_FIRST_FLAG + 1 && (an & TL_AN_DUPLICATE_ACK))
+			return put_u(out, 1) + put_u(out + 1, 1);
+		return (an >> (id - F_AN_FIRST_FLAG)) & 1u ? put_u(out, 1) : 0;
+	}
+	return 0;
+}
+
+unsigned tl_field_values(const struct tl_fctx *c, const struct tl_field *f,
+                         struct tl_fval *out)
+{
+	const struct tl_model *m = c->m;
+	unsigned id = f->id;
+	if (c->seg)
+		return stored_values(c, id, out);
+	switch (id) {
+	case F_FRAME_NUMBER: return put_u(out, c->frame);
+	case F_FRAME_TIME_RELATIVE: return put_t(out, c->ts - m->start_time);
+	case F_FRAME_TIME_DELTA: return put_t(out, c->ts - m->prev_ts);
+	case F_FRAME_TIME_EPOCH: return put_t(out, c->ts);
+	case F_FRAME_LEN: return put_u(out, c->len);
+	case F_FRAME_CAP_LEN: return put_u(out, c->caplen);
+	}
+	if (id <= F_IP_FLAGS_MF)
+		return ip_values(c, id, out);
+	if (id <= F_IPV6_FLOW)
+		return ipv6_values(c, id, out);
+	if (id < F_AN_TREE)
+		return tcp_values(c, id, out);
+	return analysis_values(c, id, out);
+}
+
+/* ---- printing ------------------------------------------------------------ */
+
+static size_t format_time(tl_nsec t, char *out)
+{
+	char *p = out;
+	uint64_t a = t < 0 ? (uint64_t)0 - (uint64_t)t : (uint64_t)t;
+	if (t < 0)
+		*p++ = '-';
+	p = tl_put_u64(p, a / 1000000000u);
+	*p++ = '.';
+	uint32_t ns = (uint32_t)(a % 1000000000u);
+	for (int i = 8; i >= 0; i--) {
+		p[i] = (char)('0' + ns % 10);
+		ns /= 10;
+	}
+	return (size_t)(p + 9 - out);
+}
+
+static size_t format_hex(uint64_t v, unsigned digits, char *out)
+{
+	static const char hex[] = "0123456789abcdef";
+	out[0] = '0';
+	out[1] = 'x';
+	for (unsigned i = 0; i < digits; i++)
+		out[2 + digits - 1 - i] = hex[(v >> (4 * i)) & 15];
+	return 2 + digits;
+}
+
+size_t tl_field_format(const struct tl_field *f, const struct tl_fval *v,
+                       char *out, size_t size)
+{
+	switch (f->type) {
+	case TL_FT_NONE:
+		out[0] = '1';
+		return 1;
+	case TL_FT_BOOL:
+	case TL_FT_FRAMENUM:
+		return (size_t)(tl_put_u64(out, v->u) - out);
+	case TL_FT_UINT:
+		if (f->base != TL_BASE_DEC)
+			return format_hex(v->u, f->base, out);
+		return (size_t)(tl_put_u64(out, v->u) - out);
+	case TL_FT_INT:
+		if (v->i < 0) {
+			out[0] = '-';
+			return 1 + (size_t)(tl_put_u64(out + 1,
+			                               (uint64_t)-v->i) - out - 1);
+		}
+		return (size_t)(tl_put_u64(out, (uint64_t)v->i) - out);
+	case TL_FT_TIME:
+		return format_time(v->i, out);
+	case TL_FT_IPV4: {
+		/* Four numbers: no library call on the hot path. */
+		char *p = out;
+		for (int i = 0; i < 4; i++) {
+			if (i)
+				*p++ = '.';
+			p = tl_put_u32(p, v->addr[i]);
+		}
+		return (size_t)(p - out);
+	}
+	case TL_FT_IPV6:
+		if (!inet_ntop(AF_INET6, v->addr, out, (socklen_t)size))
+			return 0;
+		return strlen(out);
+	case TL_FT_BYTES: {
+		static const char hex[] = "0123456789abcdef";
+		size_t n = 0;
+		for (uint32_t i = 0; i < v->len && n + 2 <= size; i++) {
+			out[n++] = hex[v->bytes[i] >> 4];
+			out[n++] = hex[v->bytes[i] & 15];
+		}
+		return n;
+	}
+	case TL_FT_STRING: {
+		size_t n = v->len < size ? v->len : size;
+		memcpy(out, v->bytes, n);
+		return n;
+	}
+	}
+	return 0;
+}

@@ -1,0 +1,18 @@
+#!/bin/sh
+# Writes tests/filters/expected.tsv: tshark 4.0's verdict on every filter
+# of filters.list over mix.pcap (tests/filters/README: how mix.pcap was
+# made). One line per filter: the filter, a tab, then "error" or the
+# frames it selects (space-separated, maybe none). Slow (one tshark run
+# per filter); run it again when the list changes.
+set -u
+dir=$(dirname "$0")
+cfg=$(mktemp -d) || exit 1
+trap 'rm -rf "$cfg"' EXIT
+grep -v '^#' "$dir/filters.list" | grep -v '^$' | while IFS= read -r f; do
+	if out=$(WIRESHARK_CONFIG_DIR=$cfg tshark -n -r "$dir/mix.pcap" -Y "$f" \
+	         -T fields -e frame.number 2>/dev/null); then
+		printf '%s\t%s\n' "$f" "$(echo $out)"
+	else
+		printf '%s\terror\n' "$f"
+	fi
+done > "$dir/expected.tsv.new" && mv "$dir/expected.tsv.new" "$dir/expected.tsv"

@@ -1,0 +1,205 @@
+/* Display filters: what the parser rejects, with tshark 4.0's words and
+ * the offending token; and what compiled filters match on a made-up
+ * segment. */
+#include "config.h"
+
+#include "check.h"
+
+#include <stdlib.h>
+
+#include "tl_dfilter.h"
+#include "tl_model.h"
+
+struct err_case {
+	const char *filter;
+	const char *message;    /* the start of the message */
+	size_t pos, len;        /* the token pointed at */
+};
+
+static const struct err_case errors[] = {
+	{ "tcp.port xor 1", "\"xor\" was unexpected", 9, 3 },
+	{ "tcp.port == 9 ^^ tcp.len == 0", "\"^\" was unexpected", 14, 1 },
+	{ "foo", "foo is neither a field nor a protocol name", 0, 3 },
+	{ "foo == 1", "Left side of \"==\" expression must be a field", 0, 3 },
+	{ "TCP.port == 9", "Left side of \"==\"", 0, 8 },
+	{ "\"tcp\"", "\"tcp\" is neither a field", 0, 5 },
+	{ "tcp.port == ", "Unexpected end of filter expression", 12, 0 },
+	{ "tcp.port == 9 and", "Unexpected end of filter expression", 17, 0 },
+	{ "(tcp.port == 9", "Unexpected end", 14, 0 },
+	{ "tcp.port == 9)", "\")\" was unexpected", 13, 1 },
+	{ "()", "\")\" was unexpected", 1, 1 },
+	{ "and", "\"and\" was unexpected", 0, 3 },
+	{ "tcp.port = 9", "\"=\" was unexpected", 9, 1 },
+	{ "tcp.port == 9 tcp", "\"tcp\" was unexpected", 14, 3 },
+	{ "tcp.port == 9x", "\"9x\" is not a valid number", 12, 2 },
+	{ "tcp.stream == 0.5", "\"0.5\" is not a valid number", 14, 3 },
+	{ "tcp.port == \"9\"", "Unsigned integer (2 bytes) cannot be "
+	  "converted from a string", 12, 3 },
+	{ "tcp.port in {9 5001}", "\"5001\" was unexpected", 15, 4 },
+	{ "tcp.port in {9,}", "\"}\" was unexpected", 15, 1 },
+	{ "tcp.port in {}", "\"}\" was unexpected", 13, 1 },
+	{ "tcp.flags.syn == true", "\"true\" cannot be found among the "
+	  "possible values for tcp.flags.syn", 17, 4 },
+	{ "tcp.analysis.flags == 1", "tcp.analysis.flags (type=Label) cannot "
+	  "participate in == comparison", 0, 18 },
+	{ "frame.time_relative > 1s", "\"1s\" is not a valid time", 22, 2 },
+	{ "ip.addr == 300.1.1.1", "\"300.1.1.1\" is not a valid hostname or "
+	  "IPv4 address", 11, 9 },
+	{ "ip.addr == 192.0.2.1/33", "Netmask bits in a CIDR IPv4 address "
+	  "should be <= 32, not 33", 11, 12 },
+	{ "tcp.port == ip.src", "tcp.port and ip.src are not of compatible "
+	  "types", 12, 6 },
+	{ "tcp.port contains 9", "tcp.port (type=Unsigned integer (2 bytes)) "
+	  "cannot participate in contains comparison", 0, 8 },
+	{ "tcp.port matches \"9\"", "tcp.port (type=Unsigned integer (2 "
+	  "bytes)) cannot participate in matches", 0, 8 },
+	{ "tcp.flags.str matches \"[\"", "Regex compilation error", 22, 3 },
+	{ "tcp.flags.ack & 1", "FT_BOOLEAN cannot &", 0, 13 },
+	{ "tcp.flags.str == \"abc", "The string starting here is not closed",
+	  17, 4 },
+};
+
+static void test_errors(void)
+{
+	for (size_t i = 0; i < CHECK_COUNT(errors); i++) {
+		const struct err_case *e = &errors[i];
+		char err[256] = "";
+		size_t pos = 99, len = 99;
+		check_context = e->filter;
+		struct tl_dfilter *df = tl_dfilter_compile(e->filter, err,
+		                                           sizeof err, &pos, &len);
+		CHECK(df == NULL);
+		tl_dfilter_free(df);
+		CHECK_MSG(!strncmp(err, e->message, strlen(e->message)),
+		          "message '%s'", err);
+		CHECK_MSG(!strchr(err, '\n'), "one line: '%s'", err);
+		CHECK_MSG(pos == e->pos && len == e->len, "points at %zu+%zu, "
+		          "not %zu+%zu", pos, len, e->pos, e->len);
+	}
+	check_context = NULL;
+}
+
+/* A SYN from 192.0.2.1:41003 to 192.0.2.2:9 with MSS and SACK-permitted,
+ * fed through the model so every field has its value. */
+static const uint8_t syn_frame[] = {
+	0, 1, 2, 3, 4, 5, 0, 1, 2, 3, 4, 6, 0x08, 0x00,
+	0x45, 0, 0, 48, 0, 1, 0, 0, 64, 6, 0, 0, 192, 0, 2, 1, 192, 0, 2, 2,
+	0xa0, 0x2b, 0, 9, 0xce, 0xc0, 0x5b, 0x56, 0, 0, 0, 0, 0x70, 0x02,
+	0xfa, 0xf0, 0x45, 0xe0, 0, 0, 2, 4, 0x05, 0xb4, 4, 2, 0, 0,
+};
+
+static bool matches(struct tl_model *m, const char *filter)
+{
+	char err[256];
+	struct tl_dfilter *df = tl_dfilter_compile(filter, err, sizeof err,
+	                                           NULL, NULL);
+	CHECK_MSG(df != NULL, "%s: %s", filter, err);
+	if (!df)
+		return false;
+	struct tl_fctx c = { .m = m, .data = syn_frame,
+	                     .caplen = sizeof syn_frame,
+	                     .len = sizeof syn_frame, .frame = 1,
+	                     .ts = m->last_ts };
+	bool r = tl_dfilter_match(df, &c);
+	tl_dfilter_free(df);
+	return r;
+}
+
+static void test_matching(void)
+{
+	struct tl_model m;
+	struct tl_seg seg;
+	struct tl_seg_note note;
+	bool has_note;
+	tl_model_init(&m, false);
+	CHECK(tl_model_frame(&m, 1, syn_frame, sizeof syn_frame,
+	                     INT64_C(1000000000), &seg, &note, &has_note));
+	static const struct { const char *f; bool want; } cases[] = {
+		{ "tcp.flags.syn == 1 and tcp.flags.ack == 0", true },
+		{ "tcp.flags.syn", true },
+		{ "tcp.flags.ack", true },      /* present, though 0 */
+		{ "tcp.flags.ack == 1", false },
+		{ "tcp.flags.syn == True", true },
+		{ "tcp.flags.syn == 2", true },
+		{ "tcp.port == 9", true },
+		{ "tcp.port != 9", false },     /* all not equal */
+		{ "tcp.port ~= 9", true },      /* any not equal */
+		{ "tcp.port !== 9", true },
+		{ "tcp.port === 9", false },
+		{ "tcp.port in {80, 443, 9}", true },
+		{ "tcp.port in {1..8}", false },
+		{ "tcp.port not in {1..8}", true },
+		{ "tcp.srcport > tcp.dstport", true },
+		{ "ip.addr == 192.0.2.0/24", true },
+		{ "ip.src == 192.0.2.2", false },
+		{ "ip.addr == 192.0.2.2", true },
+		{ "tcp.flags & 0x02", true },
+		{ "tcp.flags & 0x12 == 0x12", false },
+		{ "tcp.options.mss_val == 1460", true },
+		{ "tcp.options.wscale.shift != 7", false },  /* absent */
+		{ "tcp.options.sack_perm", true },
+		{ "tcp.options.sack_perm == 1", false },
+		{ "tcp.options.sack_perm == 04:02", true },
+		{ "tcp.flags.str contains \"S\"", true },
+		{ "tcp.flags.str matches \"s\"", true },     /* caseless */
+		{ "tcp.flags.str matches \"^S\"", false },
+		{ "tcp.analysis.flags", false },
+		{ "!tcp.analysis.flags && tcp", true },
+		{ "frame.time_relative == 0", true },
+		{ "tcp.seq == -1", false },
+		{ "http", false },
+		{ "ip && !ipv6", true },
+		{ "tcp.port == 9 or tcp.port == 10 and tcp.len > 0", true },
+		{ "(tcp.port == 9 or tcp.port == 10) and tcp.len > 0", false },
+	};
+	for (size_t i = 0; i < CHECK_COUNT(cases); i++)
+		CHECK_MSG(matches(&m, cases[i].f) == cases[i].want, "%s: %s",
+		          cases[i].f, cases[i].want ? "no match" : "matched");
+	tl_model_free(&m);
+}
+
+/* The view's predicate over retained segments: what the record keeps. */
+static void test_retained(void)
+{
+	struct tl_model m;
+	struct tl_seg seg;
+	struct tl_seg_note note;
+	bool has_note;
+	tl_model_init(&m, true);
+	CHECK(tl_model_frame(&m, 1, syn_frame, sizeof syn_frame,
+	                     INT64_C(1000000000), &seg, &note, &has_note));
+	CHECK_UINT(m.segs.count, 1);
+	static const struct { const char *f; bool want; } cases[] = {
+		{ "tcp.flags.syn == 1 and tcp.flags.ack == 0", true },
+		{ "tcp.port == 9 && ip.src == 192.0.2.1", true },
+		{ "ip.dst == 192.0.2.1", false },
+		{ "tcp.stream == 0 and frame.number == 1", true },
+		{ "tcp.len == 0 and tcp.seq == 0 and tcp.nxtseq == 1", true },
+		{ "tcp.window_size == 64240", true },
+		{ "tcp.analysis.flags", false },
+		{ "tcp.options.mss_val", false },       /* not kept */
+		{ "ipv6", false },
+	};
+	char err[256];
+	for (size_t i = 0; i < CHECK_COUNT(cases); i++) {
+		struct tl_dfilter *df = tl_dfilter_compile(cases[i].f, err,
+		                                           sizeof err, NULL, NULL);
+		CHECK_MSG(df != NULL, "%s: %s", cases[i].f, err);
+		if (df)
+			CHECK_MSG(tl_dfilter_match_seg(df, &m, 0) == cases[i].want,
+			          "%s", cases[i].f);
+		tl_dfilter_free(df);
+	}
+	tl_model_free(&m);
+}
+
+static const struct check_test tests[] = {
+	CHECK_TEST(test_retained),
+	CHECK_TEST(test_errors),
+	CHECK_TEST(test_matching),
+};
+
+int main(void)
+{
+	return check_run(tests, CHECK_COUNT(tests));
+}
