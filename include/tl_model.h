@@ -6,6 +6,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "tl_sender.h"
 #include "tl_track.h"
 
 /* One retained segment in 32 bytes. Time is kept in microseconds since the
@@ -114,6 +115,10 @@ struct tl_model {
 	/* Application labels (tl_app.h); NULL unless a front end that shows
 	 * them asked (tl_model_enable_app): -T tsv never pays for them. */
 	struct tl_app *app;
+	/* The sender model (tl_sender.h); NULL unless asked for
+	 * (tl_model_enable_sender). sender_vals: the last segment's. */
+	struct tl_sender *sender;
+	struct tl_sender_vals sender_vals;
 	struct tl_model_limits limits;
 	struct tl_model_evicted evicted;
 };
@@ -133,6 +138,14 @@ static inline bool tl_model_frames_done(const struct tl_model *m,
 void tl_model_init(struct tl_model *m, bool retain);
 void tl_model_free(struct tl_model *m);
 void tl_model_enable_app(struct tl_model *m);
+void tl_model_enable_sender(struct tl_model *m, enum tl_cc cc);
+/* The sender model's values for the segment tl_model_frame just returned
+ * (valid false when the model is off). */
+static inline void tl_sender_get(const struct tl_model *m,
+                                 struct tl_sender_vals *out)
+{
+	*out = m->sender_vals;
+}
 
 /* Feeds one captured frame. Returns true and fills seg (and note when the
  * segment is annotated; *has_note says so) if it was a TCP segment. */

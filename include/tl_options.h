@@ -6,6 +6,7 @@
 #include <stdint.h>
 
 #include "tl_capture.h"
+#include "tl_sender.h"
 
 enum tl_output {
 	TL_OUT_AUTO,    /* the ncurses view on a terminal, text otherwise */
@@ -14,6 +15,7 @@ enum tl_output {
 	TL_OUT_TSV,
 	TL_OUT_SVG,     /* one standalone SVG picture (render_svg.c) */
 	TL_OUT_HTML,    /* one self-contained page: picture and tables */
+	TL_OUT_SENDER,  /* the sender model's values per segment */
 };
 
 enum tl_time_format {
@@ -50,6 +52,7 @@ struct tl_options {
 	int graph;              /* enum tl_graph_kind + 1; 0 = the ladder */
 	uint32_t rows;          /* rows per picture (--rows; 0 = default) */
 	uint32_t page;          /* 1-based (--page) */
+	enum tl_cc cc;          /* --cc: the sender model's controller */
 };
 
 /* Parses argv; prints help/version and exits, or exits 2 with one line on a

@@ -49,6 +49,12 @@ void tl_tsv_header(struct tl_out *o);
 void tl_tsv_row(struct tl_tsv *t, struct tl_out *o, const struct tl_model *m,
                 const struct tl_seg *seg);
 
+/* -T sender (render_sender.c): the sender model's values, one row per
+ * segment. */
+void tl_sender_header(struct tl_out *o);
+void tl_sender_row(struct tl_out *o, const struct tl_seg *seg,
+                   const struct tl_sender_vals *v);
+
 struct tl_text_ladder {
 	struct tl_ladder ladder;
 	const struct tl_options *opt;

@@ -77,10 +77,16 @@ static void batch_segment(struct batch *b, const struct tl_seg *seg,
 {
 	if (!tl_options_wants_stream(b->opt, seg->stream))
 		return;
-	if (b->opt->output == TL_OUT_TSV)
+	if (b->opt->output == TL_OUT_TSV) {
 		tl_tsv_row(&b->tsv, &b->out, &b->model, seg);
-	else
+	} else if (b->opt->output == TL_OUT_SENDER) {
+		struct tl_sender_vals v;
+		tl_sender_get(&b->model, &v);
+		tl_sender_row(&b->out, seg, &v);
+	}
+	else {
 		tl_text_row(&b->text, &b->out, &b->model, seg, note);
+	}
 }
 
 /* Reads everything and prints as it goes; returns the exit status. */
@@ -89,8 +95,10 @@ static int run_batch(struct tl_options *opt, struct tl_capture *cap)
 	static struct batch b;
 	b.opt = opt;
 	tl_model_init(&b.model, false);
-	if (opt->output != TL_OUT_TSV)
+	if (opt->output == TL_OUT_TEXT)
 		tl_model_enable_app(&b.model);
+	if (opt->output == TL_OUT_SENDER)
+		tl_model_enable_sender(&b.model, opt->cc);
 	tl_tracker_set_max_live(&b.model.tracker, opt->max_connections
 	                        ? opt->max_connections
 	                        : TL_DEFAULT_MAX_CONNECTIONS);
@@ -100,6 +108,8 @@ static int run_batch(struct tl_options *opt, struct tl_capture *cap)
 	tl_tsv_init(&b.tsv);
 	if (opt->output == TL_OUT_TSV)
 		tl_tsv_header(&b.out);
+	else if (opt->output == TL_OUT_SENDER)
+		tl_sender_header(&b.out);
 
 	int status = 0, dlt = tl_capture_datalink(cap);
 	struct tl_frame f;

@@ -110,6 +110,8 @@ void tl_model_free(struct tl_model *m)
 	tl_segstore_free(&m->segs);
 	tl_app_free(m->app);
 	m->app = NULL;
+	tl_sender_free(m->sender);
+	m->sender = NULL;
 }
 
 void tl_model_enable_app(struct tl_model *m)
@@ -147,11 +149,19 @@ void tl_seg_from_info(struct tl_seg *seg, struct tl_seg_note *note,
 	}
 }
 
+void tl_model_enable_sender(struct tl_model *m, enum tl_cc cc)
+{
+	if (!m->sender)
+		m->sender = tl_sender_new(cc);
+}
+
 /* Connections the tracker just let go of take their labels' state along. */
 static void forget_dropped(struct tl_model *m)
 {
 	for (uint32_t i = 0; m->app && i < m->tracker.dropped_count; i++)
 		tl_app_forget(m->app, m->tracker.dropped[i]);
+	for (uint32_t i = 0; m->sender && i < m->tracker.dropped_count; i++)
+		tl_sender_forget(m->sender, m->tracker.dropped[i]);
 }
 
 bool tl_model_frame(struct tl_model *m, int dlt, const uint8_t *data,
@@ -174,6 +184,9 @@ bool tl_model_frame(struct tl_model *m, int dlt, const uint8_t *data,
 		/* Analysed, so later segments are judged as Wireshark
 		 * judges them, but not shown: its header is incomplete. */
 		tl_tracker_segment(&m->tracker, &pkt, frame, ts, &info);
+		if (m->sender)
+			tl_sender_segment(m->sender, &pkt, &info, ts,
+			                  &m->sender_vals);
 		forget_dropped(m);
 		m->truncated++;
 		return false;
@@ -188,6 +201,8 @@ bool tl_model_frame(struct tl_model *m, int dlt, const uint8_t *data,
 		return false;
 	}
 	tl_tracker_segment(&m->tracker, &pkt, frame, ts, &info);
+	if (m->sender)
+		tl_sender_segment(m->sender, &pkt, &info, ts, &m->sender_vals);
 	forget_dropped(m);
 	m->tcp_segments++;
 	tl_seg_from_info(seg, note, has_note, &pkt, &info, frame,
