@@ -814,6 +814,8 @@ static int sack_blocks(struct sdir *d, const struct ack *a, tl_nsec now,
 				d->undo_retrans--;
 			continue;
 		}
+		if (LE(r, a->ack) || LE(r, d->una))
+			continue;
 		for (uint32_t i = 0; i < q_count(d); i++) {
 			struct sb *e = q_at(d, i);
 			if (GE(e->seq, r))
@@ -1014,6 +1016,11 @@ static void process_ack(struct tl_sender *s, struct sdir *d, const struct ack *a
 	uint32_t newly = 0, lost_before = d->lost_out;
 	int64_t seq_rtt = -1, ca_rtt = -1, sack_rtt = -1;
 	int flag = 0;
+	/* SACK blocks first, then the cumulative ACK, as tcp_ack() does:
+	 * RACK keeps the RTT of the last segment it was told about. */
+	bool sack_ok = a->opt->present & TL_OPT_SACK;
+	if (sack_ok)
+		flag |= sack_blocks(d, a, now, &newly, &sack_rtt);
 	if (GT(a->ack, d->una)) {
 		flag |= F_UNA_ADVANCED;
 		flag |= clean_queue(d, a->ack, now, &newly, &seq_rtt, &ca_rtt);
@@ -1022,9 +1029,6 @@ static void process_ack(struct tl_sender *s, struct sdir *d, const struct ack *a
 		d->rto_retransmits = 0;
 		d->reno_dupacks = 0;
 	}
-	bool sack_ok = a->opt->present & TL_OPT_SACK;
-	if (sack_ok)
-		flag |= sack_blocks(d, a, now, &newly, &sack_rtt);
 	if (!(flag & (F_UNA_ADVANCED | F_DATA_SACKED)) && a->dup_candidate &&
 	    d->packets_out) {
 		flag |= F_DUP;
