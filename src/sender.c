@@ -433,7 +433,8 @@ static void cubic_update(struct sdir *d, tl_nsec now, uint32_t acked)
 			}
 		}
 		uint64_t t = (uint32_t)(jif - ca->epoch_start);
-		t += (uint64_t)ca->delay_min * HZ / 1000000u;
+		/* usecs_to_jiffies() rounds up */
+		t += ((uint64_t)ca->delay_min * HZ + 999999u) / 1000000u;
 		t = (t << BICTCP_HZ) / HZ;
 		uint64_t offs = t < ca->k ? ca->k - t : t - ca->k;
 		uint64_t delta = (CUBE_RTT_SCALE * offs * offs * offs) >>

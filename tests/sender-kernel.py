@@ -182,6 +182,25 @@ s.close()
 """
 
 
+def fins(path):
+    """FIN segments in a pcap file tcpdump is writing (Ethernet, IPv4)."""
+    try:
+        with open(path, "rb") as f:
+            data = f.read()
+    except OSError:
+        return 0
+    n, off = 0, 24
+    while off + 16 <= len(data):
+        incl = int.from_bytes(data[off + 8:off + 12], "little")
+        pkt = data[off + 16:off + 16 + incl]
+        off += 16 + incl
+        if len(pkt) >= 34 and pkt[12:14] == b"\x08\x00":
+            ihl = (pkt[14] & 15) * 4
+            if len(pkt) > 14 + ihl + 13 and pkt[14 + ihl + 13] & 1:
+                n += 1
+    return n
+
+
 def parse_trace(text):
     """Events in order: ('probe', dict) | ('state', n) | ('rtx', None)."""
     evs = []
@@ -426,16 +445,12 @@ def one_run(tool, net, tag, cc, loss, nbytes, workdir, port):
                              timeout=300)
         rcv.wait(timeout=30)
         # tcpdump drops what it has not read yet when stopped: wait until
-        # the files stop growing (-U writes every packet at once).
-        last, still = None, 0
-        for _ in range(100):
-            time.sleep(0.1)
-            now = tuple(os.path.getsize(x) if os.path.exists(x) else 0
-                        for x in (pcap_s, pcap_r))
-            still = still + 1 if now == last else 0
-            last = now
-            if still >= 3:
+        # both files hold both FINs (-U writes every packet at once).
+        for _ in range(200):
+            if fins(pcap_s) >= 2 and fins(pcap_r) >= 2:
                 break
+            time.sleep(0.05)
+        time.sleep(0.1)
         for c in cap:
             c.send_signal(signal.SIGINT)
             err = c.communicate(timeout=10)[1].decode()
