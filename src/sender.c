@@ -305,12 +305,15 @@ static void q_push(struct sdir *d, const struct sb *e)
 	d->q[d->len++] = *e;
 }
 
+/* tcp_mark_skb_lost(): a retransmission lost again is no longer out. */
 static void mark_lost(struct sdir *d, struct sb *e)
 {
-	if (e->flags & (SB_LOST | SB_SACKED))
+	if (e->flags & SB_SACKED)
 		return;
-	e->flags |= SB_LOST;
-	d->lost_out += e->pcount;
+	if (!(e->flags & SB_LOST)) {
+		e->flags |= SB_LOST;
+		d->lost_out += e->pcount;
+	}
 	if (e->flags & SB_RETRANS) {
 		e->flags &= (uint8_t)~SB_RETRANS;
 		d->retrans_out -= e->pcount;
