@@ -96,6 +96,7 @@ struct sdir {
 	uint32_t tlp_high_seq;
 	bool tlp_retrans;
 	uint32_t reno_dupacks;  /* without SACK: dupACKs stand for SACKs */
+	uint32_t syn_retrans;
 	struct cubic cu;
 	struct tl_sender_vals ev;       /* the event of the current segment */
 };
@@ -1185,15 +1186,35 @@ static uint8_t send_rtx(struct tl_sender *s, struct sdir *d, uint32_t seq,
 	return cause;
 }
 
+/* The SYN (or SYN/ACK) again: its timer fired. Linux starts with one
+ * segment when it took more than one retransmission (tcp_init_transfer). */
+static uint8_t syn_timeout(struct sdir *d, tl_nsec now)
+{
+	note_event(d, TL_SEV_TIMEOUT);
+	int64_t idle = (now - d->timer_base) / 1000;
+	d->ev.idle_us = idle < 0 ? 0 : idle > UINT32_MAX ? UINT32_MAX
+	                                                 : (uint32_t)idle;
+	d->ev.fired_rto_us = rto_now(d);
+	d->timer_base = now;
+	if (d->backoff < 30)
+		d->backoff++;
+	if (++d->syn_retrans > 1)
+		d->cwnd = 1;
+	return TL_RTX_RTO;
+}
+
 static uint8_t process_send(struct tl_sender *s, struct sdir *d,
                             const struct tl_packet *pkt,
                             const struct tl_seg_info *info, tl_nsec now)
 {
 	uint32_t seq = pkt->seq;
 	if (pkt->flags & TL_TH_SYN) {
+		if (d->syn_seen && seq + 1 == d->una && d->una == d->nxt)
+			return syn_timeout(d, now);
 		d->syn_seen = d->started = true;
 		d->una = d->nxt = seq + 1;
 		d->cu.end_seq = d->nxt;
+		d->timer_base = now;
 		hystart_reset(d, now);
 		seq++;
 	}

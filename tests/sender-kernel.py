@@ -92,9 +92,14 @@ class Net:
            "vr2", "root", "tbf", "rate", rate, "burst", "3028", "latency",
            "%dms" % limit_ms)
 
-    def set_loss(self, p):
+    def set_loss(self, p, nth=False):
         sh("ip", "netns", "exec", self.rtr, "iptables", "-F", "FORWARD")
-        if p > 0:
+        if p > 0 and nth:   # every n-th: the same losses on every run
+            sh("ip", "netns", "exec", self.rtr, "iptables", "-A", "FORWARD",
+               "-i", "vr1", "-p", "tcp", "-m", "statistic", "--mode",
+               "nth", "--every", str(max(2, round(1 / p))), "--packet", "0",
+               "-j", "DROP")
+        elif p > 0:
             sh("ip", "netns", "exec", self.rtr, "iptables", "-A", "FORWARD",
                "-i", "vr1", "-p", "tcp", "-m", "statistic", "--mode",
                "random", "--probability", "%.4f" % p, "-j", "DROP")
@@ -327,7 +332,7 @@ def compare(rows, evs, port):
             if row["len"] == 0 or "SYN" in row["flags"]:
                 prev = row
             continue
-        if row["len"] or "FIN" in row["flags"]:
+        if row["len"] or "FIN" in row["flags"] or "SYN" in row["flags"]:
             end = row["seq"] + row["len"]
             if row["cause"] == "never_sent":
                 r["never_sent"] += 1
@@ -389,6 +394,11 @@ def compare(rows, evs, port):
     for kl, kr, i, i2 in intervals:
         ml = sum(m_to[i:i2])
         mr = [c for x in m_rtx[i:i2] for c in x]
+        if os.environ.get("TLS_DEBUG") and (kl != ml or len(kr) != len(mr)):
+            print("interval frames %s-%s: kernel %d timeouts, rtx %s; model "
+                  "%d timeouts, rtx %s" % (
+                      rows[i]["frame"] if i < len(rows) else "end",
+                      rows[i2 - 1]["frame"] if i2 else "-", kl, kr, ml, mr))
         r["k_rto"] += kl
         r["m_rto"] += ml
         r["rto_found"] += min(kl, ml)
@@ -419,8 +429,8 @@ def recv_compare(rows_rcv, rows_snd, port):
     return n, same1, st
 
 
-def one_run(tool, net, tag, cc, loss, nbytes, workdir, port):
-    net.set_loss(loss)
+def one_run(tool, net, tag, cc, loss, nbytes, workdir, port, nth):
+    net.set_loss(loss, nth)
     pcap_s = os.path.join(workdir, "snd-%s-%s.pcap" % (cc, loss))
     pcap_r = os.path.join(workdir, "rcv-%s-%s.pcap" % (cc, loss))
     tr = Trace(tag)
@@ -511,6 +521,8 @@ def main():
     ap.add_argument("--rate", default="20mbit")
     ap.add_argument("--queue-ms", type=int, default=40)
     ap.add_argument("--runs", type=int, default=1)
+    ap.add_argument("--nth", action="store_true",
+                    help="drop every 1/LOSS-th segment instead of at random")
     ap.add_argument("--check", action="store_true",
                     help="exit 1 unless the issue's thresholds are met")
     ap.add_argument("--markdown", action="store_true")
@@ -548,7 +560,7 @@ def main():
                 for _ in range(a.runs):
                     port += 1
                     r = one_run(a.tcpladder, net, tag, cc, loss, a.bytes,
-                                workdir, port)
+                                workdir, port, a.nth)
                     add(agg, r)
                 add(tot, agg)
                 name = "%s %.1f%%" % (cc, loss * 100)
