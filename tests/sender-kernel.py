@@ -333,15 +333,20 @@ def compare(rows, evs, port):
                 prev = row
             continue
         if row["len"] or "FIN" in row["flags"] or "SYN" in row["flags"]:
-            end = row["seq"] + row["len"]
+            end = row["seq"] + row["len"] + \
+                (1 if "SYN" in row["flags"] or "FIN" in row["flags"] else 0)
             if row["cause"] == "never_sent":
                 r["never_sent"] += 1
                 if max_end is not None and row["seq"] < max_end:
                     r["never_sent_wrong"] += 1
+                    if os.environ.get("TLS_DEBUG"):
+                        print("never_sent wrong: frame %d" % row["frame"])
             if "retransmission" in row["an"] and \
                     row["cause"] != "never_sent" and \
                     (max_end is None or row["seq"] >= max_end):
                 r["never_sent_wrong"] += 1
+                if os.environ.get("TLS_DEBUG"):
+                    print("never_sent missed: frame %d" % row["frame"])
             max_end = end if max_end is None else max(max_end, end)
             if row["cause"] and row["cause"] != "never_sent":
                 m_rtx[i].append(row["cause"])
