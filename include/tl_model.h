@@ -64,6 +64,10 @@ struct tl_segstore {
 	struct tl_seg_note **note_chunks;
 	uint32_t note_chunk_count, note_chunk_cap;
 	uint32_t note_count;
+	/* The sender model's values, one per segment, in the segments'
+	 * chunking; none (NULL) unless the model runs. */
+	struct tl_seg_cc **cc_chunks;
+	uint32_t cc_chunk_count, cc_chunk_cap;
 };
 
 void tl_segstore_init(struct tl_segstore *st);
@@ -80,6 +84,18 @@ static inline struct tl_seg_note *tl_segstore_note_at(
 {
 	return &st->note_chunks[i >> TL_NOTE_CHUNK_BITS]
 	                       [i & (TL_NOTE_CHUNK - 1)];
+}
+/* Keeps the sender model's values of segment index (just appended). */
+void tl_segstore_set_cc(struct tl_segstore *st, uint32_t index,
+                        const struct tl_sender_vals *v);
+/* The sender model's values of a kept segment (valid false: none). */
+void tl_segstore_sender(const struct tl_segstore *st, uint32_t index,
+                        struct tl_sender_vals *v);
+static inline struct tl_seg_cc *tl_segstore_cc_at(const struct tl_segstore *st,
+                                                  uint32_t index)
+{
+	return &st->cc_chunks[index >> TL_SEG_CHUNK_BITS]
+	                     [index & (TL_SEG_CHUNK - 1)];
 }
 /* The note of a segment, or NULL. */
 const struct tl_seg_note *tl_segstore_note(const struct tl_segstore *st,

@@ -71,6 +71,19 @@ static inline uint64_t tl_sender_cwnd_bytes(const struct tl_sender_vals *v)
 	return (uint64_t)v->cwnd * v->mss;
 }
 
+/* The same in 24 bytes, for segments a view keeps (tl_segstore). */
+struct tl_seg_cc {
+	uint32_t cwnd;          /* 0: no value */
+	uint32_t ssthresh;
+	uint16_t prev_cwnd, prev_ssthresh;      /* saturated; 0xffff: inf */
+	uint16_t mss;
+	uint16_t rto_ms;        /* saturated */
+	uint8_t ca_state, phase, rtx_cause, event;
+	uint16_t aux1, aux2;    /* dupacks or idle ms; the RTO that fired */
+};
+void tl_seg_cc_pack(struct tl_seg_cc *cc, const struct tl_sender_vals *v);
+void tl_seg_cc_unpack(const struct tl_seg_cc *cc, struct tl_sender_vals *v);
+
 const char *tl_ca_state_name(unsigned state);
 const char *tl_phase_name(unsigned phase);
 const char *tl_rtx_cause_name(unsigned cause);   /* "" for none */

@@ -37,6 +37,9 @@ void tl_segstore_free(struct tl_segstore *st)
 	for (uint32_t i = 0; i < st->note_chunk_count; i++)
 		free(st->note_chunks[i]);
 	free(st->note_chunks);
+	for (uint32_t i = 0; i < st->cc_chunk_count; i++)
+		free(st->cc_chunks[i]);
+	free(st->cc_chunks);
 	memset(st, 0, sizeof *st);
 }
 
@@ -77,6 +80,31 @@ uint32_t tl_segstore_append(struct tl_segstore *st, const struct tl_seg *seg,
 	}
 	st->count = index + 1;
 	return index;
+}
+
+void tl_segstore_set_cc(struct tl_segstore *st, uint32_t index,
+                        const struct tl_sender_vals *v)
+{
+	/* Chunks up to the segment's, the ones before zeroed (no values). */
+	while (st->cc_chunk_count <= index >> TL_SEG_CHUNK_BITS) {
+		st->cc_chunks = tl_xgrow(st->cc_chunks, &st->cc_chunk_cap,
+		                         (uint64_t)st->cc_chunk_count + 1, 16,
+		                         sizeof *st->cc_chunks);
+		st->cc_chunks[st->cc_chunk_count++] =
+			tl_xcalloc(TL_SEG_CHUNK, sizeof(struct tl_seg_cc));
+	}
+	tl_seg_cc_pack(tl_segstore_cc_at(st, index), v);
+}
+
+void tl_segstore_sender(const struct tl_segstore *st, uint32_t index,
+                        struct tl_sender_vals *v)
+{
+	if (index >= st->count || index >> TL_SEG_CHUNK_BITS >=
+	                          st->cc_chunk_count) {
+		memset(v, 0, sizeof *v);
+		return;
+	}
+	tl_seg_cc_unpack(tl_segstore_cc_at(st, index), v);
 }
 
 const struct tl_seg_note *tl_segstore_note(const struct tl_segstore *st,
@@ -207,8 +235,12 @@ bool tl_model_frame(struct tl_model *m, int dlt, const uint8_t *data,
 	m->tcp_segments++;
 	tl_seg_from_info(seg, note, has_note, &pkt, &info, frame,
 	                 tl_nsec_to_us(ts - m->start_time));
-	if (m->retain)
-		tl_segstore_append(&m->segs, seg, *has_note ? note : NULL);
+	if (m->retain) {
+		uint32_t i = tl_segstore_append(&m->segs, seg,
+		                                *has_note ? note : NULL);
+		if (m->sender)
+			tl_segstore_set_cc(&m->segs, i, &m->sender_vals);
+	}
 	if (m->app) {
 		/* Streaming front ends print a row at once: earlier labels
 		 * are done with. */

@@ -20,7 +20,10 @@ static uint64_t segstore_bytes(const struct tl_segstore *st)
 	       (uint64_t)st->chunk_cap * sizeof *st->chunks +
 	       (uint64_t)st->note_chunk_count * TL_NOTE_CHUNK *
 	               sizeof(struct tl_seg_note) +
-	       (uint64_t)st->note_chunk_cap * sizeof *st->note_chunks;
+	       (uint64_t)st->note_chunk_cap * sizeof *st->note_chunks +
+	       (uint64_t)st->cc_chunk_count * TL_SEG_CHUNK *
+	               sizeof(struct tl_seg_cc) +
+	       (uint64_t)st->cc_chunk_cap * sizeof *st->cc_chunks;
 }
 
 uint64_t tl_model_bytes(const struct tl_model *m)
@@ -142,6 +145,10 @@ static void compact(struct tl_segstore *st, const struct plan *p)
 			if (kept != i)
 				st->chunks[kept >> TL_SEG_CHUNK_BITS]
 				          [kept & (TL_SEG_CHUNK - 1)] = *seg;
+			if (kept != i && i >> TL_SEG_CHUNK_BITS <
+			                 st->cc_chunk_count)
+				*tl_segstore_cc_at(st, kept) =
+					*tl_segstore_cc_at(st, i);
 			kept++;
 		}
 		if (has_note)
@@ -152,6 +159,8 @@ static void compact(struct tl_segstore *st, const struct plan *p)
 	uint32_t chunks = (kept + TL_SEG_CHUNK - 1) >> TL_SEG_CHUNK_BITS;
 	while (st->chunk_count > chunks)
 		free(st->chunks[--st->chunk_count]);
+	while (st->cc_chunk_count > chunks)
+		free(st->cc_chunks[--st->cc_chunk_count]);
 	chunks = (kept_notes + TL_NOTE_CHUNK - 1) >> TL_NOTE_CHUNK_BITS;
 	while (st->note_chunk_count > chunks)
 		free(st->note_chunks[--st->note_chunk_count]);

@@ -18,6 +18,10 @@ int tl_picture_run(struct tl_options *opt, struct tl_capture *cap,
 	struct tl_segstore page;
 	tl_model_init(&m, false);       /* every connection is kept */
 	tl_segstore_init(&page);
+	/* The bytes-in-flight graph draws the sender model's cwnd. */
+	bool sender = opt->graph == 2;  /* TL_GRAPH_FLIGHT + 1 */
+	if (sender)
+		tl_model_enable_sender(&m, opt->cc);
 	uint64_t per_page = opt->rows ? opt->rows : TL_PICTURE_DEFAULT_ROWS;
 	uint64_t lo = (uint64_t)((opt->page ? opt->page : 1) - 1) * per_page;
 	uint64_t hi = lo + per_page, total = 0;
@@ -42,9 +46,13 @@ int tl_picture_run(struct tl_options *opt, struct tl_capture *cap,
 		if (tl_model_frame(&m, dlt, f.data, f.caplen, f.ts, &seg, &note,
 		                   &has_note) &&
 		    tl_options_wants_stream(opt, seg.stream)) {
-			if (total >= lo && total < hi)
-				tl_segstore_append(&page, &seg,
-				                   has_note ? &note : NULL);
+			if (total >= lo && total < hi) {
+				uint32_t i = tl_segstore_append(
+					&page, &seg, has_note ? &note : NULL);
+				if (sender)
+					tl_segstore_set_cc(&page, i,
+					                   &m.sender_vals);
+			}
 			total++;
 		}
 		if (tl_model_frames_done(&m, opt->count))

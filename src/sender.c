@@ -210,6 +210,59 @@ size_t tl_sender_why(const struct tl_sender_vals *v, char *buf, size_t size)
 	return n;
 }
 
+static uint16_t sat16(uint32_t v)
+{
+	return v > 0xffff ? 0xffff : (uint16_t)v;
+}
+
+void tl_seg_cc_pack(struct tl_seg_cc *cc, const struct tl_sender_vals *v)
+{
+	memset(cc, 0, sizeof *cc);
+	if (!v->valid)
+		return;
+	cc->cwnd = v->cwnd ? v->cwnd : 1;
+	cc->ssthresh = v->ssthresh;
+	cc->prev_cwnd = sat16(v->prev_cwnd);
+	cc->prev_ssthresh = sat16(v->prev_ssthresh);
+	cc->mss = sat16(v->mss);
+	cc->rto_ms = sat16((v->rto_us + 500) / 1000);
+	cc->ca_state = v->ca_state;
+	cc->phase = v->phase;
+	cc->rtx_cause = v->rtx_cause;
+	cc->event = v->event;
+	if (v->event == TL_SEV_RECOVERY) {
+		cc->aux1 = v->dupacks;
+	} else {
+		cc->aux1 = sat16(v->idle_us / 1000);
+		cc->aux2 = sat16(v->fired_rto_us / 1000);
+	}
+}
+
+void tl_seg_cc_unpack(const struct tl_seg_cc *cc, struct tl_sender_vals *v)
+{
+	memset(v, 0, sizeof *v);
+	if (!cc->cwnd)
+		return;
+	v->valid = true;
+	v->cwnd = cc->cwnd;
+	v->ssthresh = cc->ssthresh;
+	v->prev_cwnd = cc->prev_cwnd;
+	v->prev_ssthresh = cc->prev_ssthresh == 0xffff ? TL_SSTHRESH_INFINITE
+	                                                : cc->prev_ssthresh;
+	v->mss = cc->mss;
+	v->rto_us = cc->rto_ms * 1000u;
+	v->ca_state = cc->ca_state;
+	v->phase = cc->phase;
+	v->rtx_cause = cc->rtx_cause;
+	v->event = cc->event;
+	if (cc->event == TL_SEV_RECOVERY) {
+		v->dupacks = (uint8_t)(cc->aux1 > 255 ? 255 : cc->aux1);
+	} else {
+		v->idle_us = cc->aux1 * 1000u;
+		v->fired_rto_us = cc->aux2 * 1000u;
+	}
+}
+
 /* ---- bookkeeping ------------------------------------------------------ */
 
 struct tl_sender *tl_sender_new(enum tl_cc cc)
