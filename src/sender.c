@@ -97,6 +97,10 @@ struct sdir {
 	bool tlp_retrans;
 	uint32_t reno_dupacks;  /* without SACK: dupACKs stand for SACKs */
 	uint32_t syn_retrans;
+	/* The sender's timestamp clock: its latest TSval and when. */
+	bool ts_set;
+	uint32_t ts_last;
+	tl_nsec ts_time;
 	struct cubic cu;
 	struct tl_sender_vals ev;       /* the event of the current segment */
 };
@@ -1095,6 +1099,15 @@ static void process_ack(struct tl_sender *s, struct sdir *d, const struct ack *a
 	}
 	if (seq_rtt < 0)
 		seq_rtt = sack_rtt;
+	/* Retransmitted data ACKed: the echoed timestamp still times it
+	 * (tcp_rtt_tsopt_us, in the sender's milliseconds, at least 1). */
+	if (seq_rtt < 0 && (flag & F_DATA_ACKED) && d->ts_set &&
+	    (a->opt->present & TL_OPT_TIMESTAMP) && a->opt->tsecr) {
+		int64_t ms = (int64_t)(int32_t)(d->ts_last - a->opt->tsecr) +
+		             (now - d->ts_time) / 1000000;
+		if (ms >= 0 && ms < INT32_MAX / 1000)
+			seq_rtt = ca_rtt = (ms ? ms : 1) * 1000;
+	}
 	if (seq_rtt >= 0)
 		rtt_sample(d, seq_rtt);
 	if (s->cc == TL_CC_CUBIC)
@@ -1353,6 +1366,11 @@ void tl_sender_segment(struct tl_sender *s, const struct tl_packet *pkt,
 	memset(&me->ev, 0, sizeof me->ev);
 	memset(&peer->ev, 0, sizeof peer->ev);
 	set_mss(peer, info->conn, !dir);
+	if (pkt->opt.present & TL_OPT_TIMESTAMP) {
+		me->ts_set = true;
+		me->ts_last = pkt->opt.tsval;
+		me->ts_time = ts;
+	}
 	if ((pkt->flags & TL_TH_ACK) && !(pkt->flags & TL_TH_RST)) {
 		struct ack a = {
 			.ack = pkt->ack, .opt = &pkt->opt,
@@ -1369,7 +1387,8 @@ void tl_sender_segment(struct tl_sender *s, const struct tl_packet *pkt,
 		cause = process_send(s, me, pkt, info, ts);
 		set_mss(me, info->conn, dir);
 	}
-	if (pkt->seglen || !(pkt->flags & TL_TH_ACK)) {
+	/* SYN and FIN take sequence space: they are the sender's rows. */
+	if (data || !(pkt->flags & TL_TH_ACK)) {
 		fill_vals(me, out);
 		out->rtx_cause = cause;
 	} else {

@@ -328,11 +328,16 @@ def compare(rows, evs, port):
     m_rtx = [[] for _ in range(len(rows) + 1)]
     for i, row in enumerate(rows):
         before.append(prev)
+        data = row["len"] or "FIN" in row["flags"] or "SYN" in row["flags"]
+        # The sender's model: on its data, and on the receiver's pure
+        # ACKs; the other rows show the receiver's.
         if row["sport"] == port:
-            if row["len"] == 0 or "SYN" in row["flags"]:
+            if not data:
                 prev = row
             continue
-        if row["len"] or "FIN" in row["flags"] or "SYN" in row["flags"]:
+        if not data:
+            continue
+        if data:
             end = row["seq"] + row["len"] + \
                 (1 if "SYN" in row["flags"] or "FIN" in row["flags"] else 0)
             if row["cause"] == "never_sent":
@@ -420,23 +425,6 @@ def compare(rows, evs, port):
     return r
 
 
-def recv_compare(rows_rcv, rows_snd, port):
-    """At the receiver: the model's cwnd on the ACKs the receiver sent
-    against the sender-side model's on the same ACKs (by ack number)."""
-    def acks(rows):
-        out = []
-        for row in rows:
-            if row["sport"] == port and row["len"] == 0 and \
-                    row["cwnd"] is not None:
-                out.append((row["ack"], row["cwnd"], row["state"]))
-        return out
-    a, b = acks(rows_rcv), acks(rows_snd)
-    n = min(len(a), len(b))
-    same1 = sum(1 for i in range(n) if abs(a[i][1] - b[i][1]) <= 1)
-    st = sum(1 for i in range(n) if a[i][2] == b[i][2])
-    return n, same1, st
-
-
 def one_run(tool, net, tag, cc, loss, nbytes, workdir, port, nth):
     net.set_loss(loss, nth)
     pcap_s = os.path.join(workdir, "snd-%s-%s.pcap" % (cc, loss))
@@ -486,9 +474,10 @@ def one_run(tool, net, tag, cc, loss, nbytes, workdir, port, nth):
             f.write(text)
     rows = run_tool(tool, pcap_s, cc)
     res = compare(rows, evs, port)
-    rows_r = run_tool(tool, pcap_r, cc)
+    # The same comparison on the capture taken at the receiver.
+    rr = compare(run_tool(tool, pcap_r, cc), evs, port)
     res["rcv_n"], res["rcv_cwnd1"], res["rcv_state"] = \
-        recv_compare(rows_r, rows, port)
+        rr["acks"], rr["cwnd1"], rr["state"]
     res["segments"] = len(rows)
     return res
 
