@@ -24,6 +24,8 @@ struct run {
 	uint32_t isn[2];
 	struct tl_sender_vals v;
 	struct tl_seg_info info;
+	bool use_ts;            /* timestamps: TSval in ms, TSecr the peer's */
+	uint32_t ts_seen[2];    /* latest TSval each side sent */
 };
 
 static void run_init(struct run *r, enum tl_cc cc)
@@ -65,7 +67,12 @@ static const struct tl_sender_vals *seg(struct run *r, double t, int d,
 	p.ip_payload_len = 20 + len;
 	if (flags & TL_TH_SYN) {
 		p.opt.present = TL_OPT_MSS | TL_OPT_SACK_PERM;
-		p.opt.mss = MSS;
+		p.opt.mss = MSS + (r->use_ts ? 12u : 0u);
+	}
+	if (r->use_ts) {
+		p.opt.present |= TL_OPT_TIMESTAMP;
+		p.opt.tsval = r->ts_seen[d] = (uint32_t)(t * 1000);
+		p.opt.tsecr = r->ts_seen[!d];
 	}
 	for (unsigned i = 0; i < nsack && i < TL_MAX_SACK_BLOCKS; i++) {
 		p.opt.present |= TL_OPT_SACK;
@@ -324,6 +331,28 @@ static void test_rto_and_backoff(void)
 	run_free(&r);
 }
 
+/* With timestamps, an ACK of retransmitted data still times the path
+ * (the echoed TSval): the backoff ends and the RTO is srtt + rttvar. */
+static void test_timestamp_rtt_ends_backoff(void)
+{
+	struct run r;
+	run_init(&r, TL_CC_RENO);
+	r.use_ts = true;
+	handshake(&r, 1.0);
+	const struct tl_sender_vals *v = data(&r, 1.06, 0);
+	CHECK_UINT(v->mss, MSS);
+	ack(&r, 1.11, 1);
+	for (uint32_t k = 1; k <= 8; k++)
+		data(&r, 1.12, k);
+	v = data(&r, 1.371, 1);
+	CHECK_STR(tl_rtx_cause_name(v->rtx_cause), "rto");
+	CHECK_UINT(v->rto_us, 500000);
+	/* The retransmission comes back 50 ms later, echoing its TSval. */
+	v = ack(&r, 1.421, 2);
+	CHECK_MSG(v->rto_us < 300000, "rto %u us: backoff kept", v->rto_us);
+	run_free(&r);
+}
+
 /* The last segment alone unACKed for two RTTs: a tail loss probe. */
 static void test_tail_loss_probe(void)
 {
@@ -451,6 +480,7 @@ static const struct check_test tests[] = {
 	CHECK_TEST(test_rack_timer_recovery),
 	CHECK_TEST(test_dsack_undo),
 	CHECK_TEST(test_rto_and_backoff),
+	CHECK_TEST(test_timestamp_rtt_ends_backoff),
 	CHECK_TEST(test_tail_loss_probe),
 	CHECK_TEST(test_spurious_retransmission),
 	CHECK_TEST(test_never_sent),
