@@ -164,8 +164,16 @@ size_t tl_sender_why(const struct tl_sender_vals *v, char *buf, size_t size)
 	buf[0] = 0;
 	switch (v->event) {
 	case TL_SEV_RECOVERY:
-		n = tl_bappend(buf, size, n, "%u duplicate ACKs: fast "
-		               "retransmit, ssthresh ", v->dupacks);
+		/* Three SACKed (or duplicate ACKs) is the classic rule;
+		 * fewer, and RACK judged the hole by time. */
+		if (v->dupacks >= 3)
+			n = tl_bappend(buf, size, n, "%u duplicate ACKs: fast "
+			               "retransmit, ssthresh ", v->dupacks);
+		else
+			n = tl_bappend(buf, size, n, "%u duplicate ACK%s and "
+			               "the hole waited past the RTT (RACK): "
+			               "fast retransmit, ssthresh ", v->dupacks,
+			               v->dupacks == 1 ? "" : "s");
 		n = put_ssthresh(buf, size, n, v->prev_ssthresh);
 		n = tl_bappend(buf, size, n, " -> %u, cwnd %u", v->ssthresh,
 		               v->cwnd);
