@@ -522,6 +522,9 @@ def main():
     ap.add_argument("--runs", type=int, default=1)
     ap.add_argument("--nth", action="store_true",
                     help="drop every 1/LOSS-th segment instead of at random")
+    ap.add_argument("--cubic-min", type=float, default=85.0,
+                    help="with --check: CUBIC's least share of ACKs with "
+                    "cwnd within 10 %% (one segment below ten)")
     ap.add_argument("--check", action="store_true",
                     help="exit 1 unless the issue's thresholds are met")
     ap.add_argument("--markdown", action="store_true")
@@ -583,7 +586,7 @@ def main():
             if not a.markdown:
                 print(summarize("%s all" % cc, tot), flush=True)
             need_cwnd = pct(tot["cwnd1"], tot["acks"]) >= 95 if cc == "reno" \
-                else pct(tot["cwnd10s"], tot["acks"]) >= 85
+                else pct(tot["cwnd10s"], tot["acks"]) >= a.cubic_min
             if not (need_cwnd and pct(tot["state"], tot["acks"]) >= 95 and
                     tot["rto_found"] == tot["k_rto"] and
                     tot["rto_false"] <= 0.05 * max(tot["m_rto"], 1) and
