@@ -103,6 +103,8 @@ void tl_sender_segment(struct tl_sender *s, const struct tl_packet *pkt,
                        struct tl_sender_vals *out);
 /* The tracker let a stream go: free its state. */
 void tl_sender_forget(struct tl_sender *s, uint32_t stream);
+/* Memory the model holds, for the view's limits (0 for NULL). */
+uint64_t tl_sender_bytes(const struct tl_sender *s);
 /* Parses "reno" or "cubic"; false if neither. */
 bool tl_cc_parse(const char *name, enum tl_cc *cc);
 

@@ -29,7 +29,7 @@ static uint64_t segstore_bytes(const struct tl_segstore *st)
 uint64_t tl_model_bytes(const struct tl_model *m)
 {
 	return segstore_bytes(&m->segs) + tl_tracker_bytes(&m->tracker) +
-	       tl_app_bytes(m->app);
+	       tl_app_bytes(m->app) + tl_sender_bytes(m->sender);
 }
 
 void tl_model_set_limits(struct tl_model *m, uint32_t max_segments,
@@ -192,6 +192,7 @@ static void forget_streams(struct tl_model *m, const struct plan *p)
 			continue;
 		tl_tracker_forget(tr, s);
 		tl_app_forget(m->app, s);
+		tl_sender_forget(m->sender, s);
 		m->evicted.connections++;
 	}
 }

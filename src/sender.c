@@ -113,6 +113,7 @@ struct tl_sender {
 	enum tl_cc cc;
 	struct sconn **conns;
 	uint32_t cap;
+	uint64_t bytes;         /* connections and their scoreboards */
 };
 
 /* ---- names ------------------------------------------------------------ */
@@ -284,6 +285,12 @@ struct tl_sender *tl_sender_new(enum tl_cc cc)
 	return s;
 }
 
+static uint64_t conn_bytes(const struct sconn *c)
+{
+	return sizeof *c + ((uint64_t)c->d[0].cap + c->d[1].cap) *
+	                   sizeof(struct sb);
+}
+
 static void free_conn(struct sconn *c)
 {
 	if (!c)
@@ -291,6 +298,11 @@ static void free_conn(struct sconn *c)
 	free(c->d[0].q);
 	free(c->d[1].q);
 	free(c);
+}
+
+uint64_t tl_sender_bytes(const struct tl_sender *s)
+{
+	return s ? s->bytes + (uint64_t)s->cap * sizeof *s->conns : 0;
 }
 
 void tl_sender_free(struct tl_sender *s)
@@ -306,6 +318,8 @@ void tl_sender_free(struct tl_sender *s)
 void tl_sender_forget(struct tl_sender *s, uint32_t stream)
 {
 	if (s && stream < s->cap) {
+		if (s->conns[stream])
+			s->bytes -= conn_bytes(s->conns[stream]);
 		free_conn(s->conns[stream]);
 		s->conns[stream] = NULL;
 	}
@@ -331,6 +345,7 @@ static struct sconn *conn_of(struct tl_sender *s, uint32_t stream)
 		init_dir(&c->d[0]);
 		init_dir(&c->d[1]);
 		s->conns[stream] = c;
+		s->bytes += sizeof *c;
 	}
 	return s->conns[stream];
 }
@@ -1369,6 +1384,7 @@ void tl_sender_segment(struct tl_sender *s, const struct tl_packet *pkt,
                        struct tl_sender_vals *out)
 {
 	struct sconn *c = conn_of(s, info->conn->stream);
+	uint64_t before = conn_bytes(c);
 	unsigned dir = info->dir & 1u;
 	struct sdir *me = &c->d[dir], *peer = &c->d[!dir];
 	memset(&me->ev, 0, sizeof me->ev);
@@ -1403,4 +1419,5 @@ void tl_sender_segment(struct tl_sender *s, const struct tl_packet *pkt,
 		fill_vals(peer, out);
 		out->rtx_cause = TL_RTX_NONE;
 	}
+	s->bytes += conn_bytes(c) - before;     /* scoreboards only grow */
 }

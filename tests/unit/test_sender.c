@@ -448,6 +448,11 @@ static void test_random_segments(void)
 			break;
 		}
 	}
+	/* What it holds is counted, and given back when the stream goes. */
+	CHECK(tl_sender_bytes(r.snd) > 1024);
+	tl_sender_forget(r.snd, 0);
+	CHECK(tl_sender_bytes(r.snd) <= 64 * sizeof(void *));
+	CHECK_UINT(tl_sender_bytes(NULL), 0);
 	run_free(&r);
 }
 
