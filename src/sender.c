@@ -86,6 +86,7 @@ struct sdir {
 	uint32_t rto_us;
 	uint8_t backoff;
 	tl_nsec timer_base;
+	tl_nsec last_data;      /* lsndtime: the last data sent */
 	/* RACK: the most recently sent segment known delivered. */
 	tl_nsec rack_xmit;
 	uint32_t rack_end, rack_rtt;
@@ -1165,9 +1166,39 @@ static void cwnd_validate(struct sdir *d)
 	}
 }
 
+/* tcp_cwnd_restart(): data after an idle spell longer than the RTO starts
+ * from at most the initial window, halved per RTO of silence, and
+ * ssthresh keeps what the window was worth. */
+static void cwnd_restart(struct sdir *d, tl_nsec now)
+{
+	int64_t idle = (now - d->last_data) / 1000;
+	uint32_t rto = d->rto_us;
+	if (!d->last_data || d->packets_out || idle <= (int64_t)rto || !rto)
+		return;
+	uint32_t cur = d->cwnd / 2 + d->cwnd / 4;
+	if (d->state != TL_CA_CWR && d->state != TL_CA_RECOVERY &&
+	    cur > d->ssthresh)
+		d->ssthresh = cur;
+	uint32_t restart = d->cwnd < INIT_CWND ? d->cwnd : INIT_CWND;
+	uint32_t cwnd = d->cwnd;
+	while ((idle -= rto) > 0 && cwnd > restart)
+		cwnd >>= 1;
+	d->cwnd = cwnd > restart ? cwnd : restart;
+}
+
 static void send_new(struct sdir *d, uint32_t seq, uint32_t end, tl_nsec now,
                      bool unseen)
 {
+	/* Nothing in flight: CUBIC's epoch moves on by the time nothing was
+	 * sent (CA_EVENT_TX_START). */
+	if (!in_flight(d) && d->cu.epoch_start && d->last_data) {
+		uint32_t now_j = jiffies_of(now);
+		d->cu.epoch_start += now_j - jiffies_of(d->last_data);
+		if ((int32_t)(d->cu.epoch_start - now_j) > 0)
+			d->cu.epoch_start = now_j;
+	}
+	cwnd_restart(d, now);
+	d->last_data = now;
 	if (!d->packets_out)
 		d->timer_base = now;
 	struct sb e = { .seq = seq, .end = end, .xmit = now,

@@ -170,6 +170,30 @@ static void test_not_cwnd_limited(void)
 	run_free(&r);
 }
 
+/* Data after a silence longer than the RTO restarts from the initial
+ * window (tcp_slow_start_after_idle), halving what is above it per RTO. */
+static void test_restart_after_idle(void)
+{
+	struct run r;
+	run_init(&r, TL_CC_RENO);
+	handshake(&r, 1.0);
+	for (uint32_t k = 0; k < 10; k++)
+		data(&r, 1.06, k);
+	const struct tl_sender_vals *v = NULL;
+	for (uint32_t k = 1; k <= 10; k++)
+		v = ack(&r, 1.11 + k * 0.001, k);
+	CHECK_UINT(v->cwnd, 20);
+	/* 0.1 s later (below the RTO): the window is kept. */
+	v = data(&r, 1.22, 10);
+	CHECK_UINT(v->cwnd, 20);
+	ack(&r, 1.27, 11);
+	/* Three seconds of silence, RTO 250 ms: 20 -> 10. */
+	v = data(&r, 4.27, 11);
+	CHECK_UINT(v->cwnd, 10);
+	CHECK_UINT(v->ssthresh, TL_SSTHRESH_INFINITE);
+	run_free(&r);
+}
+
 /* ---- fast recovery ----------------------------------------------------- */
 
 /* Segment 0 of 10 lost; SACKs of 1, 2, 3: the third starts recovery. */
@@ -479,6 +503,7 @@ static const struct check_test tests[] = {
 	CHECK_TEST(test_initial_state),
 	CHECK_TEST(test_slow_start),
 	CHECK_TEST(test_not_cwnd_limited),
+	CHECK_TEST(test_restart_after_idle),
 	CHECK_TEST(test_fast_retransmit_reno),
 	CHECK_TEST(test_congestion_avoidance_reno),
 	CHECK_TEST(test_cubic_ssthresh),
