@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # bench/sender-kernel.sh - the sender model against the kernel (issue 16).
 #
-# Bulk transfers through namespaces of its own (sender, router with a
+# Bulk transfers (and HTTP/1.1-like exchanges) through namespaces of its own (sender, router with a
 # 20 Mbit/s token bucket and random loss, receiver), Reno and CUBIC, loss
 # from 0.5 % to 30 %; the kernel's tcp_probe, tcp_cong_state_set and
 # tcp_retransmit_skb recorded in a tracefs instance of its own; captures at
@@ -44,12 +44,16 @@ done
 	echo
 	status=0
 	hdr=
-	for part in "$low:$BYTES" "$high:$((BYTES / 30))"; do
-		rates=${part%%:*} n=${part##*:}
+	# Bulk below and from 10 % loss, then HTTP/1.1-like exchanges: ten
+	# requests, each answered with a tenth of the bytes after a pause
+	# longer than the RTO (so cwnd restarts after idle).
+	for part in "$low:$BYTES:1" "$high:$((BYTES / 30)):1" \
+	            "0.01,0.05:$((BYTES / 3)):10"; do
+		rates=${part%%:*} rest=${part#*:} n=${rest%%:*} http=${rest##*:}
 		[ -n "$rates" ] || continue
 		python3 tests/sender-kernel.py "$TL" --cc reno,cubic \
 			--loss "$rates" --runs "$RUNS" --bytes "$n" --markdown \
-			>"$tmp.part" || status=$?
+			--http "$http" >"$tmp.part" || status=$?
 		[ "$status" = 77 ] && { cat "$tmp.part"; exit 77; }
 		if [ -z "$hdr" ]; then cat "$tmp.part"; hdr=1
 		else tail -n +3 "$tmp.part"; fi

@@ -153,16 +153,24 @@ class Trace:
 
 
 RECEIVER = r"""
-import socket, sys
-port, total = int(sys.argv[1]), int(sys.argv[2])
+import socket, sys, time
+port, total, parts = int(sys.argv[1]), int(sys.argv[2]), int(sys.argv[3])
 ls = socket.socket(); ls.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
 ls.bind(("198.51.100.2", port)); ls.listen(1)
 print("ready", flush=True)
-c, _ = ls.accept(); got = 0
-while got < total:
-    b = c.recv(1 << 20)
-    if not b: break
-    got += len(b)
+c, _ = ls.accept()
+# HTTP/1.1-like with parts > 1: a one-byte request, a response of
+# total/parts bytes, a pause longer than the RTO, the next request.
+for i in range(parts):
+    if parts > 1:
+        if i:
+            time.sleep(0.4)
+        c.sendall(b"G")
+    want, got = total // parts, 0
+    while got < want:
+        b = c.recv(1 << 20)
+        if not b: break
+        got += len(b)
 c.sendall(b"x")
 c.recv(1)
 c.close()
@@ -171,7 +179,7 @@ c.close()
 SENDER = r"""
 import socket, sys
 port, total, cc = int(sys.argv[1]), int(sys.argv[2]), sys.argv[3]
-chunk = int(sys.argv[4])
+chunk, parts = int(sys.argv[4]), int(sys.argv[5])
 s = socket.socket()
 s.setsockopt(socket.IPPROTO_TCP, socket.TCP_CONGESTION, cc.encode())
 s.settimeout(120)
@@ -179,9 +187,13 @@ s.connect(("198.51.100.2", port))
 # One segment per call: the socket is free between calls, so the kernel
 # handles each ACK when it comes (while a call holds the socket, ACKs wait
 # in its backlog, merged, and are handled later than the wire shows).
-buf = b"\0" * chunk; left = total
-while left > 0:
-    n = s.send(buf[:min(left, len(buf))]); left -= n
+buf = b"\0" * chunk
+for i in range(parts):
+    if parts > 1:
+        s.recv(1)
+    left = total // parts
+    while left > 0:
+        n = s.send(buf[:min(left, len(buf))]); left -= n
 s.recv(1)     # everything ACKed and read: only then close
 s.close()
 """
@@ -425,7 +437,7 @@ def compare(rows, evs, port):
     return r
 
 
-def one_run(tool, net, tag, cc, loss, nbytes, workdir, port, nth):
+def one_run(tool, net, tag, cc, loss, nbytes, workdir, port, nth, parts):
     net.set_loss(loss, nth)
     pcap_s = os.path.join(workdir, "snd-%s-%s.pcap" % (cc, loss))
     pcap_r = os.path.join(workdir, "rcv-%s-%s.pcap" % (cc, loss))
@@ -442,12 +454,13 @@ def one_run(tool, net, tag, cc, loss, nbytes, workdir, port, nth):
         for c in cap:   # "listening on" comes once it captures
             c.stderr.readline()
         rcv = subprocess.Popen(["ip", "netns", "exec", net.rcv, "python3",
-                                "-c", RECEIVER, str(port), str(nbytes)],
+                                "-c", RECEIVER, str(port), str(nbytes),
+                                str(parts)],
                                stdout=subprocess.PIPE, text=True)
         rcv.stdout.readline()
         snd = subprocess.run(["ip", "netns", "exec", net.snd, "python3",
                               "-c", SENDER, str(port), str(nbytes), cc,
-                              str(CHUNK)],
+                              str(CHUNK), str(parts)],
                              timeout=300)
         rcv.wait(timeout=30)
         # tcpdump drops what it has not read yet when stopped: wait until
@@ -520,6 +533,9 @@ def main():
     ap.add_argument("--rate", default="20mbit")
     ap.add_argument("--queue-ms", type=int, default=40)
     ap.add_argument("--runs", type=int, default=1)
+    ap.add_argument("--http", type=int, default=1, metavar="N",
+                    help="N request/response exchanges with pauses "
+                    "longer than the RTO instead of one bulk transfer")
     ap.add_argument("--nth", action="store_true",
                     help="drop every 1/LOSS-th segment instead of at random")
     ap.add_argument("--cubic-min", type=float, default=85.0,
@@ -563,7 +579,7 @@ def main():
                 for _ in range(a.runs):
                     port += 1
                     r = one_run(a.tcpladder, net, tag, cc, loss, a.bytes,
-                                workdir, port, a.nth)
+                                workdir, port, a.nth, a.http)
                     add(agg, r)
                 add(tot, agg)
                 name = "%s %.1f%%" % (cc, loss * 100)
@@ -571,7 +587,8 @@ def main():
                     print("| %s | %.1f%% | %d | %.1f%% | %.1f%% | %.1f%% | "
                           "%.1f%% | "
                           "%.1f%% | %d/%d | %d | %d/%d | %d | %.1f%% |" % (
-                              cc, loss * 100, agg["acks"],
+                              cc + (" HTTP x%d" % a.http if a.http > 1
+                                    else ""), loss * 100, agg["acks"],
                               pct(agg["cwnd1"], agg["acks"]),
                               pct(agg["cwnd10"], agg["acks"]),
                               pct(agg["cwnd10s"], agg["acks"]),
