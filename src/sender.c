@@ -96,6 +96,7 @@ struct sdir {
 	uint32_t max_packets_out, cwnd_usage_seq;
 	uint32_t tlp_high_seq;
 	bool tlp_retrans;
+	bool sack_ok;           /* both ends offered SACK: TLP runs */
 	uint32_t reno_dupacks;  /* without SACK: dupACKs stand for SACKs */
 	uint32_t syn_retrans;
 	/* The sender's timestamp clock: its latest TSval and when. */
@@ -1221,6 +1222,25 @@ static uint8_t rtx_cause(struct tl_sender *s, struct sdir *d, uint32_t seq,
 	bool head = q_count(d) && LE(seq, q_at(d, 0)->seq);
 	d->ev.idle_us = idle < 0 ? 0 : idle > UINT32_MAX ? UINT32_MAX
 	                                                 : (uint32_t)idle;
+	bool marked = false;
+	for (uint32_t i = 0; i < q_count(d); i++) {
+		struct sb *e = q_at(d, i);
+		if (GE(e->seq, end))
+			break;
+		if (GT(e->end, seq) && (e->flags & SB_LOST))
+			marked = true;
+	}
+	/* In open (or CWR) state with SACK the first timer after a quiet
+	 * spell is the probe's, even when it comes as late as the RTO
+	 * would (one segment out: 1.5 srtt + 200 ms); one probe at a time. */
+	if (!marked && end == d->nxt && d->sack_ok && !d->tlp_high_seq &&
+	    (d->state == TL_CA_OPEN || d->state == TL_CA_CWR)) {
+		note_event(d, TL_SEV_TLP);
+		d->tlp_high_seq = d->nxt;
+		d->tlp_retrans = true;
+		d->timer_base = now;
+		return TL_RTX_TLP;
+	}
 	if (head && (uint64_t)(idle < 0 ? 0 : idle) * 100 >=
 	            rto * RTO_SLACK_PCT) {
 		uint32_t before = rto_now(d);
@@ -1236,17 +1256,9 @@ static uint8_t rtx_cause(struct tl_sender *s, struct sdir *d, uint32_t seq,
 		return TL_RTX_RTO;
 	if (d->state == TL_CA_RECOVERY)
 		return TL_RTX_FAST;
-	bool marked = false;
-	for (uint32_t i = 0; i < q_count(d); i++) {
-		struct sb *e = q_at(d, i);
-		if (GE(e->seq, end))
-			break;
-		if (GT(e->end, seq) && (e->flags & SB_LOST))
-			marked = true;
-	}
 	if (!marked && end == d->nxt &&
 	    (d->state == TL_CA_OPEN || d->state == TL_CA_CWR)) {
-		note_event(d, TL_SEV_TLP);
+		note_event(d, TL_SEV_TLP);  /* without SACK: by its place */
 		d->tlp_high_seq = d->nxt;
 		d->tlp_retrans = true;
 		d->timer_base = now;
@@ -1420,6 +1432,8 @@ void tl_sender_segment(struct tl_sender *s, const struct tl_packet *pkt,
 	struct sdir *me = &c->d[dir], *peer = &c->d[!dir];
 	memset(&me->ev, 0, sizeof me->ev);
 	memset(&peer->ev, 0, sizeof peer->ev);
+	me->sack_ok = peer->sack_ok = sack_permitted(info->conn, pkt) ||
+	                              me->sack_ok;
 	set_mss(peer, info->conn, !dir);
 	if (pkt->opt.present & TL_OPT_TIMESTAMP) {
 		me->ts_set = true;

@@ -396,6 +396,25 @@ static void test_tail_loss_probe(void)
 	run_free(&r);
 }
 
+/* One segment out (a FIN, say) and silence as long as the RTO: with SACK
+ * the first timer is still the probe's; the next one is the RTO. */
+static void test_probe_before_timeout(void)
+{
+	struct run r;
+	run_init(&r, TL_CC_RENO);
+	handshake(&r, 1.0);
+	data(&r, 1.06, 0);
+	ack(&r, 1.11, 1);       /* RTO 250 ms */
+	data(&r, 1.12, 1);
+	const struct tl_sender_vals *v = data(&r, 1.40, 1);
+	CHECK_STR(tl_rtx_cause_name(v->rtx_cause), "tlp");
+	CHECK_STR(tl_ca_state_name(v->ca_state), "open");
+	v = data(&r, 1.66, 1);
+	CHECK_STR(tl_rtx_cause_name(v->rtx_cause), "rto");
+	CHECK_STR(tl_ca_state_name(v->ca_state), "loss");
+	run_free(&r);
+}
+
 /* ---- retransmission causes that are no timer's ------------------------ */
 
 static void test_spurious_retransmission(void)
@@ -512,6 +531,7 @@ static const struct check_test tests[] = {
 	CHECK_TEST(test_rto_and_backoff),
 	CHECK_TEST(test_timestamp_rtt_ends_backoff),
 	CHECK_TEST(test_tail_loss_probe),
+	CHECK_TEST(test_probe_before_timeout),
 	CHECK_TEST(test_spurious_retransmission),
 	CHECK_TEST(test_never_sent),
 	CHECK_TEST(test_random_segments),
