@@ -6,6 +6,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "tl_sender.h"
 #include "tl_track.h"
 
 /* One retained segment in 32 bytes. Time is kept in microseconds since the
@@ -63,6 +64,10 @@ struct tl_segstore {
 	struct tl_seg_note **note_chunks;
 	uint32_t note_chunk_count, note_chunk_cap;
 	uint32_t note_count;
+	/* The sender model's values, one per segment, in the segments'
+	 * chunking; none (NULL) unless the model runs. */
+	struct tl_seg_cc **cc_chunks;
+	uint32_t cc_chunk_count, cc_chunk_cap;
 };
 
 void tl_segstore_init(struct tl_segstore *st);
@@ -79,6 +84,18 @@ static inline struct tl_seg_note *tl_segstore_note_at(
 {
 	return &st->note_chunks[i >> TL_NOTE_CHUNK_BITS]
 	                       [i & (TL_NOTE_CHUNK - 1)];
+}
+/* Keeps the sender model's values of segment index (just appended). */
+void tl_segstore_set_cc(struct tl_segstore *st, uint32_t index,
+                        const struct tl_sender_vals *v);
+/* The sender model's values of a kept segment (valid false: none). */
+void tl_segstore_sender(const struct tl_segstore *st, uint32_t index,
+                        struct tl_sender_vals *v);
+static inline struct tl_seg_cc *tl_segstore_cc_at(const struct tl_segstore *st,
+                                                  uint32_t index)
+{
+	return &st->cc_chunks[index >> TL_SEG_CHUNK_BITS]
+	                     [index & (TL_SEG_CHUNK - 1)];
 }
 /* The note of a segment, or NULL. */
 const struct tl_seg_note *tl_segstore_note(const struct tl_segstore *st,
@@ -142,6 +159,10 @@ struct tl_model {
 	/* Application labels (tl_app.h); NULL unless a front end that shows
 	 * them asked (tl_model_enable_app): -T tsv never pays for them. */
 	struct tl_app *app;
+	/* The sender model (tl_sender.h); NULL unless asked for
+	 * (tl_model_enable_sender). sender_vals: the last segment's. */
+	struct tl_sender *sender;
+	struct tl_sender_vals sender_vals;
 	struct tl_model_limits limits;
 	struct tl_model_evicted evicted;
 	/* Called with every TCP segment that gets a row, after the tracker,
@@ -178,6 +199,14 @@ static inline bool tl_model_frames_done(const struct tl_model *m,
 void tl_model_init(struct tl_model *m, bool retain);
 void tl_model_free(struct tl_model *m);
 void tl_model_enable_app(struct tl_model *m);
+void tl_model_enable_sender(struct tl_model *m, enum tl_cc cc);
+/* The sender model's values for the segment tl_model_frame just returned
+ * (valid false when the model is off). */
+static inline void tl_sender_get(const struct tl_model *m,
+                                 struct tl_sender_vals *out)
+{
+	*out = m->sender_vals;
+}
 
 /* Feeds one captured frame. Returns true and fills seg (and note when the
  * segment is annotated; *has_note says so) if it was a TCP segment. */

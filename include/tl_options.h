@@ -7,6 +7,7 @@
 
 #include "tl_capture.h"
 #include "tl_follow.h"
+#include "tl_sender.h"
 
 enum tl_output {
 	TL_OUT_AUTO,    /* the ncurses view on a terminal, text otherwise */
@@ -16,6 +17,7 @@ enum tl_output {
 	TL_OUT_SVG,     /* one standalone SVG picture (render_svg.c) */
 	TL_OUT_HTML,    /* one self-contained page: picture and tables */
 	TL_OUT_FIELDS,  /* the -e fields, as tshark -T fields prints them */
+	TL_OUT_SENDER,  /* the sender model's values per segment */
 };
 
 enum tl_time_format {
@@ -68,6 +70,7 @@ struct tl_options {
 	/* -Y: a display filter, compiled once (tl_dfilter.h). */
 	const char *display_filter;
 	struct tl_dfilter *dfilter;
+	enum tl_cc cc;          /* --cc: the sender model's controller */
 };
 
 /* Parses argv; prints help/version and exits, or exits 2 with one line on a

@@ -78,6 +78,11 @@ void tl_fields_out_free(struct tl_fields_out *fo);
 void tl_fields_header(struct tl_fields_out *fo, struct tl_out *o);
 void tl_fields_row(struct tl_fields_out *fo, struct tl_out *o,
                    const struct tl_fctx *c);
+/* -T sender (render_sender.c): the sender model's values, one row per
+ * segment. */
+void tl_sender_header(struct tl_out *o);
+void tl_sender_row(struct tl_out *o, const struct tl_seg *seg,
+                   const struct tl_sender_vals *v);
 
 struct tl_text_ladder {
 	struct tl_ladder ladder;

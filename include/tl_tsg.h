@@ -45,6 +45,13 @@ struct tl_tsg_flight {
 	uint8_t kind;
 };
 
+/* A point of the sender model's cwnd or ssthresh line, in bytes. */
+struct tl_tsg_pt {
+	int64_t t_us;
+	int64_t y;
+	uint8_t kind;
+};
+
 struct tl_tsg {
 	uint32_t stream;
 	unsigned dir;           /* the sender of the data shown */
@@ -54,12 +61,16 @@ struct tl_tsg {
 	uint32_t ack_count;
 	struct tl_tsg_flight *flight;
 	uint32_t flight_count;
+	/* The sender model's lines (segments kept with its values only):
+	 * ssthresh where it is finite. */
+	struct tl_tsg_pt *cwnd, *ssthresh;
+	uint32_t cwnd_count, ssthresh_count;
 	uint32_t *segs;         /* every segment of the stream, in order */
 	uint32_t seg_count;
 	int64_t t_min, t_max;
 	int64_t y_min, y_max;   /* sequence space of data and ACKs */
 	int64_t win_max;        /* highest right edge of the window */
-	int64_t flight_max;     /* of in_flight and rwnd */
+	int64_t flight_max;     /* of in_flight, rwnd, cwnd and ssthresh */
 	uint64_t bytes[2];      /* payload per direction */
 	uint32_t rtx, ooo, lost, dupack;
 };
@@ -105,6 +116,8 @@ enum tl_plot_series {
 	TL_PLOT_FLIGHT = TL_PLOT_ACK,
 	TL_PLOT_GAP,            /* bytes never captured */
 	TL_PLOT_DATA,
+	TL_PLOT_SSTHRESH,       /* the sender model's lines */
+	TL_PLOT_CWND,
 };
 
 /* A raster of cols x rows terminal cells, 2 x 4 dots each. */

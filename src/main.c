@@ -121,12 +121,17 @@ static void batch_segment(struct batch *b, const struct tl_seg *seg,
 	                      .frame = seg->frame, .ts = f->ts };
 	if (b->opt->dfilter && !tl_dfilter_match(b->opt->dfilter, &fc))
 		return;
-	if (b->opt->output == TL_OUT_FIELDS)
+	if (b->opt->output == TL_OUT_FIELDS) {
 		tl_fields_row(&b->fields, &b->out, &fc);
-	else if (b->opt->output == TL_OUT_TSV)
+	} else if (b->opt->output == TL_OUT_TSV) {
 		tl_tsv_row(&b->tsv, &b->out, &b->model, seg);
-	else
+	} else if (b->opt->output == TL_OUT_SENDER) {
+		struct tl_sender_vals v;
+		tl_sender_get(&b->model, &v);
+		tl_sender_row(&b->out, seg, &v);
+	} else {
 		tl_text_row(&b->text, &b->out, &b->model, seg, note);
+	}
 }
 
 /* Reads everything and prints as it goes; returns the exit status. */
@@ -135,8 +140,10 @@ static int run_batch(struct tl_options *opt, struct tl_capture *cap)
 	static struct batch b;
 	b.opt = opt;
 	tl_model_init(&b.model, false);
-	if (opt->output != TL_OUT_TSV && opt->output != TL_OUT_FIELDS)
+	if (opt->output == TL_OUT_TEXT)
 		tl_model_enable_app(&b.model);
+	if (opt->output == TL_OUT_SENDER)
+		tl_model_enable_sender(&b.model, opt->cc);
 	tl_fields_out_init(&b.fields, opt);
 	if ((opt->output == TL_OUT_FIELDS && b.fields.wants_bif) ||
 	    (opt->dfilter && tl_dfilter_wants_bif(opt->dfilter)))
@@ -150,6 +157,10 @@ static int run_batch(struct tl_options *opt, struct tl_capture *cap)
 	tl_tsv_init(&b.tsv);
 	if (opt->output == TL_OUT_TSV && !opt->quiet)
 		tl_tsv_header(&b.out);
+	else if (opt->output == TL_OUT_FIELDS && !opt->quiet)
+		tl_fields_header(&b.fields, &b.out);
+	else if (opt->output == TL_OUT_SENDER && !opt->quiet)
+		tl_sender_header(&b.out);
 	if (opt->follow_count) {
 		b.follows = tl_xcalloc(opt->follow_count, sizeof *b.follows);
 		for (uint32_t i = 0; i < opt->follow_count; i++)
@@ -158,8 +169,6 @@ static int run_batch(struct tl_options *opt, struct tl_capture *cap)
 		b.model.segment_hook = batch_follow;
 		b.model.segment_hook_ctx = &b;
 	}
-	if (opt->output == TL_OUT_FIELDS)
-		tl_fields_header(&b.fields, &b.out);
 
 	int status = 0;
 	struct tl_frame f;

@@ -39,6 +39,9 @@ void tl_segstore_free(struct tl_segstore *st)
 	for (uint32_t i = 0; i < st->note_chunk_count; i++)
 		free(st->note_chunks[i]);
 	free(st->note_chunks);
+	for (uint32_t i = 0; i < st->cc_chunk_count; i++)
+		free(st->cc_chunks[i]);
+	free(st->cc_chunks);
 	memset(st, 0, sizeof *st);
 }
 
@@ -81,6 +84,31 @@ uint32_t tl_segstore_append(struct tl_segstore *st, const struct tl_seg *seg,
 	return index;
 }
 
+void tl_segstore_set_cc(struct tl_segstore *st, uint32_t index,
+                        const struct tl_sender_vals *v)
+{
+	/* Chunks up to the segment's, the ones before zeroed (no values). */
+	while (st->cc_chunk_count <= index >> TL_SEG_CHUNK_BITS) {
+		st->cc_chunks = tl_xgrow(st->cc_chunks, &st->cc_chunk_cap,
+		                         (uint64_t)st->cc_chunk_count + 1, 16,
+		                         sizeof *st->cc_chunks);
+		st->cc_chunks[st->cc_chunk_count++] =
+			tl_xcalloc(TL_SEG_CHUNK, sizeof(struct tl_seg_cc));
+	}
+	tl_seg_cc_pack(tl_segstore_cc_at(st, index), v);
+}
+
+void tl_segstore_sender(const struct tl_segstore *st, uint32_t index,
+                        struct tl_sender_vals *v)
+{
+	if (index >= st->count || index >> TL_SEG_CHUNK_BITS >=
+	                          st->cc_chunk_count) {
+		memset(v, 0, sizeof *v);
+		return;
+	}
+	tl_seg_cc_unpack(tl_segstore_cc_at(st, index), v);
+}
+
 const struct tl_seg_note *tl_segstore_note(const struct tl_segstore *st,
                                            uint32_t seg_index)
 {
@@ -114,6 +142,8 @@ void tl_model_free(struct tl_model *m)
 	m->app = NULL;
 	tl_reasm_free(m->reasm);
 	m->reasm = NULL;
+	tl_sender_free(m->sender);
+	m->sender = NULL;
 }
 
 void tl_model_enable_app(struct tl_model *m)
@@ -184,11 +214,19 @@ bool tl_model_unread_text(const struct tl_model *m, char *buf, size_t size)
 	return at > 0;
 }
 
+void tl_model_enable_sender(struct tl_model *m, enum tl_cc cc)
+{
+	if (!m->sender)
+		m->sender = tl_sender_new(cc);
+}
+
 /* Connections the tracker just let go of take their labels' state along. */
 static void forget_dropped(struct tl_model *m)
 {
 	for (uint32_t i = 0; m->app && i < m->tracker.dropped_count; i++)
 		tl_app_forget(m->app, m->tracker.dropped[i]);
+	for (uint32_t i = 0; m->sender && i < m->tracker.dropped_count; i++)
+		tl_sender_forget(m->sender, m->tracker.dropped[i]);
 }
 
 /* Takes a fragment; true with the whole datagram in *data when it is the
@@ -231,6 +269,9 @@ bool tl_model_frame(struct tl_model *m, int dlt, const uint8_t *data,
 		 * analyses the segment and prints its fields, but shows no
 		 * analysis for it (the cut stops its dissection first). */
 		tl_tracker_segment(&m->tracker, &m->pkt, frame, ts, &m->info);
+		if (m->sender)
+			tl_sender_segment(m->sender, &m->pkt, &m->info, ts,
+			                  &m->sender_vals);
 		m->info.analysis = 0;
 		goto row;
 	case TL_DECODE_TRUNCATED:
@@ -268,13 +309,20 @@ bool tl_model_frame(struct tl_model *m, int dlt, const uint8_t *data,
 		return false;
 	}
 	tl_tracker_segment(&m->tracker, &m->pkt, frame, ts, &m->info);
+	if (m->sender)
+		tl_sender_segment(m->sender, &m->pkt, &m->info, ts,
+		                  &m->sender_vals);
 row:
 	forget_dropped(m);
 	m->tcp_segments++;
 	tl_seg_from_info(seg, note, has_note, &m->pkt, &m->info, frame,
 	                 tl_nsec_to_us(ts - m->start_time));
-	if (m->retain)
-		tl_segstore_append(&m->segs, seg, *has_note ? note : NULL);
+	if (m->retain) {
+		uint32_t i = tl_segstore_append(&m->segs, seg,
+		                                *has_note ? note : NULL);
+		if (m->sender)
+			tl_segstore_set_cc(&m->segs, i, &m->sender_vals);
+	}
 	if (m->app) {
 		/* Streaming front ends print a row at once: earlier labels
 		 * are done with. */

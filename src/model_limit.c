@@ -32,13 +32,16 @@ static uint64_t segstore_bytes(const struct tl_segstore *st)
 	       (uint64_t)st->chunk_cap * sizeof *st->chunks +
 	       (uint64_t)st->note_chunk_count * TL_NOTE_CHUNK *
 	               sizeof(struct tl_seg_note) +
-	       (uint64_t)st->note_chunk_cap * sizeof *st->note_chunks;
+	       (uint64_t)st->note_chunk_cap * sizeof *st->note_chunks +
+	       (uint64_t)st->cc_chunk_count * TL_SEG_CHUNK *
+	               sizeof(struct tl_seg_cc) +
+	       (uint64_t)st->cc_chunk_cap * sizeof *st->cc_chunks;
 }
 
 uint64_t tl_model_bytes(const struct tl_model *m)
 {
 	return segstore_bytes(&m->segs) + tl_tracker_bytes(&m->tracker) +
-	       tl_app_bytes(m->app);
+	       tl_app_bytes(m->app) + tl_sender_bytes(m->sender);
 }
 
 /* What letting rows go cannot free while the connections are open. */
@@ -236,6 +239,10 @@ static void compact(struct tl_segstore *st, const struct plan *p)
 			if (kept != i)
 				st->chunks[kept >> TL_SEG_CHUNK_BITS]
 				          [kept & (TL_SEG_CHUNK - 1)] = *seg;
+			if (kept != i && i >> TL_SEG_CHUNK_BITS <
+			                 st->cc_chunk_count)
+				*tl_segstore_cc_at(st, kept) =
+					*tl_segstore_cc_at(st, i);
 			kept++;
 		}
 		if (has_note)
@@ -246,6 +253,8 @@ static void compact(struct tl_segstore *st, const struct plan *p)
 	uint32_t chunks = (kept + TL_SEG_CHUNK - 1) >> TL_SEG_CHUNK_BITS;
 	while (st->chunk_count > chunks)
 		free(st->chunks[--st->chunk_count]);
+	while (st->cc_chunk_count > chunks)
+		free(st->cc_chunks[--st->cc_chunk_count]);
 	chunks = (kept_notes + TL_NOTE_CHUNK - 1) >> TL_NOTE_CHUNK_BITS;
 	while (st->note_chunk_count > chunks)
 		free(st->note_chunks[--st->note_chunk_count]);
@@ -288,6 +297,7 @@ static uint32_t forget_streams(struct tl_model *m, const struct plan *p)
 			continue;
 		tl_tracker_forget(tr, s);
 		tl_app_forget(m->app, s);
+		tl_sender_forget(m->sender, s);
 		m->evicted.connections++;
 	}
 	return open;

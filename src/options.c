@@ -46,6 +46,11 @@ static const char usage_text[] =
 "                         fields (the -e fields, as tshark -T fields)\n"
 "                         or svg, html (a picture of the ladder for slides;\n"
 "                         html adds the segment table and hover details)\n"
+"                         or sender (the sender model per segment: cwnd,\n"
+"                         ssthresh, ca_state, phase, RTO, retransmission\n"
+"                         cause)\n"
+"      --cc NAME          the congestion control the sender model replays:\n"
+"                         cubic (default, Linux's) or reno\n"
 "      --graph KIND       with svg or html: ladder (default), tsg (sequence\n"
 "                         numbers over time) or flight (bytes in flight)\n"
 "      --rows N           with svg or html: at most N rows per picture\n"
@@ -99,7 +104,7 @@ static const char usage_text[] =
 enum {
 	OPT_FORCE = 256, OPT_BY_HOST, OPT_ABSOLUTE, OPT_WIDTH, OPT_ASCII,
 	OPT_NO_COLOR, OPT_THEME, OPT_REPLAY, OPT_STEP, OPT_NO_DROP,
-	OPT_GRAPH, OPT_ROWS, OPT_PAGE,
+	OPT_GRAPH, OPT_ROWS, OPT_PAGE, OPT_CC,
 	OPT_MAX_CONNECTIONS, OPT_MAX_SEGMENTS, OPT_MAX_MEMORY,
 };
 
@@ -134,6 +139,7 @@ static const struct option long_options[] = {
 	{ "page", required_argument, NULL, OPT_PAGE },
 	{ "quiet", no_argument, NULL, 'q' },
 	{ "display-filter", required_argument, NULL, 'Y' },
+	{ "cc", required_argument, NULL, OPT_CC },
 	{ "help", no_argument, NULL, 'h' },
 	{ "version", no_argument, NULL, 'V' },
 	{ NULL, 0, NULL, 0 },
@@ -192,9 +198,10 @@ static enum tl_output parse_output(const char *s)
 	if (!strcmp(s, "svg")) return TL_OUT_SVG;
 	if (!strcmp(s, "html")) return TL_OUT_HTML;
 	if (!strcmp(s, "fields")) return TL_OUT_FIELDS;
+	if (!strcmp(s, "sender")) return TL_OUT_SENDER;
 	if (!strcmp(s, "ui") || !strcmp(s, "curses")) return TL_OUT_UI;
 	usage_error("unknown output format '%s' (use ui, text, tsv, fields, "
-	            "svg or html)", s);
+	            "sender, svg or html)", s);
 }
 
 static enum tl_time_format parse_time(const char *s)
@@ -465,6 +472,11 @@ void tl_options_parse(struct tl_options *opt, int argc, char **argv)
 			else
 				usage_error("unknown graph '%s' (use ladder, tsg "
 				            "or flight)", optarg);
+			break;
+		case OPT_CC:
+			if (!tl_cc_parse(optarg, &opt->cc))
+				usage_error("unknown congestion control '%s' (use "
+				            "cubic or reno)", optarg);
 			break;
 		case OPT_ROWS:
 			opt->rows = (uint32_t)parse_number(optarg, 1, 20000,

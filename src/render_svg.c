@@ -33,6 +33,8 @@ static const char *const stream_colors[6] = {
 #define ACK_LINE "#008700"
 #define WIN_LINE "#808080"
 #define FLIGHT_LINE "#005fd7"
+#define CWND_LINE "#d7005f"
+#define SSTHRESH_LINE "#af8700"
 #define DATA_BAR "#000000"
 
 /* ---- writing ------------------------------------------------------------- */
@@ -640,6 +642,12 @@ static void graph_panel(FILE *f, const struct tl_picture_src *src,
 		            "bytes in flight");
 		legend_item(f, &lx, top + 72, WIN_LINE, true, false,
 		            "receive window");
+		if (g->cwnd_count)
+			legend_item(f, &lx, top + 72, CWND_LINE, false, false,
+			            "cwnd (sender model)");
+		if (g->ssthresh_count)
+			legend_item(f, &lx, top + 72, SSTHRESH_LINE, true,
+			            false, "ssthresh");
 		legend_item(f, &lx, top + 72, tl_annot_color(TL_ANNOT_RTX),
 		            false, true, "retransmission");
 		legend_item(f, &lx, top + 72, tl_annot_color(TL_ANNOT_DUPACK),
@@ -676,6 +684,14 @@ static void graph_panel(FILE *f, const struct tl_picture_src *src,
 		          offsetof(struct tl_tsg_flight, t_us),
 		          offsetof(struct tl_tsg_flight, in_flight),
 		          g->flight_count, g->t_max, FLIGHT_LINE, false, 3);
+		step_path(f, &p, g->ssthresh, sizeof *g->ssthresh,
+		          offsetof(struct tl_tsg_pt, t_us),
+		          offsetof(struct tl_tsg_pt, y), g->ssthresh_count,
+		          g->t_max, SSTHRESH_LINE, true, 2);
+		step_path(f, &p, g->cwnd, sizeof *g->cwnd,
+		          offsetof(struct tl_tsg_pt, t_us),
+		          offsetof(struct tl_tsg_pt, y), g->cwnd_count,
+		          g->t_max, CWND_LINE, false, 2);
 		for (uint32_t i = 0; i < g->flight_count; i++) {
 			const struct tl_tsg_flight *e = &g->flight[i];
 			annotated_dot(f, src, &p, e->kind, e->seg, e->t_us,

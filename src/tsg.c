@@ -51,8 +51,48 @@ void tl_tsg_free(struct tl_tsg *g)
 	free(g->data);
 	free(g->acks);
 	free(g->flight);
+	free(g->cwnd);
+	free(g->ssthresh);
 	free(g->segs);
 	memset(g, 0, sizeof *g);
+}
+
+/* The data sender's cwnd and ssthresh after each of its segments and each
+ * ACK it took, from the sender model's values kept with the segments. */
+static void sender_lines(struct tl_tsg *g, const struct tl_segstore *st)
+{
+	if (!st->cc_chunk_count)
+		return;
+	uint32_t ccap = 0, scap = 0;
+	for (uint32_t i = 0; i < g->seg_count; i++) {
+		const struct tl_seg *s = tl_segstore_get(st, g->segs[i]);
+		unsigned flags = tl_seg_flags(s);
+		bool sends = s->len || (flags & (TL_TH_SYN | TL_TH_FIN));
+		/* A data segment carries its sender's state, a pure ACK the
+		 * state of the sender it acknowledges. */
+		if ((tl_seg_dir(s) == g->dir) != sends)
+			continue;
+		struct tl_sender_vals v;
+		tl_segstore_sender(st, g->segs[i], &v);
+		if (!v.valid || !v.mss)
+			continue;
+		int64_t t = tl_seg_time_us(s);
+		struct tl_tsg_pt c = { t, (int64_t)tl_sender_cwnd_bytes(&v),
+		                       g->flight[i].kind };
+		g->cwnd = grow(g->cwnd, &ccap, g->cwnd_count + 1,
+		               sizeof *g->cwnd);
+		g->cwnd[g->cwnd_count++] = c;
+		if (c.y > g->flight_max)
+			g->flight_max = c.y;
+		if (v.ssthresh >= TL_SSTHRESH_INFINITE)
+			continue;
+		struct tl_tsg_pt p = { t, (int64_t)v.ssthresh * v.mss, 0 };
+		g->ssthresh = grow(g->ssthresh, &scap, g->ssthresh_count + 1,
+		                   sizeof *g->ssthresh);
+		g->ssthresh[g->ssthresh_count++] = p;
+		if (p.y > g->flight_max)
+			g->flight_max = p.y;
+	}
 }
 
 bool tl_tsg_build(struct tl_tsg *g, const struct tl_segstore *st,
@@ -150,6 +190,7 @@ bool tl_tsg_build(struct tl_tsg *g, const struct tl_segstore *st,
 		if (fl > g->flight_max) g->flight_max = fl;
 		if (rwnd > g->flight_max) g->flight_max = rwnd;
 	}
+	sender_lines(g, st);
 	if (g->y_min > g->y_max) {
 		g->y_min = 0;
 		g->y_max = 1;
@@ -429,6 +470,16 @@ void tl_tsg_plot(const struct tl_tsg *g, enum tl_graph_kind kind,
 		      offsetof(struct tl_tsg_flight, in_flight),
 		      offsetof(struct tl_tsg_flight, kind), g->flight_count,
 		      g->t_max, TL_PLOT_FLIGHT);
+		steps(p, v, g->ssthresh, sizeof *g->ssthresh,
+		      offsetof(struct tl_tsg_pt, t_us),
+		      offsetof(struct tl_tsg_pt, y),
+		      offsetof(struct tl_tsg_pt, kind), g->ssthresh_count,
+		      g->t_max, TL_PLOT_SSTHRESH);
+		steps(p, v, g->cwnd, sizeof *g->cwnd,
+		      offsetof(struct tl_tsg_pt, t_us),
+		      offsetof(struct tl_tsg_pt, y),
+		      offsetof(struct tl_tsg_pt, kind), g->cwnd_count,
+		      g->t_max, TL_PLOT_CWND);
 		return;
 	}
 	steps(p, v, g->acks, sizeof *g->acks,
@@ -489,6 +540,8 @@ size_t tl_plot_cell(const struct tl_plot *p, int cx, int cy, bool ascii,
 		switch (*series) {
 		case TL_PLOT_DATA: c = '|'; break;
 		case TL_PLOT_GAP: c = ':'; break;
+		case TL_PLOT_CWND: c = '='; break;
+		case TL_PLOT_SSTHRESH: c = '~'; break;
 		case TL_PLOT_ACK: c = (bits & 0xc0) && !(bits & 0x09) ? '_'
 		                      : bits & 0x09 ? '\'' : '-'; break;
 		default: c = '.'; break;

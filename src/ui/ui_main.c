@@ -766,6 +766,7 @@ int tl_ui_run(struct tl_options *opt, struct tl_capture *cap)
 	tl_model_init(&ui->m, true);
 	tl_model_enable_app(&ui->m);
 	ui_follow_init(ui);
+	tl_model_enable_sender(&ui->m, opt->cc);
 	tl_model_set_limits(&ui->m, opt->max_segments, opt->max_memory);
 	tl_ladder_init(&ui->ladder.ld, opt->by_host);
 

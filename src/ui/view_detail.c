@@ -337,6 +337,40 @@ static void reread_lines(struct ui *ui, const struct tl_seg *seg,
 
 /* The application label, and what the connection carried: its HTTP
  * exchanges (HTTP/2 streams) with when each started and finished. */
+/* What the sender model says of the segment: the data sender's state when
+ * it left (an ACK: after the sender took it), and why it changed. */
+static void sender_lines(struct ui *ui, const struct tl_seg *seg,
+                         uint32_t idx, int width)
+{
+	struct tl_sender_vals v;
+	tl_segstore_sender(&ui->m.segs, idx, &v);
+	if (!v.valid)
+		return;
+	char ss[16], why[256];
+	if (v.ssthresh >= TL_SSTHRESH_INFINITE)
+		snprintf(ss, sizeof ss, "%s", ui->utf8 ? "\u221e" : "inf");
+	else
+		snprintf(ss, sizeof ss, "%u", v.ssthresh);
+	add_line(ui, R_NORMAL, "sender cwnd %u (%llu B)  ssthresh %s  %s, %s  "
+	         "RTO %u ms  (%s)", v.cwnd,
+	         (unsigned long long)tl_sender_cwnd_bytes(&v), ss,
+	         tl_ca_state_name(v.ca_state), tl_phase_name(v.phase),
+	         v.rto_us / 1000, seg->len ? "when sent" : "after this ACK");
+	if (v.rtx_cause)
+		add_line(ui, R_RTX, "       sent again: %s",
+		         v.rtx_cause == TL_RTX_RTO ? "after a timeout (rto)"
+		         : v.rtx_cause == TL_RTX_FAST ? "fast retransmit (fast)"
+		         : v.rtx_cause == TL_RTX_TLP ? "tail loss probe (tlp)"
+		         : v.rtx_cause == TL_RTX_SPURIOUS
+		                 ? "every byte was ACKed already (spurious)"
+		                 : "these bytes were never sent before "
+		                   "(never_sent)");
+	if (tl_sender_why(&v, why, sizeof why))
+		add_wrapped(ui, v.event == TL_SEV_TIMEOUT ||
+		            v.event == TL_SEV_RECOVERY ? R_RTX : R_NORMAL,
+		            "", why, width);
+}
+
 static void app_lines(struct ui *ui, const struct tl_seg *seg, int width)
 {
 	size_t len = 0;
@@ -432,6 +466,7 @@ void ui_detail_build(struct ui *ui, uint32_t idx)
 		add_line(ui, R_HINT, "why    no analysis flags: an ordinary "
 		         "segment");
 	}
+	sender_lines(ui, seg, idx, width);
 	app_lines(ui, seg, width);
 	reread_lines(ui, seg, c);
 }

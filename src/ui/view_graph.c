@@ -206,6 +206,8 @@ static int series_role(unsigned series, unsigned kind)
 	case TL_PLOT_DATA: return R_GRAPH_DATA;
 	case TL_PLOT_ACK: return R_GRAPH_ACK;
 	case TL_PLOT_GAP: return R_LOST;
+	case TL_PLOT_CWND: return R_GRAPH_DATA;
+	case TL_PLOT_SSTHRESH: return R_WINDOW;
 	default: return R_HINT;
 	}
 }
@@ -221,9 +223,10 @@ static void legend(struct ui *ui, int y)
 		  { "\u25a0", "#", "not captured", R_LOST } },
 		{ { "\u2500", "_", "in flight", R_GRAPH_ACK },
 		  { "\u2504", ".", "receive window", R_HINT },
+		  { "\u2500", "=", "cwnd", R_GRAPH_DATA },
+		  { "\u2500", "~", "ssthresh", R_WINDOW },
 		  { "\u25a0", "#", "retransmission", R_RTX },
-		  { "\u25a0", "#", "dup ACK", R_DUPACK },
-		  { NULL, NULL, NULL, 0 }, { NULL, NULL, NULL, 0 } },
+		  { "\u25a0", "#", "dup ACK", R_DUPACK } },
 	};
 	int x = 1, k = ui->graph.kind ? 1 : 0;
 	for (int i = 0; i < 6 && items[k][i].text; i++) {
