@@ -26,5 +26,7 @@ bool tl_dfilter_match_seg(const struct tl_dfilter *df,
 /* Whether the filter reads analysis values that need the tracker's bytes
  * in flight (tl_tracker_want_bif). */
 bool tl_dfilter_wants_bif(const struct tl_dfilter *df);
+/* Whether it names the sender model's fields (tl_model_enable_sender). */
+bool tl_dfilter_wants_sender(const struct tl_dfilter *df);
 
 #endif

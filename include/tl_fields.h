@@ -65,6 +65,7 @@ struct tl_fctx {
 	 * analysis flags, dup-ACK and RTO numbers; other fields are absent. */
 	const struct tl_seg *seg;
 	const struct tl_seg_note *note;
+	uint32_t seg_index;     /* seg's index in the model's store */
 };
 
 /* The field of that name, or NULL. */
@@ -77,6 +78,9 @@ const struct tl_field *tl_field_at(unsigned id);
  * (tl_tracker_want_bif), which cost a walk per data segment. */
 bool tl_field_needs_bif(const struct tl_field *f);
 unsigned tl_field_count(void);
+/* Whether the field is the sender model's (tcpladder.cwnd ...): the model
+ * must run (tl_model_enable_sender) for it to have values. */
+bool tl_field_needs_sender(const struct tl_field *f);
 
 /* Fills out (TL_FIELD_MAX_VALUES entries) with the field's values on the
  * segment; returns how many (0: absent). */

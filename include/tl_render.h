@@ -70,6 +70,7 @@ struct tl_fields_out {
 	const struct tl_field **fields;     /* NULL: a name we do not hold */
 	uint32_t count;
 	bool wants_bif;         /* a field needs tl_tracker_want_bif */
+	bool wants_sender;      /* a field is the sender model's */
 	size_t sep_len, agg_len, field_max;
 };
 void tl_fields_out_init(struct tl_fields_out *fo,

@@ -76,6 +76,7 @@ struct node {
 struct tl_dfilter {
 	struct node *root;
 	bool wants_bif;
+	bool wants_sender;      /* names a tcpladder.* field */
 };
 
 struct parser {
@@ -85,6 +86,7 @@ struct parser {
 	size_t err_size, err_pos, err_len;
 	bool failed;
 	bool wants_bif;
+	bool wants_sender;      /* names a tcpladder.* field */
 };
 
 static void fail_at(struct parser *p, size_t pos, size_t len,
@@ -462,6 +464,8 @@ static const struct tl_field *field_of(struct parser *p,
 		*known = true;
 		if (tl_field_needs_bif(f))
 			p->wants_bif = true;
+		if (tl_field_needs_sender(f))
+			p->wants_sender = true;
 		return f;
 	}
 	*known = tl_field_known_elsewhere(p->text + t->pos, t->len);
@@ -852,6 +856,7 @@ struct tl_dfilter *tl_dfilter_compile(const char *text, char *err,
 	struct tl_dfilter *df = tl_xcalloc(1, sizeof *df);
 	df->root = root;
 	df->wants_bif = p.wants_bif;
+	df->wants_sender = p.wants_sender;
 	return df;
 }
 
@@ -866,6 +871,11 @@ void tl_dfilter_free(struct tl_dfilter *df)
 bool tl_dfilter_wants_bif(const struct tl_dfilter *df)
 {
 	return df->wants_bif;
+}
+
+bool tl_dfilter_wants_sender(const struct tl_dfilter *df)
+{
+	return df->wants_sender;
 }
 
 /* ---- matching ------------------------------------------------------------------ */
@@ -1074,7 +1084,8 @@ bool tl_dfilter_match_seg(const struct tl_dfilter *df,
                           const struct tl_model *m, uint32_t index)
 {
 	const struct tl_seg *seg = tl_segstore_get(&m->segs, index);
-	struct tl_fctx c = { .m = m, .seg = seg, .frame = seg->frame };
+	struct tl_fctx c = { .m = m, .seg = seg, .frame = seg->frame,
+	                     .seg_index = index };
 	if (seg->analysis & (TL_AN_DUPLICATE_ACK | TL_AN_RETRANSMISSION))
 		c.note = tl_segstore_note(&m->segs, index);
 	return eval(df->root, &c);

@@ -30,7 +30,10 @@ enum {
 	F_AN_BIF, F_AN_PUSH_BYTES, F_AN_DUPACK_NUM, F_AN_DUPACK_FRAME,
 	F_AN_RTO, F_AN_RTO_FRAME,
 	F_AN_FIRST_FLAG,        /* then one per TL_AN_* bit, in bit order */
-	F_COUNT = F_AN_FIRST_FLAG + TL_AN_WIRESHARK_COUNT,
+	/* The sender model's (tl_sender.h): tcpladder's own names. */
+	F_TL_CWND = F_AN_FIRST_FLAG + TL_AN_WIRESHARK_COUNT, F_TL_CWND_BYTES,
+	F_TL_SSTHRESH, F_TL_CA_STATE, F_TL_PHASE, F_TL_RTO, F_TL_RTX_CAUSE,
+	F_COUNT,
 };
 
 #define U(n, id, bits) { n, TL_FT_UINT, TL_BASE_DEC, id, bits }
@@ -120,6 +123,13 @@ static const struct tl_field table[F_COUNT] = {
 	N("tcp.analysis.zero_window", F_AN_FIRST_FLAG + 12),
 	N("tcp.analysis.zero_window_probe", F_AN_FIRST_FLAG + 13),
 	N("tcp.analysis.zero_window_probe_ack", F_AN_FIRST_FLAG + 14),
+	U("tcpladder.cwnd", F_TL_CWND, 32),
+	U("tcpladder.cwnd_bytes", F_TL_CWND_BYTES, 32),
+	U("tcpladder.ssthresh", F_TL_SSTHRESH, 32),
+	{ "tcpladder.ca_state", TL_FT_STRING, TL_BASE_DEC, F_TL_CA_STATE, 0 },
+	{ "tcpladder.phase", TL_FT_STRING, TL_BASE_DEC, F_TL_PHASE, 0 },
+	T("tcpladder.rto", F_TL_RTO),
+	{ "tcpladder.rtx_cause", TL_FT_STRING, TL_BASE_DEC, F_TL_RTX_CAUSE, 0 },
 };
 
 /* Protocols and fields of 4.0 a filter may name that the table does not
@@ -461,11 +471,53 @@ static unsigned analysis_values(const struct tl_fctx *c, unsigned id,
 	return 0;
 }
 
+static unsigned put_name(struct tl_fval *out, const char *name)
+{
+	if (!name || !*name)
+		return 0;
+	out->bytes = (const uint8_t *)name;
+	out->len = (uint32_t)strlen(name);
+	return 1;
+}
+
+/* The sender model's values (tl_sender.h): absent while no data flowed
+ * that way, or when the model did not run. */
+static unsigned sender_values(const struct tl_sender_vals *v, unsigned id,
+                              struct tl_fval *out)
+{
+	if (!v->valid)
+		return 0;
+	switch (id) {
+	case F_TL_CWND: return put_u(out, v->cwnd);
+	case F_TL_CWND_BYTES:     /* unknown until the MSS is */
+		return v->mss ? put_u(out, tl_sender_cwnd_bytes(v)) : 0;
+	case F_TL_SSTHRESH:
+		return v->ssthresh == TL_SSTHRESH_INFINITE
+		               ? 0 : put_u(out, v->ssthresh);
+	case F_TL_CA_STATE: return put_name(out, tl_ca_state_name(v->ca_state));
+	case F_TL_PHASE: return put_name(out, tl_phase_name(v->phase));
+	case F_TL_RTO: return put_t(out, (tl_nsec)v->rto_us * 1000);
+	case F_TL_RTX_CAUSE:
+		return put_name(out, tl_rtx_cause_name(v->rtx_cause));
+	}
+	return 0;
+}
+
+bool tl_field_needs_sender(const struct tl_field *f)
+{
+	return f->id >= F_TL_CWND;
+}
+
 /* A retained segment: what its record and its note keep. */
 static unsigned stored_values(const struct tl_fctx *c, unsigned id,
                               struct tl_fval *out)
 {
 	const struct tl_seg *s = c->seg;
+	if (id >= F_TL_CWND) {
+		struct tl_sender_vals v;
+		tl_segstore_sender(&c->m->segs, c->seg_index, &v);
+		return sender_values(&v, id, out);
+	}
 	const struct tl_conn *conn = tl_tracker_stream(&c->m->tracker,
 	                                               s->stream);
 	unsigned d = tl_seg_dir(s), bits = tl_seg_flags(s);
@@ -548,6 +600,11 @@ unsigned tl_field_values(const struct tl_fctx *c, const struct tl_field *f,
 		return ipv6_values(c, id, out);
 	if (id < F_AN_TREE)
 		return tcp_values(c, id, out);
+	if (id >= F_TL_CWND) {
+		struct tl_sender_vals v;
+		tl_sender_get(m, &v);
+		return sender_values(&v, id, out);
+	}
 	return analysis_values(c, id, out);
 }
 

@@ -142,9 +142,11 @@ static int run_batch(struct tl_options *opt, struct tl_capture *cap)
 	tl_model_init(&b.model, false);
 	if (opt->output == TL_OUT_TEXT)
 		tl_model_enable_app(&b.model);
-	if (opt->output == TL_OUT_SENDER)
-		tl_model_enable_sender(&b.model, opt->cc);
 	tl_fields_out_init(&b.fields, opt);
+	if (opt->output == TL_OUT_SENDER ||
+	    (opt->output == TL_OUT_FIELDS && b.fields.wants_sender) ||
+	    (opt->dfilter && tl_dfilter_wants_sender(opt->dfilter)))
+		tl_model_enable_sender(&b.model, opt->cc);
 	if ((opt->output == TL_OUT_FIELDS && b.fields.wants_bif) ||
 	    (opt->dfilter && tl_dfilter_wants_bif(opt->dfilter)))
 		tl_tracker_want_bif(&b.model.tracker);

@@ -19,6 +19,8 @@ void tl_fields_out_init(struct tl_fields_out *fo, const struct tl_options *opt)
 		                              strlen(opt->fields[i]));
 		if (fo->fields[i] && tl_field_needs_bif(fo->fields[i]))
 			fo->wants_bif = true;
+		if (fo->fields[i] && tl_field_needs_sender(fo->fields[i]))
+			fo->wants_sender = true;
 	}
 	fo->sep_len = strlen(opt->field_separator);
 	fo->agg_len = strlen(opt->field_aggregator);
