@@ -110,7 +110,9 @@ void tl_tsv_row(struct tl_tsv *t, struct tl_out *o, const struct tl_model *m,
 	p = put_slot(p, t->flags[flags], t->flags_len[flags]);
 	p = put_tab_u32(p, seg->seq);
 	p = put_tab_u32(p, seg->ack);
-	p = put_tab_u32(p, seg->len);
+	/* The record's 16 bits hold any segment but a jumbogram's (RFC 2675);
+	 * the model's last packet, which this row is, has its whole length. */
+	p = put_tab_u32(p, seg->len == UINT16_MAX ? m->pkt.seglen : seg->len);
 	p = put_tab_u32(p, seg->win);
 	*p++ = '\t';
 	p = put_analysis(p, seg->analysis);

@@ -332,6 +332,22 @@ TUNNELS = {
 }
 
 
+def jumbogram():
+    """RFC 2675: a payload length of 0 and a Jumbo Payload option; tshark
+    gives tcp.len 69960, past the 16 bits of a plain IPv6 length."""
+    from scapy.all import (Ether, IPv6, IPv6ExtHdrHopByHop, Jumbo, Raw,
+                           TCP)
+    a, b = "2001:db8::1", "2001:db8::2"
+    syn = Ether() / IPv6(src=a, dst=b) / TCP(sport=40000, dport=80,
+                                             flags="S", seq=999)
+    tcp = TCP(sport=40000, dport=80, flags="PA", seq=1000, ack=1,
+              window=1000) / Raw(b"x" * 69960)
+    hbh = IPv6ExtHdrHopByHop(options=[Jumbo(jumboplen=len(bytes(tcp)) + 8)])
+    big = Ether() / IPv6(src=a, dst=b, plen=0) / hbh / tcp
+    syn.time, big.time = 0.0, 0.001
+    return [syn, big]
+
+
 def main(argv):
     if not argv:
         sys.exit(__doc__)
@@ -346,6 +362,7 @@ def main(argv):
            wrap_all(deep_ipip(60)))
     wrpcap(os.path.join(outdir, "ipv6_200_ext.pcap"),
            wrap_all(ext_chain, base6()))
+    wrpcap(os.path.join(outdir, "ipv6_jumbogram.pcap"), jumbogram())
     wrpcap(os.path.join(outdir, "pppoe_padding.pcap"),
            pppoe_padding(base()))
     link_files(outdir)
