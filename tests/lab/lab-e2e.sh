@@ -130,7 +130,11 @@ check "screen: the out-of-order segment is drawn" wait_for 'Out-Of-Order' 5
 check "screen: and the duplicate ACK it causes" screen_has 'Dup ACK'
 check "screen: the discard payload is labelled" \
 	wait_for '"Hello, discard server' 3
-quit_check "screen q" q
+keys q
+check "screen q: a live capture asks before quitting" \
+	wait_for 'Stop the capture and quit\?' 3
+keys y
+after "screen q y" 0
 
 # Downloads: curl once per file (a connection each), nghttp once per port
 # (one connection, a stream per file).
