@@ -176,6 +176,14 @@ struct tl_model {
 	 * read Wireshark's fields from them (tl_fields.h) until the next
 	 * frame. info is valid only when tl_model_frame returned true. */
 	struct tl_packet pkt;
+	/* The bytes pkt's offsets count in, while a segment is in hand: the
+	 * frame, or the datagram its fragments were put back into. */
+	const uint8_t *pkt_data;
+	uint32_t pkt_caplen;
+	/* And the IP header the ip.* fields read: pkt's, or for a datagram
+	 * put back together the last fragment's own, as tshark shows it. */
+	const uint8_t *ip_data;
+	uint32_t ip_caplen, ip_offset;
 	struct tl_seg_info info;
 	tl_nsec last_ts, prev_ts;   /* of the last frame and the one before */
 };

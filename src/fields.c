@@ -205,24 +205,41 @@ static unsigned put_addr(struct tl_fval *out, const uint8_t *a)
 	return 1;
 }
 
+/* The bytes the decoded packet's offsets count in: the frame, or the
+ * datagram its fragments were put back into (the model says which). */
+static const uint8_t *packet_bytes(const struct tl_fctx *c, uint32_t *len)
+{
+	if (c->m->pkt_data) {
+		*len = c->m->pkt_caplen;
+		return c->m->pkt_data;
+	}
+	*len = c->caplen;
+	return c->data;
+}
+
 /* The IP header directly around the TCP header, if it is that version. */
 static const uint8_t *ip_header(const struct tl_fctx *c, unsigned version)
 {
-	const struct tl_packet *p = &c->m->pkt;
-	if (p->ip_version != version)
+	const struct tl_model *m = c->m;
+	const uint8_t *b = m->ip_data ? m->ip_data : c->data;
+	uint32_t len = m->ip_data ? m->ip_caplen : c->caplen;
+	uint32_t at = m->ip_data ? m->ip_offset : m->pkt.ip_offset;
+	if (m->pkt.ip_version != version)
 		return NULL;
 	uint32_t need = version == 4 ? 20 : 40;
-	if (p->ip_offset > c->caplen || c->caplen - p->ip_offset < need)
+	if (at > len || len - at < need || (b[at] >> 4) != version)
 		return NULL;
-	return c->data + p->ip_offset;
+	return b + at;
 }
 
 static const uint8_t *tcp_header(const struct tl_fctx *c)
 {
 	const struct tl_packet *p = &c->m->pkt;
-	if (p->tcp_offset > c->caplen || c->caplen - p->tcp_offset < 20)
+	uint32_t len;
+	const uint8_t *b = packet_bytes(c, &len);
+	if (p->tcp_offset > len || len - p->tcp_offset < 20)
 		return NULL;
-	return c->data + p->tcp_offset;
+	return b + p->tcp_offset;
 }
 
 /* Walks the options as 4.0 lists them (docs/analysis.md, "Options"):
@@ -290,8 +307,10 @@ static unsigned options(const struct tl_fctx *c, unsigned id,
 {
 	const uint8_t *th = tcp_header(c);
 	const struct tl_packet *p = &c->m->pkt;
+	uint32_t len;
+	packet_bytes(c, &len);
 	if (!th || p->tcp_header_len <= 20 ||
-	    c->caplen - p->tcp_offset < p->tcp_header_len)
+	    len - p->tcp_offset < p->tcp_header_len)
 		return 0;
 	const uint8_t *o = th + 20;
 	unsigned left = p->tcp_header_len - 20u;

@@ -261,6 +261,8 @@ bool tl_model_frame(struct tl_model *m, int dlt, const uint8_t *data,
 	}
 	m->prev_ts = m->last_ts;
 	m->last_ts = ts;
+	const uint8_t *frame_data = NULL;  /* set when fragments were joined */
+	uint32_t frame_caplen = 0, frame_ip = 0;
 	switch (tl_decode_frame(dlt, data, caplen, &m->pkt)) {
 	case TL_DECODE_TCP:
 		break;
@@ -282,6 +284,10 @@ bool tl_model_frame(struct tl_model *m, int dlt, const uint8_t *data,
 		m->malformed++;
 		return false;
 	case TL_DECODE_FRAGMENT:
+		/* tshark's ip.* are the last fragment's own header. */
+		frame_data = data;
+		frame_caplen = caplen;
+		frame_ip = m->pkt.frag.hdr_off;
 		if (!reassembled(m, &m->pkt, &data, &caplen))
 			return false;
 		if (tl_decode_ip(data, caplen, 0, &m->pkt) == TL_DECODE_TCP)
@@ -313,6 +319,11 @@ bool tl_model_frame(struct tl_model *m, int dlt, const uint8_t *data,
 		tl_sender_segment(m->sender, &m->pkt, &m->info, ts,
 		                  &m->sender_vals);
 row:
+	m->pkt_data = data;
+	m->pkt_caplen = caplen;
+	m->ip_data = frame_data ? frame_data : data;
+	m->ip_caplen = frame_data ? frame_caplen : caplen;
+	m->ip_offset = frame_data ? frame_ip : m->pkt.ip_offset;
 	forget_dropped(m);
 	m->tcp_segments++;
 	tl_seg_from_info(seg, note, has_note, &m->pkt, &m->info, frame,

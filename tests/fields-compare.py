@@ -76,14 +76,21 @@ def main(argv):
         for f in allf:
             cmd += ["-e", f]
         want = {}
+        cut = set()
         for line in run(cmd, env):
             cols = line.split("\t")
             cols += [""] * (len(allf) - len(cols))
             protos = cols[len(fields)]
             if "tcp" not in protos.split(":"):
                 continue
-            if not cols[iflags].split(",")[0] or \
-                    "TCP truncated" in cols[len(fields) + 1]:
+            if not cols[iflags].split(",")[0]:
+                continue
+            # A header cut inside its options has its row (tshark-table.py,
+            # the agreement test, compares it), but which of its fields
+            # tshark still prints is not settled here yet: left out on
+            # both sides.
+            if "TCP truncated" in cols[len(fields) + 1]:
+                cut.add(cols[0])
                 continue
             if any(l in tt.ICMP_LAYERS for l in
                         protos.split(":")[:protos.split(":").index("tcp")]):
@@ -95,6 +102,8 @@ def main(argv):
     got = {}
     for line in run(cmd):
         cols = line.split("\t")
+        if cols[0] in cut:
+            continue
         got[cols[0]] = cols + [""] * (len(fields) - len(cols))
     bad = {}
     cells = nbad = 0

@@ -362,7 +362,8 @@ def main(argv):
            wrap_all(deep_ipip(60)))
     wrpcap(os.path.join(outdir, "ipv6_200_ext.pcap"),
            wrap_all(ext_chain, base6()))
-    wrpcap(os.path.join(outdir, "ipv6_jumbogram.pcap"), jumbogram())
+    wrpcap(os.path.join(outdir, "ipv6_jumbogram.pcap"), jumbogram(),
+           snaplen=262144)
     wrpcap(os.path.join(outdir, "pppoe_padding.pcap"),
            pppoe_padding(base()))
     link_files(outdir)
