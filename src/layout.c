@@ -107,14 +107,18 @@ size_t tl_layout_label_tries(const struct tl_seg *seg,
 		TL_LABEL_SEQ | TL_LABEL_ACK | TL_LABEL_LEN,
 		TL_LABEL_SEQ | TL_LABEL_LEN,
 	};
+	/* A SYN-ACK's Ack=1 is what the lab asks about: Len=0 goes before
+	 * it; the options (SACK_PERM) stay longest. */
 	static const unsigned syn[] = {
 		TL_LABEL_ALL,
 		TL_LABEL_ALL & ~TL_LABEL_TSVAL,
 		TL_LABEL_ALL & ~(TL_LABEL_TSVAL | TL_LABEL_WIN),
-		TL_LABEL_ALL & ~(TL_LABEL_TSVAL | TL_LABEL_WIN | TL_LABEL_ACK),
-		TL_LABEL_SEQ | TL_LABEL_SYNOPTS,
+		TL_LABEL_ALL & ~(TL_LABEL_TSVAL | TL_LABEL_WIN | TL_LABEL_LEN),
+		TL_LABEL_ALL & ~(TL_LABEL_TSVAL | TL_LABEL_WIN | TL_LABEL_LEN |
+		                 TL_LABEL_ACK),
 		TL_LABEL_SYNOPTS,
 	};
+
 	unsigned flags = tl_seg_flags(seg);
 	const unsigned *t = data;
 	size_t n = sizeof data / sizeof data[0];

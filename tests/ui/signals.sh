@@ -114,6 +114,16 @@ fi
 after_all "SIGHUP then SIGTERM to a busy view" 143
 run "set -m"
 
+# How a sanitizer's report ends the program: its exitcode=, or an abort
+# (134) with abort_on_error=1 (as .ci/run sets it), else 1.
+sanitizer_status() {
+	local code
+	code=$(echo "${ASAN_OPTIONS:-}" | sed -n 's/.*exitcode=\([0-9]*\).*/\1/p')
+	if [ -n "$code" ]; then echo "$code"
+	elif echo "${ASAN_OPTIONS:-}" | grep -q 'abort_on_error=1'; then echo 134
+	else echo 1; fi
+}
+
 # Fatal signals: the terminal is restored, then the program dies of the
 # signal (status 128 + its number), as the shell reports. Under ASan the
 # old action is the sanitizer's report for SEGV, BUS and FPE: its exit code.
@@ -121,9 +131,7 @@ for sig in ABRT SEGV BUS FPE USR1; do
 	want=$((128 + $(kill -l $sig)))
 	if $SANITIZED && case $sig in SEGV|BUS|FPE) true ;; *) false ;; esac
 	then
-		want=$(echo "${ASAN_OPTIONS:-}" |
-		       sed -n 's/.*exitcode=\([0-9]*\).*/\1/p')
-		want=${want:-1}
+		want=$(sanitizer_status)
 	fi
 	launch -r "$CAP"
 	view_up "SIG$sig"
@@ -140,9 +148,7 @@ if ! command -v gdb >/dev/null 2>&1; then
 else
 	want=139
 	if $SANITIZED; then
-		want=$(echo "${ASAN_OPTIONS:-}" |
-		       sed -n 's/.*exitcode=\([0-9]*\).*/\1/p')
-		want=${want:-1}
+		want=$(sanitizer_status)
 	fi
 	launch -r "$CAP"
 	view_up "a real SIGSEGV"
