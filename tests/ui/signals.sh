@@ -148,7 +148,11 @@ if ! command -v gdb >/dev/null 2>&1; then
 else
 	want=139
 	if $SANITIZED; then
-		want=$(sanitizer_status)
+		# A real fault takes ASan's deadly-signal path: its exitcode
+		# (1 by default), abort_on_error or not.
+		want=$(echo "${ASAN_OPTIONS:-}" |
+		       sed -n 's/.*exitcode=\([0-9]*\).*/\1/p')
+		want=${want:-1}
 	fi
 	launch -r "$CAP"
 	view_up "a real SIGSEGV"
