@@ -403,6 +403,27 @@ static void record(struct tl_pcapng *ng, struct tl_frame *fr)
 	}
 }
 
+/* An enhanced or obsolete packet block: they differ only in the width of
+ * the interface number (32 bits, 16 in the obsolete one). */
+static enum tl_next timed_packet(struct tl_pcapng *ng, const uint8_t *b,
+                                 uint32_t len, bool obsolete,
+                                 struct tl_frame *fr, uint32_t *ifindex)
+{
+	if (len < 20) {
+		fail(ng, "a packet block shorter than 20 bytes");
+		return TL_NEXT_ERROR;
+	}
+	const struct iface *in = iface_of(ng, obsolete ? get16(ng, b)
+	                                               : get32(ng, b));
+	if (!in || !packet(ng, in, (uint64_t)get32(ng, b + 4) << 32 |
+	                           get32(ng, b + 8),
+	                   get32(ng, b + 12), get32(ng, b + 16), b + 20,
+	                   len - 20, fr))
+		return TL_NEXT_ERROR;
+	*ifindex = in->index;
+	return TL_NEXT_FRAME;
+}
+
 enum tl_next tl_pcapng_next(struct tl_pcapng *ng, struct tl_frame *fr,
                             uint32_t *ifindex)
 {
@@ -425,31 +446,9 @@ enum tl_next tl_pcapng_next(struct tl_pcapng *ng, struct tl_frame *fr,
 				return TL_NEXT_ERROR;
 			break;
 		case BT_EPB:
-			if (len < 20) {
-				fail(ng, "a packet block shorter than 20 bytes");
-				return TL_NEXT_ERROR;
-			}
-			if (!(in = iface_of(ng, get32(ng, b))) ||
-			    !packet(ng, in, (uint64_t)get32(ng, b + 4) << 32 |
-			                    get32(ng, b + 8),
-			            get32(ng, b + 12), get32(ng, b + 16), b + 20,
-			            len - 20, fr))
-				return TL_NEXT_ERROR;
-			*ifindex = in->index;
-			return TL_NEXT_FRAME;
 		case BT_OPB:
-			if (len < 20) {
-				fail(ng, "a packet block shorter than 20 bytes");
-				return TL_NEXT_ERROR;
-			}
-			if (!(in = iface_of(ng, get16(ng, b))) ||
-			    !packet(ng, in, (uint64_t)get32(ng, b + 4) << 32 |
-			                    get32(ng, b + 8),
-			            get32(ng, b + 12), get32(ng, b + 16), b + 20,
-			            len - 20, fr))
-				return TL_NEXT_ERROR;
-			*ifindex = in->index;
-			return TL_NEXT_FRAME;
+			return timed_packet(ng, b, len, type == BT_OPB, fr,
+			                    ifindex);
 		case BT_SPB: {
 			/* No timestamp and no captured length: interface 0,
 			 * as much as its snap length and the block allow. */
