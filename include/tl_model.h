@@ -105,6 +105,10 @@ const struct tl_seg_note *tl_segstore_note(const struct tl_segstore *st,
 struct tl_model_limits {
 	uint32_t max_segments;
 	uint64_t max_bytes;
+	/* What a round could not bring under max_bytes (held state, spare
+	 * capacity): the next round waits until the model has grown past
+	 * it by a slice of the bound, or each segment paid for a round. */
+	uint64_t recheck_bytes;
 };
 
 /* What the limits made the model let go of. Each round renumbers the

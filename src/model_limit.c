@@ -47,7 +47,8 @@ uint64_t tl_model_bytes(const struct tl_model *m)
 /* What letting rows go cannot free while the connections are open. */
 static uint64_t held_bytes(const struct tl_model *m)
 {
-	return tl_tracker_bytes(&m->tracker) + tl_app_conn_bytes(m->app);
+	return tl_tracker_bytes(&m->tracker) + tl_app_conn_bytes(m->app) +
+	       tl_sender_bytes(m->sender);
 }
 
 /* The bytes rows (records, notes, labels) may take: what the bound leaves
@@ -73,7 +74,7 @@ bool tl_model_over_limits(const struct tl_model *m)
 	if (!l->max_bytes)
 		return false;
 	uint64_t all = tl_model_bytes(m);
-	if (all <= l->max_bytes)
+	if (all <= l->max_bytes || all < l->recheck_bytes)
 		return false;
 	uint64_t held = held_bytes(m);
 	return all - held > row_room(m, held) || held > 2 * l->max_bytes;
@@ -140,13 +141,13 @@ static void plan_free_rows(struct plan *p, uint64_t rows, uint64_t bytes)
 
 /* Phase one: closed connections, the one that ended first goes first. */
 static void plan_closed(const struct tl_model *m, struct plan *p,
-                        const uint32_t *rows, uint64_t row_cost)
+                        const uint32_t *rows, uint64_t row_cost,
+                        tl_nsec now)
 {
 	const struct tl_tracker *tr = &m->tracker;
 	struct candidate *c = tl_xcalloc((size_t)tr->stream_count + 1,
 	                                 sizeof *c);
 	uint32_t n = 0;
-	tl_nsec now = newest_time(m);
 	for (uint32_t s = 0; s < tr->stream_count; s++) {
 		const struct tl_conn *conn = tr->streams[s];
 		if (conn && goes_whole(conn, now))
@@ -280,11 +281,11 @@ static bool label_kept(void *ctx, uint32_t frame)
 /* Closed connections whose rows all went are forgotten once quiet; open
  * ones stay, rows or not, unless plan_open chose them. Returns how many
  * connections are still open. */
-static uint32_t forget_streams(struct tl_model *m, const struct plan *p)
+static uint32_t forget_streams(struct tl_model *m, const struct plan *p,
+                               tl_nsec now)
 {
 	struct tl_tracker *tr = &m->tracker;
 	uint32_t open = 0;
-	tl_nsec now = newest_time(m);
 	for (uint32_t s = 0; s < tr->stream_count; s++) {
 		const struct tl_conn *c = tr->streams[s];
 		if (!c)
@@ -397,6 +398,8 @@ void tl_model_evict(struct tl_model *m)
 	struct tl_segstore *st = &m->segs;
 	if (!st->count)
 		return;
+	/* Taken before the compaction, which may leave no row at all. */
+	tl_nsec now = newest_time(m);
 	struct plan p;
 	plan_init(m, &p);
 	m->evicted.by_count = p.rows > 0;
@@ -407,7 +410,7 @@ void tl_model_evict(struct tl_model *m)
 	                            sizeof *rows);
 	for (uint32_t i = 0; i < st->count; i++)
 		rows[tl_segstore_get(st, i)->stream]++;
-	plan_closed(m, &p, rows, row_cost);
+	plan_closed(m, &p, rows, row_cost, now);
 	free(rows);
 	if (!plan_done(&p))
 		plan_cutoff(m, &p, row_cost);
@@ -417,9 +420,14 @@ void tl_model_evict(struct tl_model *m)
 	compact(st, &p);
 	struct label_walk walk = { st, 0 };
 	tl_app_keep_labels(m->app, label_kept, &walk);
-	uint32_t open = forget_streams(m, &p);
+	uint32_t open = forget_streams(m, &p, now);
 	judge_bound(m, open);
 	free(p.victim);
+	/* A sixteenth of the bound: sixteen rounds at most per bound's worth
+	 * of growth, however much of it the connections hold. */
+	if (m->limits.max_bytes)
+		m->limits.recheck_bytes = tl_model_bytes(m) +
+		                          m->limits.max_bytes / 16;
 	m->evicted.segments += before - st->count;
 	m->evicted.rounds++;
 }

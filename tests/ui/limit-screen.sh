@@ -59,7 +59,7 @@ quit_check "file: Q restores the terminal" Q
 # says the bound is too small and what would do.
 
 if command -v python3 >/dev/null 2>&1; then
-	for bound in "--max-segments 100:2000" "--max-memory 16M:40000"; do
+	for bound in "--max-segments 100:2000" "--max-memory 16M:20000"; do
 		opt=${bound%:*} n=${bound##*:}
 		OPEN=$TMP/open-$n.pcap
 		python3 "$TOP/tests/many-conns.py" "$n" "$OPEN" --open || exit 99
