@@ -662,6 +662,33 @@ static void wrap_text(struct ui *ui, int y, int x, int rows, int width,
 	}
 }
 
+/* With the oldest row on screen: did rows of this selection go before
+ * it (a memory bound)? A connection outlives its rows, so a ladder that
+ * starts after its handshake must say so. */
+static bool earlier_rows_gone(const struct ui *ui)
+{
+	if (!ui->m.evicted.segments || ui->ladder.top != 0 ||
+	    !ui_ladder_count(ui))
+		return false;
+	if (multi_stream(ui))
+		return true;
+	const struct tl_seg *first = tl_segstore_get(&ui->m.segs,
+	                                             ui_ladder_seg_at(ui, 0));
+	const struct tl_conn *conn = conn_of(ui, first);
+	return conn && conn->first_frame < first->frame;
+}
+
+static void draw_gone_note(struct ui *ui, const struct layout *L)
+{
+	static const char note[] =
+		" earlier rows of this selection were let go (memory limit) ";
+	int w = ui_text_width(note);
+	int x = ui->cols - w - 2;
+	if (x < 0)
+		x = 0;
+	ui_put(ui, L->y_sep, x, ui->cols - x, note, R_HINT, true);
+}
+
 static void draw_info(struct ui *ui, const struct layout *L)
 {
 	struct ui_ladder_state *l = &ui->ladder;
@@ -670,6 +697,8 @@ static void draw_info(struct ui *ui, const struct layout *L)
 	for (int x = 0; x < ui->cols; x++)
 		mvaddstr(L->y_sep, x, ui->gl->hbar);
 	attrset(A_NORMAL);
+	if (earlier_rows_gone(ui))
+		draw_gone_note(ui, L);
 	if (!n)
 		return;
 	uint32_t idx = ui_ladder_seg_at(ui, l->cur);

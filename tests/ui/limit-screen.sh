@@ -86,8 +86,12 @@ if command -v python3 >/dev/null 2>&1; then
 		keys c g Enter
 		check "$opt, $n open: stream 0's ladder opens" \
 			wait_for "stream 0/$want " 10
+		# Stream 0 keeps its connection, not its oldest rows: the ladder
+		# starts after the handshake and says why.
 		check "$opt, $n open: stream 0's ladder says its rows were let go" \
 			screen_has "rows of this selection were let go \(memory limit\)"
+		check "$opt, $n open: stream 0's handshake is not shown as if it were all" \
+			eval '! grep -Eq " SYN Seq=0 " "$SCREEN"'
 		keys Q
 		after "$opt, $n open: Q, and stderr says it again" 0 \
 			"^tcpladder: $opt is too small for $want open connections: try [0-9]+[MG]? \([0-9]+ rows were let go\)"
