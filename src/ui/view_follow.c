@@ -456,6 +456,26 @@ static void draw_nodes(struct ui *ui, const struct tl_follow *f)
 		       "(--max-memory)", R_ERROR, false);
 }
 
+/* The lines up to date, and the cursor where p asked for it (before the
+ * first key too: keys typed ahead of the first draw move from there). */
+static void settle(struct ui *ui)
+{
+	struct ui_follow *F = state(ui);
+	build(ui);
+	if (!F->open_frame)
+		return;
+	for (uint32_t i = 0; i < F->nlines; i++) {
+		const struct tl_follow *f = followed(ui);
+		if (f->chunks[F->lines[i].chunk].frame >= F->open_frame) {
+			F->cur = i;
+			F->top = i - body_rows(ui) / 3;
+			break;
+		}
+		F->cur = i;
+	}
+	F->open_frame = 0;
+}
+
 static void follow_draw(struct ui *ui)
 {
 	struct ui_follow *F = state(ui);
@@ -463,19 +483,7 @@ static void follow_draw(struct ui *ui)
 	const char *mode = F->frames ? "HTTP/2 frames" : mode_name[F->mode];
 	static const char *show_name[] = { "", "  (node 0 only)",
 	                                   "  (node 1 only)" };
-	build(ui);
-	if (F->open_frame) {
-		for (uint32_t i = 0; i < F->nlines; i++) {
-			const struct tl_follow *f = followed(ui);
-			if (f->chunks[F->lines[i].chunk].frame >= F->open_frame) {
-				F->cur = i;
-				F->top = i - body_rows(ui) / 3;
-				break;
-			}
-			F->cur = i;
-		}
-		F->open_frame = 0;
-	}
+	settle(ui);
 	clamp(ui);
 	const struct tl_follow *f = followed(ui);
 	char mid[256];
@@ -657,6 +665,7 @@ static enum ui_key_result follow_key(struct ui *ui, int ch)
 	int64_t page = body_rows(ui) - 1;
 	if (page < 1)
 		page = 1;
+	settle(ui);
 	F->at_end = false;
 	switch (ch) {
 	case KEY_UP: case 'k': F->cur--; break;
