@@ -94,6 +94,13 @@ for l in 'Date: Wed, 07 Apr 2010 18:12:05 GMT' 'Location: http://espn\.go\.com/'
 	check "http: the whole response on one screen: $l" screen_has "^ +$l\$"
 done
 check "http 80x24: fits" fits 80
+# Every line of the response as -z follow prints it, in order, on one screen.
+"$BIN" -r "$HTTP" -q -z follow,tcp,ascii,0 | sed -n '/^	430$/,/^====/p' |
+	sed '1d;$d' | tr -d '\r' | sed 's/ *$//' | sed '${/^$/d}' >"$TMP/resp.want"
+LC_ALL=C.UTF-8 sed -E 's/^.{10}//; s/ *$//' "$SCREEN" |
+	sed -n '/^HTTP\/1\.1 301/,$p' | head -n "$(wc -l <"$TMP/resp.want")" >"$TMP/resp.got"
+check "http 80x24: the whole response (all $(wc -l <"$TMP/resp.want") lines) on one screen, in order" \
+	eval '[ "$(wc -l <"$TMP/resp.want")" -ge 15 ] && cmp -s "$TMP/resp.want" "$TMP/resp.got"'
 keys / C-u ; type_text "no such text"; keys Enter
 check "search: not found says so" wait_for "'no such text' not found" 3
 keys w ; type_text "$TMP/response.bin"; keys Enter
