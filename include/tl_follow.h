@@ -129,7 +129,8 @@ size_t tl_follow_hex_line(uint32_t offset, const uint8_t *p, unsigned n,
  * start for prior knowledge, or after the HTTP/1.1 request and the 101
  * answer of an h2c upgrade. Framing cannot survive a gap: that direction
  * stops there, with a record saying so. */
-enum tl_follow_h2_kind { TL_H2_PREFACE, TL_H2_FRAME, TL_H2_LOST };
+enum tl_follow_h2_kind { TL_H2_PREFACE, TL_H2_FRAME, TL_H2_LOST,
+                         TL_H2_FULL };  /* max_frames reached: the end */
 
 struct tl_follow_h2_frame {
 	uint32_t chunk;         /* the chunk that completed its header */
@@ -154,9 +155,10 @@ struct tl_follow_h2 {
 	uint32_t count, cap;
 	struct tl_follow_h2_dir dir[2];
 	uint32_t chunks_done;
+	uint32_t max_frames;    /* records kept at most (0: no bound) */
 };
 
-void tl_follow_h2_init(struct tl_follow_h2 *h);
+void tl_follow_h2_init(struct tl_follow_h2 *h, uint32_t max_frames);
 void tl_follow_h2_free(struct tl_follow_h2 *h);
 /* Reads the chunks of f that came since the last call. */
 void tl_follow_h2_update(struct tl_follow_h2 *h, const struct tl_follow *f);

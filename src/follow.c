@@ -526,15 +526,16 @@ enum { H2_START, H2_SKIP_HEAD, H2_PREFACE, H2_HEADER, H2_PAYLOAD, H2_STOP };
 static const char h2_preface[] = "PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n";
 #define H2_PREFACE_LEN 24u
 
-void tl_follow_h2_init(struct tl_follow_h2 *h)
+void tl_follow_h2_init(struct tl_follow_h2 *h, uint32_t max_frames)
 {
 	memset(h, 0, sizeof *h);
+	h->max_frames = max_frames;
 }
 
 void tl_follow_h2_free(struct tl_follow_h2 *h)
 {
 	free(h->frames);
-	tl_follow_h2_init(h);
+	tl_follow_h2_init(h, h->max_frames);
 }
 
 static struct tl_follow_h2_frame *h2_record(struct tl_follow_h2 *h,
@@ -550,6 +551,18 @@ static struct tl_follow_h2_frame *h2_record(struct tl_follow_h2 *h,
 	r->node = f->chunks[chunk].node;
 	r->kind = kind;
 	return r;
+}
+
+/* Whether max_frames is reached: then a last record says so and both
+ * directions stop (a gap's record may still come: two at most). */
+static bool h2_full(struct tl_follow_h2 *h, const struct tl_follow *f,
+                    uint32_t chunk)
+{
+	if (!h->max_frames || h->count + 1 < h->max_frames)
+		return false;
+	h2_record(h, f, chunk, TL_H2_FULL);
+	h->dir[0].state = h->dir[1].state = H2_STOP;
+	return true;
 }
 
 /* The how-manieth frame of this name in the same segment (the labels list
@@ -638,6 +651,8 @@ static void h2_byte(struct tl_follow_h2 *h, const struct tl_follow *f,
 			return;
 		}
 		if (++d->matched == H2_PREFACE_LEN) {
+			if (h2_full(h, f, chunk))
+				return;
 			struct tl_follow_h2_frame *r = h2_record(h, f, chunk,
 			                                         TL_H2_PREFACE);
 			r->end_frame = r->frame;
@@ -650,6 +665,8 @@ static void h2_byte(struct tl_follow_h2 *h, const struct tl_follow *f,
 		if (d->hdr_len < 9)
 			return;
 		d->hdr_len = 0;
+		if (h2_full(h, f, chunk))
+			return;
 		struct tl_follow_h2_frame *r = h2_record(h, f, chunk,
 		                                         TL_H2_FRAME);
 		r->len = ((uint32_t)d->hdr[0] << 16) |

@@ -59,6 +59,7 @@ struct ui_follow {
 	bool frames;
 	struct tl_follow_h2 h2;
 	uint32_t h2_stream;     /* the stream h2 has read */
+	bool h2_ready;          /* h2 initialised */
 	uint32_t built_frames;  /* records made into lines */
 };
 
@@ -225,9 +226,17 @@ static void build_chunk(struct ui *ui, struct ui_follow *F,
  * again after a change of mode, width or direction). */
 static void build_frames(struct ui_follow *F, const struct tl_follow *f)
 {
-	if (F->h2_stream != F->stream) {
+	if (F->h2_stream != F->stream || !F->h2_ready) {
+		/* The records stay within an eighth of --max-memory (the
+		 * payload they are read from has a quarter). */
+		uint64_t max = F->budget / 8 / sizeof *F->h2.frames;
+		if (F->budget && max < 1024)
+			max = 1024;
 		tl_follow_h2_free(&F->h2);
+		tl_follow_h2_init(&F->h2, max > UINT32_MAX ? UINT32_MAX
+		                                           : (uint32_t)max);
 		F->h2_stream = F->stream;
+		F->h2_ready = true;
 	}
 	tl_follow_h2_update(&F->h2, f);
 	for (; F->built_frames < F->h2.count; F->built_frames++) {
@@ -326,6 +335,10 @@ static size_t frame_text(struct ui *ui, const struct tl_follow_h2_frame *r,
 	if (r->kind == TL_H2_LOST)
 		return (size_t)snprintf(out, size, "[HTTP/2 framing lost here: "
 		                        "a gap, or not HTTP/2]");
+	if (r->kind == TL_H2_FULL)
+		return (size_t)snprintf(out, size, "[%u frames listed: no more "
+		                        "(--max-memory); m shows the bytes]",
+		                        state(ui)->h2.count - 1);
 	size_t n = 0;
 	tl_app_h2_frame_name(r->type, r->flags, r->sid, r->len, out, size);
 	n = strlen(out);
@@ -524,7 +537,7 @@ static void follow_draw(struct ui *ui)
 			       true);
 		line_text(ui, (uint32_t)i, text, sizeof text);
 		ui_draw_reverse(cur);
-		bool lost = F->frames ? F->h2.frames[L->start].kind ==
+		bool lost = F->frames ? F->h2.frames[L->start].kind >=
 		                        TL_H2_LOST : c->gap;
 		ui_put(ui, y, g, ui->cols - g, text[0] ? text : " ",
 		       lost ? R_LOST : node_role(c->node), lost);

@@ -224,7 +224,7 @@ static void test_h2_prior_knowledge(void)
 	struct tl_follow_h2 h;
 	char c[64], s[64];
 	tl_follow_init(&f, 0);
-	tl_follow_h2_init(&h);
+	tl_follow_h2_init(&h, 0);
 	handshake(&f);
 	/* Preface and SETTINGS, the SETTINGS header cut after 4 bytes. */
 	memcpy(c, PREFACE, 24);
@@ -277,7 +277,7 @@ static void test_h2_upgrade_and_gap(void)
 	struct tl_follow_h2 h;
 	char c[160], s[160];
 	tl_follow_init(&f, 0);
-	tl_follow_h2_init(&h);
+	tl_follow_h2_init(&h, 0);
 	handshake(&f);
 	static const char req[] = "GET / HTTP/1.1\r\nUpgrade: h2c\r\n\r\n";
 	static const char ans[] = "HTTP/1.1 101 Switching Protocols\r\n"
@@ -320,6 +320,29 @@ static void test_h2_upgrade_and_gap(void)
 	tl_follow_free(&f);
 }
 
+static void test_h2_bounded(void)
+{
+	struct tl_follow f;
+	struct tl_follow_h2 h;
+	static char c[24 + 9 * 100];
+	tl_follow_init(&f, 0);
+	tl_follow_h2_init(&h, 10);
+	handshake(&f);
+	memcpy(c, PREFACE, 24);
+	for (unsigned i = 0; i < 100; i++)
+		h2hdr(c + 24 + 9 * i, 0, 6, 0, 0);      /* empty PINGs */
+	seg(&f, 0, 4, TL_TH_ACK, 1, 1, c, sizeof c);
+	tl_follow_h2_update(&h, &f);
+	CHECK_UINT(h.count, 10);
+	CHECK_UINT(h.frames[9].kind, TL_H2_FULL);
+	CHECK_UINT(h.frames[8].kind, TL_H2_FRAME);
+	seg(&f, 1, 5, TL_TH_ACK, 1, 1 + sizeof c, c + 24, 9);
+	tl_follow_h2_update(&h, &f);
+	CHECK_UINT(h.count, 10);                /* nothing after the end */
+	tl_follow_h2_free(&h);
+	tl_follow_free(&f);
+}
+
 static const struct check_test tests[] = {
 	CHECK_TEST(test_in_order_and_retransmission),
 	CHECK_TEST(test_out_of_order),
@@ -332,6 +355,7 @@ static const struct check_test tests[] = {
 	CHECK_TEST(test_hex_line),
 	CHECK_TEST(test_h2_prior_knowledge),
 	CHECK_TEST(test_h2_upgrade_and_gap),
+	CHECK_TEST(test_h2_bounded),
 };
 
 int main(void)
