@@ -129,8 +129,12 @@ size_t tl_follow_hex_line(uint32_t offset, const uint8_t *p, unsigned n,
  * start for prior knowledge, or after the HTTP/1.1 request and the 101
  * answer of an h2c upgrade. Framing cannot survive a gap: that direction
  * stops there, with a record saying so. */
-enum tl_follow_h2_kind { TL_H2_PREFACE, TL_H2_FRAME, TL_H2_LOST,
-                         TL_H2_FULL };  /* max_frames reached: the end */
+enum tl_follow_h2_kind {
+	TL_H2_PREFACE, TL_H2_FRAME,
+	TL_H2_HTTP1,            /* the HTTP/1.1 head before an h2c upgrade */
+	TL_H2_LOST,             /* a gap (or no preface): framing ends */
+	TL_H2_FULL,             /* max_frames reached: the list ends */
+};
 
 struct tl_follow_h2_frame {
 	uint32_t chunk;         /* the chunk that completed its header */

@@ -586,7 +586,8 @@ static void h2_set_end(struct tl_follow_h2 *h, uint32_t i, uint32_t frame)
  * with prior knowledge), an HTTP/1.x answer (the 101 of an upgrade: frames
  * after its head), a request (an upgrade's client: the preface after its
  * head), or a frame (a server with prior knowledge). */
-static void h2_start(struct tl_follow_h2_dir *d)
+static void h2_start(struct tl_follow_h2 *h, const struct tl_follow *f,
+                     uint32_t chunk, struct tl_follow_h2_dir *d)
 {
 	const uint8_t *p = d->hdr;
 	if (!memcmp(p, "PRI *", 5))
@@ -596,7 +597,11 @@ static void h2_start(struct tl_follow_h2_dir *d)
 	else if (p[0] >= 'A' && p[0] <= 'Z') {
 		d->state = H2_SKIP_HEAD;
 		d->preface_after = true;
-	} else {
+	}
+	if (d->state == H2_SKIP_HEAD) {
+		if (!h2_full(h, f, chunk))
+			h2_record(h, f, chunk, TL_H2_HTTP1);
+	} else if (d->state == H2_START) {
 		d->state = H2_HEADER;
 	}
 	d->matched = 0;
@@ -632,7 +637,7 @@ static void h2_byte(struct tl_follow_h2 *h, const struct tl_follow *f,
 			uint8_t first[5];
 			memcpy(first, d->hdr, 5);
 			d->hdr_len = 0;
-			h2_start(d);
+			h2_start(h, f, chunk, d);
 			h2_bytes(h, f, chunk, d, first, 5);
 		}
 		return;

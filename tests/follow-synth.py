@@ -231,6 +231,21 @@ def cases():
     k.c("PA", 1 + cl, 1 + len(sv) + len(ans), h2(7, 0, 0, bytes(8)))
     k.s("A", 1 + len(sv) + len(ans), 1 + cl + 17)
     out["http2"] = k
+
+    # HTTP/2 after an h2c upgrade: the GET answered on stream 1.
+    k = Conn(cport=41081, sport=80)
+    k.handshake()
+    req = (b"GET /up HTTP/1.1\r\nHost: 192.0.2.2\r\nConnection: Upgrade, "
+           b"HTTP2-Settings\r\nUpgrade: h2c\r\nHTTP2-Settings: \r\n\r\n")
+    k.c("PA", 1, 1, req)
+    ans = (b"HTTP/1.1 101 Switching Protocols\r\nConnection: Upgrade\r\n"
+           b"Upgrade: h2c\r\n\r\n" + h2(4, 0, 0, b"") +
+           h2(1, 0x4, 1, bytes([0x88])) + h2(0, 0x1, 1, b"upgraded\n"))
+    k.s("PA", 1, 1 + len(req), ans)
+    cl = pre + h2(4, 0, 0, b"") + h2(4, 1, 0, b"")
+    k.c("PA", 1 + len(req), 1 + len(ans), cl)
+    k.s("A", 1 + len(ans), 1 + len(req) + len(cl))
+    out["http2_upgrade"] = k
     return out
 
 

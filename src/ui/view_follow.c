@@ -332,6 +332,10 @@ static size_t frame_text(struct ui *ui, const struct tl_follow_h2_frame *r,
 	if (r->kind == TL_H2_PREFACE)
 		return (size_t)snprintf(out, size, "PREFACE (PRI * HTTP/2.0, "
 		                        "24 bytes)");
+	if (r->kind == TL_H2_HTTP1)
+		return (size_t)snprintf(out, size, "%s (HTTP/1.1 before the h2c "
+		                        "upgrade: m shows it)", r->node
+		                        ? "the answer" : "the request");
 	if (r->kind == TL_H2_LOST)
 		return (size_t)snprintf(out, size, "[HTTP/2 framing lost here: "
 		                        "a gap, or not HTTP/2]");

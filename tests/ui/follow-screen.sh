@@ -199,6 +199,20 @@ quit_check "h2" q Q
 
 start 80 24
 run "cd $TMP"
+launch -r "$C/follow_http2_upgrade.pcap"
+check "h2c: ladder drawn" wait_for 'follow_http2_upgrade\.pcap' 5
+keys p h
+check "h2c: the request's HTTP/1.1 head, then the answer's" \
+	wait_for '^ +5 ← the answer \(HTTP/1\.1 before the h2c upgrade: m shows it\)$' 3
+check "h2c: the request first" screen_has '^ +4 → the request \(HTTP/1\.1 before the h2c upgrade'
+check "h2c: the server's frames after its 101" \
+	eval 'grep -A3 "^ *5 ← the answer" "$SCREEN" | grep -q "^ *5 ← HEADERS\[1\] len=1 END_HEADERS :status 200$"'
+check "h2c: the client's preface after its GET" screen_has '^ +6 → PREFACE'
+check "h2c: the client's SETTINGS ACK" screen_has '^ +6 → SETTINGS\[0\] len=0 ACK$'
+quit_check "h2c" q Q
+
+start 80 24
+run "cd $TMP"
 launch -r "$C/follow_lab_echo.pcap"
 check "echo again: ladder drawn" wait_for 'follow_lab_echo\.pcap' 5
 keys p h

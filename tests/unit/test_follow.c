@@ -292,12 +292,16 @@ static void test_h2_upgrade_and_gap(void)
 	h2hdr(c + 24, 0, 4, 0, 0);
 	seg(&f, 0, 6, TL_TH_ACK, (uint32_t)rl + 1, (uint32_t)al + 10, c, 33);
 	tl_follow_h2_update(&h, &f);
-	CHECK_UINT(h.count, 3);
-	CHECK_UINT(h.frames[0].node, 1);       /* after the 101's head */
-	CHECK_UINT(h.frames[0].kind, TL_H2_FRAME);
-	CHECK_UINT(h.frames[1].kind, TL_H2_PREFACE);    /* after the GET */
-	CHECK_UINT(h.frames[1].frame, 6);
+	CHECK_UINT(h.count, 5);
+	CHECK_UINT(h.frames[0].kind, TL_H2_HTTP1);      /* the GET */
+	CHECK_UINT(h.frames[0].frame, 4);
+	CHECK_UINT(h.frames[1].kind, TL_H2_HTTP1);      /* the 101 */
+	CHECK_UINT(h.frames[1].node, 1);
+	CHECK_UINT(h.frames[2].node, 1);       /* after the 101's head */
 	CHECK_UINT(h.frames[2].kind, TL_H2_FRAME);
+	CHECK_UINT(h.frames[3].kind, TL_H2_PREFACE);    /* after the GET */
+	CHECK_UINT(h.frames[3].frame, 6);
+	CHECK_UINT(h.frames[4].kind, TL_H2_FRAME);
 	/* Bytes of the server lost (acknowledged, not captured): framing
 	 * stops there, said once. */
 	uint32_t next = (uint32_t)al + 10;
@@ -306,16 +310,16 @@ static void test_h2_upgrade_and_gap(void)
 	seg(&f, 0, 8, TL_TH_ACK, (uint32_t)rl + 34, next + 18, "", 0);
 	seg(&f, 1, 9, TL_TH_ACK, next + 18, (uint32_t)rl + 34, s, 9);
 	tl_follow_h2_update(&h, &f);
-	CHECK_UINT(h.count, 4);
-	CHECK_UINT(h.frames[3].kind, TL_H2_LOST);
-	CHECK_UINT(h.frames[3].node, 1);
+	CHECK_UINT(h.count, 6);
+	CHECK_UINT(h.frames[5].kind, TL_H2_LOST);
+	CHECK_UINT(h.frames[5].node, 1);
 	/* The client still reads. */
 	h2hdr(c, 0, 4, 1, 0);
 	seg(&f, 0, 10, TL_TH_ACK, (uint32_t)rl + 34, next + 27, c, 9);
 	tl_follow_h2_update(&h, &f);
-	CHECK_UINT(h.count, 5);
-	CHECK_UINT(h.frames[4].node, 0);
-	CHECK_UINT(h.frames[4].flags, 1);
+	CHECK_UINT(h.count, 7);
+	CHECK_UINT(h.frames[6].node, 0);
+	CHECK_UINT(h.frames[6].flags, 1);
 	tl_follow_h2_free(&h);
 	tl_follow_free(&f);
 }
