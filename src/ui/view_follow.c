@@ -348,7 +348,9 @@ static size_t frame_text(struct ui *ui, const struct tl_follow_h2_frame *r,
 	n = strlen(out);
 	const char *item;
 	size_t il;
-	if (r->type == 0 || !h2_label_item(ui, r, &item, &il))
+	/* DATA labels say no more; a type HTTP/2 does not define has no
+	 * words of its own to find. */
+	if (r->type == 0 || r->type > 9 || !h2_label_item(ui, r, &item, &il))
 		return n;
 	/* The item repeats the name ("... len=3 END_HEADERS"): only what
 	 * follows it; or its own words ("+65535", "NO_ERROR"). */
