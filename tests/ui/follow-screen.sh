@@ -197,6 +197,25 @@ check "m: from frames back to the bytes" wait_for 'follow stream 0  ascii' 3
 check "m: the cursor on the same chunk" eval 'cursor_line | grep -q "^ *9 →"'
 quit_check "h2" q Q
 
+start 120 40
+run "cd $TMP"
+launch -r "$C/follow_http2.pcap"
+check "h2 120x40: ladder drawn" wait_for 'follow_http2\.pcap' 5
+keys p h
+check "h2 120x40: the frame view" wait_for '^ +9 → GOAWAY\[0\] len=8 last=0 NO_ERROR$' 3
+check "h2 120x40: the cursor on the first frame" eval 'cursor_line | grep -q "^ *4 → PREFACE"'
+keys d
+check "h2 120x40, d: node 0's frames only" \
+	eval 'wait_for "node 0 only" 3 && ! grep -q "^ *[0-9]* ←" "$SCREEN" && grep -q "^ *5 → HEADERS\[1\]" "$SCREEN"'
+keys / ; type_text ":status"; keys Enter
+check "h2 120x40: search finds nothing hidden by d" wait_for "':status' not found" 3
+keys d
+keys / C-u ; type_text ":status"; keys Enter
+check "h2 120x40: search in the frames" eval 'sleep 0.2; cursor_line | grep -q "^ *8 ← HEADERS\[1\] len=1 END_HEADERS :status 200"'
+grab
+check "h2 120x40: fits" fits 120
+quit_check "h2 120x40" q Q
+
 start 80 24
 run "cd $TMP"
 launch -r "$C/follow_http2_upgrade.pcap"
