@@ -136,4 +136,9 @@ size_t tl_app_stream_line(const struct tl_app_conn *c,
                           const struct tl_app_stream *s, char *buf,
                           size_t size);
 
+/* An HTTP/2 frame as the labels name it: "HEADERS[1] len=30 END_STREAM
+ * END_HEADERS" (the follow view's frame view lists them so). */
+void tl_app_h2_frame_name(unsigned type, unsigned flags, uint32_t sid,
+                          uint32_t len, char *buf, size_t size);
+
 #endif

@@ -123,4 +123,48 @@ void tl_follow_print(const struct tl_follow *f,
 size_t tl_follow_hex_line(uint32_t offset, const uint8_t *p, unsigned n,
                           char *out);
 
+/* ---- HTTP/2 frames in a followed stream ---------------------------------
+ * The follow view's frame view: each direction's reassembled bytes read as
+ * HTTP/2 framing (the preface, then 9-byte frame headers), from the
+ * start for prior knowledge, or after the HTTP/1.1 request and the 101
+ * answer of an h2c upgrade. Framing cannot survive a gap: that direction
+ * stops there, with a record saying so. */
+enum tl_follow_h2_kind {
+	TL_H2_PREFACE, TL_H2_FRAME,
+	TL_H2_HTTP1,            /* the HTTP/1.1 head before an h2c upgrade */
+	TL_H2_LOST,             /* a gap (or no preface): framing ends */
+	TL_H2_FULL,             /* max_frames reached: the list ends */
+};
+
+struct tl_follow_h2_frame {
+	uint32_t chunk;         /* the chunk that completed its header */
+	uint32_t frame;         /* that chunk's frame (the ladder's row) */
+	uint32_t end_frame;     /* the frame of its last byte; 0: not yet */
+	uint32_t len, sid;
+	uint8_t type, flags, node, kind;
+	uint32_t nth;           /* of the same name in end_frame's segment */
+};
+
+struct tl_follow_h2_dir {
+	uint8_t state;
+	uint8_t hdr[9], hdr_len;
+	uint32_t matched;       /* preface bytes, or of "\r\n\r\n" */
+	uint32_t left;          /* payload bytes still to come */
+	uint32_t cur;           /* the record of the frame being read */
+	bool preface_after;     /* an upgrade's client: preface after it */
+};
+
+struct tl_follow_h2 {
+	struct tl_follow_h2_frame *frames;
+	uint32_t count, cap;
+	struct tl_follow_h2_dir dir[2];
+	uint32_t chunks_done;
+	uint32_t max_frames;    /* records kept at most (0: no bound) */
+};
+
+void tl_follow_h2_init(struct tl_follow_h2 *h, uint32_t max_frames);
+void tl_follow_h2_free(struct tl_follow_h2 *h);
+/* Reads the chunks of f that came since the last call. */
+void tl_follow_h2_update(struct tl_follow_h2 *h, const struct tl_follow *f);
+
 #endif

@@ -636,17 +636,21 @@ static void h2_flags_text(unsigned type, unsigned flags, char *buf,
 		tl_bappend(buf, size, n, " PRIORITY");
 }
 
+void tl_app_h2_frame_name(unsigned type, unsigned flags, uint32_t sid,
+                          uint32_t len, char *buf, size_t size)
+{
+	const char *name = h2_type_name(type);
+	char fl[64];
+	h2_flags_text(type, flags, fl, sizeof fl);
+	if (name)
+		snprintf(buf, size, "%s[%u] len=%u%s", name, sid, len, fl);
+	else
+		snprintf(buf, size, "type 0x%02x[%u] len=%u", type, sid, len);
+}
+
 static void h2_frame_name(const struct tl_app_dir *d, char *buf, size_t size)
 {
-	const char *name = h2_type_name(d->ftype);
-	char fl[64];
-	h2_flags_text(d->ftype, d->fflags, fl, sizeof fl);
-	if (name)
-		snprintf(buf, size, "%s[%u] len=%u%s", name, d->fsid, d->flen,
-		         fl);
-	else
-		snprintf(buf, size, "type 0x%02x[%u] len=%u", d->ftype,
-		         d->fsid, d->flen);
+	tl_app_h2_frame_name(d->ftype, d->fflags, d->fsid, d->flen, buf, size);
 }
 
 #ifdef HAVE_NGHTTP2

@@ -518,3 +518,199 @@ void tl_follow_print(const struct tl_follow *f,
 		            &pos[f->chunks[i].node], o);
 	tl_out_str(o, rule);
 }
+
+/* ---- HTTP/2 frames ---------------------------------------------------------- */
+
+enum { H2_START, H2_SKIP_HEAD, H2_PREFACE, H2_HEADER, H2_PAYLOAD, H2_STOP };
+
+static const char h2_preface[] = "PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n";
+#define H2_PREFACE_LEN 24u
+
+void tl_follow_h2_init(struct tl_follow_h2 *h, uint32_t max_frames)
+{
+	memset(h, 0, sizeof *h);
+	h->max_frames = max_frames;
+}
+
+void tl_follow_h2_free(struct tl_follow_h2 *h)
+{
+	free(h->frames);
+	tl_follow_h2_init(h, h->max_frames);
+}
+
+static struct tl_follow_h2_frame *h2_record(struct tl_follow_h2 *h,
+                                            const struct tl_follow *f,
+                                            uint32_t chunk, uint8_t kind)
+{
+	h->frames = tl_xgrow(h->frames, &h->cap, (uint64_t)h->count + 1, 64,
+	                     sizeof *h->frames);
+	struct tl_follow_h2_frame *r = &h->frames[h->count++];
+	memset(r, 0, sizeof *r);
+	r->chunk = chunk;
+	r->frame = f->chunks[chunk].frame;
+	r->node = f->chunks[chunk].node;
+	r->kind = kind;
+	return r;
+}
+
+/* Whether max_frames is reached: then a last record says so and both
+ * directions stop (a gap's record may still come: two at most). */
+static bool h2_full(struct tl_follow_h2 *h, const struct tl_follow *f,
+                    uint32_t chunk)
+{
+	if (!h->max_frames || h->count + 1 < h->max_frames)
+		return false;
+	h2_record(h, f, chunk, TL_H2_FULL);
+	h->dir[0].state = h->dir[1].state = H2_STOP;
+	return true;
+}
+
+/* The how-manieth frame of this name in the same segment (the labels list
+ * them in order; two SETTINGS[0] in one segment are told apart so). */
+static void h2_set_end(struct tl_follow_h2 *h, uint32_t i, uint32_t frame)
+{
+	struct tl_follow_h2_frame *r = &h->frames[i];
+	r->end_frame = frame;
+	for (uint32_t k = i; k-- > 0;) {
+		const struct tl_follow_h2_frame *o = &h->frames[k];
+		if (o->node != r->node || o->kind != TL_H2_FRAME)
+			continue;
+		if (o->end_frame != frame)
+			break;
+		if (o->type == r->type && o->sid == r->sid)
+			r->nth++;
+	}
+}
+
+/* The first bytes of a direction say what it is: the preface (a client
+ * with prior knowledge), an HTTP/1.x answer (the 101 of an upgrade: frames
+ * after its head), a request (an upgrade's client: the preface after its
+ * head), or a frame (a server with prior knowledge). */
+static void h2_start(struct tl_follow_h2 *h, const struct tl_follow *f,
+                     uint32_t chunk, struct tl_follow_h2_dir *d)
+{
+	const uint8_t *p = d->hdr;
+	if (!memcmp(p, "PRI *", 5))
+		d->state = H2_PREFACE;
+	else if (!memcmp(p, "HTTP/", 5))
+		d->state = H2_SKIP_HEAD;
+	else if (p[0] >= 'A' && p[0] <= 'Z') {
+		d->state = H2_SKIP_HEAD;
+		d->preface_after = true;
+	}
+	if (d->state == H2_SKIP_HEAD) {
+		if (!h2_full(h, f, chunk))
+			h2_record(h, f, chunk, TL_H2_HTTP1);
+	} else if (d->state == H2_START) {
+		d->state = H2_HEADER;
+	}
+	d->matched = 0;
+}
+
+static void h2_byte(struct tl_follow_h2 *h, const struct tl_follow *f,
+                    uint32_t chunk, struct tl_follow_h2_dir *d, uint8_t b);
+
+static void h2_bytes(struct tl_follow_h2 *h, const struct tl_follow *f,
+                     uint32_t chunk, struct tl_follow_h2_dir *d,
+                     const uint8_t *p, uint32_t n)
+{
+	for (uint32_t k = 0; k < n && d->state != H2_STOP; k++) {
+		if (d->state == H2_PAYLOAD && d->left > 1 && n - k > 1) {
+			/* Payload is skipped, not read byte by byte. */
+			uint32_t take = d->left - 1 < n - k - 1 ? d->left - 1
+			                                       : n - k - 1;
+			d->left -= take;
+			k += take - 1;
+			continue;
+		}
+		h2_byte(h, f, chunk, d, p[k]);
+	}
+}
+
+static void h2_byte(struct tl_follow_h2 *h, const struct tl_follow *f,
+                    uint32_t chunk, struct tl_follow_h2_dir *d, uint8_t b)
+{
+	switch (d->state) {
+	case H2_START:
+		d->hdr[d->hdr_len++] = b;
+		if (d->hdr_len == 5) {
+			uint8_t first[5];
+			memcpy(first, d->hdr, 5);
+			d->hdr_len = 0;
+			h2_start(h, f, chunk, d);
+			h2_bytes(h, f, chunk, d, first, 5);
+		}
+		return;
+	case H2_SKIP_HEAD:
+		d->matched = b == "\r\n\r\n"[d->matched] ? d->matched + 1
+		           : b == '\r' ? 1 : 0;
+		if (d->matched == 4) {
+			d->matched = 0;
+			d->state = d->preface_after ? H2_PREFACE : H2_HEADER;
+		}
+		return;
+	case H2_PREFACE:
+		if (b != (uint8_t)h2_preface[d->matched]) {
+			h2_record(h, f, chunk, TL_H2_LOST);
+			d->state = H2_STOP;
+			return;
+		}
+		if (++d->matched == H2_PREFACE_LEN) {
+			if (h2_full(h, f, chunk))
+				return;
+			struct tl_follow_h2_frame *r = h2_record(h, f, chunk,
+			                                         TL_H2_PREFACE);
+			r->end_frame = r->frame;
+			r->len = H2_PREFACE_LEN;
+			d->state = H2_HEADER;
+		}
+		return;
+	case H2_HEADER: {
+		d->hdr[d->hdr_len++] = b;
+		if (d->hdr_len < 9)
+			return;
+		d->hdr_len = 0;
+		if (h2_full(h, f, chunk))
+			return;
+		struct tl_follow_h2_frame *r = h2_record(h, f, chunk,
+		                                         TL_H2_FRAME);
+		r->len = ((uint32_t)d->hdr[0] << 16) |
+		         ((uint32_t)d->hdr[1] << 8) | d->hdr[2];
+		r->type = d->hdr[3];
+		r->flags = d->hdr[4];
+		r->sid = tl_get_be32(d->hdr + 5) & 0x7fffffffu;
+		d->cur = h->count - 1;
+		d->left = r->len;
+		if (r->len)
+			d->state = H2_PAYLOAD;
+		else
+			h2_set_end(h, d->cur, r->frame);
+		return;
+	}
+	case H2_PAYLOAD:
+		if (--d->left == 0) {
+			h2_set_end(h, d->cur, f->chunks[chunk].frame);
+			d->state = H2_HEADER;
+		}
+		return;
+	default:
+		return;
+	}
+}
+
+void tl_follow_h2_update(struct tl_follow_h2 *h, const struct tl_follow *f)
+{
+	for (; f && h->chunks_done < f->count; h->chunks_done++) {
+		uint32_t i = h->chunks_done;
+		const struct tl_follow_chunk *c = &f->chunks[i];
+		struct tl_follow_h2_dir *d = &h->dir[c->node];
+		if (d->state == H2_STOP)
+			continue;
+		if (c->gap) {
+			h2_record(h, f, i, TL_H2_LOST);
+			d->state = H2_STOP;
+			continue;
+		}
+		h2_bytes(h, f, i, d, f->data + c->off, c->len);
+	}
+}

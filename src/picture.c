@@ -16,7 +16,8 @@
 #include "tl_render.h"
 #include "tl_util.h"
 
-/* -T html: the payload of the connections picked with -S (at most
+/* -T html and -T svg (the ladder): the payload of the connections picked
+ * with -S (at most
  * PICTURE_FOLLOWS), or of the first connection, each at most
  * PICTURE_FOLLOW_BYTES: a page is for reading. */
 #define PICTURE_FOLLOWS 8u
@@ -84,7 +85,8 @@ int tl_picture_run(struct tl_options *opt, struct tl_capture *cap,
 	static struct picture_follow pf;
 	memset(&pf, 0, sizeof pf);
 	pf.opt = opt;
-	if (opt->output == TL_OUT_HTML) {
+	if (opt->output == TL_OUT_HTML ||
+	    (opt->output == TL_OUT_SVG && !opt->graph)) {
 		m.segment_hook = picture_segment;
 		m.segment_hook_ctx = &pf;
 	}

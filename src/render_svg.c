@@ -14,6 +14,8 @@
 #include "tl_label.h"
 #include "tl_util.h"
 
+#include "render_svg_follow.h"
+
 #define FONT "DejaVu Sans Mono, Menlo, Consolas, monospace"
 #define LABEL_PX 17             /* segment labels */
 #define CHAR_W 0.61             /* advance of a monospace glyph, in em */
@@ -279,6 +281,9 @@ static int ladder_body(FILE *f, const struct tl_picture_src *src,
 	L.y_rows = 112;
 	bool cut = src->total_rows > rows;
 	L.height = L.y_rows + rows * ROW_H + (cut ? 64 : 28);
+	double y_follow = L.height;
+	if (standalone)         /* -T html has its own (follow_sections) */
+		L.height += tl_svg_follow_height(src, L.width);
 
 	char title[512];
 	size_t tn = tl_bappend(title, sizeof title, 0, "%s",
@@ -457,6 +462,8 @@ static int ladder_body(FILE *f, const struct tl_picture_src *src,
 		esc(f, foot);
 		fputs("</text>\n", f);
 	}
+	if (standalone)
+		tl_svg_follow(f, src, y_follow, L.width);
 	fputs("</svg>\n", f);
 	tl_ladder_free(&ld);
 	return 0;

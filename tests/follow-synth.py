@@ -58,6 +58,12 @@ def text(n, start=0):
     return bytes((0x41 + (i + start) % 26) for i in range(n))
 
 
+def h2(ftype, flags, stream, payload):
+    """An HTTP/2 frame: 9-byte header, then the payload."""
+    return (len(payload).to_bytes(3, "big") + bytes([ftype, flags]) +
+            stream.to_bytes(4, "big") + payload)
+
+
 def cases():
     out = {}
 
@@ -203,6 +209,43 @@ def cases():
         (k.s if d else k.c)("PA", seq[d], seq[1 - d], line)
         seq[d] += len(line)
     out["slow_chat"] = k
+
+    # HTTP/2 with prior knowledge (the follow view's frame view, h): the
+    # preface and SETTINGS, a GET whose HEADERS frame is split over two
+    # segments, the answer's HEADERS and DATA in one segment, acks.
+    k = Conn(cport=41080, sport=8080)
+    k.handshake()
+    pre = b"PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n"
+    get = h2(1, 0x5, 1, bytes([0x82, 0x86, 0x85]))  # GET /index.html
+    cl = pre + h2(4, 0, 0, b"") + get[:5]
+    k.c("PA", 1, 1, cl)
+    k.c("PA", 1 + len(cl), 1, get[5:])
+    cl = len(pre) + 9 + len(get)
+    sv = h2(4, 0, 0, b"\x00\x03\x00\x00\x00\x64") + h2(4, 1, 0, b"")
+    k.s("PA", 1, 1 + cl, sv)
+    k.c("PA", 1 + cl, 1 + len(sv), h2(4, 1, 0, b""))
+    cl += 9
+    body = b"<html>hello over h2</html>\n"
+    ans = h2(1, 0x4, 1, bytes([0x88])) + h2(0, 0x1, 1, body)
+    k.s("PA", 1 + len(sv), 1 + cl, ans)
+    k.c("PA", 1 + cl, 1 + len(sv) + len(ans), h2(7, 0, 0, bytes(8)))
+    k.s("A", 1 + len(sv) + len(ans), 1 + cl + 17)
+    out["http2"] = k
+
+    # HTTP/2 after an h2c upgrade: the GET answered on stream 1.
+    k = Conn(cport=41081, sport=80)
+    k.handshake()
+    req = (b"GET /up HTTP/1.1\r\nHost: 192.0.2.2\r\nConnection: Upgrade, "
+           b"HTTP2-Settings\r\nUpgrade: h2c\r\nHTTP2-Settings: \r\n\r\n")
+    k.c("PA", 1, 1, req)
+    ans = (b"HTTP/1.1 101 Switching Protocols\r\nConnection: Upgrade\r\n"
+           b"Upgrade: h2c\r\n\r\n" + h2(4, 0, 0, b"") +
+           h2(1, 0x4, 1, bytes([0x88])) + h2(0, 0x1, 1, b"upgraded\n"))
+    k.s("PA", 1, 1 + len(req), ans)
+    cl = pre + h2(4, 0, 0, b"") + h2(4, 1, 0, b"")
+    k.c("PA", 1 + len(req), 1 + len(ans), cl)
+    k.s("A", 1 + len(ans), 1 + len(req) + len(cl))
+    out["http2_upgrade"] = k
     return out
 
 

@@ -106,5 +106,59 @@ if grep -q '^<h2>Stream 0: the payload</h2>' "$TMP/page.html" &&
 else
 	echo "not ok $n - -T html: the payload section, escaped"; status=1
 fi
+# -T svg: the same section under the ladder, every line a <text> that
+# fits the picture, every byte XML-safe; not in the graphs.
+svgcheck() {   # svgcheck NAME SVG: valid XML, lines inside the picture
+	"$PY" - "$2" <<'PYEOF'
+import sys
+import xml.etree.ElementTree as ET
+NS = "{http://www.w3.org/2000/svg}"
+root = ET.parse(sys.argv[1]).getroot()
+w, h = float(root.get("width")), float(root.get("height"))
+cols = int((w - 124) / (17 * 0.61))
+secs = [g for g in root.iter(NS + "g") if g.get("class") == "follow"]
+assert secs, "no follow section"
+for g in secs:
+    for t in g.iter(NS + "text"):
+        y = float(t.get("y"))
+        assert 0 < y <= h - 10, "line below the picture: y=%s h=%s" % (y, h)
+        text = "".join(t.itertext())
+        if t.get("x") == "100":
+            assert len(text) <= cols, "line wider than the picture: %r" % text
+            assert all(0x20 <= ord(c) < 0x7f for c in text), repr(text)
+PYEOF
+}
+"$BIN" -r "$SRC/tests/data/ppa/http_espn.pcapng" -S 0 -T svg >"$TMP/espn.svg" 2>"$TMP/err"
+n=$((n + 1))
+if grep -q '>Stream 0: the payload</text>' "$TMP/espn.svg" &&
+	grep -q '<text x="100" y="[0-9]*" fill="#00439c">HTTP/1.1 301 Moved Permanently</text>' "$TMP/espn.svg" &&
+	grep -q '<text x="84" y="[0-9]*" text-anchor="end" fill="#555555">7</text><text x="100" y="[0-9]*" fill="#00439c">HTTP/1.1 301' "$TMP/espn.svg" &&
+	grep -q '>&lt;/body&gt;&lt;/html&gt;</text>' "$TMP/espn.svg" &&
+	grep -q '>Content-Length: 227</text>' "$TMP/espn.svg"; then
+	echo "ok $n - -T svg: the payload section, a line per text line, escaped"
+else
+	echo "not ok $n - -T svg: the payload section, a line per text line, escaped"; status=1
+fi
+n=$((n + 1))
+if svgcheck espn "$TMP/espn.svg" 2>"$TMP/err"; then
+	echo "ok $n - -T svg: valid XML, every line inside the picture"
+else
+	echo "not ok $n - -T svg: valid XML, every line inside the picture"; sed 's/^/# /' "$TMP/err"; status=1
+fi
+if [ -f "$TMP/follow_two_holes.pcap" ]; then
+	"$BIN" -r "$TMP/follow_two_holes.pcap" -T svg >"$TMP/holes.svg" 2>"$TMP/err"
+	n=$((n + 1))
+	if svgcheck holes "$TMP/holes.svg" 2>"$TMP/err" &&
+		grep -q 'font-weight="bold">\[10 bytes missing in capture file\]</text>' "$TMP/holes.svg" &&
+		grep -q '>\.\.\.\. end</text>' "$TMP/holes.svg"; then
+		echo "ok $n - -T svg: gaps marked, control bytes and bytes past ASCII as dots"
+	else
+		echo "not ok $n - -T svg: gaps marked, control bytes and bytes past ASCII as dots"; status=1
+	fi
+fi
+"$BIN" -r "$SRC/tests/data/ppa/http_espn.pcapng" -S 0 -T svg --graph tsg >"$TMP/tsg.svg" 2>"$TMP/err"
+n=$((n + 1))
+if ! grep -q 'class="follow"' "$TMP/tsg.svg"; then echo "ok $n - -T svg --graph: no payload section"
+else echo "not ok $n - -T svg --graph: no payload section"; status=1; fi
 echo "1..$n"
 exit $status

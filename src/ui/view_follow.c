@@ -2,7 +2,10 @@
  * of both directions reassembled as tshark's -z follow does it (follow.c),
  * each direction in its colour, as ASCII, a hex dump or raw hex; gaps
  * marked with their size; search; Enter on a chunk jumps to its frame on
- * the ladder; grows as segments arrive; w saves the payload shown.
+ * the ladder, and moving here moves the ladder's cursor along; h shows an
+ * HTTP/2 connection as the frames the ladder decodes (type, stream, length,
+ * flags, the decoded headers of its label); grows as segments arrive; w
+ * saves the payload shown.
  *
  * The payload of every connection is kept as it arrives (the model's
  * segment hook), within a quarter of --max-memory; past that, followed
@@ -20,9 +23,11 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "tl_app.h"
 #include "tl_follow.h"
 
-/* A screen line: bytes [start, start + len) of one chunk. */
+/* A screen line: bytes [start, start + len) of one chunk; in the frame
+ * view, HTTP/2 frame record start. */
 struct fline {
 	uint32_t chunk;
 	uint32_t start, len;
@@ -50,6 +55,12 @@ struct ui_follow {
 	enum ui_view_id back;
 	uint32_t open_frame;    /* put the cursor on this frame's chunk */
 	bool at_end;            /* the cursor follows new lines */
+	/* h: the HTTP/2 frames of the stream instead of its bytes */
+	bool frames;
+	struct tl_follow_h2 h2;
+	uint32_t h2_stream;     /* the stream h2 has read */
+	bool h2_ready;          /* h2 initialised */
+	uint32_t built_frames;  /* records made into lines */
 };
 
 static struct ui_follow *state(struct ui *ui)
@@ -118,8 +129,9 @@ void ui_follow_renumbered(struct ui *ui)
 			F->by_stream[s] = NULL;
 		}
 	}
-	F->nlines = F->built_chunks = 0;
+	F->nlines = F->built_chunks = F->built_frames = 0;
 	F->pos[0] = F->pos[1] = 0;
+	tl_follow_h2_free(&F->h2);
 }
 
 void ui_follow_free(struct ui *ui)
@@ -135,6 +147,7 @@ void ui_follow_free(struct ui *ui)
 	}
 	free(F->by_stream);
 	free(F->lines);
+	tl_follow_h2_free(&F->h2);
 	free(F);
 	ui->follow = NULL;
 }
@@ -150,7 +163,8 @@ static const struct tl_follow *followed(struct ui *ui)
 static int gutter(const struct ui *ui, const struct ui_follow *F)
 {
 	/* "  frame → ": 10 columns, but a hex dump line (76) comes first. */
-	return F->mode == TL_FOLLOW_HEX && ui->cols < 86 ? 2 : 10;
+	return F->mode == TL_FOLLOW_HEX && !F->frames && ui->cols < 86 ? 2
+	                                                               : 10;
 }
 
 static void add_line(struct ui_follow *F, uint32_t chunk, uint32_t start,
@@ -210,21 +224,49 @@ static void build_chunk(struct ui *ui, struct ui_follow *F,
 
 /* Lines for the chunks that came since the last call (or all of them
  * again after a change of mode, width or direction). */
+static void build_frames(struct ui_follow *F, const struct tl_follow *f)
+{
+	if (F->h2_stream != F->stream || !F->h2_ready) {
+		/* The records stay within an eighth of --max-memory (the
+		 * payload they are read from has a quarter). */
+		uint64_t max = F->budget / 8 / sizeof *F->h2.frames;
+		if (F->budget && max < 1024)
+			max = 1024;
+		tl_follow_h2_free(&F->h2);
+		tl_follow_h2_init(&F->h2, max > UINT32_MAX ? UINT32_MAX
+		                                           : (uint32_t)max);
+		F->h2_stream = F->stream;
+		F->h2_ready = true;
+	}
+	tl_follow_h2_update(&F->h2, f);
+	for (; F->built_frames < F->h2.count; F->built_frames++) {
+		const struct tl_follow_h2_frame *r =
+			&F->h2.frames[F->built_frames];
+		if ((F->show == SHOW_NODE0 && r->node) ||
+		    (F->show == SHOW_NODE1 && !r->node))
+			continue;
+		add_line(F, r->chunk, F->built_frames, 0, 0);
+	}
+}
+
 static void build(struct ui *ui)
 {
 	struct ui_follow *F = state(ui);
 	const struct tl_follow *f = followed(ui);
 	if (F->built_width != ui->cols) {
 		F->built_width = ui->cols;
-		F->nlines = F->built_chunks = 0;
+		F->nlines = F->built_chunks = F->built_frames = 0;
 		F->pos[0] = F->pos[1] = 0;
 	}
 	if (!f)
 		return;
 	bool was_end = F->nlines == 0 || F->cur >= (int64_t)F->nlines - 1;
 	uint32_t before = F->nlines;
-	while (F->built_chunks < f->count)
-		build_chunk(ui, F, f, F->built_chunks++);
+	if (F->frames)
+		build_frames(F, f);
+	else
+		while (F->built_chunks < f->count)
+			build_chunk(ui, F, f, F->built_chunks++);
 	if (before && F->nlines != before && was_end && F->at_end)
 		F->cur = F->nlines - 1;
 }
@@ -244,12 +286,94 @@ static void rebuild(struct ui *ui)
 	}
 }
 
+/* The part of the segment's label about HTTP/2 frame r: the item that
+ * names it ("HEADERS[1] len=3 END_HEADERS :method GET ..."; the nth of
+ * its name there), without a continuation's "cont." items. */
+static bool h2_label_item(struct ui *ui, const struct tl_follow_h2_frame *r,
+                          const char **item, size_t *item_len)
+{
+	size_t len = 0;
+	const char *lab = r->end_frame ? tl_app_label(ui->m.app, r->end_frame,
+	                                              &len) : NULL;
+	char name[96];
+	tl_app_h2_frame_name(r->type, 0, r->sid, 0, name, sizeof name);
+	char *cut = strchr(name, ' ');   /* "HEADERS[1]" */
+	if (!lab || !cut)
+		return false;
+	*cut = '\0';
+	size_t nl = strlen(name);
+	uint32_t nth = r->nth;
+	for (size_t k = 0; k + nl <= len; k++) {
+		if ((k && (k < 2 || lab[k - 2] != ',' || lab[k - 1] != ' ')) ||
+		    memcmp(lab + k, name, nl))
+			continue;
+		size_t e = k + nl;
+		while (e < len && !(e + 2 < len && lab[e] == ',' &&
+		                    lab[e + 1] == ' ' &&
+		                    ((lab[e + 2] >= 'A' && lab[e + 2] <= 'Z') ||
+		                     lab[e + 2] == '(')))
+			e++;
+		if (e - k >= nl + 6 && !memcmp(lab + k + nl, " cont.", 6))
+			continue;
+		if (nth--)
+			continue;
+		*item = lab + k + nl;
+		*item_len = e - k - nl;
+		return true;
+	}
+	return false;
+}
+
+/* A frame view line: "HEADERS[1] len=3 END_STREAM END_HEADERS" and what
+ * the ladder's label adds (decoded headers, SETTINGS values, ...). */
+static size_t frame_text(struct ui *ui, const struct tl_follow_h2_frame *r,
+                         char *out, size_t size)
+{
+	if (r->kind == TL_H2_PREFACE)
+		return (size_t)snprintf(out, size, "PREFACE (PRI * HTTP/2.0, "
+		                        "24 bytes)");
+	if (r->kind == TL_H2_HTTP1)
+		return (size_t)snprintf(out, size, "%s (HTTP/1.1 before the h2c "
+		                        "upgrade: m shows it)", r->node
+		                        ? "the answer" : "the request");
+	if (r->kind == TL_H2_LOST)
+		return (size_t)snprintf(out, size, "[HTTP/2 framing lost here: "
+		                        "a gap, or not HTTP/2]");
+	if (r->kind == TL_H2_FULL)
+		return (size_t)snprintf(out, size, "[%u frames listed: no more "
+		                        "(--max-memory); m shows the bytes]",
+		                        state(ui)->h2.count - 1);
+	size_t n = 0;
+	tl_app_h2_frame_name(r->type, r->flags, r->sid, r->len, out, size);
+	n = strlen(out);
+	const char *item;
+	size_t il;
+	/* DATA labels say no more; a type HTTP/2 does not define has no
+	 * words of its own to find. */
+	if (r->type == 0 || r->type > 9 || !h2_label_item(ui, r, &item, &il))
+		return n;
+	/* The item repeats the name ("... len=3 END_HEADERS"): only what
+	 * follows it; or its own words ("+65535", "NO_ERROR"). */
+	size_t same = strlen(strchr(out, ']') + 1);
+	const char *rest = strchr(out, ']') + 1;
+	if (il >= same && !memcmp(item, rest, same)) {
+		item += same;
+		il -= same;
+	}
+	for (size_t k = 0; k < il && n + 2 < size; k++)
+		out[n++] = item[k] >= 0x20 && item[k] < 0x7f ? item[k] : '.';
+	out[n] = '\0';
+	return n;
+}
+
 /* The text of line i as shown (no gutter); returns its length. */
 static size_t line_text(struct ui *ui, uint32_t i, char *out, size_t size)
 {
 	struct ui_follow *F = state(ui);
 	const struct tl_follow *f = followed(ui);
 	const struct fline *L = &F->lines[i];
+	if (F->frames)
+		return frame_text(ui, &F->h2.frames[L->start], out, size);
 	const struct tl_follow_chunk *c = &f->chunks[L->chunk];
 	const uint8_t *p = f->data + c->off + L->start;
 	size_t n = 0;
@@ -282,6 +406,14 @@ static size_t line_text(struct ui *ui, uint32_t i, char *out, size_t size)
 }
 
 /* ---- drawing --------------------------------------------------------------- */
+
+/* Whether the ladder reads this connection as HTTP/2 (h: frame view). */
+static bool is_h2(struct ui *ui)
+{
+	const struct tl_app_conn *ac = tl_app_conn(ui->m.app,
+	                                           state(ui)->stream);
+	return ac && ac->proto == TL_APP_HTTP2;
+}
 
 static int body_rows(const struct ui *ui)
 {
@@ -343,32 +475,41 @@ static void draw_nodes(struct ui *ui, const struct tl_follow *f)
 		       "(--max-memory)", R_ERROR, false);
 }
 
+/* The lines up to date, and the cursor where p asked for it (before the
+ * first key too: keys typed ahead of the first draw move from there). */
+static void settle(struct ui *ui)
+{
+	struct ui_follow *F = state(ui);
+	build(ui);
+	if (!F->open_frame)
+		return;
+	for (uint32_t i = 0; i < F->nlines; i++) {
+		const struct tl_follow *f = followed(ui);
+		if (f->chunks[F->lines[i].chunk].frame >= F->open_frame) {
+			F->cur = i;
+			F->top = i - body_rows(ui) / 3;
+			break;
+		}
+		F->cur = i;
+	}
+	F->open_frame = 0;
+}
+
 static void follow_draw(struct ui *ui)
 {
 	struct ui_follow *F = state(ui);
 	static const char *mode_name[] = { "ascii", "hex dump", "raw" };
+	const char *mode = F->frames ? "HTTP/2 frames" : mode_name[F->mode];
 	static const char *show_name[] = { "", "  (node 0 only)",
 	                                   "  (node 1 only)" };
-	build(ui);
-	if (F->open_frame) {
-		for (uint32_t i = 0; i < F->nlines; i++) {
-			const struct tl_follow *f = followed(ui);
-			if (f->chunks[F->lines[i].chunk].frame >= F->open_frame) {
-				F->cur = i;
-				F->top = i - body_rows(ui) / 3;
-				break;
-			}
-			F->cur = i;
-		}
-		F->open_frame = 0;
-	}
+	settle(ui);
 	clamp(ui);
 	const struct tl_follow *f = followed(ui);
 	char mid[256];
 	const char *name = strrchr(ui->input_name, '/');
 	snprintf(mid, sizeof mid, "%s  follow stream %u  %s%s",
 	         name ? name + 1 : ui->input_name,
-	         F->stream, mode_name[F->mode], show_name[F->show]);
+	         F->stream, mode, show_name[F->show]);
 	ui_draw_title(ui, mid, "? help  q back");
 	draw_nodes(ui, f);
 	int g = gutter(ui, F), rows = body_rows(ui);
@@ -389,7 +530,8 @@ static void follow_draw(struct ui *ui)
 		}
 		const struct fline *L = &F->lines[i];
 		const struct tl_follow_chunk *c = &f->chunks[L->chunk];
-		bool first = i == 0 || F->lines[i - 1].chunk != L->chunk;
+		bool first = i == 0 || F->lines[i - 1].chunk != L->chunk ||
+		             F->frames;
 		bool cur = i == F->cur;
 		if (first && g > 2) {
 			snprintf(text, sizeof text, "%7u ", c->frame);
@@ -401,13 +543,16 @@ static void follow_draw(struct ui *ui)
 			       true);
 		line_text(ui, (uint32_t)i, text, sizeof text);
 		ui_draw_reverse(cur);
+		bool lost = F->frames ? F->h2.frames[L->start].kind >=
+		                        TL_H2_LOST : c->gap;
 		ui_put(ui, y, g, ui->cols - g, text[0] ? text : " ",
-		       c->gap ? R_LOST : node_role(c->node), c->gap);
+		       lost ? R_LOST : node_role(c->node), lost);
 		ui_draw_reverse(false);
 	}
 	char hints[256];
-	snprintf(hints, sizeof hints, "m mode  d direction  / search  n N  "
+	snprintf(hints, sizeof hints, "m mode  d direction  %s/ search  n N  "
 	         "Enter ladder  w save  q back  (%lld/%u)",
+	         is_h2(ui) ? F->frames ? "h bytes  " : "h frames  " : "",
 	         (long long)(F->nlines ? F->cur + 1 : 0), F->nlines);
 	ui_draw_status(ui, hints);
 }
@@ -517,12 +662,29 @@ static void jump_to_ladder(struct ui *ui)
 	ui_ladder_select_seg(ui, seg);
 }
 
+/* Opened from the ladder: its cursor goes along to the current chunk's
+ * frame, so going back (q) shows the row that was being read. */
+static void sync_ladder(struct ui *ui)
+{
+	struct ui_follow *F = state(ui);
+	const struct tl_follow *f = followed(ui);
+	uint32_t seg;
+	if (F->back != UI_VIEW_LADDER || ui->view != UI_VIEW_FOLLOW || !f ||
+	    F->cur < 0 || F->cur >= F->nlines)
+		return;
+	if (!ui_seg_by_frame(ui, f->chunks[F->lines[F->cur].chunk].frame,
+	                     &seg))
+		return;         /* no longer kept: the ladder stays */
+	ui_ladder_select_seg(ui, seg);
+}
+
 static enum ui_key_result follow_key(struct ui *ui, int ch)
 {
 	struct ui_follow *F = state(ui);
 	int64_t page = body_rows(ui) - 1;
 	if (page < 1)
 		page = 1;
+	settle(ui);
 	F->at_end = false;
 	switch (ch) {
 	case KEY_UP: case 'k': F->cur--; break;
@@ -535,7 +697,20 @@ static enum ui_key_result follow_key(struct ui *ui, int ch)
 		F->at_end = true;
 		break;
 	case 'm':
-		F->mode = (F->mode + 1) % 3;
+		/* From the frame view, back to the bytes as they were. */
+		if (F->frames)
+			F->frames = false;
+		else
+			F->mode = (F->mode + 1) % 3;
+		rebuild(ui);
+		break;
+	case 'h':
+		if (!F->frames && !is_h2(ui)) {
+			ui_message(ui, true, "Not HTTP/2: the ladder decodes no "
+			           "HTTP/2 frames in this connection");
+			break;
+		}
+		F->frames = !F->frames;
 		rebuild(ui);
 		break;
 	case 'd':
@@ -557,6 +732,7 @@ static enum ui_key_result follow_key(struct ui *ui, int ch)
 		return UI_KEY_UNHANDLED;
 	}
 	clamp(ui);
+	sync_ladder(ui);
 	return UI_KEY_HANDLED;
 }
 
@@ -571,6 +747,7 @@ static void follow_mouse(struct ui *ui, int y, int x, int wheel)
 		F->cur = F->top + (y - 2);
 	}
 	clamp(ui);
+	sync_ladder(ui);
 }
 
 void ui_follow_open(struct ui *ui, uint32_t stream, uint32_t frame,
@@ -583,6 +760,8 @@ void ui_follow_open(struct ui *ui, uint32_t stream, uint32_t frame,
 	}
 	F->stream = stream;
 	F->back = back;
+	if (F->frames && !is_h2(ui))
+		F->frames = false;
 	F->built_width = 0;
 	F->open_frame = frame;
 	F->at_end = ui->arriving && !frame;

@@ -94,6 +94,13 @@ for l in 'Date: Wed, 07 Apr 2010 18:12:05 GMT' 'Location: http://espn\.go\.com/'
 	check "http: the whole response on one screen: $l" screen_has "^ +$l\$"
 done
 check "http 80x24: fits" fits 80
+# Every line of the response as -z follow prints it, in order, on one screen.
+"$BIN" -r "$HTTP" -q -z follow,tcp,ascii,0 | sed -n '/^	430$/,/^====/p' |
+	sed '1d;$d' | tr -d '\r' | sed 's/ *$//' | sed '${/^$/d}' >"$TMP/resp.want"
+LC_ALL=C.UTF-8 sed -E 's/^.{10}//; s/ *$//' "$SCREEN" |
+	sed -n '/^HTTP\/1\.1 301/,$p' | head -n "$(wc -l <"$TMP/resp.want")" >"$TMP/resp.got"
+check "http 80x24: the whole response (all $(wc -l <"$TMP/resp.want") lines) on one screen, in order" \
+	eval '[ "$(wc -l <"$TMP/resp.want")" -ge 15 ] && cmp -s "$TMP/resp.want" "$TMP/resp.got"'
 keys / C-u ; type_text "no such text"; keys Enter
 check "search: not found says so" wait_for "'no such text' not found" 3
 keys w ; type_text "$TMP/response.bin"; keys Enter
@@ -141,6 +148,97 @@ check "ooo: the halves in sequence order: frame 8's first" \
 check "ooo: then frame 6's, on the next line" \
 	eval 'grep -A1 "^ *8 → The two" "$SCREEN" | grep -q "^ *6 → ge arrive in the wrong order\.$"'
 quit_check "ooo" Q
+
+# ---- HTTP/2 as bytes and as frames (h), linked both ways to the ladder ----
+# The body's reverse-video line (the cursor), without the colours.
+cursor_line() {
+	tm capture-pane -p -e | sed -n '3,$p' | grep $'\e\[7m' |
+		sed 's/\x1b\[[0-9;]*m//g' | head -1
+}
+start 80 24
+run "cd $TMP"
+launch -r "$C/follow_http2.pcap"
+check "h2: ladder drawn" wait_for 'follow_http2\.pcap' 5
+keys Down Down Down Down Down
+check "h2: the ladder on frame 6" wait_for '^ frame 6 ' 3
+keys p
+check "h2: p opens the bytes, with the preface" wait_for '^ +4 → PRI \* HTTP/2\.0' 3
+check "h2: p on frame 6 puts the cursor on frame 6's chunk" \
+	eval 'cursor_line | grep -q "^ *6 ←"'
+keys h
+check "h: the frame view" wait_for 'follow stream 0  HTTP/2 frames' 3
+check "h: the preface" screen_has '^ +4 → PREFACE \(PRI \* HTTP/2\.0, 24 bytes\)$'
+check "h: the client's SETTINGS in the preface's segment" screen_has '^ +4 → SETTINGS\[0\] len=0$'
+check "h: a HEADERS split over two segments, on the segment that completed it, headers decoded" \
+	screen_has '^ +5 → HEADERS\[1\] len=3 END_STREAM END_HEADERS :method GET :path /index\.html$'
+check "h: the server's SETTINGS with its value, then its ACK" \
+	eval 'grep -A1 "^ *6 ← SETTINGS\[0\] len=6 MAX_CONCURRENT_STREAMS=100$" "$SCREEN" | grep -q "^ *6 ← SETTINGS\[0\] len=0 ACK$"'
+check "h: the answer's HEADERS (status decoded) and DATA in one segment" \
+	eval 'grep -A1 "^ *8 ← HEADERS\[1\] len=1 END_HEADERS :status 200$" "$SCREEN" | grep -q "^ *8 ← DATA\[1\] len=27 END_STREAM$"'
+check "h: GOAWAY with its words" screen_has '^ +9 → GOAWAY\[0\] len=8 last=0 NO_ERROR$'
+check "h: the cursor stays on frame 6" eval 'cursor_line | grep -q "^ *6 ← SETTINGS\[0\] len=6"'
+grab
+check "h2 80x24: fits" fits 80
+keys j j j j
+check "h: moving down to the answer's DATA" eval 'sleep 0.2; cursor_line | grep -q "^ *8 ← DATA"'
+keys q
+check "q: the ladder's cursor followed the follow view to frame 8" wait_for '^ frame 8 ' 3
+keys Up Up
+check "h2: the ladder on frame 6 again" wait_for '^ frame 6 ' 3
+keys p
+check "p again: still the frame view, on frame 6's first frame" \
+	eval 'wait_for "HTTP/2 frames" 3 && cursor_line | grep -q "^ *6 ← SETTINGS\[0\] len=6"'
+keys Enter
+check "h, Enter: the ladder on the frame's segment" wait_for '^ frame 6 ' 3
+keys p G
+check "G in the frame view: the last frame" eval 'sleep 0.2; cursor_line | grep -q "^ *9 → GOAWAY"'
+keys m
+check "m: from frames back to the bytes" wait_for 'follow stream 0  ascii' 3
+check "m: the cursor on the same chunk" eval 'cursor_line | grep -q "^ *9 →"'
+quit_check "h2" q Q
+
+start 120 40
+run "cd $TMP"
+launch -r "$C/follow_http2.pcap"
+check "h2 120x40: ladder drawn" wait_for 'follow_http2\.pcap' 5
+keys p h
+check "h2 120x40: the frame view" wait_for '^ +9 → GOAWAY\[0\] len=8 last=0 NO_ERROR$' 3
+check "h2 120x40: the cursor on the first frame" eval 'cursor_line | grep -q "^ *4 → PREFACE"'
+keys d
+check "h2 120x40, d: node 0's frames only" \
+	eval 'wait_for "node 0 only" 3 && ! grep -q "^ *[0-9]* ←" "$SCREEN" && grep -q "^ *5 → HEADERS\[1\]" "$SCREEN"'
+keys / ; type_text ":status"; keys Enter
+check "h2 120x40: search finds nothing hidden by d" wait_for "':status' not found" 3
+keys d
+keys / C-u ; type_text ":status"; keys Enter
+check "h2 120x40: search in the frames" eval 'sleep 0.2; cursor_line | grep -q "^ *8 ← HEADERS\[1\] len=1 END_HEADERS :status 200"'
+grab
+check "h2 120x40: fits" fits 120
+quit_check "h2 120x40" q Q
+
+start 80 24
+run "cd $TMP"
+launch -r "$C/follow_http2_upgrade.pcap"
+check "h2c: ladder drawn" wait_for 'follow_http2_upgrade\.pcap' 5
+keys p h
+check "h2c: the request's HTTP/1.1 head, then the answer's" \
+	wait_for '^ +5 ← the answer \(HTTP/1\.1 before the h2c upgrade: m shows it\)$' 3
+check "h2c: the request first" screen_has '^ +4 → the request \(HTTP/1\.1 before the h2c upgrade'
+check "h2c: the server's frames after its 101" \
+	eval 'grep -A3 "^ *5 ← the answer" "$SCREEN" | grep -q "^ *5 ← HEADERS\[1\] len=1 END_HEADERS :status 200$"'
+check "h2c: the client's preface after its GET" screen_has '^ +6 → PREFACE'
+check "h2c: the client's SETTINGS ACK" screen_has '^ +6 → SETTINGS\[0\] len=0 ACK$'
+quit_check "h2c" q Q
+
+start 80 24
+run "cd $TMP"
+launch -r "$C/follow_lab_echo.pcap"
+check "echo again: ladder drawn" wait_for 'follow_lab_echo\.pcap' 5
+keys p h
+check "h on a connection that is not HTTP/2 says so" \
+	wait_for 'Not HTTP/2: the ladder decodes no HTTP/2 frames' 3
+check "h: the bytes stay" screen_has 'follow stream 0  ascii'
+quit_check "not h2" q Q
 
 # ---- growing as the segments arrive (a replay) --------------------------
 start 80 24

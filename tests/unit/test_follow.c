@@ -199,6 +199,154 @@ static void test_hex_line(void)
 	               "64 65 66  01234567 89abcdef");
 }
 
+/* ---- HTTP/2 frames (the follow view's frame view) ---------------------- */
+
+#define PREFACE "PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n"
+
+/* A frame header: length, type, flags, stream id. */
+static void h2hdr(char *out, uint32_t len, unsigned type, unsigned flags,
+                  uint32_t sid)
+{
+	out[0] = (char)(len >> 16);
+	out[1] = (char)(len >> 8);
+	out[2] = (char)len;
+	out[3] = (char)type;
+	out[4] = (char)flags;
+	out[5] = (char)(sid >> 24);
+	out[6] = (char)(sid >> 16);
+	out[7] = (char)(sid >> 8);
+	out[8] = (char)sid;
+}
+
+static void test_h2_prior_knowledge(void)
+{
+	struct tl_follow f;
+	struct tl_follow_h2 h;
+	char c[64], s[64];
+	tl_follow_init(&f, 0);
+	tl_follow_h2_init(&h, 0);
+	handshake(&f);
+	/* Preface and SETTINGS, the SETTINGS header cut after 4 bytes. */
+	memcpy(c, PREFACE, 24);
+	h2hdr(c + 24, 0, 4, 0, 0);
+	seg(&f, 0, 4, TL_TH_ACK, 1, 1, c, 28);
+	tl_follow_h2_update(&h, &f);
+	CHECK_UINT(h.count, 1);
+	CHECK_UINT(h.frames[0].kind, TL_H2_PREFACE);
+	CHECK_UINT(h.frames[0].frame, 4);
+	seg(&f, 0, 5, TL_TH_ACK, 29, 1, c + 28, 5);
+	/* The server: two SETTINGS in one segment, the second an ACK. */
+	h2hdr(s, 6, 4, 0, 0);
+	memcpy(s + 9, "\0\3\0\0\0\x64", 6);
+	h2hdr(s + 15, 0, 4, 1, 0);
+	seg(&f, 1, 6, TL_TH_ACK, 1, 34, s, 24);
+	tl_follow_h2_update(&h, &f);
+	CHECK_UINT(h.count, 4);
+	CHECK_UINT(h.frames[1].kind, TL_H2_FRAME);
+	CHECK_UINT(h.frames[1].type, 4);
+	CHECK_UINT(h.frames[1].frame, 5);      /* its header completed there */
+	CHECK_UINT(h.frames[1].end_frame, 5);
+	CHECK_UINT(h.frames[2].node, 1);
+	CHECK_UINT(h.frames[2].len, 6);
+	CHECK_UINT(h.frames[2].nth, 0);
+	CHECK_UINT(h.frames[3].flags, 1);
+	CHECK_UINT(h.frames[3].nth, 1);        /* the second SETTINGS[0] */
+	/* DATA of 1000 bytes over three segments: one record, ended by the
+	 * last. */
+	static char d[1009];
+	h2hdr(d, 1000, 0, 1, 1);
+	seg(&f, 1, 7, TL_TH_ACK, 25, 34, d, 400);
+	seg(&f, 1, 8, TL_TH_ACK, 425, 34, d + 400, 400);
+	tl_follow_h2_update(&h, &f);
+	CHECK_UINT(h.count, 5);
+	CHECK_UINT(h.frames[4].end_frame, 0);  /* not complete yet */
+	seg(&f, 1, 9, TL_TH_ACK, 825, 34, d + 800, 209);
+	tl_follow_h2_update(&h, &f);
+	CHECK_UINT(h.count, 5);
+	CHECK_UINT(h.frames[4].sid, 1);
+	CHECK_UINT(h.frames[4].len, 1000);
+	CHECK_UINT(h.frames[4].frame, 7);
+	CHECK_UINT(h.frames[4].end_frame, 9);
+	tl_follow_h2_free(&h);
+	tl_follow_free(&f);
+}
+
+static void test_h2_upgrade_and_gap(void)
+{
+	struct tl_follow f;
+	struct tl_follow_h2 h;
+	char c[160], s[160];
+	tl_follow_init(&f, 0);
+	tl_follow_h2_init(&h, 0);
+	handshake(&f);
+	static const char req[] = "GET / HTTP/1.1\r\nUpgrade: h2c\r\n\r\n";
+	static const char ans[] = "HTTP/1.1 101 Switching Protocols\r\n"
+	                          "Upgrade: h2c\r\n\r\n";
+	size_t rl = sizeof req - 1, al = sizeof ans - 1;
+	memcpy(c, req, rl);
+	seg(&f, 0, 4, TL_TH_ACK, 1, 1, c, (uint32_t)rl);
+	memcpy(s, ans, al);
+	h2hdr(s + al, 0, 4, 0, 0);
+	seg(&f, 1, 5, TL_TH_ACK, 1, (uint32_t)rl + 1, s, (uint32_t)al + 9);
+	memcpy(c, PREFACE, 24);
+	h2hdr(c + 24, 0, 4, 0, 0);
+	seg(&f, 0, 6, TL_TH_ACK, (uint32_t)rl + 1, (uint32_t)al + 10, c, 33);
+	tl_follow_h2_update(&h, &f);
+	CHECK_UINT(h.count, 5);
+	CHECK_UINT(h.frames[0].kind, TL_H2_HTTP1);      /* the GET */
+	CHECK_UINT(h.frames[0].frame, 4);
+	CHECK_UINT(h.frames[1].kind, TL_H2_HTTP1);      /* the 101 */
+	CHECK_UINT(h.frames[1].node, 1);
+	CHECK_UINT(h.frames[2].node, 1);       /* after the 101's head */
+	CHECK_UINT(h.frames[2].kind, TL_H2_FRAME);
+	CHECK_UINT(h.frames[3].kind, TL_H2_PREFACE);    /* after the GET */
+	CHECK_UINT(h.frames[3].frame, 6);
+	CHECK_UINT(h.frames[4].kind, TL_H2_FRAME);
+	/* Bytes of the server lost (acknowledged, not captured): framing
+	 * stops there, said once. */
+	uint32_t next = (uint32_t)al + 10;
+	h2hdr(s, 0, 4, 1, 0);
+	seg(&f, 1, 7, TL_TH_ACK, next + 9, (uint32_t)rl + 34, s, 9);
+	seg(&f, 0, 8, TL_TH_ACK, (uint32_t)rl + 34, next + 18, "", 0);
+	seg(&f, 1, 9, TL_TH_ACK, next + 18, (uint32_t)rl + 34, s, 9);
+	tl_follow_h2_update(&h, &f);
+	CHECK_UINT(h.count, 6);
+	CHECK_UINT(h.frames[5].kind, TL_H2_LOST);
+	CHECK_UINT(h.frames[5].node, 1);
+	/* The client still reads. */
+	h2hdr(c, 0, 4, 1, 0);
+	seg(&f, 0, 10, TL_TH_ACK, (uint32_t)rl + 34, next + 27, c, 9);
+	tl_follow_h2_update(&h, &f);
+	CHECK_UINT(h.count, 7);
+	CHECK_UINT(h.frames[6].node, 0);
+	CHECK_UINT(h.frames[6].flags, 1);
+	tl_follow_h2_free(&h);
+	tl_follow_free(&f);
+}
+
+static void test_h2_bounded(void)
+{
+	struct tl_follow f;
+	struct tl_follow_h2 h;
+	static char c[24 + 9 * 100];
+	tl_follow_init(&f, 0);
+	tl_follow_h2_init(&h, 10);
+	handshake(&f);
+	memcpy(c, PREFACE, 24);
+	for (unsigned i = 0; i < 100; i++)
+		h2hdr(c + 24 + 9 * i, 0, 6, 0, 0);      /* empty PINGs */
+	seg(&f, 0, 4, TL_TH_ACK, 1, 1, c, sizeof c);
+	tl_follow_h2_update(&h, &f);
+	CHECK_UINT(h.count, 10);
+	CHECK_UINT(h.frames[9].kind, TL_H2_FULL);
+	CHECK_UINT(h.frames[8].kind, TL_H2_FRAME);
+	seg(&f, 1, 5, TL_TH_ACK, 1, 1 + sizeof c, c + 24, 9);
+	tl_follow_h2_update(&h, &f);
+	CHECK_UINT(h.count, 10);                /* nothing after the end */
+	tl_follow_h2_free(&h);
+	tl_follow_free(&f);
+}
+
 static const struct check_test tests[] = {
 	CHECK_TEST(test_in_order_and_retransmission),
 	CHECK_TEST(test_out_of_order),
@@ -209,6 +357,9 @@ static const struct check_test tests[] = {
 	CHECK_TEST(test_bounded),
 	CHECK_TEST(test_spec),
 	CHECK_TEST(test_hex_line),
+	CHECK_TEST(test_h2_prior_knowledge),
+	CHECK_TEST(test_h2_upgrade_and_gap),
+	CHECK_TEST(test_h2_bounded),
 };
 
 int main(void)
