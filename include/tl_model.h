@@ -163,6 +163,10 @@ struct tl_model {
 	/* Application labels (tl_app.h); NULL unless a front end that shows
 	 * them asked (tl_model_enable_app): -T tsv never pays for them. */
 	struct tl_app *app;
+	/* Without retain the labels go with each new segment (a row is
+	 * printed at once), unless the front end lets them go itself
+	 * (tl_app_keep_labels): the pictures keep their page's. */
+	bool app_keeps_labels;
 	/* The sender model (tl_sender.h); NULL unless asked for
 	 * (tl_model_enable_sender). sender_vals: the last segment's. */
 	struct tl_sender *sender;

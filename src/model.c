@@ -337,7 +337,7 @@ row:
 	if (m->app) {
 		/* Streaming front ends print a row at once: earlier labels
 		 * are done with. */
-		if (!m->retain)
+		if (!m->retain && !m->app_keeps_labels)
 			tl_app_clear_labels(m->app);
 		tl_app_segment(m->app, m->info.conn, seg,
 		               data + m->pkt.payload_offset, m->pkt.payload_caplen);
