@@ -97,6 +97,9 @@ struct tl_text_ladder {
 	/* Too many endpoints for a column each: every row names its two
 	 * endpoints around a two-column arrow instead. */
 	bool pair_mode;
+	/* A time wider than its column (a capture spanning years) widens
+	 * the column for the rest of the output: 0 until then. */
+	int time_cells;
 };
 void tl_text_init(struct tl_text_ladder *t, const struct tl_options *opt,
                   int width, bool utf8);
