@@ -463,6 +463,26 @@ static void emit_annot(struct tl_text_ladder *t, struct tl_out *o,
 	}
 }
 
+void tl_text_drops(struct tl_text_ladder *t, struct tl_out *o,
+                   const struct tl_model *m, uint32_t hi)
+{
+	uint64_t n = tl_model_drops_between(m, t->drop_from, hi);
+	t->drop_from = hi;
+	if (!n)
+		return;
+	char what[96], line[128];
+	tl_drop_text(n, what, sizeof what);
+	const char *rule = t->utf8 ? "\u2500\u2500" : "--";
+	snprintf(line, sizeof line, "%s %s %s", rule, what, rule);
+	if (prefix_width(t) + tl_layout_cells(line) <= t->width) {
+		emit_prefix(t, o, "", "", "");
+		tl_out_str(o, line);
+		tl_out_end_line(o);
+	} else {
+		emit_wrapped(t, o, "", line);
+	}
+}
+
 void tl_text_row(struct tl_text_ladder *t, struct tl_out *o,
                  const struct tl_model *m, const struct tl_seg *seg,
                  const struct tl_seg_note *note)
@@ -471,6 +491,8 @@ void tl_text_row(struct tl_text_ladder *t, struct tl_out *o,
 	bool added = false, beside;
 	char time[32];
 	format_time(t, m, seg, time);
+	/* Kernel drops counted since the last row come first. */
+	tl_text_drops(t, o, m, seg->frame);
 	if (utf8_len(time) > time_width(t)) {
 		/* A wider time: a wider column from here on, under a header
 		 * that says so, rather than a line past --width. */
