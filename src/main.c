@@ -185,9 +185,12 @@ static int run_batch(struct tl_options *opt, struct tl_capture *cap)
 	bool live = tl_capture_is_live(cap);
 	while (!stop_requested && !b.out.failed &&
 	       (next = tl_capture_next(cap, &f)) != TL_NEXT_END) {
-		/* Kernel drops: polled now and then, marked where they rose. */
+		/* Kernel drops, marked after the last frame read: polled when
+		 * the kernel's buffer is drained (every packet it kept before
+		 * the drops it counted has been read), and under a load that
+		 * never drains it, every 4096 frames. */
 		if (live && (next == TL_NEXT_TIMEOUT ||
-		             (b.model.frames & 255) == 0))
+		             (b.model.frames & 4095) == 0))
 			poll_drops(cap, &b.model);
 		if (next == TL_NEXT_TIMEOUT) {
 			/* Nothing came for a while (a pipe's writer pauses):

@@ -426,8 +426,8 @@ static void replay_feed(struct ui *ui)
 	}
 }
 
-/* Kernel drops: a rise since the last poll is marked in the model where
- * it was counted, and the ladder draws it there. */
+/* Kernel drops: a rise since the last poll is marked in the model after
+ * the last frame read, and the ladder draws it there. */
 static void poll_drops(struct ui *ui)
 {
 	uint64_t recv, drop;
@@ -439,13 +439,18 @@ static void poll_drops(struct ui *ui)
 static void read_slice(struct ui *ui)
 {
 	int64_t t0 = ui_now_ms();
-	poll_drops(ui);
 	for (int n = 0; n < SLICE_FRAMES && !ui->input_done; n++) {
 		struct tl_frame f;
-		if (!next_frame(ui, &f))
+		if (!next_frame(ui, &f)) {
+			/* Drained: every packet the kernel kept before the
+			 * drops it counted has been read, so the marker goes
+			 * after them. */
+			poll_drops(ui);
 			break;
+		}
 		feed_frame(ui, &f);
-		if ((n & 255) == 255)
+		/* Under a load that never drains, now and then. */
+		if ((n & 4095) == 4095)
 			poll_drops(ui);
 		if ((n & 1023) == 1023 && ui_now_ms() - t0 > SLICE_MS)
 			break;
