@@ -266,12 +266,48 @@ static void svg_open(FILE *f, double w, double h, bool standalone,
 	        "fill=\"#ffffff\"/>\n", w, h);
 }
 
-/* ---- the ladder ----------------------------------------------------------- */
-
 #define TABLE_PX 15
 #define TABLE_ROW_H 22
 #define APP_TEXT "#00439c"
 #define APP_HOL "#a40000"
+
+/* ---- the ladder ----------------------------------------------------------- */
+
+/* Kernel drops (a live capture) counted between row i - 1 and row i of
+ * frame `frame` (UINT32_MAX: after the last row), or 0. The first row of
+ * a later page has no row before it here: nothing is drawn above it. */
+static uint64_t drops_before_row(const struct tl_picture_src *src,
+                                 uint32_t i, uint32_t frame)
+{
+	uint32_t rows = row_count(src);
+	if (!src->m->drops.count || (i == 0 && src->first_row > 0) ||
+	    (i == rows && src->first_row + rows < src->total_rows))
+		return 0;
+	uint32_t lo = i ? tl_segstore_get(src->segs,
+	                                  row_seg(src, i - 1))->frame : 0;
+	return tl_model_drops_between(src->m, lo, frame);
+}
+
+/* A dashed red rule across the ladder at y (the top of the row after the
+ * drops), with "── 5,533 packets dropped by the kernel here ──" on it. */
+static void drop_marker(FILE *f, const struct tl_picture_src *src,
+                        uint32_t i, uint32_t frame, double x, double width,
+                        double y)
+{
+	uint64_t n = drops_before_row(src, i, frame);
+	if (!n)
+		return;
+	char what[96];
+	tl_drop_text(n, what, sizeof what);
+	fprintf(f, "<g class=\"drops\"><line x1=\"%.1f\" y1=\"%.0f\" "
+	        "x2=\"%.1f\" y2=\"%.0f\" stroke=\"%s\" stroke-width=\"2\" "
+	        "stroke-dasharray=\"8 5\"/><text x=\"%.1f\" y=\"%.0f\" "
+	        "font-size=\"14\" font-weight=\"bold\" fill=\"%s\">"
+	        "\u2500\u2500 ", x, y, width - 24, y, APP_HOL, x + 12,
+	        y + 13, APP_HOL);
+	esc(f, what);
+	fputs(" \u2500\u2500</text></g>\n", f);
+}
 
 struct table_measure {
 	int width;
@@ -463,6 +499,7 @@ static int ladder_body(FILE *f, const struct tl_picture_src *src,
 			: L.multi ? stream_colors[seg->stream % 6] : PLAIN_ARROW;
 		double y = L.y_rows + i * ROW_H;
 		double ya = y + ROW_H - 12;
+		drop_marker(f, src, i, seg->frame, L.x_axis, L.width, y);
 		fprintf(f, "<g class=\"seg %s\" id=\"f%u\" data-frame=\"%u\">\n",
 		        tl_annot_name(kind), seg->frame, seg->frame);
 		seg_details(src, idx, details, sizeof details);
@@ -558,6 +595,9 @@ static int ladder_body(FILE *f, const struct tl_picture_src *src,
 		}
 		fputs("</g>\n", f);
 	}
+	if (rows)
+		drop_marker(f, src, rows, UINT32_MAX, L.x_axis, L.width,
+		            L.y_rows + rows * ROW_H);
 	if (!rows)
 		fprintf(f, "<text x=\"%.1f\" y=\"%.0f\" font-size=\"18\" "
 		        "fill=\"%s\">No TCP segments.</text>\n", L.x_body,
@@ -1207,6 +1247,21 @@ static void exchange_table(FILE *f, const struct tl_picture_src *src)
 		fputs("</table>\n", f);
 }
 
+/* The segment table's row for kernel drops before row i, if any. */
+static void drop_row(FILE *f, const struct tl_picture_src *src, uint32_t i,
+                     uint32_t frame)
+{
+	uint64_t n = drops_before_row(src, i, frame);
+	if (!n)
+		return;
+	char what[96];
+	tl_drop_text(n, what, sizeof what);
+	fprintf(f, "<tr class=\"drops\"><td colspan=\"8\" style=\"color: "
+	        "%s; font-weight: bold\">\u2500\u2500 ", APP_HOL);
+	esc(f, what);
+	fputs(" \u2500\u2500</td></tr>\n", f);
+}
+
 static void segment_table(FILE *f, const struct tl_picture_src *src)
 {
 	uint32_t rows = row_count(src);
@@ -1225,6 +1280,7 @@ static void segment_table(FILE *f, const struct tl_picture_src *src)
 			continue;
 		unsigned d = tl_seg_dir(seg);
 		enum tl_annot_kind kind = tl_annot_kind(seg->analysis);
+		drop_row(f, src, i, seg->frame);
 		fprintf(f, "<tr id=\"r%u\" data-frame=\"%u\">", seg->frame,
 		        seg->frame);
 		snprintf(num, sizeof num, "%u", seg->frame);
@@ -1261,6 +1317,8 @@ static void segment_table(FILE *f, const struct tl_picture_src *src)
 		td(f, NULL, app_text(src, seg->frame, app, sizeof app));
 		fputs("</tr>\n", f);
 	}
+	if (rows)
+		drop_row(f, src, rows, UINT32_MAX);
 	fputs("</table>\n", f);
 }
 

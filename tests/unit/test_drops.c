@@ -9,6 +9,7 @@
 #include "check.h"
 #include "tl_model.h"
 #include "tl_options.h"
+#include "tl_picture.h"
 #include "tl_render.h"
 
 /* One IPv4 TCP frame (DLT_RAW), 192.0.2.1:40000 -> 192.0.2.2:80 with len
@@ -193,7 +194,80 @@ static void test_text_line(void)
 	fclose(tmp);
 }
 
+/* Reads all of tmp into buf (NUL-terminated); returns its length. */
+static size_t slurp(FILE *tmp, char *buf, size_t size)
+{
+	fflush(tmp);
+	rewind(tmp);
+	size_t n = fread(buf, 1, size - 1, tmp);
+	buf[n] = '\0';
+	return n;
+}
+
+/* -T svg and -T html: the marker between the rows of frames 2 and 3 (in
+ * the picture and in the page's segment table), the rest after the last
+ * row; a later page does not draw what came before its first row. */
+static void test_picture_marker(void)
+{
+	static struct feeder p;
+	static char buf[1 << 20];
+	feeder_init(&p);
+	tl_model_free(&p.m);
+	tl_model_init(&p.m, true);      /* the rows stay in m.segs */
+	for (int i = 0; i < 4; i++) {
+		feed(&p);
+		if (i == 1)
+			tl_model_kernel_drops(&p.m, 5533);
+	}
+	tl_model_kernel_drops(&p.m, 5540);
+	struct tl_picture_src src = {
+		.m = &p.m, .segs = &p.m.segs, .row_count = p.m.segs.count,
+		.total_rows = p.m.segs.count, .title = "drops.pcap",
+	};
+	FILE *tmp = tmpfile();
+	CHECK(tmp != NULL);
+	if (!tmp)
+		return;
+	CHECK_UINT(tl_svg_ladder(tmp, &src), 0);
+	slurp(tmp, buf, sizeof buf);
+	const char *mark = strstr(buf, "5,533 packets dropped by the kernel "
+	                                "here");
+	const char *f2 = strstr(buf, "data-frame=\"2\"");
+	const char *f3 = strstr(buf, "data-frame=\"3\"");
+	const char *f4 = strstr(buf, "data-frame=\"4\"");
+	const char *last = strstr(buf, "7 packets dropped by the kernel here");
+	CHECK(mark && f2 && f3 && f2 < mark && mark < f3);
+	CHECK(last && f4 && f4 < last);
+	CHECK(mark && !strstr(mark + 1, "5,533 packets"));
+
+	CHECK(ftruncate(fileno(tmp), 0) == 0);
+	rewind(tmp);
+	CHECK_UINT(tl_html_page(tmp, &src, 0), 0);
+	slurp(tmp, buf, sizeof buf);
+	const char *r2 = strstr(buf, "<tr id=\"r2\"");
+	const char *r3 = strstr(buf, "<tr id=\"r3\"");
+	const char *row = strstr(buf, "<tr class=\"drops\">");
+	CHECK(r2 && r3 && row && r2 < row && row < r3);
+	CHECK(row && strstr(row, "5,533 packets dropped by the kernel here"));
+
+	/* Page 2 starting at frame 3: no marker above its first row. */
+	src.first_row = 2;
+	src.total_rows = 4;
+	uint32_t rows[2] = { 2, 3 };
+	src.rows = rows;
+	src.row_count = 2;
+	CHECK(ftruncate(fileno(tmp), 0) == 0);
+	rewind(tmp);
+	CHECK_UINT(tl_svg_ladder(tmp, &src), 0);
+	slurp(tmp, buf, sizeof buf);
+	CHECK(!strstr(buf, "5,533 packets"));
+	CHECK(strstr(buf, "7 packets dropped by the kernel here") != NULL);
+	fclose(tmp);
+	tl_model_free(&p.m);
+}
+
 static const struct check_test tests[] = {
+	CHECK_TEST(test_picture_marker),
 	CHECK_TEST(test_marker_between_frames),
 	CHECK_TEST(test_marker_list_bounded),
 	CHECK_TEST(test_drop_text),
