@@ -332,7 +332,8 @@ struct table_draw {
 static void table_draw_line(void *ctx, const char *text, bool indented)
 {
 	struct table_draw *td = ctx;
-	fprintf(td->f, "<text class=\"%s\" x=\"%.1f\" y=\"%.0f\"%s>",
+	fprintf(td->f, "<text class=\"%s\" xml:space=\"preserve\" "
+	        "x=\"%.1f\" y=\"%.0f\"%s>",
 	        indented ? "exchange" : "conn-summary",
 	        td->x + (indented ? 4 * TABLE_PX * CHAR_W : 0),
 	        td->y + td->n * TABLE_ROW_H,
@@ -584,6 +585,7 @@ static int ladder_body(FILE *f, const struct tl_picture_src *src,
 			/* Head-of-line notes in the analysis colour of a
 			 * retransmission's consequence, other labels plain. */
 			bool hol = strstr(app, "held back") ||
+			           strstr(app, "held until") ||
 			           strstr(app, "fills a hole") ||
 			           strstr(app, "released at once");
 			fprintf(f, "<text class=\"app%s\" x=\"%.1f\" "
@@ -605,7 +607,7 @@ static int ladder_body(FILE *f, const struct tl_picture_src *src,
 	if (table_rows) {
 		struct table_draw draw = { f, 24, y_table + 30, 0 };
 		fprintf(f, "<g class=\"exchanges\" font-size=\"%d\" "
-		        "fill=\"#000000\" xml:space=\"preserve\">\n"
+		        "fill=\"#000000\">\n"
 		        "<text x=\"24\" y=\"%.0f\" font-size=\"19\" "
 		        "font-weight=\"bold\">Exchanges (application)</text>\n",
 		        TABLE_PX, y_table + 8);
