@@ -1016,6 +1016,7 @@ static const char page_style[] =
 "#ddd; white-space: nowrap; }\n"
 "th { background: #eee; }\n"
 "td.n { text-align: right; }\n"
+"td.app { white-space: normal; min-width: 24em; }\n"
 "tr.sel td { background: #ffd75f; }\n"
 "pre.follow { font-size: 15px; white-space: pre-wrap; border: 1px solid "
 "#ddd; padding: 8px; }\n"
@@ -1316,8 +1317,10 @@ static void segment_table(FILE *f, const struct tl_picture_src *src)
 		} else {
 			td(f, NULL, an);
 		}
-		td(f, NULL, app_text(src, seg->frame, app, sizeof app));
-		fputs("</tr>\n", f);
+		/* Labels run to hundreds of characters: this cell wraps. */
+		fputs("<td class=\"app\">", f);
+		esc(f, app_text(src, seg->frame, app, sizeof app));
+		fputs("</td></tr>\n", f);
 	}
 	if (rows)
 		drop_row(f, src, rows, UINT32_MAX);
