@@ -102,6 +102,24 @@ const struct tl_seg_note *tl_segstore_note(const struct tl_segstore *st,
                                            uint32_t seg_index);
 
 /* What an interactive view may keep; 0 = no bound. */
+/* Kernel drops on the ladder: a live capture's drop count (pcap_stats:
+ * ps_drop + ps_ifdrop) rose between two polls. The packets were lost
+ * after frame after_frame (the last frame read before the poll; 0: before
+ * the first) and before the next frame read: that is where every front
+ * end draws the marker. Polls with no frame between them add up into one
+ * marker; past TL_DROP_MARKS_MAX markers the last one takes the rest. */
+struct tl_drop_mark {
+	uint32_t after_frame;
+	uint64_t count;
+};
+#define TL_DROP_MARKS_MAX 65536u
+
+struct tl_drop_marks {
+	struct tl_drop_mark *v;         /* in frame order */
+	uint32_t count, cap;
+	uint64_t total;                 /* the last count polled */
+};
+
 struct tl_model_limits {
 	uint32_t max_segments;
 	uint64_t max_bytes;
@@ -163,12 +181,17 @@ struct tl_model {
 	/* Application labels (tl_app.h); NULL unless a front end that shows
 	 * them asked (tl_model_enable_app): -T tsv never pays for them. */
 	struct tl_app *app;
+	/* Without retain the labels go with each new segment (a row is
+	 * printed at once), unless the front end lets them go itself
+	 * (tl_app_keep_labels): the pictures keep their page's. */
+	bool app_keeps_labels;
 	/* The sender model (tl_sender.h); NULL unless asked for
 	 * (tl_model_enable_sender). sender_vals: the last segment's. */
 	struct tl_sender *sender;
 	struct tl_sender_vals sender_vals;
 	struct tl_model_limits limits;
 	struct tl_model_evicted evicted;
+	struct tl_drop_marks drops;
 	/* Called with every TCP segment that gets a row, after the tracker,
 	 * with its decoded packet and the captured frame (payload at
 	 * pkt->payload_offset): -z follow and the follow view. */
@@ -211,6 +234,16 @@ static inline bool tl_model_frames_done(const struct tl_model *m,
 void tl_model_init(struct tl_model *m, bool retain);
 void tl_model_free(struct tl_model *m);
 void tl_model_enable_app(struct tl_model *m);
+/* A live capture's kernel drop count so far (cumulative, as pcap_stats
+ * gives it): a rise since the last poll becomes a marker after the last
+ * frame read. Returns the packets newly dropped. */
+uint64_t tl_model_kernel_drops(struct tl_model *m, uint64_t total);
+/* Packets dropped after frame lo (inclusive: a marker after lo) and before
+ * frame hi: what a front end shows between the rows of lo and hi. */
+uint64_t tl_model_drops_between(const struct tl_model *m, uint32_t lo,
+                                uint32_t hi);
+/* "5,533 packets dropped by the kernel here" (1 packet ...). */
+size_t tl_drop_text(uint64_t count, char *buf, size_t size);
 void tl_model_enable_sender(struct tl_model *m, enum tl_cc cc);
 /* The sender model's values for the segment tl_model_frame just returned
  * (valid false when the model is off). */

@@ -97,6 +97,10 @@ struct tl_text_ladder {
 	/* Too many endpoints for a column each: every row names its two
 	 * endpoints around a two-column arrow instead. */
 	bool pair_mode;
+	/* A time wider than its column (a capture spanning years) widens
+	 * the column for the rest of the output: 0 until then. */
+	int time_cells;
+	uint32_t drop_from;     /* kernel drops after this frame not shown */
 };
 void tl_text_init(struct tl_text_ladder *t, const struct tl_options *opt,
                   int width, bool utf8);
@@ -104,6 +108,11 @@ void tl_text_free(struct tl_text_ladder *t);
 void tl_text_row(struct tl_text_ladder *t, struct tl_out *o,
                  const struct tl_model *m, const struct tl_seg *seg,
                  const struct tl_seg_note *note);
+/* Kernel drops counted before frame hi and not shown yet: one line,
+ * "── 5,533 packets dropped by the kernel here ──". tl_text_row shows
+ * those before its row; after the last row, hi UINT32_MAX shows the rest. */
+void tl_text_drops(struct tl_text_ladder *t, struct tl_out *o,
+                   const struct tl_model *m, uint32_t hi);
 /* After the last row: each HTTP connection's exchanges (HTTP/2 streams),
  * from the application labels. */
 void tl_text_app_summary(struct tl_text_ladder *t, struct tl_out *o,

@@ -134,6 +134,13 @@ static void batch_segment(struct batch *b, const struct tl_seg *seg,
 	}
 }
 
+static void poll_drops(struct tl_capture *cap, struct tl_model *m)
+{
+	uint64_t recv, drop;
+	if (tl_capture_stats(cap, &recv, &drop))
+		tl_model_kernel_drops(m, drop);
+}
+
 /* Reads everything and prints as it goes; returns the exit status. */
 static int run_batch(struct tl_options *opt, struct tl_capture *cap)
 {
@@ -175,8 +182,16 @@ static int run_batch(struct tl_options *opt, struct tl_capture *cap)
 	int status = 0;
 	struct tl_frame f;
 	enum tl_next next;
+	bool live = tl_capture_is_live(cap);
 	while (!stop_requested && !b.out.failed &&
 	       (next = tl_capture_next(cap, &f)) != TL_NEXT_END) {
+		/* Kernel drops, marked after the last frame read: polled when
+		 * the kernel's buffer is drained (every packet it kept before
+		 * the drops it counted has been read), and under a load that
+		 * never drains it, every 4096 frames. */
+		if (live && (next == TL_NEXT_TIMEOUT ||
+		             (b.model.frames & 4095) == 0))
+			poll_drops(cap, &b.model);
 		if (next == TL_NEXT_TIMEOUT) {
 			/* Nothing came for a while (a pipe's writer pauses):
 			 * what is buffered is what the user waits for. */
@@ -217,8 +232,12 @@ static int run_batch(struct tl_options *opt, struct tl_capture *cap)
 		if (tl_model_frames_done(&b.model, opt->count))
 			break;
 	}
-	if (opt->output == TL_OUT_TEXT && !opt->quiet && !b.out.failed)
+	if (live)
+		poll_drops(cap, &b.model);
+	if (opt->output == TL_OUT_TEXT && !opt->quiet && !b.out.failed) {
+		tl_text_drops(&b.text, &b.out, &b.model, UINT32_MAX);
 		tl_text_app_summary(&b.text, &b.out, &b.model);
+	}
 	if (opt->follow_count && !b.out.failed) {
 		int fs = print_follows(&b);
 		if (!status)

@@ -144,6 +144,67 @@ void tl_model_free(struct tl_model *m)
 	m->reasm = NULL;
 	tl_sender_free(m->sender);
 	m->sender = NULL;
+	free(m->drops.v);
+	memset(&m->drops, 0, sizeof m->drops);
+}
+
+uint64_t tl_model_kernel_drops(struct tl_model *m, uint64_t total)
+{
+	struct tl_drop_marks *d = &m->drops;
+	/* A counter that went back (a reopened handle) is a new base. */
+	if (total <= d->total) {
+		d->total = total;
+		return 0;
+	}
+	uint64_t n = total - d->total;
+	d->total = total;
+	struct tl_drop_mark *last = d->count ? &d->v[d->count - 1] : NULL;
+	if (last && (last->after_frame == m->frames ||
+	             d->count == TL_DROP_MARKS_MAX)) {
+		last->count += n;
+		return n;
+	}
+	if (d->count == d->cap) {
+		d->cap = d->cap ? d->cap * 2 : 16;
+		d->v = tl_xrealloc(d->v, d->cap, sizeof *d->v);
+	}
+	d->v[d->count++] = (struct tl_drop_mark){ m->frames, n };
+	return n;
+}
+
+uint64_t tl_model_drops_between(const struct tl_model *m, uint32_t lo,
+                                uint32_t hi)
+{
+	const struct tl_drop_marks *d = &m->drops;
+	/* The first marker at or after lo. */
+	uint32_t a = 0, b = d->count;
+	while (a < b) {
+		uint32_t mid = a + (b - a) / 2;
+		if (d->v[mid].after_frame < lo)
+			a = mid + 1;
+		else
+			b = mid;
+	}
+	uint64_t sum = 0;
+	for (; a < d->count && d->v[a].after_frame < hi; a++)
+		sum += d->v[a].count;
+	return sum;
+}
+
+size_t tl_drop_text(uint64_t count, char *buf, size_t size)
+{
+	char digits[32], grouped[48];
+	int n = snprintf(digits, sizeof digits, "%llu",
+	                 (unsigned long long)count);
+	size_t g = 0;
+	for (int i = 0; i < n; i++) {
+		if (i && (n - i) % 3 == 0)
+			grouped[g++] = ',';
+		grouped[g++] = digits[i];
+	}
+	grouped[g] = '\0';
+	return tl_bappend(buf, size, 0, "%s packet%s dropped by the kernel "
+	                  "here", grouped, count == 1 ? "" : "s");
 }
 
 void tl_model_enable_app(struct tl_model *m)
@@ -337,7 +398,7 @@ row:
 	if (m->app) {
 		/* Streaming front ends print a row at once: earlier labels
 		 * are done with. */
-		if (!m->retain)
+		if (!m->retain && !m->app_keeps_labels)
 			tl_app_clear_labels(m->app);
 		tl_app_segment(m->app, m->info.conn, seg,
 		               data + m->pkt.payload_offset, m->pkt.payload_caplen);

@@ -13,6 +13,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "tl_app.h"
 #include "tl_render.h"
 #include "tl_util.h"
 
@@ -61,6 +62,35 @@ static void picture_segment(void *ctx, const struct tl_seg *seg,
 	tl_follow_add(pf->follows[i], &fs);
 }
 
+/* Application labels of frames off the page are let go once the arena
+ * holds this much: a picture keeps one page of them, not the capture's. */
+#define PICTURE_LABEL_BYTES (4u << 20)
+
+/* Whether frame is a row of the page (its frames only grow). */
+static bool label_on_page(void *ctx, uint32_t frame)
+{
+	const struct tl_segstore *page = ctx;
+	uint32_t lo = 0, hi = page->count;
+	while (lo < hi) {
+		uint32_t mid = lo + (hi - lo) / 2;
+		uint32_t f = tl_segstore_get(page, mid)->frame;
+		if (f == frame)
+			return true;
+		if (f < frame)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return false;
+}
+
+static void poll_drops(struct tl_capture *cap, struct tl_model *m)
+{
+	uint64_t recv, drop;
+	if (tl_capture_stats(cap, &recv, &drop))
+		tl_model_kernel_drops(m, drop);
+}
+
 /* -Y: whether the segment the model just analysed is selected. */
 static bool passes_filter(const struct tl_options *opt,
                           const struct tl_model *m, const struct tl_frame *f,
@@ -79,6 +109,10 @@ int tl_picture_run(struct tl_options *opt, struct tl_capture *cap,
 	static struct tl_model m;
 	struct tl_segstore page;
 	tl_model_init(&m, false);       /* every connection is kept */
+	/* The pictures carry what the view shows: application labels,
+	 * head-of-line notes and the exchanges of each connection. */
+	tl_model_enable_app(&m);
+	m.app_keeps_labels = true;
 	if (opt->dfilter && tl_dfilter_wants_bif(opt->dfilter))
 		tl_tracker_want_bif(&m.tracker);
 	tl_segstore_init(&page);
@@ -97,12 +131,18 @@ int tl_picture_run(struct tl_options *opt, struct tl_capture *cap,
 	uint64_t per_page = opt->rows ? opt->rows : TL_PICTURE_DEFAULT_ROWS;
 	uint64_t lo = (uint64_t)((opt->page ? opt->page : 1) - 1) * per_page;
 	uint64_t hi = lo + per_page, total = 0;
+	uint64_t label_limit = PICTURE_LABEL_BYTES;
 
 	int status = 0;
 	const char *name = opt->cap.file ? opt->cap.file : opt->cap.device;
 	struct tl_frame f;
 	enum tl_next next;
+	bool live = tl_capture_is_live(cap);
 	while (!*stop && (next = tl_capture_next(cap, &f)) != TL_NEXT_END) {
+		/* Kernel drops, marked after the last frame read: polled when
+		 * the buffer is drained, or every 4096 frames. */
+		if (live && (next == TL_NEXT_TIMEOUT || (m.frames & 4095) == 0))
+			poll_drops(cap, &m);
 		if (next == TL_NEXT_TIMEOUT)
 			continue;
 		if (next == TL_NEXT_ERROR) {
@@ -128,10 +168,20 @@ int tl_picture_run(struct tl_options *opt, struct tl_capture *cap,
 			}
 			total++;
 		}
+		/* Every frame seen so far is on the page or never will be;
+		 * the page's own labels may be many: prune again only when
+		 * the arena doubled. */
+		if (m.app && m.app->arena_len > label_limit) {
+			tl_app_keep_labels(m.app, label_on_page, &page);
+			if (label_limit < 2 * (uint64_t)m.app->arena_len)
+				label_limit = 2 * (uint64_t)m.app->arena_len;
+		}
 		if (tl_model_frames_done(&m, opt->count))
 			break;
 	}
 
+	if (live)
+		poll_drops(cap, &m);
 	if (m.frames == UINT32_MAX && opt->count != UINT32_MAX)
 		tl_warn("%s", TL_LAST_FRAME_WARNING);
 	char unread[512];

@@ -10,6 +10,7 @@
 #include <time.h>
 
 #include "tl_annot.h"
+#include "tl_app.h"
 #include "tl_ladder.h"
 #include "tl_label.h"
 #include "tl_util.h"
@@ -144,6 +145,62 @@ static void format_time(const struct tl_picture_src *src, int64_t us,
 	}
 }
 
+/* The application label of a segment (HTTP request, HTTP/2 frames,
+ * echo text, head-of-line notes) as printable ASCII, "" when none. */
+static const char *app_text(const struct tl_picture_src *src, uint32_t frame,
+                            char *buf, size_t size)
+{
+	size_t len, n = 0;
+	const char *a = src->m->app ? tl_app_label(src->m->app, frame, &len)
+	                            : NULL;
+	for (size_t i = 0; a && i < len && n + 1 < size; i++)
+		buf[n++] = a[i] >= 0x20 && a[i] < 0x7f ? a[i] : '?';
+	buf[n] = '\0';
+	return buf;
+}
+
+/* The lines of the connections' exchange tables, as the view's details
+ * and -T text show them: a summary per connection, one line per
+ * exchange. Calls line(ctx, text, indented) for each; returns the count. */
+#define APP_TABLE_MAX_LINES 4000u
+static uint32_t app_table_lines(const struct tl_picture_src *src,
+                                void (*line)(void *ctx, const char *text,
+                                             bool indented),
+                                void *ctx)
+{
+	uint32_t streams[256], count = 0;
+	uint32_t ns = row_streams(src, streams, 256);
+	char sum[256], text[512];
+	for (uint32_t i = 0; i < ns && src->m->app; i++) {
+		const struct tl_app_conn *c = tl_app_conn(src->m->app,
+		                                          streams[i]);
+		if (!c || !c->stream_count)
+			continue;
+		const struct tl_conn *conn = tl_tracker_stream(
+			&src->m->tracker, streams[i]);
+		char a[80] = "?", b[80] = "?";
+		unsigned cd = c->client_dir;
+		if (conn) {
+			tl_format_endpoint(conn->ip_version, conn->addr[cd],
+			                   conn->port[cd], a, sizeof a);
+			tl_format_endpoint(conn->ip_version, conn->addr[!cd],
+			                   conn->port[!cd], b, sizeof b);
+		}
+		tl_app_conn_summary(c, sum, sizeof sum);
+		snprintf(text, sizeof text, "stream %u  %s \u2192 %s: %s",
+		         streams[i], a, b, sum);
+		if (count++ < APP_TABLE_MAX_LINES)
+			line(ctx, text, false);
+		for (uint32_t k = 0; k < c->stream_count; k++) {
+			tl_app_stream_line(c, &c->streams[k], text,
+			                   sizeof text);
+			if (count++ < APP_TABLE_MAX_LINES)
+				line(ctx, text, true);
+		}
+	}
+	return count < APP_TABLE_MAX_LINES ? count : APP_TABLE_MAX_LINES;
+}
+
 /* Everything the page and the tooltips say about one segment. */
 static void seg_details(const struct tl_picture_src *src, uint32_t idx,
                         char *buf, size_t size)
@@ -153,7 +210,7 @@ static void seg_details(const struct tl_picture_src *src, uint32_t idx,
 	const struct tl_conn *conn = tl_tracker_stream(&src->m->tracker,
 	                                               seg->stream);
 	char from[80] = "?", to[80] = "?", label[512] = "", an[512], why[1024];
-	char t[32];
+	char t[32], app[TL_APP_LABEL_MAX + 1];
 	unsigned d = tl_seg_dir(seg);
 	if (conn) {
 		tl_format_endpoint(conn->ip_version, conn->addr[d],
@@ -173,6 +230,8 @@ static void seg_details(const struct tl_picture_src *src, uint32_t idx,
 	               "\n%s", seg->frame, seg->stream, t, from, to, label);
 	if (*an)
 		n = tl_bappend(buf, size, n, "\n%s", an);
+	if (*app_text(src, seg->frame, app, sizeof app))
+		n = tl_bappend(buf, size, n, "\n\u00bb %s", app);
 	if (*why)
 		tl_bappend(buf, size, n, "\n%s", why);
 }
@@ -209,7 +268,82 @@ static void svg_open(FILE *f, double w, double h, bool standalone,
 	        "fill=\"#ffffff\"/>\n", w, h);
 }
 
+#define TABLE_PX 15
+#define TABLE_ROW_H 22
+#define APP_TEXT "#00439c"
+#define APP_HOL "#a40000"
+
 /* ---- the ladder ----------------------------------------------------------- */
+
+/* Kernel drops (a live capture) counted between row i - 1 and row i of
+ * frame `frame` (UINT32_MAX: after the last row), or 0. The first row of
+ * a later page has no row before it here: nothing is drawn above it. */
+static uint64_t drops_before_row(const struct tl_picture_src *src,
+                                 uint32_t i, uint32_t frame)
+{
+	uint32_t rows = row_count(src);
+	if (!src->m->drops.count || (i == 0 && src->first_row > 0) ||
+	    (i == rows && src->first_row + rows < src->total_rows))
+		return 0;
+	uint32_t lo = i ? tl_segstore_get(src->segs,
+	                                  row_seg(src, i - 1))->frame : 0;
+	return tl_model_drops_between(src->m, lo, frame);
+}
+
+/* A dashed red rule across the ladder at y (the top of the row after the
+ * drops), with "── 5,533 packets dropped by the kernel here ──" on it. */
+static void drop_marker(FILE *f, const struct tl_picture_src *src,
+                        uint32_t i, uint32_t frame, double x, double width,
+                        double y)
+{
+	uint64_t n = drops_before_row(src, i, frame);
+	if (!n)
+		return;
+	char what[96];
+	tl_drop_text(n, what, sizeof what);
+	fprintf(f, "<g class=\"drops\"><line x1=\"%.1f\" y1=\"%.0f\" "
+	        "x2=\"%.1f\" y2=\"%.0f\" stroke=\"%s\" stroke-width=\"2\" "
+	        "stroke-dasharray=\"8 5\"/><text x=\"%.1f\" y=\"%.0f\" "
+	        "font-size=\"14\" font-weight=\"bold\" fill=\"%s\">"
+	        "\u2500\u2500 ", x, y, width - 24, y, APP_HOL, x + 12,
+	        y + 13, APP_HOL);
+	esc(f, what);
+	fputs(" \u2500\u2500</text></g>\n", f);
+}
+
+struct table_measure {
+	int width;
+	uint32_t lines;
+};
+
+static void table_measure_line(void *ctx, const char *text, bool indented)
+{
+	struct table_measure *tm = ctx;
+	int w = chars(text) + (indented ? 4 : 0);
+	if (w > tm->width)
+		tm->width = w;
+	tm->lines++;
+}
+
+struct table_draw {
+	FILE *f;
+	double x, y;
+	uint32_t n;
+};
+
+static void table_draw_line(void *ctx, const char *text, bool indented)
+{
+	struct table_draw *td = ctx;
+	fprintf(td->f, "<text class=\"%s\" xml:space=\"preserve\" "
+	        "x=\"%.1f\" y=\"%.0f\"%s>",
+	        indented ? "exchange" : "conn-summary",
+	        td->x + (indented ? 4 * TABLE_PX * CHAR_W : 0),
+	        td->y + td->n * TABLE_ROW_H,
+	        indented ? "" : " font-weight=\"bold\"");
+	esc(td->f, text);
+	fputs("</text>\n", td->f);
+	td->n++;
+}
 
 struct ladder_layout {
 	bool multi;
@@ -227,7 +361,7 @@ static int ladder_body(FILE *f, const struct tl_picture_src *src,
 	uint32_t streams[64];
 	uint32_t nstreams = row_streams(src, streams, 64);
 	int max_label = 20, max_an = 8;
-	char label[512], an[512], badge[512];
+	char label[512], an[512], badge[512], app[TL_APP_LABEL_MAX + 1];
 	const char *note;
 	for (uint32_t i = 0; i < rows; i++) {
 		uint32_t idx = row_seg(src, i);
@@ -243,9 +377,14 @@ static int ladder_body(FILE *f, const struct tl_picture_src *src,
 			max_label = chars(label);
 		tl_label_analysis(seg, tl_segstore_note(src->segs, idx), 0, an,
 		                  sizeof an);
-		if (chars(an) > max_an)
-			max_an = chars(an);
+		int an_len = chars(an);
+		if (*app_text(src, seg->frame, app, sizeof app))
+			an_len += 3 + 2 + chars(app);
+		if (an_len > max_an)
+			max_an = an_len;
 	}
+	struct table_measure tm = { 0, 0 };
+	uint32_t table_rows = app_table_lines(src, table_measure_line, &tm);
 	for (uint32_t n = 0; n < ld.node_count; n++)
 		if (chars(ld.nodes[n].name) + 4 > max_label)
 			max_label = chars(ld.nodes[n].name) + 4;
@@ -276,6 +415,8 @@ static int ladder_body(FILE *f, const struct tl_picture_src *src,
 	L.x_an = L.x_body + (cols - 1) * L.gap +
 	         (name_last / 2 + 24 > 48 ? name_last / 2 + 24 : 48);
 	L.width = L.x_an + max_an * L.an_px * CHAR_W + 40;
+	if (table_rows && 24 + tm.width * TABLE_PX * CHAR_W + 24 > L.width)
+		L.width = 24 + tm.width * TABLE_PX * CHAR_W + 24;
 	L.y_title = 40;
 	L.y_head = 92;
 	L.y_rows = 112;
@@ -284,6 +425,9 @@ static int ladder_body(FILE *f, const struct tl_picture_src *src,
 	double y_follow = L.height;
 	if (standalone)         /* -T html has its own (follow_sections) */
 		L.height += tl_svg_follow_height(src, L.width);
+	double y_table = L.height + 20;
+	if (table_rows)
+		L.height += 20 + 30 + table_rows * TABLE_ROW_H + 20;
 
 	char title[512];
 	size_t tn = tl_bappend(title, sizeof title, 0, "%s",
@@ -361,6 +505,7 @@ static int ladder_body(FILE *f, const struct tl_picture_src *src,
 			: L.multi ? stream_colors[seg->stream % 6] : PLAIN_ARROW;
 		double y = L.y_rows + i * ROW_H;
 		double ya = y + ROW_H - 12;
+		drop_marker(f, src, i, seg->frame, L.x_axis, L.width, y);
 		fprintf(f, "<g class=\"seg %s\" id=\"f%u\" data-frame=\"%u\">\n",
 		        tl_annot_name(kind), seg->frame, seg->frame);
 		seg_details(src, idx, details, sizeof details);
@@ -439,13 +584,41 @@ static int ladder_body(FILE *f, const struct tl_picture_src *src,
 			        L.an_px, tl_annot_color(TL_ANNOT_CHANGE));
 			esc(f, note);
 			fputs("</text>\n", f);
+			xa += text_w(note, L.an_px) + 10;
+		}
+		if (*app_text(src, seg->frame, app, sizeof app)) {
+			/* Head-of-line notes in the analysis colour of a
+			 * retransmission's consequence, other labels plain. */
+			bool hol = strstr(app, "held back") ||
+			           strstr(app, "held until") ||
+			           strstr(app, "fills a hole") ||
+			           strstr(app, "released at once");
+			fprintf(f, "<text class=\"app%s\" x=\"%.1f\" "
+			        "y=\"%.0f\" font-size=\"%.0f\" fill=\"%s\">"
+			        "\u00bb ", hol ? " hol" : "", xa, ya, L.an_px,
+			        hol ? APP_HOL : APP_TEXT);
+			esc(f, app);
+			fputs("</text>\n", f);
 		}
 		fputs("</g>\n", f);
 	}
+	if (rows)
+		drop_marker(f, src, rows, UINT32_MAX, L.x_axis, L.width,
+		            L.y_rows + rows * ROW_H);
 	if (!rows)
 		fprintf(f, "<text x=\"%.1f\" y=\"%.0f\" font-size=\"18\" "
 		        "fill=\"%s\">No TCP segments.</text>\n", L.x_body,
 		        L.y_rows + 30, QUIET);
+	if (table_rows) {
+		struct table_draw draw = { f, 24, y_table + 30, 0 };
+		fprintf(f, "<g class=\"exchanges\" font-size=\"%d\" "
+		        "fill=\"#000000\">\n"
+		        "<text x=\"24\" y=\"%.0f\" font-size=\"19\" "
+		        "font-weight=\"bold\">Exchanges (application)</text>\n",
+		        TABLE_PX, y_table + 8);
+		app_table_lines(src, table_draw_line, &draw);
+		fputs("</g>\n", f);
+	}
 	if (cut) {
 		char foot[512];
 		size_t n = tl_bappend(foot, sizeof foot, 0, "rows %llu to %llu "
@@ -850,6 +1023,7 @@ static const char page_style[] =
 "#ddd; white-space: nowrap; }\n"
 "th { background: #eee; }\n"
 "td.n { text-align: right; }\n"
+"td.app { white-space: normal; min-width: 24em; }\n"
 "tr.sel td { background: #ffd75f; }\n"
 "pre.follow { font-size: 15px; white-space: pre-wrap; border: 1px solid "
 "#ddd; padding: 8px; }\n"
@@ -1019,13 +1193,94 @@ static void summary_table(FILE *f, const struct tl_picture_src *src)
 	fputs("</table>\n", f);
 }
 
+/* Each HTTP connection's exchanges (HTTP/2 streams, HTTP/1.x requests):
+ * when they were asked, started and finished, and how often their bytes
+ * were held back behind a retransmission (head-of-line blocking). */
+static void exchange_table(FILE *f, const struct tl_picture_src *src)
+{
+	uint32_t streams[256];
+	uint32_t ns = row_streams(src, streams, 256);
+	bool head = false;
+	char num[64], sum[256];
+	for (uint32_t i = 0; i < ns && src->m->app; i++) {
+		const struct tl_app_conn *c = tl_app_conn(src->m->app,
+		                                          streams[i]);
+		if (!c || !c->stream_count)
+			continue;
+		if (!head)
+			fputs("<h2>Exchanges</h2>\n<table id=\"exchanges\">\n"
+			      "<tr><th>stream</th><th>id</th><th>request</th>"
+			      "<th>status</th><th>asked (s)</th><th>frame</th>"
+			      "<th>start (s)</th><th>finish (s)</th>"
+			      "<th>frame</th><th>bytes</th><th>held back</th>"
+			      "<th>state</th></tr>\n", f);
+		head = true;
+		tl_app_conn_summary(c, sum, sizeof sum);
+		fprintf(f, "<tr class=\"conn\"><td class=\"n\">%u</td>"
+		        "<td colspan=\"11\">", streams[i]);
+		esc(f, sum);
+		fputs("</td></tr>\n", f);
+		for (uint32_t k = 0; k < c->stream_count; k++) {
+			const struct tl_app_stream *e = &c->streams[k];
+			fputs("<tr>", f);
+			snprintf(num, sizeof num, "%u", streams[i]);
+			td(f, "n", num);
+			snprintf(num, sizeof num, "%u", e->id);
+			td(f, "n", num);
+			td(f, NULL, e->request[0] ? e->request : "?");
+			snprintf(num, sizeof num, "%u", e->status);
+			td(f, "n", e->status ? num : "-");
+			num[tl_format_us(e->req_us, num)] = '\0';
+			td(f, "n", e->req_frame ? num : "-");
+			snprintf(num, sizeof num, "%u", e->req_frame);
+			td(f, "n", e->req_frame ? num : "-");
+			num[tl_format_us(e->start_us, num)] = '\0';
+			td(f, "n", e->started ? num : "-");
+			num[tl_format_us(e->end_us, num)] = '\0';
+			td(f, "n", e->ended ? num : "-");
+			snprintf(num, sizeof num, "%u", e->end_frame);
+			td(f, "n", e->ended ? num : "-");
+			snprintf(num, sizeof num, "%llu",
+			         (unsigned long long)e->bytes);
+			td(f, "n", num);
+			snprintf(num, sizeof num, "%ux", e->held);
+			td(f, "n", e->held ? num : "-");
+			td(f, NULL, e->reset ? "reset" : e->ended ? "finished"
+			                                 : "unfinished");
+			fputs("</tr>\n", f);
+		}
+		if (c->streams_dropped)
+			fprintf(f, "<tr><td colspan=\"12\">and %u more not "
+			        "kept</td></tr>\n", c->streams_dropped);
+	}
+	if (head)
+		fputs("</table>\n", f);
+}
+
+/* The segment table's row for kernel drops before row i, if any. */
+static void drop_row(FILE *f, const struct tl_picture_src *src, uint32_t i,
+                     uint32_t frame)
+{
+	uint64_t n = drops_before_row(src, i, frame);
+	if (!n)
+		return;
+	char what[96];
+	tl_drop_text(n, what, sizeof what);
+	fprintf(f, "<tr class=\"drops\"><td colspan=\"8\" style=\"color: "
+	        "%s; font-weight: bold\">\u2500\u2500 ", APP_HOL);
+	esc(f, what);
+	fputs(" \u2500\u2500</td></tr>\n", f);
+}
+
 static void segment_table(FILE *f, const struct tl_picture_src *src)
 {
 	uint32_t rows = row_count(src);
 	fputs("<h2>Segments</h2>\n<table id=\"segs\">\n<tr><th>frame</th>"
 	      "<th>time</th><th>stream</th><th>from</th><th>to</th>"
-	      "<th>segment</th><th>analysis</th></tr>\n", f);
+	      "<th>segment</th><th>analysis</th><th>application</th></tr>\n",
+	      f);
 	char num[40], from[80], to[80], label[512], an[512];
+	char app[TL_APP_LABEL_MAX + 1];
 	for (uint32_t i = 0; i < rows; i++) {
 		uint32_t idx = row_seg(src, i);
 		const struct tl_seg *seg = tl_segstore_get(src->segs, idx);
@@ -1035,6 +1290,7 @@ static void segment_table(FILE *f, const struct tl_picture_src *src)
 			continue;
 		unsigned d = tl_seg_dir(seg);
 		enum tl_annot_kind kind = tl_annot_kind(seg->analysis);
+		drop_row(f, src, i, seg->frame);
 		fprintf(f, "<tr id=\"r%u\" data-frame=\"%u\">", seg->frame,
 		        seg->frame);
 		snprintf(num, sizeof num, "%u", seg->frame);
@@ -1068,8 +1324,13 @@ static void segment_table(FILE *f, const struct tl_picture_src *src)
 		} else {
 			td(f, NULL, an);
 		}
-		fputs("</tr>\n", f);
+		/* Labels run to hundreds of characters: this cell wraps. */
+		fputs("<td class=\"app\">", f);
+		esc(f, app_text(src, seg->frame, app, sizeof app));
+		fputs("</td></tr>\n", f);
 	}
+	if (rows)
+		drop_row(f, src, rows, UINT32_MAX);
 	fputs("</table>\n", f);
 }
 
@@ -1102,6 +1363,7 @@ int tl_html_page(FILE *f, const struct tl_picture_src *src, int graph)
 	fputs("</div>\n<div id=\"details\">Hover over or click an arrow."
 	      "</div>\n", f);
 	summary_table(f, src);
+	exchange_table(f, src);
 	segment_table(f, src);
 	follow_sections(f, src);
 	fprintf(f, "<script>\n%s</script>\n</body>\n</html>\n", page_script);

@@ -56,7 +56,8 @@ void tl_text_free(struct tl_text_ladder *t)
 /* "12345.123456", "+0.000123" or "13:45:01.123456". */
 static int time_width(const struct tl_text_ladder *t)
 {
-	return t->opt->time_format == TL_TIME_ABSOLUTE ? 15 : 12;
+	int w = t->opt->time_format == TL_TIME_ABSOLUTE ? 15 : 12;
+	return t->time_cells > w ? t->time_cells : w;
 }
 
 static int prefix_width(const struct tl_text_ladder *t)
@@ -332,12 +333,25 @@ static void emit_late_labels(struct tl_text_ladder *t, struct tl_out *o,
 		if (!app)
 			continue;
 		char line[TL_APP_LABEL_MAX + 64];
-		snprintf(line, sizeof line, "%*s%s frame %u: %.*s",
-		         beside ? PAIR_NAME_WIDTH + 1 : 0, "",
+		snprintf(line, sizeof line, "%s frame %u: %.*s",
 		         t->utf8 ? "\u21b3" : "->", frame, (int)len, app);
-		emit_prefix(t, o, "", "", "");
-		tl_out_str(o, line);
-		tl_out_end_line(o);
+		/* At --width: the rest on lines of their own, indented. */
+		int indent = beside ? PAIR_NAME_WIDTH + 1 : 0;
+		const char *rest = line;
+		for (bool first = true; *rest; first = false) {
+			int lead = indent + (first ? 0 : 4);
+			int room = t->width - prefix_width(t) - lead;
+			size_t n = tl_layout_wrap(rest, room < MIN_WRAP
+			                                ? MIN_WRAP : room);
+			emit_prefix(t, o, "", "", "");
+			for (int k = 0; k < lead; k++)
+				tl_out_str(o, " ");
+			tl_out_write(o, rest, n);
+			tl_out_end_line(o);
+			rest += n;
+			while (*rest == ' ')
+				rest++;
+		}
 	}
 }
 
@@ -449,12 +463,44 @@ static void emit_annot(struct tl_text_ladder *t, struct tl_out *o,
 	}
 }
 
+void tl_text_drops(struct tl_text_ladder *t, struct tl_out *o,
+                   const struct tl_model *m, uint32_t hi)
+{
+	uint64_t n = tl_model_drops_between(m, t->drop_from, hi);
+	t->drop_from = hi;
+	if (!n)
+		return;
+	char what[96], line[128];
+	tl_drop_text(n, what, sizeof what);
+	const char *rule = t->utf8 ? "\u2500\u2500" : "--";
+	snprintf(line, sizeof line, "%s %s %s", rule, what, rule);
+	if (prefix_width(t) + tl_layout_cells(line) <= t->width) {
+		emit_prefix(t, o, "", "", "");
+		tl_out_str(o, line);
+		tl_out_end_line(o);
+	} else {
+		emit_wrapped(t, o, "", line);
+	}
+}
+
 void tl_text_row(struct tl_text_ladder *t, struct tl_out *o,
                  const struct tl_model *m, const struct tl_seg *seg,
                  const struct tl_seg_note *note)
 {
 	const struct tl_conn *conn = tl_tracker_stream(&m->tracker, seg->stream);
 	bool added = false, beside;
+	char time[32];
+	format_time(t, m, seg, time);
+	/* Kernel drops counted since the last row come first. */
+	tl_text_drops(t, o, m, seg->frame);
+	if (utf8_len(time) > time_width(t)) {
+		/* A wider time: a wider column from here on, under a header
+		 * that says so, rather than a line past --width. */
+		t->time_cells = utf8_len(time);
+		t->header_nodes = 0;
+		if (!t->pair_mode)
+			t->pair_mode = too_many_columns(t);
+	}
 	if (!t->pair_mode) {
 		/* In pair mode columns are no longer needed, and collecting
 		 * every endpoint of a SYN flood would cost memory and time. */
@@ -479,14 +525,13 @@ void tl_text_row(struct tl_text_ladder *t, struct tl_out *o,
 		tl_ladder_geometry(&t->ladder, 0, body_width(t), &geo);
 	}
 
-	char label[512], annot[1024], frame[16], stream[16], time[32];
+	char label[512], annot[1024], frame[16], stream[16];
 	tl_label_segment(seg, conn, TL_LABEL_ALL, t->opt->absolute_seq, label,
 	                 sizeof label);
 	tl_label_analysis(seg, note, !t->utf8, annot, sizeof annot);
 	append_app_label(t, m, seg->frame, annot, sizeof annot);
 	snprintf(frame, sizeof frame, "%u", seg->frame);
 	snprintf(stream, sizeof stream, "%u", seg->stream);
-	format_time(t, m, seg, time);
 
 	static struct cells arrow, text;
 	cells_blank(&arrow, geo.width, g, &geo, columns);

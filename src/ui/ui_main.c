@@ -426,14 +426,32 @@ static void replay_feed(struct ui *ui)
 	}
 }
 
+/* Kernel drops: a rise since the last poll is marked in the model after
+ * the last frame read, and the ladder draws it there. */
+static void poll_drops(struct ui *ui)
+{
+	uint64_t recv, drop;
+	if (ui->live && tl_capture_stats(ui->cap, &recv, &drop) &&
+	    tl_model_kernel_drops(&ui->m, drop))
+		ui->dirty = true;
+}
+
 static void read_slice(struct ui *ui)
 {
 	int64_t t0 = ui_now_ms();
 	for (int n = 0; n < SLICE_FRAMES && !ui->input_done; n++) {
 		struct tl_frame f;
-		if (!next_frame(ui, &f))
+		if (!next_frame(ui, &f)) {
+			/* Drained: every packet the kernel kept before the
+			 * drops it counted has been read, so the marker goes
+			 * after them. */
+			poll_drops(ui);
 			break;
+		}
 		feed_frame(ui, &f);
+		/* Under a load that never drains, now and then. */
+		if ((n & 4095) == 4095)
+			poll_drops(ui);
 		if ((n & 1023) == 1023 && ui_now_ms() - t0 > SLICE_MS)
 			break;
 	}

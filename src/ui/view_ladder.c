@@ -574,6 +574,52 @@ static void draw_segment(struct ui *ui, const struct layout *L, int y,
 	             L->x_body, selected);
 }
 
+/* Kernel drops counted between the row before this one and this one (or,
+ * with last, after this last row): one screen line across the ladder,
+ * "── 5,533 packets dropped by the kernel here ──". Returns the lines
+ * used: 0 or 1. */
+static int drop_line_y[64], drop_lines;   /* where they were drawn */
+
+static int draw_drops(struct ui *ui, const struct layout *L, int y,
+                      int64_t row, bool last)
+{
+	uint32_t lo = 0, hi = UINT32_MAX;
+	if (!ui->m.drops.count || y >= L->y_body + L->body_rows ||
+	    drop_lines == 64)
+		return 0;
+	uint32_t here = tl_segstore_get(&ui->m.segs,
+	                                ui_ladder_seg_at(ui, row))->frame;
+	if (last)
+		lo = here;
+	else
+		hi = here;
+	if (!last && row > 0)
+		lo = tl_segstore_get(&ui->m.segs,
+		                     ui_ladder_seg_at(ui, row - 1))->frame;
+	uint64_t n = tl_model_drops_between(&ui->m, lo, hi);
+	if (!n)
+		return 0;
+	char what[96], line[160];
+	tl_drop_text(n, what, sizeof what);
+	snprintf(line, sizeof line, "%s%s %s %s%s", ui->gl->hbar,
+	         ui->gl->hbar, what, ui->gl->hbar, ui->gl->hbar);
+	move(y, 0);
+	clrtoeol();
+	ui_put(ui, y, L->x_body, ui->cols - L->x_body, line, R_LOST, true);
+	drop_line_y[drop_lines++] = y;
+	return 1;
+}
+
+/* The screen line y without the marker lines drawn above it, for the
+ * mouse: which row was clicked. */
+static int y_without_drops(int y)
+{
+	int above = 0;
+	for (int i = 0; i < drop_lines; i++)
+		above += drop_line_y[i] < y;
+	return y - above;
+}
+
 /* ---- header, info, title ----------------------------------------------------- */
 
 static int header_lines(const struct ui *ui, const struct layout *L,
@@ -815,10 +861,20 @@ static void ladder_draw(struct ui *ui)
 	int vis = visible_segments(ui, &L);
 	shown_top = l->top;
 	shown_count = l->top + vis < (int64_t)n ? vis : (int64_t)n - l->top;
+	int y = L.y_body;
+	drop_lines = 0;
 	for (int i = 0; i < vis && l->top + i < (int64_t)n; i++) {
 		int64_t row = l->top + i;
-		draw_segment(ui, &L, L.y_body + i * per_row(ui), row,
-		             row == l->cur);
+		/* A marker never pushes the cursor's row off the screen. */
+		if (l->cur < row || y + 1 + (l->cur - row + 1) * per_row(ui)
+		                    <= L.y_body + L.body_rows)
+			y += draw_drops(ui, &L, y, row, false);
+		if (y + per_row(ui) > L.y_body + L.body_rows)
+			break;
+		draw_segment(ui, &L, y, row, row == l->cur);
+		y += per_row(ui);
+		if (row + 1 == (int64_t)n)
+			y += draw_drops(ui, &L, y, row, true);
 	}
 	if (!n) {
 		/* An open connection outlives its rows under a memory
@@ -1191,7 +1247,8 @@ static void ladder_mouse(struct ui *ui, int y, int x, int wheel)
 	if (hr != 1)
 		layout(ui, &L, hr);
 	if (y >= L.y_body && y < L.y_body + L.body_rows) {
-		int64_t row = l->top + (y - L.y_body) / per_row(ui);
+		int64_t row = l->top + (y_without_drops(y) - L.y_body) /
+		                       per_row(ui);
 		if (row < (int64_t)ui_ladder_count(ui))
 			move_cursor(ui, row);
 		l->focus_detail = false;
