@@ -24,23 +24,26 @@ case $OOO in /*) ;; *) OOO=$PWD/$OOO; ZW=$PWD/$ZW; LOSS=$PWD/$LOSS ;; esac
 . "$HERE/tmux-lib.sh"
 
 # Colours on the screen (capture-pane -e says only what changed since the
-# cell before, so the colour is followed from the top of the screen):
-#   colours first PATTERN INDEX: the first visible glyph of the line matching
-#     PATTERN is in 256-colour INDEX;
+# cell before, so the attributes are followed from the top of the screen):
+#   colours gutter PATTERN INDEX: the first cell of the line matching
+#     PATTERN is reversed in 256-colour INDEX (the phase band);
+#   colours first PATTERN INDEX: its first visible glyph is in INDEX;
 #   colours braille - INDEX: a braille dot below the legend is in INDEX.
 colours() {
 	tm capture-pane -p -e >"$SCREEN.e"
 	python3 - "$SCREEN.e" "$@" <<'PY'
 import re, sys
 path, mode, pat, want = sys.argv[1:5]
-fg = None
+fg, rev = None, False
 for row, raw in enumerate(open(path, encoding="utf-8", errors="replace")):
     raw = raw.rstrip("\n")
     plain = re.sub(r"\x1b\[[0-9;]*m", "", raw)
-    first = None
+    first = gutter = None
     for m in re.finditer(r"\x1b\[([0-9;]*)m|([^\x1b])", raw):
         ch = m.group(2)
         if ch is not None:
+            if gutter is None:
+                gutter = (fg, rev)
             if first is None and ch != " ":
                 first = fg
             if (mode == "braille" and row >= 2 and fg == want
@@ -50,14 +53,22 @@ for row, raw in enumerate(open(path, encoding="utf-8", errors="replace")):
         ps = (m.group(1) or "0").split(";")
         i = 0
         while i < len(ps):
-            if ps[i] in ("", "0", "39"):
+            if ps[i] in ("", "0"):
+                fg, rev = None, False
+            elif ps[i] == "39":
                 fg = None
+            elif ps[i] == "7":
+                rev = True
+            elif ps[i] == "27":
+                rev = False
             elif ps[i] in ("38", "48") and i + 2 < len(ps):
                 if ps[i] == "38":
                     fg = ps[i + 2]
                 i += 2
             i += 1
-    if mode == "first" and re.search(pat, plain):
+    if mode != "braille" and re.search(pat, plain):
+        if mode == "gutter":
+            sys.exit(0 if gutter == (want, True) else 1)
         sys.exit(0 if first == want else 1)
 sys.exit(1)
 PY
@@ -84,17 +95,15 @@ for size in "120 40" "80 24"; do
 	# ---- the band: lab-ooo has slow start, recovery, avoidance ----------
 	launch -r "$OOO"
 	check "$W: ladder drawn" wait_for 'lab-ooo\.pcap' 5
-	check "$W: band: S where slow start starts (frame 3)" screen_has '^S +3 '
-	check "$W: band: a bar while it lasts (frame 4)" screen_has '^┃ +4 '
-	check "$W: band: R at the fast retransmission (frame 8)" screen_has '^R +8 '
-	check "$W: band: A in congestion avoidance after it (frame 9)" screen_has '^A +9 '
-	check "$W: band: bar again (frame 10)" screen_has '^┃ +10 '
-	# The dark theme's colours: dup ACK yellow for recovery, the graph's
-	# ACK green for slow start.
-	check "$W: band: R drawn in the recovery colour (yellow)" \
-		colours first '^R +8 ' 178
-	check "$W: band: S drawn in the slow start colour (green)" \
-		colours first '^S +3 ' 34
+	# With colour the band is the gutter's colour alone (the dark
+	# theme's): the text of the rows is what it was without it.
+	check "$W: the rows' text unchanged (frame 3 in column 3)" screen_has '^ +3 +0\.0158'
+	check "$W: band: slow start green (frame 3)" colours gutter ' 3 +0\.0158' 34
+	check "$W: band: slow start lasts (frame 7)" colours gutter ' 7 +0\.0720' 34
+	check "$W: band: fast recovery yellow (frame 8)" colours gutter ' 8 +0\.0759' 178
+	check "$W: band: avoidance orange (frame 9)" colours gutter ' 9 +0\.0759' 208
+	check "$W: band: avoidance lasts (frame 10)" colours gutter ' 10 +0\.3001' 208
+	check "$W: band: the server's slow start (frame 11)" colours gutter ' 11 +0\.3003' 34
 	check "$W: screen fits $W columns" fits "$W"
 
 	# The details of the fast retransmission say why.
@@ -115,7 +124,13 @@ for size in "120 40" "80 24"; do
 	# The legend in the help.
 	keys '?'
 	check "$W: ? help opens" wait_for 'keys' 3
-	keys G
+	# The legend follows the ladder's keys: scroll down to it.
+	for i in $(seq 1 40); do
+		grab
+		grep -q 'T  timeout' "$SCREEN" && break
+		keys j
+		sleep 0.03
+	done
 	check "$W: help: phase band legend" wait_for 'Phase band' 3
 	check "$W: help: S slow start" screen_has '^   S  slow start'
 	check "$W: help: A avoidance" screen_has '^   A  congestion avoidance'
@@ -130,9 +145,8 @@ for size in "120 40" "80 24"; do
 	launch -r "$ZW"
 	check "$W: lab-zerowin drawn" wait_for 'lab-zerowin\.pcap' 5
 	to_frame 18
-	check "$W: band: T at the timeout (frame 18)" screen_has '^T +18 '
-	check "$W: band: T drawn in the timeout colour (red)" \
-		colours first '^T +18 ' 196
+	check "$W: band: the timeout red (frame 18)" colours gutter ' 18 +0\.8400' 196
+	check "$W: band: the timeout lasts (frame 19)" colours gutter ' 19 +0\.8400' 196
 	keys Enter
 	check "$W: details of frame 18" wait_for 'segment details  frame 18' 3
 	check "$W: details: timeout why" \
@@ -142,7 +156,7 @@ for size in "120 40" "80 24"; do
 	keys q
 	wait_for '^ +#  time ' 3 >/dev/null
 	to_frame 22
-	check "$W: band: S again once open (frame 22)" screen_has '^S +22 '
+	check "$W: band: slow start again once open (frame 22)" colours gutter ' 22 ' 34
 	quit_check "$W timeout" q
 
 	# ---- the bytes-in-flight graph: cwnd and ssthresh ------------------
@@ -159,13 +173,26 @@ for size in "120 40" "80 24"; do
 	quit_check "$W graph" Q
 done
 
-# ---- --ascii: letters and bars without UTF-8 -----------------------------
+# ---- --no-color: letters where a phase starts, bars while it lasts --------
 start 120 40
-launch --ascii -r "$OOO"
-check "--ascii: ladder drawn" wait_for 'lab-ooo\.pcap' 5
-check "--ascii: band: S then |" eval "screen_has '^S +3 ' && screen_has '^\\| +4 '"
-check "--ascii: band: R at frame 8" screen_has '^R +8 '
-quit_check "--ascii band" q
+launch --no-color -r "$OOO"
+check "--no-color: ladder drawn" wait_for 'lab-ooo\.pcap' 5
+check "--no-color: band: S where slow start starts (frame 3)" screen_has '^S +3 '
+check "--no-color: band: a bar while it lasts (frame 4)" screen_has '^┃ +4 '
+check "--no-color: band: R at the fast retransmission (frame 8)" screen_has '^R +8 '
+check "--no-color: band: A in avoidance after it (frame 9)" screen_has '^A +9 '
+check "--no-color: band: a bar again (frame 10)" screen_has '^┃ +10 '
+check "--no-color: band: the server's S (frame 11)" screen_has '^S +11 '
+quit_check "--no-color band" q
+launch --no-color -r "$ZW"
+check "--no-color: lab-zerowin drawn" wait_for 'lab-zerowin\.pcap' 5
+to_frame 18
+check "--no-color: band: T at the timeout (frame 18)" screen_has '^T +18 '
+quit_check "--no-color timeout" q
+launch --no-color --ascii -r "$OOO"
+check "--no-color --ascii: ladder drawn" wait_for 'lab-ooo\.pcap' 5
+check "--no-color --ascii: band: S then |" eval "screen_has '^S +3 ' && screen_has '^\\| +4 '"
+quit_check "--no-color --ascii band" q
 
 echo "1..$T"
 [ "$FAILED" -eq 0 ]
