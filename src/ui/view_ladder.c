@@ -499,7 +499,7 @@ static void draw_analysis(struct ui *ui, const struct layout *L, int y,
  * where it starts (and on the top row) and a bar while it lasts. Blank
  * where the model has no value. Legend in the help ("Phase band"). */
 static void draw_phase(struct ui *ui, int y, int rows, int64_t row,
-                       uint32_t idx)
+                       uint32_t idx, bool selected)
 {
 	static const char letter[] = "SART";
 	static const int role[] = { R_GRAPH_ACK, R_LOST, R_DUPACK, R_RTX };
@@ -514,7 +514,7 @@ static void draw_phase(struct ui *ui, int y, int rows, int64_t row,
 		start = !pv.valid || pv.phase != v.phase;
 	}
 	char g[2] = { letter[v.phase], 0 };
-	ui_draw_reverse(ui->color);
+	ui_draw_reverse(ui->color || selected);
 	for (int i = 0; i < rows; i++)
 		ui_put(ui, y + i, 0, 1, ui->color ? " " : start && !i ? g
 		       : ui->utf8 ? "\u2503" : "|", role[v.phase],
@@ -601,7 +601,7 @@ static void draw_segment(struct ui *ui, const struct layout *L, int y,
 	}
 	ui_line_draw(ui, &line, y_arrow, l->hoff, l->hoff + L->body_w,
 	             L->x_body, selected);
-	draw_phase(ui, y, y_arrow - y + 1, row, idx);
+	draw_phase(ui, y, y_arrow - y + 1, row, idx, selected);
 }
 
 /* ---- header, info, title ----------------------------------------------------- */
