@@ -1,10 +1,12 @@
 /* Every key of the full-screen view, once: the help screen and --help both
  * print this table. Lines starting with '#' are headings; "  @x" lines name
- * the colour of annotation kind x (the help screen draws them in it). */
+ * the colour of annotation kind x (the help screen draws them in it); the
+ * phase band's (S A R T) also print as plain text. */
 #include "config.h"
 
 #include "tl_keys.h"
 
+#include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -63,6 +65,14 @@ const char *const tl_key_help[] = {
 	"                   replay and its clock (--replay);",
 	"                   with --step: next segment (so does n)",
 	"",
+	"#Phase band (left edge of the ladder: the data sender's congestion state)",
+	"  @SS  slow start: cwnd below ssthresh, one more segment per segment ACKed",
+	"  @AA  congestion avoidance: about one more segment per round trip",
+	"  @RR  fast recovery: a loss found by duplicate ACKs or SACK",
+	"  @TT  timeout: the retransmission timer fired, cwnd back to 1",
+	"  a coloured gutter (with --no-color: the letter where a phase starts, a",
+	"  bar while it lasts); the sender model (--cc); Enter says why it changed",
+	"",
 	"#Graphs (g, G)",
 	"  + -  0           zoom in, out (around the cursor); fit the whole connection",
 	"  arrows h j k l   pan",
@@ -111,11 +121,21 @@ const unsigned tl_key_help_lines = sizeof tl_key_help / sizeof tl_key_help[0];
 
 void tl_key_help_print(FILE *out)
 {
+	bool samples = false;
 	for (unsigned i = 0; i < tl_key_help_lines; i++) {
 		const char *s = tl_key_help[i];
-		if (s[0] == ' ' && s[1] == ' ' && s[2] == '@')
-			continue;   /* a colour sample means nothing in plain text */
 		if (strncmp(s, "#Colours", 8) == 0)
+			samples = true;
+		else if (s[0] == '#')
+			samples = false;
+		if (s[0] == ' ' && s[1] == ' ' && s[2] == '@') {
+			/* A colour sample means nothing in plain text; the
+			 * phase band's letters still do. */
+			if (!samples)
+				fprintf(out, "  %s\n", s + 4);
+			continue;
+		}
+		if (samples)
 			continue;   /* the samples' heading goes too */
 		if (s[0] == '#')
 			fprintf(out, "%s:\n", s + 1);

@@ -124,10 +124,9 @@ int tl_picture_run(struct tl_options *opt, struct tl_capture *cap,
 		m.segment_hook = picture_segment;
 		m.segment_hook_ctx = &pf;
 	}
-	/* The bytes-in-flight graph draws the sender model's cwnd. */
-	bool sender = opt->graph == 2;  /* TL_GRAPH_FLIGHT + 1 */
-	if (sender)
-		tl_model_enable_sender(&m, opt->cc);
+	/* The ladder's phase band and the bytes-in-flight graph's cwnd
+	 * come from the sender model. */
+	tl_model_enable_sender(&m, opt->cc);
 	uint64_t per_page = opt->rows ? opt->rows : TL_PICTURE_DEFAULT_ROWS;
 	uint64_t lo = (uint64_t)((opt->page ? opt->page : 1) - 1) * per_page;
 	uint64_t hi = lo + per_page, total = 0;
@@ -162,9 +161,7 @@ int tl_picture_run(struct tl_options *opt, struct tl_capture *cap,
 			if (total >= lo && total < hi) {
 				uint32_t i = tl_segstore_append(
 					&page, &seg, has_note ? &note : NULL);
-				if (sender)
-					tl_segstore_set_cc(&page, i,
-					                   &m.sender_vals);
+				tl_segstore_set_cc(&page, i, &m.sender_vals);
 			}
 			total++;
 		}

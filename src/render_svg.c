@@ -13,6 +13,7 @@
 #include "tl_app.h"
 #include "tl_ladder.h"
 #include "tl_label.h"
+#include "tl_sender.h"
 #include "tl_util.h"
 
 #include "render_svg_follow.h"
@@ -272,6 +273,74 @@ static void svg_open(FILE *f, double w, double h, bool standalone,
 #define TABLE_ROW_H 22
 #define APP_TEXT "#00439c"
 #define APP_HOL "#a40000"
+/* ---- the sender model's phase band ---------------------------------------- */
+
+/* The view's band letters (view_ladder.c) and their meaning. */
+static const struct {
+	const char *letter, *name, *color;
+} phase_look[4] = {
+	{ "S", "slow start", "#2e7d32" },
+	{ "A", "congestion avoidance", "#1565c0" },
+	{ "R", "fast recovery", "#9a6700" },
+	{ "T", "timeout (RTO recovery)", "#c62828" },
+};
+
+static bool row_phase(const struct tl_picture_src *src, uint32_t i,
+                      unsigned *phase)
+{
+	struct tl_sender_vals v;
+	tl_segstore_sender(src->segs, row_seg(src, i), &v);
+	*phase = v.phase;
+	return v.valid && v.phase <= TL_PHASE_RTO_RECOVERY;
+}
+
+/* One strip of the band left of the frame numbers, in the colour of the
+ * data sender's phase; its letter where the phase starts. Nothing where
+ * the model has no value (it did not run, or no data flows yet). */
+static void phase_strip(FILE *f, const struct tl_picture_src *src,
+                        uint32_t i, double y, double ya)
+{
+	unsigned ph, prev;
+	if (!row_phase(src, i, &ph))
+		return;
+	fprintf(f, "<rect class=\"phase %s\" x=\"4\" y=\"%.0f\" "
+	        "width=\"14\" height=\"%d\" fill=\"%s\"><title>%s</title>"
+	        "</rect>\n", tl_phase_name(ph), y, ROW_H, phase_look[ph].color,
+	        phase_look[ph].name);
+	if (i == 0 || !row_phase(src, i - 1, &prev) || prev != ph)
+		fprintf(f, "<text x=\"11\" y=\"%.0f\" font-size=\"13\" "
+		        "font-weight=\"bold\" text-anchor=\"middle\" "
+		        "fill=\"#ffffff\">%s</text>\n", ya + 5,
+		        phase_look[ph].letter);
+}
+
+/* The band's legend under the title, when any row has a phase. */
+static void phase_legend(FILE *f, const struct tl_picture_src *src,
+                         uint32_t rows, double y)
+{
+	unsigned ph;
+	uint32_t i = 0;
+	while (i < rows && !row_phase(src, i, &ph))
+		i++;
+	if (i == rows)
+		return;
+	fprintf(f, "<g class=\"phase-legend\" font-size=\"13\">"
+	        "<text x=\"24\" y=\"%.0f\" fill=\"%s\">sender phase "
+	        "(left band):</text>", y, QUIET);
+	double x = 24 + text_w("sender phase (left band): ", 13);
+	for (unsigned k = 0; k < 4; k++) {
+		fprintf(f, "<rect x=\"%.1f\" y=\"%.0f\" width=\"12\" "
+		        "height=\"14\" fill=\"%s\"/><text x=\"%.1f\" "
+		        "y=\"%.0f\" fill=\"%s\">%s %s</text>", x, y - 11,
+		        phase_look[k].color, x + 16, y, phase_look[k].color,
+		        phase_look[k].letter, phase_look[k].name);
+		char item[64];
+		snprintf(item, sizeof item, "%s %s   ", phase_look[k].letter,
+		         phase_look[k].name);
+		x += 16 + text_w(item, 13);
+	}
+	fputs("</g>\n", f);
+}
 
 /* ---- the ladder ----------------------------------------------------------- */
 
@@ -445,6 +514,7 @@ static int ladder_body(FILE *f, const struct tl_picture_src *src,
 	        "font-weight=\"bold\" fill=\"#000000\">", L.y_title);
 	esc(f, title);
 	fputs("</text>\n", f);
+	phase_legend(f, src, rows, L.y_title + 24);
 
 	/* Column names, lifelines, the time axis. */
 	double y_bottom = L.y_rows + rows * ROW_H;
@@ -517,6 +587,7 @@ static int ladder_body(FILE *f, const struct tl_picture_src *src,
 		        "height=\"%d\" fill=\"%s\" fill-opacity=\"%s\"/>\n", y,
 		        L.width, ROW_H, flagged ? color : "#ffffff",
 		        flagged ? "0.10" : "0");
+		phase_strip(f, src, i, y, ya);
 		fprintf(f, "<line x1=\"%.1f\" y1=\"%.0f\" x2=\"%.1f\" "
 		        "y2=\"%.0f\" stroke=\"%s\" stroke-width=\"2\"/>\n",
 		        L.x_axis - 6, ya, L.x_axis, ya, QUIET);

@@ -23,6 +23,11 @@ static int role_of(char c)
 	case 'w': return R_WINDOW;
 	case 'e': return R_OTHER;
 	case 'c': return R_CHANGE;
+	/* The phase band's letters (view_ladder.c). */
+	case 'S': return R_GRAPH_ACK;
+	case 'A': return R_LOST;
+	case 'R': return R_DUPACK;
+	case 'T': return R_RTX;
 	default: return R_NORMAL;
 	}
 }

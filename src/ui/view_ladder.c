@@ -493,6 +493,35 @@ static void draw_analysis(struct ui *ui, const struct layout *L, int y,
 	ui_draw_reverse(false);
 }
 
+/* The sender model's phase band in the gutter left of the frame numbers:
+ * a cell in the phase's colour (reversed, so the gutter reads as a band
+ * and the screen's text is unchanged); without colour the phase's letter
+ * where it starts (and on the top row) and a bar while it lasts. Blank
+ * where the model has no value. Legend in the help ("Phase band"). */
+static void draw_phase(struct ui *ui, int y, int rows, int64_t row,
+                       uint32_t idx, bool selected)
+{
+	static const char letter[] = "SART";
+	static const int role[] = { R_GRAPH_ACK, R_LOST, R_DUPACK, R_RTX };
+	struct tl_sender_vals v, pv;
+	tl_segstore_sender(&ui->m.segs, idx, &v);
+	if (!v.valid || v.phase > TL_PHASE_RTO_RECOVERY)
+		return;
+	bool start = row == 0 || row == ui->ladder.top;
+	if (!start) {
+		tl_segstore_sender(&ui->m.segs, ui_ladder_seg_at(ui, row - 1),
+		                   &pv);
+		start = !pv.valid || pv.phase != v.phase;
+	}
+	char g[2] = { letter[v.phase], 0 };
+	ui_draw_reverse(ui->color || selected);
+	for (int i = 0; i < rows; i++)
+		ui_put(ui, y + i, 0, 1, ui->color ? " " : start && !i ? g
+		       : ui->utf8 ? "\u2503" : "|", role[v.phase],
+		       !ui->color && start && !i);
+	ui_draw_reverse(false);
+}
+
 static void draw_segment(struct ui *ui, const struct layout *L, int y,
                          int64_t row, bool selected)
 {
@@ -572,6 +601,7 @@ static void draw_segment(struct ui *ui, const struct layout *L, int y,
 	}
 	ui_line_draw(ui, &line, y_arrow, l->hoff, l->hoff + L->body_w,
 	             L->x_body, selected);
+	draw_phase(ui, y, y_arrow - y + 1, row, idx, selected);
 }
 
 /* Kernel drops counted between the row before this one and this one (or,
