@@ -45,6 +45,9 @@ enum tl_encap_kind {
 };
 
 #define TL_MAX_ENCAPS 8
+/* Outer IP headers kept for the fields (tshark's ip.src has one occurrence
+ * per header, outermost first): more than any real tunnel nests. */
+#define TL_MAX_OUTER_IP 63
 
 /* TCP flag bits as on the wire (byte 13, plus NS from byte 12). */
 enum {
@@ -115,6 +118,10 @@ struct tl_packet {
 	bool in_error;                /* inside an ICMP error's quote */
 	uint16_t tunnel_type;         /* for TL_DECODE_TUNNEL */
 	struct { uint8_t kind; uint32_t offset; } encap[TL_MAX_ENCAPS];
+	/* the IP headers around the innermost one, outermost first: the
+	 * first TL_MAX_OUTER_IP (offsets in the frame) */
+	uint8_t outer_ip_count;
+	uint32_t outer_ip[TL_MAX_OUTER_IP];
 };
 
 /* A short name for an encapsulation ("GRE", "VXLAN"...). */

@@ -188,6 +188,11 @@ struct tl_model {
 	 * put back together the last fragment's own, as tshark shows it. */
 	const uint8_t *ip_data;
 	uint32_t ip_caplen, ip_offset;
+	/* For such a datagram, the IP headers of the frame around the
+	 * fragment's own (offsets in the frame): tshark lists them before the
+	 * datagram's. */
+	uint8_t frag_outer_count;
+	uint32_t frag_outer[TL_MAX_OUTER_IP];
 	struct tl_seg_info info;
 	tl_nsec last_ts, prev_ts;   /* of the last frame and the one before */
 };

@@ -21,10 +21,13 @@ static inline bool tl_have(uint32_t caplen, uint32_t off, uint32_t len)
 }
 
 /* Notes an encapsulation on the way to the TCP header (kept for the
- * details pane); the first TL_MAX_ENCAPS are kept. */
+ * details pane); the first TL_MAX_ENCAPS are kept. An outer IP header is
+ * also kept apart, for the fields. */
 static inline void tl_note_encap(struct tl_packet *pkt, uint8_t kind,
                                  uint32_t off)
 {
+	if (kind == TL_ENCAP_IP && pkt->outer_ip_count < TL_MAX_OUTER_IP)
+		pkt->outer_ip[pkt->outer_ip_count++] = off;
 	if (pkt->encap_count < TL_MAX_ENCAPS) {
 		pkt->encap[pkt->encap_count].kind = kind;
 		pkt->encap[pkt->encap_count].offset = off;

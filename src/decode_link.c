@@ -463,6 +463,7 @@ enum tl_decode_result tl_decode_frame(int dlt, const uint8_t *f,
                                       uint32_t caplen, struct tl_packet *pkt)
 {
 	pkt->encap_count = 0;
+	pkt->outer_ip_count = 0;
 	pkt->in_error = false;
 	return by_link(dlt, f, caplen, pkt);
 }

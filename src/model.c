@@ -262,6 +262,7 @@ bool tl_model_frame(struct tl_model *m, int dlt, const uint8_t *data,
 	m->prev_ts = m->last_ts;
 	m->last_ts = ts;
 	const uint8_t *frame_data = NULL;  /* set when fragments were joined */
+	m->frag_outer_count = 0;
 	uint32_t frame_caplen = 0, frame_ip = 0;
 	switch (tl_decode_frame(dlt, data, caplen, &m->pkt)) {
 	case TL_DECODE_TCP:
@@ -288,6 +289,9 @@ bool tl_model_frame(struct tl_model *m, int dlt, const uint8_t *data,
 		frame_data = data;
 		frame_caplen = caplen;
 		frame_ip = m->pkt.frag.hdr_off;
+		m->frag_outer_count = m->pkt.outer_ip_count;
+		memcpy(m->frag_outer, m->pkt.outer_ip,
+		       m->pkt.outer_ip_count * sizeof *m->frag_outer);
 		if (!reassembled(m, &m->pkt, &data, &caplen))
 			return false;
 		if (tl_decode_ip(data, caplen, 0, &m->pkt) == TL_DECODE_TCP)

@@ -1033,7 +1033,20 @@ static void test_ip_in_ip_depth(void)
 	struct tl_packet p;
 	CHECK_RESULT(nested_ipip(60, &p), TL_DECODE_TCP);
 	CHECK_UINT(p.encap_count, 59u);
+	/* Every outer header is kept for the fields (ip.src has one
+	 * occurrence each), 20 bytes apart after the Ethernet header. */
+	CHECK_UINT(p.outer_ip_count, 59u);
+	CHECK_UINT(p.outer_ip[0], 14u);
+	CHECK_UINT(p.outer_ip[58], 14u + 58u * 20u);
+	CHECK_UINT(p.ip_offset, 14u + 59u * 20u);
+	CHECK_RESULT(nested_ipip(2, &p), TL_DECODE_TCP);
+	CHECK_UINT(p.outer_ip_count, 1u);
+	CHECK_RESULT(nested_ipip(1, &p), TL_DECODE_TCP);
+	CHECK_UINT(p.outer_ip_count, 0u);
 	CHECK_RESULT(nested_ipip(400, &p), TL_DECODE_TCP);
+	CHECK_UINT(p.outer_ip_count, (unsigned)TL_MAX_OUTER_IP);
+	CHECK_UINT(p.outer_ip[TL_MAX_OUTER_IP - 1],
+	           14u + (TL_MAX_OUTER_IP - 1u) * 20u);
 	CHECK_RESULT(nested_ipip(600, &p), TL_DECODE_TOO_DEEP);
 }
 
