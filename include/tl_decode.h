@@ -41,6 +41,7 @@ enum tl_encap_kind {
 	TL_ENCAP_PPPOE,
 	TL_ENCAP_ETHERNET,      /* an inner Ethernet header */
 	TL_ENCAP_UDP,           /* the UDP header of a UDP tunnel */
+	TL_ENCAP_CAPWAP,        /* CAPWAP data */
 	TL_ENCAP_KIND_COUNT
 };
 

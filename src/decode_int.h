@@ -63,6 +63,11 @@ enum tl_decode_result tl_dec_ppp(const uint8_t *f, uint32_t caplen,
 enum tl_decode_result tl_dec_80211(const uint8_t *f, uint32_t caplen,
                                    uint32_t off, struct tl_packet *pkt,
                                    unsigned depth);
+/* 802.11 whose two frame-control bytes may come swapped (CAPWAP). */
+enum tl_decode_result tl_dec_80211_swapped(const uint8_t *f, uint32_t caplen,
+                                           uint32_t off, bool swapped,
+                                           struct tl_packet *pkt,
+                                           unsigned depth);
 enum tl_decode_result tl_dec_gre(const uint8_t *f, uint32_t caplen,
                                  uint32_t off, struct tl_packet *pkt,
                                  unsigned depth);
