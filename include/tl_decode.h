@@ -18,6 +18,8 @@ enum tl_decode_result {
 	TL_DECODE_TOO_DEEP,     /* nested deeper than tshark reads */
 	TL_DECODE_TUNNEL,       /* a GRE payload type we do not read
 	                         * (pkt->tunnel_type says which) */
+	TL_DECODE_TUNNEL_FRAGMENT, /* a fragment of a tunnel's own (CAPWAP):
+	                         * tshark puts them back together, we do not */
 	TL_DECODE_ICMP_TCP,     /* an ICMP/ICMPv6 error quoting a TCP header
 	                         * (16 bytes at least): addresses and ports
 	                         * are the quoted ones; no segment */

@@ -138,6 +138,7 @@ struct tl_model_unread {
 	                         * before a TCP header could be read */
 	uint64_t fragments;     /* IP fragments whose datagram never completed */
 	uint64_t too_deep;      /* nested deeper than tshark reads */
+	uint64_t tunnel_fragments;  /* CAPWAP fragments (not put together) */
 	uint64_t tunnel;        /* in a GRE tunnel of an unknown payload */
 	uint16_t tunnel_type;   /* the first such payload type */
 	uint64_t link;          /* on an interface of a link type we cannot

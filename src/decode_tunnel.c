@@ -279,7 +279,7 @@ static enum tl_decode_result l2tp(const uint8_t *f, uint32_t caplen,
  * DTLS, encrypted), a header of HLEN 4-byte words, then an 802.3 frame (T
  * clear) or a frame of the wireless binding (T set): 802.11 (binding 1),
  * whose frame-control bytes tshark reads swapped by default. A fragment
- * (F set) is not read: only its datagram could say what it carries. */
+ * (F set) is not put back together (tshark does): it is counted. */
 static enum tl_decode_result capwap(const uint8_t *f, uint32_t caplen,
                                     uint32_t off, struct tl_packet *pkt,
                                     unsigned depth)
@@ -290,8 +290,10 @@ static enum tl_decode_result capwap(const uint8_t *f, uint32_t caplen,
 	uint32_t hlen = ((w >> 19) & 0x1f) * 4;
 	unsigned wbid = (w >> 9) & 0x1f;
 	bool native = w & 0x100, fragment = w & 0x80;
-	if (f[off] != 0 || fragment)
-		return TL_DECODE_NOT_TCP;
+	if (f[off] != 0)
+		return TL_DECODE_NOT_TCP;       /* DTLS: encrypted */
+	if (fragment)
+		return TL_DECODE_TUNNEL_FRAGMENT;
 	if (hlen < 8)
 		return TL_DECODE_MALFORMED;
 	if (!native)

@@ -208,6 +208,9 @@ bool tl_model_unread_text(const struct tl_model *m, char *buf, size_t size)
 	at = add_cause(buf, size, at, u->tunnel, "packet", "packets", tail);
 	at = add_cause(buf, size, at, u->too_deep, "packet", "packets",
 	               " nested deeper than tshark reads (496 layers, 20 VLAN tags)");
+	at = add_cause(buf, size, at, u->tunnel_fragments, "CAPWAP fragment",
+	               "CAPWAP fragments", " (tcpladder does not put them "
+	               "back together)");
 	snprintf(tail, sizeof tail, " on an interface of an unsupported link "
 	         "type (%d)", u->link_type);
 	at = add_cause(buf, size, at, u->link, "packet", "packets", tail);
@@ -300,6 +303,9 @@ bool tl_model_frame(struct tl_model *m, int dlt, const uint8_t *data,
 		return false;
 	case TL_DECODE_TOO_DEEP:
 		m->unread.too_deep++;
+		return false;
+	case TL_DECODE_TUNNEL_FRAGMENT:
+		m->unread.tunnel_fragments++;
 		return false;
 	case TL_DECODE_ICMP_TCP:
 		tl_tracker_quoted(&m->tracker, &m->pkt, frame, ts);
