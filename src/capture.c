@@ -15,6 +15,7 @@
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <time.h>
+#include <fcntl.h>
 #include <unistd.h>
 
 #include "capture_pcapng.h"
@@ -69,17 +70,30 @@ static struct tl_pcapng *open_pcapng(const char *path, char *err,
                                      size_t errsize, bool *tried)
 {
 	*tried = false;
-	if (strcmp(path, "-") == 0)
-		return NULL;
 	struct stat st;
-	if (stat(path, &st) != 0 || !S_ISREG(st.st_mode))
-		return NULL;
-	FILE *f = fopen(path, "rb");
-	uint8_t magic[4];
+	FILE *f;
+	if (strcmp(path, "-") == 0) {
+		/* Standard input redirected from a file: a stream of its
+		 * own on the same open file, from where it stands. */
+		if (fstat(STDIN_FILENO, &st) != 0 || !S_ISREG(st.st_mode))
+			return NULL;
+		int fd = fcntl(STDIN_FILENO, F_DUPFD_CLOEXEC, 0);
+		f = fd >= 0 ? fdopen(fd, "rb") : NULL;
+		if (!f && fd >= 0)
+			close(fd);
+	} else {
+		if (stat(path, &st) != 0 || !S_ISREG(st.st_mode))
+			return NULL;
+		f = fopen(path, "rb");
+	}
 	if (!f)
 		return NULL;
-	if (fread(magic, 1, 4, f) != 4 || !tl_pcapng_magic(magic) ||
-	    fseek(f, 0, SEEK_SET) != 0) {
+	uint8_t magic[4];
+	long start = ftell(f);
+	bool ng = start >= 0 && fread(magic, 1, 4, f) == 4 &&
+	          tl_pcapng_magic(magic);
+	/* Back where it was (standard input shares its offset). */
+	if (start < 0 || fseek(f, start, SEEK_SET) != 0 || !ng) {
 		fclose(f);
 		return NULL;
 	}

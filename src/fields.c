@@ -234,7 +234,7 @@ static const uint8_t *hdr_at(const uint8_t *b, uint32_t len, uint32_t at,
  * when it is that version). A datagram's first header (offset 0) is shown
  * as the last fragment's own, as tshark does. Returns how many. */
 static unsigned ip_headers(const struct tl_fctx *c, unsigned version,
-                           const uint8_t **out)
+                           const uint8_t **out, unsigned *inner)
 {
 	const struct tl_model *m = c->m;
 	const struct tl_packet *p = &m->pkt;
@@ -244,6 +244,7 @@ static unsigned ip_headers(const struct tl_fctx *c, unsigned version,
 	const uint8_t *b = packet_bytes(c, &len);
 	bool joined = b != frame;
 	unsigned n = 0;
+	*inner = UINT32_MAX;    /* the one around the TCP header, if listed */
 	for (unsigned i = 0; i < m->frag_outer_count && joined; i++)
 		if ((out[n] = hdr_at(frame, frame_len, m->frag_outer[i],
 		                     version)))
@@ -260,7 +261,7 @@ static unsigned ip_headers(const struct tl_fctx *c, unsigned version,
 	if ((out[n] = joined && p->ip_offset == 0
 	              ? hdr_at(frame, frame_len, m->ip_offset, version)
 	              : hdr_at(b, len, p->ip_offset, version)))
-		n++;
+		*inner = n++;
 	return n;
 }
 
@@ -399,10 +400,10 @@ static unsigned ip_values(const struct tl_fctx *c, unsigned id,
 {
 	const struct tl_packet *p = &c->m->pkt;
 	const uint8_t *hdrs[IP_HEADERS_MAX];
-	unsigned count = ip_headers(c, 4, hdrs), n = 0;
+	unsigned in_at, count = ip_headers(c, 4, hdrs, &in_at), n = 0;
 	for (unsigned k = 0; k < count && n + 2 <= TL_FIELD_MAX_VALUES; k++) {
 		const uint8_t *ip = hdrs[k];
-		bool inner = k == count - 1 && p->ip_version == 4;
+		bool inner = k == in_at;
 		uint8_t src[16] = { 0 }, dst[16] = { 0 };
 		memcpy(src, inner ? p->src : ip + 12, 4);
 		memcpy(dst, inner ? p->dst : ip + 16, 4);
@@ -430,10 +431,10 @@ static unsigned ipv6_values(const struct tl_fctx *c, unsigned id,
 {
 	const struct tl_packet *p = &c->m->pkt;
 	const uint8_t *hdrs[IP_HEADERS_MAX];
-	unsigned count = ip_headers(c, 6, hdrs), n = 0;
+	unsigned in_at, count = ip_headers(c, 6, hdrs, &in_at), n = 0;
 	for (unsigned k = 0; k < count && n + 2 <= TL_FIELD_MAX_VALUES; k++) {
 		const uint8_t *ip = hdrs[k];
-		bool inner = k == count - 1 && p->ip_version == 6;
+		bool inner = k == in_at;
 		const uint8_t *src = inner ? p->src : ip + 8;
 		const uint8_t *dst = inner ? p->dst : ip + 24;
 		struct tl_fval *v = out + n;

@@ -45,6 +45,13 @@ for cap in "$d/encap/pcapng_multi.pcapng" "$d/encap/pcapng_snaplen.pcapng" \
 	report "$name from standard input"
 done
 
+# Standard input redirected from a file (no pipe: a stream of its own).
+cap="$d/encap/pcapng_multi.pcapng"
+as_file "$cap" -T tsv
+"$TCPLADDER" -r - -T tsv < "$cap" > "$tmp/pipe.out" 2> "$tmp/pipe.err"
+echo $? > "$tmp/pipe.rc"
+report "pcapng_multi.pcapng: standard input redirected from the file"
+
 # -T fields (per-interface time resolution and link type), and a BPF
 # filter compiled for each interface's link type.
 cap="$d/encap/pcapng_multi.pcapng"
