@@ -198,7 +198,9 @@ static void enqueue(struct pipe_reader *pr, const struct pcap_pkthdr *hdr,
                     const u_char *data)
 {
 	struct pipe_slot *s = &pr->slot[(pr->head + pr->count) % PIPE_SLOTS];
-	if (s->size < hdr->caplen ||
+	/* Always a buffer, for an empty record too (a pcapng custom
+	 * block): the frame's data is never NULL. */
+	if (!s->data || s->size < hdr->caplen ||
 	    (s->size > PIPE_KEEP && hdr->caplen <= PIPE_KEEP)) {
 		free(s->data);
 		s->size = hdr->caplen > PIPE_KEEP ? hdr->caplen : PIPE_KEEP;
