@@ -96,6 +96,16 @@ else
 	echo "not ok $n - the cut pcapng: exit $(cat "$tmp/pipe.rc")"
 fi
 
+# The hostile pcapng files: the same rows, messages and status by pipe.
+for cap in "$srcdir"/tests/hostile/*.pcapng; do
+	[ -e "$cap" ] || continue
+	as_file "$cap" -T tsv
+	cat "$cap" | "$TCPLADDER" -r - -T tsv > "$tmp/pipe.out" \
+		2> "$tmp/pipe.err"
+	echo $? > "$tmp/pipe.rc"
+	report "hostile $(basename "$cap") from standard input"
+done
+
 # pcap from a pipe still goes to libpcap.
 cap="$d/v4-upload-loss.pcap"
 as_file "$cap" -T tsv
