@@ -18,6 +18,8 @@ enum tl_decode_result {
 	TL_DECODE_TOO_DEEP,     /* nested deeper than tshark reads */
 	TL_DECODE_TUNNEL,       /* a GRE payload type we do not read
 	                         * (pkt->tunnel_type says which) */
+	TL_DECODE_TUNNEL_FRAGMENT, /* a fragment of a tunnel's own (CAPWAP):
+	                         * tshark puts them back together, we do not */
 	TL_DECODE_ICMP_TCP,     /* an ICMP/ICMPv6 error quoting a TCP header
 	                         * (16 bytes at least): addresses and ports
 	                         * are the quoted ones; no segment */
@@ -41,10 +43,14 @@ enum tl_encap_kind {
 	TL_ENCAP_PPPOE,
 	TL_ENCAP_ETHERNET,      /* an inner Ethernet header */
 	TL_ENCAP_UDP,           /* the UDP header of a UDP tunnel */
+	TL_ENCAP_CAPWAP,        /* CAPWAP data */
 	TL_ENCAP_KIND_COUNT
 };
 
 #define TL_MAX_ENCAPS 8
+/* Outer IP headers kept for the fields (tshark's ip.src has one occurrence
+ * per header, outermost first): more than any real tunnel nests. */
+#define TL_MAX_OUTER_IP 63
 
 /* TCP flag bits as on the wire (byte 13, plus NS from byte 12). */
 enum {
@@ -115,6 +121,10 @@ struct tl_packet {
 	bool in_error;                /* inside an ICMP error's quote */
 	uint16_t tunnel_type;         /* for TL_DECODE_TUNNEL */
 	struct { uint8_t kind; uint32_t offset; } encap[TL_MAX_ENCAPS];
+	/* the IP headers around the innermost one, outermost first: the
+	 * first TL_MAX_OUTER_IP (offsets in the frame) */
+	uint8_t outer_ip_count;
+	uint32_t outer_ip[TL_MAX_OUTER_IP];
 };
 
 /* A short name for an encapsulation ("GRE", "VXLAN"...). */

@@ -48,8 +48,9 @@ struct tl_fval {
 };
 
 /* A field's values on one segment: up to this many occurrences (a
- * header's options: 40 bytes, one kind each). */
-#define TL_FIELD_MAX_VALUES 40
+ * header's options: 40 bytes, one kind each; ip.addr: two per IP header
+ * of a tunnel, TL_MAX_OUTER_IP + 1 of them). */
+#define TL_FIELD_MAX_VALUES 128
 
 /* Everything a field reads for one segment: the model's last frame (its
  * decoded packet and analysis) and the frame's bytes. */

@@ -156,6 +156,7 @@ struct tl_model_unread {
 	                         * before a TCP header could be read */
 	uint64_t fragments;     /* IP fragments whose datagram never completed */
 	uint64_t too_deep;      /* nested deeper than tshark reads */
+	uint64_t tunnel_fragments;  /* CAPWAP fragments (not put together) */
 	uint64_t tunnel;        /* in a GRE tunnel of an unknown payload */
 	uint16_t tunnel_type;   /* the first such payload type */
 	uint64_t link;          /* on an interface of a link type we cannot
@@ -211,6 +212,11 @@ struct tl_model {
 	 * put back together the last fragment's own, as tshark shows it. */
 	const uint8_t *ip_data;
 	uint32_t ip_caplen, ip_offset;
+	/* For such a datagram, the IP headers of the frame around the
+	 * fragment's own (offsets in the frame): tshark lists them before the
+	 * datagram's. */
+	uint8_t frag_outer_count;
+	uint32_t frag_outer[TL_MAX_OUTER_IP];
 	struct tl_seg_info info;
 	tl_nsec last_ts, prev_ts;   /* of the last frame and the one before */
 };

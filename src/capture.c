@@ -15,6 +15,7 @@
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <time.h>
+#include <fcntl.h>
 #include <unistd.h>
 
 #include "capture_pcapng.h"
@@ -69,17 +70,30 @@ static struct tl_pcapng *open_pcapng(const char *path, char *err,
                                      size_t errsize, bool *tried)
 {
 	*tried = false;
-	if (strcmp(path, "-") == 0)
-		return NULL;
 	struct stat st;
-	if (stat(path, &st) != 0 || !S_ISREG(st.st_mode))
-		return NULL;
-	FILE *f = fopen(path, "rb");
-	uint8_t magic[4];
+	FILE *f;
+	if (strcmp(path, "-") == 0) {
+		/* Standard input redirected from a file: a stream of its
+		 * own on the same open file, from where it stands. */
+		if (fstat(STDIN_FILENO, &st) != 0 || !S_ISREG(st.st_mode))
+			return NULL;
+		int fd = fcntl(STDIN_FILENO, F_DUPFD_CLOEXEC, 0);
+		f = fd >= 0 ? fdopen(fd, "rb") : NULL;
+		if (!f && fd >= 0)
+			close(fd);
+	} else {
+		if (stat(path, &st) != 0 || !S_ISREG(st.st_mode))
+			return NULL;
+		f = fopen(path, "rb");
+	}
 	if (!f)
 		return NULL;
-	if (fread(magic, 1, 4, f) != 4 || !tl_pcapng_magic(magic) ||
-	    fseek(f, 0, SEEK_SET) != 0) {
+	uint8_t magic[4];
+	long start = ftell(f);
+	bool ng = start >= 0 && fread(magic, 1, 4, f) == 4 &&
+	          tl_pcapng_magic(magic);
+	/* Back where it was (standard input shares its offset). */
+	if (start < 0 || fseek(f, start, SEEK_SET) != 0 || !ng) {
 		fclose(f);
 		return NULL;
 	}
@@ -87,9 +101,32 @@ static struct tl_pcapng *open_pcapng(const char *path, char *err,
 	return tl_pcapng_open(f, path, err, errsize);
 }
 
-/* *pipe is set when path is a pipe (the stream libpcap reads owns it). */
-static pcap_t *open_file(const char *path, struct tl_pipe **pipe, char *err,
-                         size_t errsize)
+/* A pipe ("-", a FIFO) that starts as pcapng is read by our own reader
+ * too (through the pipe's stream, which it then owns). Otherwise *in is
+ * the pipe's stream for libpcap (the first bytes still to come), or NULL
+ * for a regular file. */
+static struct tl_pcapng *open_pcapng_pipe(const char *path,
+                                          struct tl_pipe **pipe, FILE **in,
+                                          char *err, size_t errsize,
+                                          bool *tried)
+{
+	uint8_t magic[4];
+	*in = tl_pipe_open(pipe, path);
+	if (!*in || !tl_pipe_peek(*pipe, magic, 4) || !tl_pcapng_magic(magic))
+		return NULL;
+	*tried = true;
+	FILE *f = *in;
+	*in = NULL;
+	struct tl_pcapng *ng = tl_pcapng_open(f, path, err, errsize);
+	if (!ng)
+		*pipe = NULL;   /* closing the stream freed it */
+	return ng;
+}
+
+/* *pipe is set when path is a pipe (the stream libpcap reads owns it);
+ * in is that stream when open_pcapng_pipe() made it. */
+static pcap_t *open_file(const char *path, FILE *in, struct tl_pipe **pipe,
+                         char *err, size_t errsize)
 {
 	char ebuf[PCAP_ERRBUF_SIZE] = "";
 	struct stat st;
@@ -105,7 +142,8 @@ static pcap_t *open_file(const char *path, struct tl_pipe **pipe, char *err,
 			return NULL;
 		}
 	}
-	FILE *in = tl_pipe_open(pipe, path);
+	if (!in)
+		in = tl_pipe_open(pipe, path);
 	pcap_t *p = in ? pcap_fopen_offline_with_tstamp_precision(
 	                         in, PCAP_TSTAMP_PRECISION_NANO, ebuf)
 	               : pcap_open_offline_with_tstamp_precision(
@@ -243,8 +281,12 @@ struct tl_capture *tl_capture_open(const struct tl_capture_config *cfg,
 	if (cap->live && strlen(cfg->device) < sizeof cap->device)
 		strcpy(cap->device, cfg->device);
 	bool tried_ng = false;
+	FILE *in = NULL;
 	if (!cap->live)
 		cap->ng = open_pcapng(cfg->file, err, errsize, &tried_ng);
+	if (!cap->live && !tried_ng)
+		cap->ng = open_pcapng_pipe(cfg->file, &pipe, &in, err, errsize,
+		                           &tried_ng);
 	if (tried_ng && !cap->ng) {
 		free(cap);
 		return NULL;
@@ -265,7 +307,7 @@ struct tl_capture *tl_capture_open(const struct tl_capture_config *cfg,
 		}
 	} else {
 		cap->pcap = cap->live ? open_live(cfg, err, errsize)
-		                      : open_file(cfg->file, &pipe, err,
+		                      : open_file(cfg->file, in, &pipe, err,
 		                                  errsize);
 	}
 	if (!cap->pcap) {
@@ -341,8 +383,10 @@ void tl_capture_close(struct tl_capture *cap)
 void tl_capture_begin(struct tl_capture *cap)
 {
 	/* Without a thread a pipe is read in place, as a file is. */
-	if (cap->pipe_to_start && tl_pipe_start(cap->pipe_to_start, cap->pcap))
-		cap->pipe = cap->pipe_to_start;
+	struct tl_pipe *p = cap->pipe_to_start;
+	if (p && (cap->ng ? tl_pipe_start_pcapng(p, cap->ng)
+	                  : tl_pipe_start(p, cap->pcap)))
+		cap->pipe = p;
 	cap->pipe_to_start = NULL;
 }
 
@@ -539,11 +583,15 @@ static enum tl_next ng_next(struct tl_capture *cap, struct tl_frame *frame)
 {
 	for (;;) {
 		uint32_t ifindex = 0;
-		enum tl_next next = tl_pcapng_next(cap->ng, frame, &ifindex);
+		/* From the pipe's thread, or read here. */
+		enum tl_next next = cap->pipe
+		        ? tl_pipe_next_pcapng(cap->pipe, frame, &ifindex)
+		        : tl_pcapng_next(cap->ng, frame, &ifindex);
 		cap->at_end = next == TL_NEXT_END && !cap->broken;
 		if (next == TL_NEXT_ERROR)
 			snprintf(cap->err, sizeof cap->err, "%s",
-			         tl_pcapng_error(cap->ng));
+			         cap->pipe ? tl_pipe_error(cap->pipe)
+			                   : tl_pcapng_error(cap->ng));
 		if (next != TL_NEXT_FRAME)
 			return next;
 		struct pcap_pkthdr hdr;

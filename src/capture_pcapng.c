@@ -46,6 +46,7 @@ struct tl_pcapng {
 	uint8_t *buf;           /* the current block's body */
 	uint32_t buf_cap;
 	uint64_t blocks;
+	long section;           /* offset of the section's header (-1: none) */
 	bool have_first;
 	tl_nsec first_ts;       /* of the first record */
 	char err[256];
@@ -120,7 +121,10 @@ static enum blk next_block(struct tl_pcapng *ng, uint32_t *type,
 	memcpy(&raw_type, hdr, 4);
 	if (tl_pcapng_magic(hdr)) {
 		/* A new section: its byte-order magic says how to read the
-		 * length (the type reads the same both ways). */
+		 * length (the type reads the same both ways). A pipe has no
+		 * offsets (and is never read again). */
+		long at = ftell(ng->f);
+		ng->section = at >= 8 ? at - 8 : -1;
 		if (!read_exact(ng, hdr + 8, 4, &cut)) {
 			if (cut)
 				fail(ng, "the file ends inside a section header");
@@ -286,6 +290,7 @@ struct tl_pcapng *tl_pcapng_open(FILE *f, const char *name, char *err,
                                  size_t errsize)
 {
 	struct tl_pcapng *ng = tl_xcalloc(1, sizeof *ng);
+	ng->section = -1;
 	ng->f = f;
 	ng->name = tl_xstrdup(name);
 	uint32_t type, len;
@@ -355,6 +360,59 @@ uint32_t tl_pcapng_first_snaplen(const struct tl_pcapng *ng)
 const char *tl_pcapng_error(const struct tl_pcapng *ng)
 {
 	return ng->err;
+}
+
+bool tl_pcapng_tell(const struct tl_pcapng *ng, struct tl_pcapng_pos *pos)
+{
+	pos->off = ftell(ng->f);
+	pos->section = ng->section;
+	pos->swap = ng->swap;
+	pos->if_count = ng->if_count;
+	pos->if_total = ng->if_total;
+	pos->blocks = ng->blocks;
+	return pos->off >= 0 && pos->section >= 0;
+}
+
+bool tl_pcapng_seek(struct tl_pcapng *ng, const struct tl_pcapng_pos *pos)
+{
+	if (pos->section == ng->section && pos->if_count <= ng->if_count) {
+		/* The same section: its first if_count interfaces are the
+		 * ones described before pos. */
+		if (fseek(ng->f, pos->off, SEEK_SET) != 0)
+			goto failed;
+	} else {
+		/* Another section: its interfaces are read again from its
+		 * header up to pos. */
+		if (fseek(ng->f, pos->section, SEEK_SET) != 0)
+			goto failed;
+		ng->if_total = pos->if_total - pos->if_count;
+		for (;;) {
+			long at = ftell(ng->f);
+			if (at < 0)
+				goto failed;
+			if (at >= pos->off)
+				break;
+			uint32_t type, len;
+			if (next_block(ng, &type, &len) != BLK_OK ||
+			    (type == BT_SHB && !new_section(ng, ng->buf, len)) ||
+			    (type == BT_IDB && !add_interface(ng, ng->buf, len)))
+				return false;
+		}
+		if (ng->if_count != pos->if_count ||
+		    ng->if_total != pos->if_total) {
+			fail(ng, "the file changed while it was read");
+			return false;
+		}
+	}
+	ng->section = pos->section;
+	ng->swap = pos->swap;
+	ng->if_count = pos->if_count;
+	ng->if_total = pos->if_total;
+	ng->blocks = pos->blocks;
+	return true;
+failed:
+	snprintf(ng->err, sizeof ng->err, "cannot seek: %s", strerror(errno));
+	return false;
 }
 
 static const struct iface *iface_of(struct tl_pcapng *ng, uint32_t id)

@@ -39,4 +39,18 @@ enum tl_next tl_pcapng_next(struct tl_pcapng *ng, struct tl_frame *frame,
                             uint32_t *ifindex);
 const char *tl_pcapng_error(const struct tl_pcapng *ng);
 
+/* Where the reader is between two packets, to come back to (the view
+ * reads frames of a file again). */
+struct tl_pcapng_pos {
+	long off, section;      /* in the file; its section's header */
+	bool swap;
+	uint32_t if_count, if_total;
+	uint64_t blocks;
+};
+/* False for a stream with no offsets (a pipe). */
+bool tl_pcapng_tell(const struct tl_pcapng *ng, struct tl_pcapng_pos *pos);
+/* Back (or on) to a position tl_pcapng_tell() gave on this reader; false
+ * with tl_pcapng_error() if the file cannot be read there any more. */
+bool tl_pcapng_seek(struct tl_pcapng *ng, const struct tl_pcapng_pos *pos);
+
 #endif

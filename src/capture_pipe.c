@@ -8,6 +8,7 @@
 #include "config.h"
 
 #include "capture_pipe.h"
+#include "capture_pcapng.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -29,6 +30,11 @@ struct pipe_slot {
 	struct pcap_pkthdr hdr;
 	u_char *data;
 	size_t size;
+	/* read by our pcapng reader: the frame's own link type, interface
+	 * and time (hdr then holds only the lengths) */
+	int dlt;
+	uint32_t ifindex;
+	tl_nsec ts;
 };
 
 /* Frames read from a pipe, oldest at head. tl_pipe_next() takes them
@@ -58,6 +64,9 @@ struct tl_pipe {
 	bool own;               /* opened here (a FIFO path), not stdin */
 	int stop[2];
 	pcap_t *pcap;
+	struct tl_pcapng *ng;   /* instead of pcap: a pcapng stream */
+	uint8_t pre[8];         /* read by tl_pipe_peek(), not yet the stream's */
+	uint8_t pre_len, pre_at;
 	struct pipe_reader *pr;
 	volatile sig_atomic_t broken;   /* tl_pipe_break() */
 };
@@ -75,9 +84,8 @@ static void pipe_idle(struct tl_pipe *pipe)
 	pthread_mutex_unlock(&pr->lock);
 }
 
-static ssize_t pipe_in_read(void *cookie, char *buf, size_t size)
+static ssize_t fd_read(struct tl_pipe *pipe, char *buf, size_t size)
 {
-	struct tl_pipe *pipe = cookie;
 	struct pollfd now = { .fd = pipe->fd, .events = POLLIN };
 	if (poll(&now, 1, 0) == 0)
 		pipe_idle(pipe);        /* about to wait for the writer */
@@ -106,6 +114,21 @@ static void pipe_free(struct tl_pipe *pipe)
 		if (pipe->stop[i] >= 0)
 			close(pipe->stop[i]);
 	free(pipe);
+}
+
+/* What tl_pipe_peek() read comes first. */
+static ssize_t pipe_in_read(void *cookie, char *buf, size_t size)
+{
+	struct tl_pipe *pipe = cookie;
+	if (pipe->pre_at < pipe->pre_len) {
+		size_t n = (size_t)(pipe->pre_len - pipe->pre_at);
+		if (n > size)
+			n = size;
+		memcpy(buf, pipe->pre + pipe->pre_at, n);
+		pipe->pre_at = (uint8_t)(pipe->pre_at + n);
+		return (ssize_t)n;
+	}
+	return fd_read(pipe, buf, size);
 }
 
 /* The stream is closed after tl_pipe_stop(): nothing reads any more. */
@@ -142,6 +165,23 @@ FILE *tl_pipe_open(struct tl_pipe **pipe, const char *path)
 	return f;
 }
 
+bool tl_pipe_peek(struct tl_pipe *pipe, uint8_t *b, size_t n)
+{
+	if (n > sizeof pipe->pre || pipe->pre_len)
+		return false;
+	/* Read through the stream's own read (it waits the same way), not
+	 * the stream: its buffer would keep what follows. */
+	while (pipe->pre_len < n) {
+		ssize_t got = fd_read(pipe, (char *)pipe->pre +
+		                           pipe->pre_len, n - pipe->pre_len);
+		if (got <= 0)
+			break;
+		pipe->pre_len = (uint8_t)(pipe->pre_len + got);
+	}
+	memcpy(b, pipe->pre, pipe->pre_len);
+	return pipe->pre_len == n;
+}
+
 /* Waits for room for a frame of caplen, or to be asked to stop. Under the
  * lock. */
 static void wait_room(struct pipe_reader *pr, bpf_u_int32 caplen)
@@ -158,7 +198,9 @@ static void enqueue(struct pipe_reader *pr, const struct pcap_pkthdr *hdr,
                     const u_char *data)
 {
 	struct pipe_slot *s = &pr->slot[(pr->head + pr->count) % PIPE_SLOTS];
-	if (s->size < hdr->caplen ||
+	/* Always a buffer, for an empty record too (a pcapng custom
+	 * block): the frame's data is never NULL. */
+	if (!s->data || s->size < hdr->caplen ||
 	    (s->size > PIPE_KEEP && hdr->caplen <= PIPE_KEEP)) {
 		free(s->data);
 		s->size = hdr->caplen > PIPE_KEEP ? hdr->caplen : PIPE_KEEP;
@@ -170,15 +212,44 @@ static void enqueue(struct pipe_reader *pr, const struct pcap_pkthdr *hdr,
 	pr->bytes += hdr->caplen;
 }
 
+/* The next frame from our pcapng reader, as pcap_next_ex() says it
+ * (1, PCAP_ERROR_BREAK at the end, -1 with err). */
+static int pcapng_next_ex(struct tl_pipe *pipe, struct pcap_pkthdr *hdr,
+                          const u_char **data, struct tl_frame *frame,
+                          uint32_t *ifindex)
+{
+	switch (tl_pcapng_next(pipe->ng, frame, ifindex)) {
+	case TL_NEXT_FRAME:
+		memset(hdr, 0, sizeof *hdr);
+		hdr->caplen = frame->caplen;
+		hdr->len = frame->len;
+		*data = frame->data;
+		return 1;
+	case TL_NEXT_END:
+		return PCAP_ERROR_BREAK;
+	default:
+		return -1;
+	}
+}
+
 static void *pipe_read_loop(void *arg)
 {
 	struct tl_pipe *pipe = arg;
 	struct pipe_reader *pr = pipe->pr;
 	for (;;) {
-		struct pcap_pkthdr *hdr;
+		struct pcap_pkthdr *hdr, ng_hdr;
 		const u_char *data;
+		struct tl_frame frame = { 0 };
+		uint32_t ifindex = 0;
 		/* Blocks until the writer writes, or tl_pipe_stop(). */
-		int rc = pcap_next_ex(pipe->pcap, &hdr, &data);
+		int rc;
+		if (pipe->ng) {
+			rc = pcapng_next_ex(pipe, &ng_hdr, &data, &frame,
+			                    &ifindex);
+			hdr = &ng_hdr;
+		} else {
+			rc = pcap_next_ex(pipe->pcap, &hdr, &data);
+		}
 		pthread_mutex_lock(&pr->lock);
 		if (rc == 1)
 			wait_room(pr, hdr->caplen);
@@ -188,11 +259,17 @@ static void *pipe_read_loop(void *arg)
 			return NULL;
 		}
 		if (rc == 1) {
+			struct pipe_slot *s = &pr->slot[(pr->head + pr->count) %
+			                                PIPE_SLOTS];
+			s->dlt = frame.dlt;
+			s->ifindex = ifindex;
+			s->ts = frame.ts;
 			enqueue(pr, hdr, data);
 		} else if (rc < 0) {
 			pr->rc = rc;
 			snprintf(pr->err, sizeof pr->err, "%s",
-			         pcap_geterr(pipe->pcap));
+			         pipe->ng ? tl_pcapng_error(pipe->ng)
+			                  : pcap_geterr(pipe->pcap));
 			pr->done = true;
 		}
 		/* Woken for half a queue at a time, not every frame; frames
@@ -213,6 +290,15 @@ static void reader_free(struct pipe_reader *pr)
 	pthread_cond_destroy(&pr->room);
 	pthread_mutex_destroy(&pr->lock);
 	free(pr);
+}
+
+bool tl_pipe_start_pcapng(struct tl_pipe *pipe, struct tl_pcapng *ng)
+{
+	pipe->ng = ng;
+	if (tl_pipe_start(pipe, NULL))
+		return true;
+	pipe->ng = NULL;
+	return false;
 }
 
 bool tl_pipe_start(struct tl_pipe *pipe, pcap_t *pcap)
@@ -308,17 +394,17 @@ static enum tl_next look(struct tl_pipe *pipe)
 	return next;
 }
 
-enum tl_next tl_pipe_next(struct tl_pipe *pipe,
-                          const struct pcap_pkthdr **hdr,
-                          const u_char **data)
+/* The next queued slot, or NULL with *next saying why none. */
+static struct pipe_slot *take(struct tl_pipe *pipe, enum tl_next *next)
 {
 	struct pipe_reader *pr = pipe->pr;
+	*next = TL_NEXT_END;
 	if (pipe->broken)
-		return TL_NEXT_END;
+		return NULL;
 	if (!pr->ready || pr->taken >= PIPE_SLOTS / 4) {
-		enum tl_next next = look(pipe);
-		if (next != TL_NEXT_FRAME)
-			return next;
+		*next = look(pipe);
+		if (*next != TL_NEXT_FRAME)
+			return NULL;
 	}
 	/* Queued slots are the thread's no more until given back: the frame
 	 * stays valid until the next call. */
@@ -326,9 +412,37 @@ enum tl_next tl_pipe_next(struct tl_pipe *pipe,
 	pr->taken++;
 	pr->taken_bytes += s->hdr.caplen;
 	pr->ready--;
-	*hdr = &s->hdr;
-	*data = s->data;
-	return TL_NEXT_FRAME;
+	*next = TL_NEXT_FRAME;
+	return s;
+}
+
+enum tl_next tl_pipe_next(struct tl_pipe *pipe,
+                          const struct pcap_pkthdr **hdr,
+                          const u_char **data)
+{
+	enum tl_next next;
+	struct pipe_slot *s = take(pipe, &next);
+	if (s) {
+		*hdr = &s->hdr;
+		*data = s->data;
+	}
+	return next;
+}
+
+enum tl_next tl_pipe_next_pcapng(struct tl_pipe *pipe,
+                                 struct tl_frame *frame, uint32_t *ifindex)
+{
+	enum tl_next next;
+	struct pipe_slot *s = take(pipe, &next);
+	if (s) {
+		frame->data = s->data;
+		frame->caplen = s->hdr.caplen;
+		frame->len = s->hdr.len;
+		frame->ts = s->ts;
+		frame->dlt = s->dlt;
+		*ifindex = s->ifindex;
+	}
+	return next;
 }
 
 /* Read once tl_pipe_next() said TL_NEXT_ERROR: the thread has stopped and

@@ -17,6 +17,16 @@ struct tl_pipe;
  * none can be made: libpcap then opens the path itself). The stream owns
  * *pipe: closing it (pcap_close() does) frees it. */
 FILE *tl_pipe_open(struct tl_pipe **pipe, const char *path);
+/* Reads the first n bytes (8 at most) of the pipe into b before anything
+ * else reads it (to tell pcapng from pcap); the stream still reads them
+ * first. False if the pipe ended sooner. */
+bool tl_pipe_peek(struct tl_pipe *pipe, uint8_t *b, size_t n);
+struct tl_pcapng;
+/* As tl_pipe_start(), for a stream our pcapng reader reads (it owns the
+ * stream); frames then come from tl_pipe_next_pcapng(). */
+bool tl_pipe_start_pcapng(struct tl_pipe *pipe, struct tl_pcapng *ng);
+enum tl_next tl_pipe_next_pcapng(struct tl_pipe *pipe,
+                                 struct tl_frame *frame, uint32_t *ifindex);
 /* Starts the thread that reads pcap, once pcap_fopen_offline() has read
  * the header; false if it cannot be made (the caller then reads pcap as a
  * file, and the stream still works). */

@@ -21,10 +21,13 @@ static inline bool tl_have(uint32_t caplen, uint32_t off, uint32_t len)
 }
 
 /* Notes an encapsulation on the way to the TCP header (kept for the
- * details pane); the first TL_MAX_ENCAPS are kept. */
+ * details pane); the first TL_MAX_ENCAPS are kept. An outer IP header is
+ * also kept apart, for the fields. */
 static inline void tl_note_encap(struct tl_packet *pkt, uint8_t kind,
                                  uint32_t off)
 {
+	if (kind == TL_ENCAP_IP && pkt->outer_ip_count < TL_MAX_OUTER_IP)
+		pkt->outer_ip[pkt->outer_ip_count++] = off;
 	if (pkt->encap_count < TL_MAX_ENCAPS) {
 		pkt->encap[pkt->encap_count].kind = kind;
 		pkt->encap[pkt->encap_count].offset = off;
@@ -60,6 +63,11 @@ enum tl_decode_result tl_dec_ppp(const uint8_t *f, uint32_t caplen,
 enum tl_decode_result tl_dec_80211(const uint8_t *f, uint32_t caplen,
                                    uint32_t off, struct tl_packet *pkt,
                                    unsigned depth);
+/* 802.11 whose two frame-control bytes may come swapped (CAPWAP). */
+enum tl_decode_result tl_dec_80211_swapped(const uint8_t *f, uint32_t caplen,
+                                           uint32_t off, bool swapped,
+                                           struct tl_packet *pkt,
+                                           unsigned depth);
 enum tl_decode_result tl_dec_gre(const uint8_t *f, uint32_t caplen,
                                  uint32_t off, struct tl_packet *pkt,
                                  unsigned depth);

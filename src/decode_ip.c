@@ -262,5 +262,6 @@ enum tl_decode_result tl_decode_ip(const uint8_t *f, uint32_t caplen,
                                    uint32_t off, struct tl_packet *pkt)
 {
 	pkt->encap_count = 0;
+	pkt->outer_ip_count = 0;
 	return tl_dec_ip_nibble(f, caplen, off, pkt, 0);
 }

@@ -202,9 +202,17 @@ enum tl_decode_result tl_dec_80211(const uint8_t *f, uint32_t caplen,
                                    uint32_t off, struct tl_packet *pkt,
                                    unsigned depth)
 {
+	return tl_dec_80211_swapped(f, caplen, off, false, pkt, depth);
+}
+
+enum tl_decode_result tl_dec_80211_swapped(const uint8_t *f, uint32_t caplen,
+                                           uint32_t off, bool swapped,
+                                           struct tl_packet *pkt,
+                                           unsigned depth)
+{
 	if (!tl_have(caplen, off, 24))
 		return TL_DECODE_TRUNCATED;
-	uint8_t fc0 = f[off], fc1 = f[off + 1];
+	uint8_t fc0 = f[off + swapped], fc1 = f[off + !swapped];
 	if (((fc0 >> 2) & 3) != 2 || (fc0 & 0x40) || (fc1 & 0x40))
 		return TL_DECODE_NOT_TCP;   /* not data, null data, protected */
 	uint32_t hlen = 24;
@@ -378,6 +386,7 @@ const char *tl_encap_name(unsigned kind)
 		[TL_ENCAP_ERSPAN] = "ERSPAN", [TL_ENCAP_MPLS] = "MPLS",
 		[TL_ENCAP_PPP] = "PPP", [TL_ENCAP_PPPOE] = "PPPoE",
 		[TL_ENCAP_ETHERNET] = "Ethernet", [TL_ENCAP_UDP] = "UDP",
+		[TL_ENCAP_CAPWAP] = "CAPWAP",
 	};
 	return kind < TL_ENCAP_KIND_COUNT ? names[kind] : "?";
 }
@@ -463,6 +472,7 @@ enum tl_decode_result tl_decode_frame(int dlt, const uint8_t *f,
                                       uint32_t caplen, struct tl_packet *pkt)
 {
 	pkt->encap_count = 0;
+	pkt->outer_ip_count = 0;
 	pkt->in_error = false;
 	return by_link(dlt, f, caplen, pkt);
 }

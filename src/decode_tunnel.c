@@ -140,7 +140,7 @@ enum {
 	PORT_GRE_UDP = 4754, PORT_VXLAN = 4789, PORT_VXLAN_GPE = 4790,
 	PORT_GENEVE = 6081, PORT_GTPU = 2152, PORT_TEREDO = 3544,
 	PORT_AYIYA = 5072, PORT_L2TP = 1701, PORT_LISP = 4341,
-	PORT_MPLS_UDP = 6635,
+	PORT_MPLS_UDP = 6635, PORT_CAPWAP_DATA = 5247,
 };
 
 static bool is_tunnel_port(unsigned port)
@@ -149,6 +149,7 @@ static bool is_tunnel_port(unsigned port)
 	case PORT_GRE_UDP: case PORT_VXLAN: case PORT_VXLAN_GPE:
 	case PORT_GENEVE: case PORT_GTPU: case PORT_TEREDO: case PORT_AYIYA:
 	case PORT_L2TP: case PORT_LISP: case PORT_MPLS_UDP:
+	case PORT_CAPWAP_DATA:
 		return true;
 	default:
 		return false;
@@ -274,6 +275,35 @@ static enum tl_decode_result l2tp(const uint8_t *f, uint32_t caplen,
 	return tl_dec_ppp(f, caplen, at, pkt, depth);
 }
 
+/* CAPWAP data (RFC 5415): a preamble of version 0 and type 0 (type 1 is
+ * DTLS, encrypted), a header of HLEN 4-byte words, then an 802.3 frame (T
+ * clear) or a frame of the wireless binding (T set): 802.11 (binding 1),
+ * whose frame-control bytes tshark reads swapped by default. A fragment
+ * (F set) is not put back together (tshark does): it is counted. */
+static enum tl_decode_result capwap(const uint8_t *f, uint32_t caplen,
+                                    uint32_t off, struct tl_packet *pkt,
+                                    unsigned depth)
+{
+	if (!tl_have(caplen, off, 8))
+		return TL_DECODE_TRUNCATED;
+	uint32_t w = tl_get_be32(f + off);
+	uint32_t hlen = ((w >> 19) & 0x1f) * 4;
+	unsigned wbid = (w >> 9) & 0x1f;
+	bool native = w & 0x100, fragment = w & 0x80;
+	if (f[off] != 0)
+		return TL_DECODE_NOT_TCP;       /* DTLS: encrypted */
+	if (fragment)
+		return TL_DECODE_TUNNEL_FRAGMENT;
+	if (hlen < 8)
+		return TL_DECODE_MALFORMED;
+	if (!native)
+		return tl_dec_ethernet(f, caplen, off + hlen, pkt, depth);
+	if (wbid == 1)
+		return tl_dec_80211_swapped(f, caplen, off + hlen, true, pkt,
+		                            depth);
+	return TL_DECODE_NOT_TCP;
+}
+
 static enum tl_decode_result udp_tunnel(const uint8_t *f, uint32_t caplen,
                                         uint32_t off, unsigned port,
                                         struct tl_packet *pkt, unsigned depth)
@@ -305,6 +335,9 @@ static enum tl_decode_result udp_tunnel(const uint8_t *f, uint32_t caplen,
 		return tl_dec_ip_nibble(f, caplen, off + 8, pkt, depth);
 	case PORT_MPLS_UDP:
 		return tl_dec_mpls(f, caplen, off, pkt, depth);
+	case PORT_CAPWAP_DATA:
+		tl_note_encap(pkt, TL_ENCAP_CAPWAP, off);
+		return capwap(f, caplen, off, pkt, depth);
 	case PORT_GRE_UDP:
 		return tl_dec_gre(f, caplen, off, pkt, depth);
 	default:

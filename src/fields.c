@@ -217,20 +217,56 @@ static const uint8_t *packet_bytes(const struct tl_fctx *c, uint32_t *len)
 	return c->data;
 }
 
-/* The IP header directly around the TCP header, if it is that version. */
-static const uint8_t *ip_header(const struct tl_fctx *c, unsigned version)
+/* A fixed IP header of that version at b + at, if captured whole. */
+static const uint8_t *hdr_at(const uint8_t *b, uint32_t len, uint32_t at,
+                             unsigned version)
 {
-	const struct tl_model *m = c->m;
-	const uint8_t *b = m->ip_data ? m->ip_data : c->data;
-	uint32_t len = m->ip_data ? m->ip_caplen : c->caplen;
-	uint32_t at = m->ip_data ? m->ip_offset : m->pkt.ip_offset;
-	if (m->pkt.ip_version != version)
-		return NULL;
 	uint32_t need = version == 4 ? 20 : 40;
 	if (at > len || len - at < need || (b[at] >> 4) != version)
 		return NULL;
 	return b + at;
 }
+
+/* The IP headers of that version tshark lists on the segment, outermost
+ * first (one occurrence of ip.src each): for a datagram put back
+ * together, the frame's headers around the fragment first; then the
+ * tunnels' outer headers; then the one around the TCP header (the last,
+ * when it is that version). A datagram's first header (offset 0) is shown
+ * as the last fragment's own, as tshark does. Returns how many. */
+static unsigned ip_headers(const struct tl_fctx *c, unsigned version,
+                           const uint8_t **out, unsigned *inner)
+{
+	const struct tl_model *m = c->m;
+	const struct tl_packet *p = &m->pkt;
+	const uint8_t *frame = m->ip_data ? m->ip_data : c->data;
+	uint32_t frame_len = m->ip_data ? m->ip_caplen : c->caplen;
+	uint32_t len;
+	const uint8_t *b = packet_bytes(c, &len);
+	bool joined = b != frame;
+	unsigned n = 0;
+	*inner = UINT32_MAX;    /* the one around the TCP header, if listed */
+	for (unsigned i = 0; i < m->frag_outer_count && joined; i++)
+		if ((out[n] = hdr_at(frame, frame_len, m->frag_outer[i],
+		                     version)))
+			n++;
+	for (unsigned i = 0; i < p->outer_ip_count; i++) {
+		uint32_t at = p->outer_ip[i];
+		if ((out[n] = joined && at == 0
+		              ? hdr_at(frame, frame_len, m->ip_offset, version)
+		              : hdr_at(b, len, at, version)))
+			n++;
+	}
+	if (p->ip_version != version)
+		return n;
+	if ((out[n] = joined && p->ip_offset == 0
+	              ? hdr_at(frame, frame_len, m->ip_offset, version)
+	              : hdr_at(b, len, p->ip_offset, version)))
+		*inner = n++;
+	return n;
+}
+
+/* Room for every header ip_headers can list. */
+#define IP_HEADERS_MAX (2 * TL_MAX_OUTER_IP + 1)
 
 static const uint8_t *tcp_header(const struct tl_fctx *c)
 {
@@ -356,45 +392,66 @@ static unsigned flags_str(const struct tl_fctx *c, struct tl_fval *out)
 	return 1;
 }
 
+/* One value per header (two for ip.addr and ipv6.addr: source then
+ * destination); the header around the TCP header gives the addresses the
+ * decoder read. */
 static unsigned ip_values(const struct tl_fctx *c, unsigned id,
                           struct tl_fval *out)
 {
 	const struct tl_packet *p = &c->m->pkt;
-	const uint8_t *ip = ip_header(c, 4);
-	if (!ip)
-		return 0;
-	switch (id) {
-	case F_IP_SRC: return put_addr(out, p->src);
-	case F_IP_DST: return put_addr(out, p->dst);
-	case F_IP_ADDR: return put_addr(out, p->src) + put_addr(out + 1, p->dst);
-	case F_IP_TTL: return put_u(out, ip[8]);
-	case F_IP_ID: return put_u(out, tl_get_be16(ip + 4));
-	case F_IP_LEN: return put_u(out, tl_get_be16(ip + 2));
-	case F_IP_PROTO: return put_u(out, ip[9]);
-	case F_IP_HDR_LEN: return put_u(out, (ip[0] & 0x0fu) * 4u);
-	case F_IP_FLAGS_DF: return put_u(out, (ip[6] >> 6) & 1u);
-	case F_IP_FLAGS_MF: return put_u(out, (ip[6] >> 5) & 1u);
+	const uint8_t *hdrs[IP_HEADERS_MAX];
+	unsigned in_at, count = ip_headers(c, 4, hdrs, &in_at), n = 0;
+	for (unsigned k = 0; k < count && n + 2 <= TL_FIELD_MAX_VALUES; k++) {
+		const uint8_t *ip = hdrs[k];
+		bool inner = k == in_at;
+		uint8_t src[16] = { 0 }, dst[16] = { 0 };
+		memcpy(src, inner ? p->src : ip + 12, 4);
+		memcpy(dst, inner ? p->dst : ip + 16, 4);
+		struct tl_fval *v = out + n;
+		switch (id) {
+		case F_IP_SRC: n += put_addr(v, src); break;
+		case F_IP_DST: n += put_addr(v, dst); break;
+		case F_IP_ADDR:
+			n += put_addr(v, src) + put_addr(v + 1, dst);
+			break;
+		case F_IP_TTL: n += put_u(v, ip[8]); break;
+		case F_IP_ID: n += put_u(v, tl_get_be16(ip + 4)); break;
+		case F_IP_LEN: n += put_u(v, tl_get_be16(ip + 2)); break;
+		case F_IP_PROTO: n += put_u(v, ip[9]); break;
+		case F_IP_HDR_LEN: n += put_u(v, (ip[0] & 0x0fu) * 4u); break;
+		case F_IP_FLAGS_DF: n += put_u(v, (ip[6] >> 6) & 1u); break;
+		case F_IP_FLAGS_MF: n += put_u(v, (ip[6] >> 5) & 1u); break;
+		}
 	}
-	return 0;
+	return n;
 }
 
 static unsigned ipv6_values(const struct tl_fctx *c, unsigned id,
                             struct tl_fval *out)
 {
 	const struct tl_packet *p = &c->m->pkt;
-	const uint8_t *ip = ip_header(c, 6);
-	if (!ip)
-		return 0;
-	switch (id) {
-	case F_IPV6_SRC: return put_addr(out, p->src);
-	case F_IPV6_DST: return put_addr(out, p->dst);
-	case F_IPV6_ADDR:
-		return put_addr(out, p->src) + put_addr(out + 1, p->dst);
-	case F_IPV6_HLIM: return put_u(out, ip[7]);
-	case F_IPV6_PLEN: return put_u(out, tl_get_be16(ip + 4));
-	case F_IPV6_FLOW: return put_u(out, tl_get_be32(ip) & 0xfffffu);
+	const uint8_t *hdrs[IP_HEADERS_MAX];
+	unsigned in_at, count = ip_headers(c, 6, hdrs, &in_at), n = 0;
+	for (unsigned k = 0; k < count && n + 2 <= TL_FIELD_MAX_VALUES; k++) {
+		const uint8_t *ip = hdrs[k];
+		bool inner = k == in_at;
+		const uint8_t *src = inner ? p->src : ip + 8;
+		const uint8_t *dst = inner ? p->dst : ip + 24;
+		struct tl_fval *v = out + n;
+		switch (id) {
+		case F_IPV6_SRC: n += put_addr(v, src); break;
+		case F_IPV6_DST: n += put_addr(v, dst); break;
+		case F_IPV6_ADDR:
+			n += put_addr(v, src) + put_addr(v + 1, dst);
+			break;
+		case F_IPV6_HLIM: n += put_u(v, ip[7]); break;
+		case F_IPV6_PLEN: n += put_u(v, tl_get_be16(ip + 4)); break;
+		case F_IPV6_FLOW:
+			n += put_u(v, tl_get_be32(ip) & 0xfffffu);
+			break;
+		}
 	}
-	return 0;
+	return n;
 }
 
 static unsigned tcp_values(const struct tl_fctx *c, unsigned id,

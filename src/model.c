@@ -269,6 +269,9 @@ bool tl_model_unread_text(const struct tl_model *m, char *buf, size_t size)
 	at = add_cause(buf, size, at, u->tunnel, "packet", "packets", tail);
 	at = add_cause(buf, size, at, u->too_deep, "packet", "packets",
 	               " nested deeper than tshark reads (496 layers, 20 VLAN tags)");
+	at = add_cause(buf, size, at, u->tunnel_fragments, "CAPWAP fragment",
+	               "CAPWAP fragments", " (tcpladder does not put them "
+	               "back together)");
 	snprintf(tail, sizeof tail, " on an interface of an unsupported link "
 	         "type (%d)", u->link_type);
 	at = add_cause(buf, size, at, u->link, "packet", "packets", tail);
@@ -323,6 +326,7 @@ bool tl_model_frame(struct tl_model *m, int dlt, const uint8_t *data,
 	m->prev_ts = m->last_ts;
 	m->last_ts = ts;
 	const uint8_t *frame_data = NULL;  /* set when fragments were joined */
+	m->frag_outer_count = 0;
 	uint32_t frame_caplen = 0, frame_ip = 0;
 	switch (tl_decode_frame(dlt, data, caplen, &m->pkt)) {
 	case TL_DECODE_TCP:
@@ -349,6 +353,9 @@ bool tl_model_frame(struct tl_model *m, int dlt, const uint8_t *data,
 		frame_data = data;
 		frame_caplen = caplen;
 		frame_ip = m->pkt.frag.hdr_off;
+		m->frag_outer_count = m->pkt.outer_ip_count;
+		memcpy(m->frag_outer, m->pkt.outer_ip,
+		       m->pkt.outer_ip_count * sizeof *m->frag_outer);
 		if (!reassembled(m, &m->pkt, &data, &caplen))
 			return false;
 		if (tl_decode_ip(data, caplen, 0, &m->pkt) == TL_DECODE_TCP)
@@ -357,6 +364,9 @@ bool tl_model_frame(struct tl_model *m, int dlt, const uint8_t *data,
 		return false;
 	case TL_DECODE_TOO_DEEP:
 		m->unread.too_deep++;
+		return false;
+	case TL_DECODE_TUNNEL_FRAGMENT:
+		m->unread.tunnel_fragments++;
 		return false;
 	case TL_DECODE_ICMP_TCP:
 		tl_tracker_quoted(&m->tracker, &m->pkt, frame, ts);

@@ -54,6 +54,22 @@ expect "TCP headers cut before 16 bytes" "$d/synth/truncated_headers.pcap" 10 \
 	> "$tmp/all.pcap"
 expect "all causes in one line" "$tmp/all.pcap" 13 \
 	'not shown: 2 IP fragments never reassembled .*, 13 packets inside a GRE tunnel'
+# CAPWAP fragments (the F bit set on frames 5 and 6 of udp_capwap.pcap):
+# tshark puts them back together, tcpladder counts them.
+python3 - "$d/encap/udp_capwap.pcap" "$tmp/capwap_frag.pcap" <<'PY'
+import struct, sys
+b = bytearray(open(sys.argv[1], "rb").read())
+at, k = 24, 0
+while at + 16 <= len(b):
+    k += 1
+    caplen = struct.unpack_from("<I", b, at + 8)[0]
+    if k in (5, 6):
+        b[at + 16 + 14 + 20 + 8 + 3] |= 0x80     # CAPWAP's F bit
+    at += 16 + caplen
+open(sys.argv[2], "wb").write(b)
+PY
+expect "CAPWAP fragments" "$tmp/capwap_frag.pcap" 11 \
+	'not shown: 2 CAPWAP fragments \(tcpladder does not put them back together\)$'
 # nothing unread: no warning
 expect "tunnels read whole" "$d/encap/nested_vxlan_gre_mpls.pcap" 13 -
 expect "several link types in one pcapng" "$d/encap/pcapng_multi.pcapng" 14 -

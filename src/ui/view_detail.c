@@ -309,7 +309,7 @@ static void reread_lines(struct ui *ui, const struct tl_seg *seg,
 		return;
 	}
 	struct tl_packet pkt;
-	if (tl_decode_frame(ui->dlt, f.data, f.caplen, &pkt) != TL_DECODE_TCP) {
+	if (tl_decode_frame(f.dlt, f.data, f.caplen, &pkt) != TL_DECODE_TCP) {
 		add_line(ui, R_ERROR, "       frame %u no longer decodes as TCP",
 		         seg->frame);
 		return;

@@ -216,6 +216,7 @@ static const char *result_name(enum tl_decode_result r)
 	case TL_DECODE_MALFORMED: return "MALFORMED";
 	case TL_DECODE_UNSUPPORTED: return "UNSUPPORTED";
 	case TL_DECODE_TOO_DEEP: return "TOO_DEEP";
+	case TL_DECODE_TUNNEL_FRAGMENT: return "TUNNEL_FRAGMENT";
 	case TL_DECODE_TUNNEL: return "TUNNEL";
 	case TL_DECODE_ICMP_TCP: return "ICMP_TCP";
 	}
@@ -1033,8 +1034,70 @@ static void test_ip_in_ip_depth(void)
 	struct tl_packet p;
 	CHECK_RESULT(nested_ipip(60, &p), TL_DECODE_TCP);
 	CHECK_UINT(p.encap_count, 59u);
+	/* Every outer header is kept for the fields (ip.src has one
+	 * occurrence each), 20 bytes apart after the Ethernet header. */
+	CHECK_UINT(p.outer_ip_count, 59u);
+	CHECK_UINT(p.outer_ip[0], 14u);
+	CHECK_UINT(p.outer_ip[58], 14u + 58u * 20u);
+	CHECK_UINT(p.ip_offset, 14u + 59u * 20u);
+	CHECK_RESULT(nested_ipip(2, &p), TL_DECODE_TCP);
+	CHECK_UINT(p.outer_ip_count, 1u);
+	CHECK_RESULT(nested_ipip(1, &p), TL_DECODE_TCP);
+	CHECK_UINT(p.outer_ip_count, 0u);
 	CHECK_RESULT(nested_ipip(400, &p), TL_DECODE_TCP);
+	CHECK_UINT(p.outer_ip_count, (unsigned)TL_MAX_OUTER_IP);
+	CHECK_UINT(p.outer_ip[TL_MAX_OUTER_IP - 1],
+	           14u + (TL_MAX_OUTER_IP - 1u) * 20u);
 	CHECK_RESULT(nested_ipip(600, &p), TL_DECODE_TOO_DEEP);
+}
+
+/* CAPWAP data on UDP 5247: header word (HLEN 2 words, binding 802.11,
+ * T and F as given), then an Ethernet frame or a native 802.11 one. */
+static enum tl_decode_result capwap_frame(bool native, bool fragment,
+                                          unsigned preamble,
+                                          struct tl_packet *p)
+{
+	static struct frame f;
+	struct tcp_spec t = TCP_DEFAULT;
+	uint32_t inner = 20 + tcp_size(&t);
+	uint32_t l2 = native ? 24 + 8 : 14;
+	f.n = 0;
+	ethernet(&f, 0x0800);
+	struct ip4_spec outer = { .proto = 17 };
+	ipv4(&f, &outer, 8 + 8 + l2 + inner);
+	put16(&f, 50000);
+	put16(&f, 5247);
+	put16(&f, 8 + 8 + l2 + inner);
+	put16(&f, 0);
+	put32(&f, (uint32_t)preamble << 24 | 2u << 19 | 1u << 9 |
+	      (native ? 0x100u : 0) | (fragment ? 0x80u : 0));
+	put32(&f, 0);
+	if (native) {
+		put8(&f, 0x01);         /* frame control, swapped: to DS */
+		put8(&f, 0x08);         /* data */
+		putfill(&f, 0, 22);
+		static const uint8_t snap[8] = { 0xaa, 0xaa, 3, 0, 0, 0, 8, 0 };
+		putn(&f, snap, 8);
+	} else {
+		ethernet(&f, 0x0800);
+	}
+	struct ip4_spec in = { 0 };
+	ipv4(&f, &in, tcp_size(&t));
+	tcp(&f, &t);
+	return decode(DLT_EN10MB, f.b, f.n, p);
+}
+
+static void test_capwap(void)
+{
+	struct tl_packet p;
+	CHECK_RESULT(capwap_frame(false, false, 0, &p), TL_DECODE_TCP);
+	CHECK_UINT(p.outer_ip_count, 1u);
+	CHECK_RESULT(capwap_frame(true, false, 0, &p), TL_DECODE_TCP);
+	/* A fragment is counted, not read; DTLS (preamble type 1) is
+	 * encrypted. */
+	CHECK_RESULT(capwap_frame(false, true, 0, &p),
+	             TL_DECODE_TUNNEL_FRAGMENT);
+	CHECK_RESULT(capwap_frame(false, false, 1, &p), TL_DECODE_NOT_TCP);
 }
 
 /* ---- TCP options ------------------------------------------------------ */
@@ -1743,6 +1806,7 @@ static const struct check_test tests[] = {
 	CHECK_TEST(test_ipv6_payload_zero),
 	CHECK_TEST(test_ip_in_ip),
 	CHECK_TEST(test_ip_in_ip_depth),
+	CHECK_TEST(test_capwap),
 	CHECK_TEST(test_gre),
 	CHECK_TEST(test_ieee80211),
 	CHECK_TEST(test_tcp_options_each),

@@ -139,6 +139,48 @@ def mpls_udp(p):
     return outer(p, udp(6635, MPLS(label=100, s=1, ttl=64) / inner_ip(p)))
 
 
+def _capwap_header(hlen, native, radio_mac=b""):
+    """CAPWAP data header: preamble 0, HLEN words, binding 1 (802.11),
+    T (native frame) and M (a radio MAC address follows) as given."""
+    w = (hlen << 19) | (1 << 9) | (0x100 if native else 0) | \
+        (0x10 if radio_mac else 0)
+    return struct.pack(">IHH", w, 0, 0) + radio_mac
+
+
+def capwap(p):
+    # an 802.3 frame; every other packet with a radio MAC address (padded)
+    mac = b"\x06\x02\x00\x00\x00\x09\x09\x00" if int(p.time * 100) % 2 \
+        else b""
+    hdr = _capwap_header(4 if mac else 2, False, mac)
+    return outer(p, udp(5247, Raw(hdr + raw(inner_eth(p)))))
+
+
+def capwap_wifi(p):
+    # a native 802.11 data frame, its frame-control bytes swapped (as
+    # tshark reads CAPWAP by default), LLC/SNAP then IPv4
+    up = c2s(p)
+    fc = bytes([0x01 if up else 0x02, 0x08])
+    hdr = fc + b"\x00\x00" + b"\x02\x00\x00\x00\x02\x02" + \
+        b"\x02\x00\x00\x00\x01\x01" + b"\x02\x00\x00\x00\x03\x03" + b"\x00\x00"
+    llc = b"\xaa\xaa\x03\x00\x00\x00\x08\x00"
+    return outer(p, udp(5247, Raw(_capwap_header(2, True) + hdr + llc +
+                                  raw(inner_ip(p)))))
+
+
+def l2tpv3_ip(p):
+    # L2TPv3 over IP (protocol 115), session 0x1234, Ethernet pseudowire:
+    # tshark 4.0 shows the payload as data (no control session says the
+    # pseudowire type), so neither reads the TCP inside
+    body = struct.pack(">I", 0x1234) + raw(inner_eth(p))
+    return _with_proto(outer(p, Raw(body)), 115)
+
+
+def l2tpv3_udp(p):
+    # the same over UDP 1701 (version 3 data message): data to tshark too
+    body = struct.pack(">HHI", 0x0003, 0, 0x1234) + raw(inner_eth(p))
+    return outer(p, UDP(sport=1701, dport=1701) / Raw(body))
+
+
 # ---- GRE -----------------------------------------------------------------
 
 def gre_teb(p):
@@ -329,6 +371,8 @@ TUNNELS = {
     "gre_erspan2": erspan2, "gre_erspan3": erspan3, "gre_mpls": gre_mpls,
     "gre_ppp": gre_ppp, "gre_pptp": pptp, "gre_aruba": gre_aruba,
     "nested_vxlan_gre_mpls": nested,
+    "udp_capwap": capwap, "udp_capwap_wifi": capwap_wifi,
+    "l2tpv3_ip_data": l2tpv3_ip, "udp_l2tpv3_data": l2tpv3_udp,
 }
 
 
