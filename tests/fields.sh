@@ -1,5 +1,5 @@
 #!/bin/sh
-# -T fields against tshark 4.0: every field of the table (src/fields.c) on
+# -T fields against tshark 4.0: every field of the table (src/filter/fields.c) on
 # every TCP segment of every capture in tests/data and ../shared/captures
 # (one tshark and one tcpladder run per capture, tests/fields-compare.py).
 # Cells listed in tests/fields-known.tsv (capture, field, reason) may

@@ -16,7 +16,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "../capture_pcapng.h"
+#include "../capture/capture_pcapng.h"
 #include "tl_decode.h"
 #include "tl_savefile.h"
 #include "tl_util.h"

@@ -40,7 +40,7 @@
 #  4. The same writer into a pipe (-r -), the form a capture still being
 #     written usually takes (tcpdump -w - | tcpladder -r -): the view reads
 #     what comes as it comes. While the writer pauses it is drawn, keys
-#     work and a terminal resize is no read error (src/capture.c reads a
+#     work and a terminal resize is no read error (src/capture/capture.c reads a
 #     pipe in a thread of its own); a cut last record is no error while the
 #     writer may still finish it, and is reported as for a file once the
 #     writer has gone (q: status 1). q while the writer pauses ends

@@ -1,4 +1,4 @@
-/* The follow reassembly (src/follow.c): each rule of tl_follow.h on a
+/* The follow reassembly (src/model/follow.c): each rule of tl_follow.h on a
  * hand-made segment sequence, the memory bound, the -z parser, and the
  * hex dump line as tshark prints it. tests/follow.sh compares whole
  * captures with tshark. */

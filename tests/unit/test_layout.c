@@ -1,5 +1,5 @@
-/* Unit tests for the ladder layout (src/ladder.c), the words on it
- * (src/label.c) and the time formatting every view uses (src/util.c). */
+/* Unit tests for the ladder layout (src/model/ladder.c), the words on it
+ * (src/model/label.c) and the time formatting every view uses (src/util.c). */
 #include "config.h"
 
 #include <arpa/inet.h>

@@ -1,4 +1,4 @@
-/* Unit tests for src/match.c: the connection filter matches whole fields,
+/* Unit tests for src/filter/match.c: the connection filter matches whole fields,
  * the row search everything a row shows. */
 #include "config.h"
 

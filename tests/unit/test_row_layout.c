@@ -1,4 +1,4 @@
-/* Unit tests for the row layout (src/layout.c): who gets the width at 80,
+/* Unit tests for the row layout (src/model/layout.c): who gets the width at 80,
  * 100, 120 and 200 columns, the order label parts are dropped in, and the
  * wrapping that bounds -T text. */
 #include "config.h"

@@ -1,4 +1,4 @@
-/* Unit tests for the sender model (src/sender.c): each mechanism on a
+/* Unit tests for the sender model (src/model/sender.c): each mechanism on a
  * scripted exchange fed through the tracker, as a capture at the sender
  * would show it. The client sends 1000-byte segments (MSS 1000, SACK
  * permitted, no timestamps); segment k covers bytes 1 + 1000k onwards.

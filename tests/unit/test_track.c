@@ -1,4 +1,4 @@
-/* Unit tests for the tracker (src/track.c): every rule and example of
+/* Unit tests for the tracker (src/model/track.c): every rule and example of
  * shared/docs/tcp-analysis.md §2-§4 and §9, fed as scripted segments.
  *
  * Scripts are written like tcp-experiments.py: times in seconds, seq/ack as
