@@ -290,8 +290,12 @@ struct list_layout {
 	int width[COL_COUNT];
 	int x[COL_COUNT];
 	bool shown[COL_COUNT];
+	bool more_left, more_right;     /* columns scrolled off, hidden */
 	int y_body, body_rows, y_sep, y_info;
 };
+
+/* The selection box and the stream number stay; the others scroll. */
+#define FIXED_COLS 2
 
 static void list_layout(struct ui *ui, struct list_layout *L)
 {
@@ -327,12 +331,24 @@ static void list_layout(struct ui *ui, struct list_layout *L)
 		ep = 40;
 	L->width[COL_STREAM] = st;
 	L->width[COL_CLIENT] = L->width[COL_SERVER] = ep;
+	/* Columns in order of importance while they fit; Right skips the
+	 * first s->hcol of those that scroll, so every one can be reached,
+	 * and the header's ends say which side has more (the last cell is
+	 * always free for that mark). */
 	int used = 1;
+	int skip = s->hcol;
 	for (int i = 0; i < COL_COUNT; i++) {
 		int c = importance[i];
+		if (i >= FIXED_COLS && skip > 0) {
+			skip--;
+			L->more_left = true;
+			continue;
+		}
 		if (used + L->width[c] + 1 <= ui->cols) {
 			L->shown[c] = true;
 			used += L->width[c] + 1;
+		} else {
+			L->more_right = true;
 		}
 	}
 	int x = 1;
@@ -359,12 +375,7 @@ static void put_cell(struct ui *ui, const struct list_layout *L, int y,
 		snprintf(buf, sizeof buf, "%*s", w, text);
 	else
 		snprintf(buf, sizeof buf, "%s", text);
-	if (ui_text_width(buf) > w) {
-		int n = ui_put(ui, y, L->x[c], w - 1, buf, role, bold);
-		ui_put(ui, y, L->x[c] + n, 1, ui->gl->ellipsis, role, bold);
-	} else {
-		ui_put(ui, y, L->x[c], w, buf, role, bold);
-	}
+	ui_put(ui, y, L->x[c], w, buf, role, bold);   /* marks a cut */
 }
 
 static void draw_info(struct ui *ui, const struct list_layout *L)
@@ -437,6 +448,10 @@ static void list_draw(struct ui *ui)
 	for (int c = 0; c < COL_COUNT; c++)
 		if (L.shown[c])
 			put_cell(ui, &L, 1, c, cols_def[c].title, R_HEADER, true);
+	if (L.more_left)
+		ui_put(ui, 1, 0, 1, "<", R_HINT, false);
+	if (L.more_right)
+		ui_put(ui, 1, ui->cols - 1, 1, ">", R_HINT, false);
 	for (int i = 0; i < L.body_rows; i++) {
 		int64_t row = s->top + i;
 		if (row >= (int64_t)s->order_count)
@@ -472,6 +487,9 @@ static void list_draw(struct ui *ui)
 	ui_draw_status(ui, ui->cols >= 100
 		? "Enter open  Space select  a all  / filter  s sort  S reverse"
 		  "  w save pcap  ? help"
+		: L.more_left || L.more_right
+		? "Enter open  Space select  / filter  s sort  h/l columns"
+		  "  ? help"
 		: "Enter open  Space select  / filter  s sort  ? help");
 }
 
@@ -566,6 +584,14 @@ static enum ui_key_result list_key(struct ui *ui, int ch)
 			ui_follow_open(ui, s->order[s->cur], 0, UI_VIEW_LIST);
 		break;
 	case KEY_END: case 'G': s->cur = n - 1; break;
+	case KEY_RIGHT: case 'l':
+		if (L.more_right)
+			s->hcol++;
+		break;
+	case KEY_LEFT: case 'h':
+		if (s->hcol > 0)
+			s->hcol--;
+		break;
 	case ' ':
 		if (n) {
 			toggle(ui, s->order[s->cur]);

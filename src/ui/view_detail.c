@@ -21,6 +21,19 @@
 
 #define MAX_HEX_BYTES 65536
 
+static void push_line(struct ui_detail_state *d, int role, const char *s)
+{
+	if (d->count == d->cap) {
+		d->cap = d->cap ? d->cap * 2 : 64;
+		d->lines = tl_xrealloc(d->lines, (size_t)d->cap,
+		                       sizeof *d->lines);
+		d->roles = tl_xrealloc(d->roles, (size_t)d->cap,
+		                       sizeof *d->roles);
+	}
+	d->lines[d->count] = tl_xstrdup(s);
+	d->roles[d->count++] = (uint8_t)role;
+}
+
 static void add_line(struct ui *ui, int role, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 
@@ -32,15 +45,39 @@ static void add_line(struct ui *ui, int role, const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(buf, sizeof buf, fmt, ap);
 	va_end(ap);
-	if (d->count == d->cap) {
-		d->cap = d->cap ? d->cap * 2 : 64;
-		d->lines = tl_xrealloc(d->lines, (size_t)d->cap,
-		                       sizeof *d->lines);
-		d->roles = tl_xrealloc(d->roles, (size_t)d->cap,
-		                       sizeof *d->roles);
-	}
-	d->lines[d->count] = tl_xstrdup(buf);
-	d->roles[d->count++] = (uint8_t)role;
+	/* A line wider than the screen goes on under the label column, so
+	 * nothing is cut (the last column is the scroll mark's). */
+	int width = ui->cols - 3;
+	const char *p = buf;
+	bool first = true;
+	if (width < 30)
+		width = 30;
+	do {
+		char part[2048];
+		int room = first ? width : width - 7;
+		size_t end = 0;
+		int cells = 0;
+		while (p[end] && cells < room) {
+			end++;
+			while (((unsigned char)p[end] & 0xc0) == 0x80)
+				end++;
+			cells++;
+		}
+		size_t cut = end;
+		if (p[end]) {
+			while (cut > 0 && p[cut] != ' ')
+				cut--;
+			if (cut == 0)
+				cut = end;
+		}
+		snprintf(part, sizeof part, "%s%.*s", first ? "" : "       ",
+		         (int)cut, p);
+		push_line(d, role, part);
+		p += cut;
+		while (*p == ' ')
+			p++;
+		first = false;
+	} while (*p);
 }
 
 static void clear_lines(struct ui *ui)

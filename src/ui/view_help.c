@@ -27,29 +27,116 @@ static int role_of(char c)
 	}
 }
 
+/* The help's lines as drawn: a key line longer than the screen goes on
+ * under its description column (never cut), so scrolling reaches every
+ * word. Each entry is a source line and the byte where it resumes. */
+#define DESC_COL 19
+struct help_row {
+	int line;
+	int off;
+};
+static struct help_row rows_drawn[512];   /* the table, wrapped */
+static int rows_count;
+static int want_line = -1;      /* a section to open at, once wrapped */
+
+static int cells_to_bytes(const char *s, int cells)
+{
+	int b = 0;
+	for (int c = 0; c < cells && s[b]; c++) {
+		b++;
+		while (((unsigned char)s[b] & 0xc0) == 0x80)
+			b++;
+	}
+	return b;
+}
+
+static void wrap_help(int width)
+{
+	rows_count = 0;
+	for (int i = 0; i < HELP_LINES; i++) {
+		const char *s = tl_key_help[i];
+		int off = 0, indent = 0;
+		for (;;) {
+			int room = width - indent;
+			const char *p = s + off;
+			rows_drawn[rows_count].line = i;
+			rows_drawn[rows_count].off = off;
+			rows_count++;
+			if (ui_text_width(p) <= room ||
+			    rows_count == (int)(sizeof rows_drawn /
+			                        sizeof rows_drawn[0]) ||
+			    room < 10)
+				break;
+			int end = cells_to_bytes(p, room), cut = end;
+			while (cut > 0 && p[cut] != ' ')
+				cut--;
+			if (cut <= 0)
+				cut = end;
+			while (p[cut] == ' ')
+				cut++;
+			off += cut;
+			indent = DESC_COL;
+		}
+		if (rows_count == (int)(sizeof rows_drawn /
+		                        sizeof rows_drawn[0]))
+			break;
+	}
+}
+
 static void help_draw(struct ui *ui)
 {
 	ui_draw_title(ui, "keys", "q back  Q quit");
 	int rows = ui->rows - 2;
-	if (help_scroll > HELP_LINES - rows)
-		help_scroll = HELP_LINES - rows;
+	wrap_help(ui->cols - 2);
+	if (want_line >= 0) {
+		for (int i = 0; i < rows_count; i++)
+			if (rows_drawn[i].line == want_line &&
+			    rows_drawn[i].off == 0) {
+				help_scroll = i;
+				break;
+			}
+		want_line = -1;
+	}
+	if (help_scroll > rows_count - rows)
+		help_scroll = rows_count - rows;
 	if (help_scroll < 0)
 		help_scroll = 0;
-	for (int i = 0; i < rows && help_scroll + i < HELP_LINES; i++) {
-		const char *s = tl_key_help[help_scroll + i];
+	for (int i = 0; i < rows && help_scroll + i < rows_count; i++) {
+		const struct help_row *hr = &rows_drawn[help_scroll + i];
+		const char *s = tl_key_help[hr->line];
 		int y = 1 + i;
-		if (s[0] == '#')
+		if (hr->off) {
+			/* The rest of a long line: whole words, so the cut
+			 * falls where the next line takes over. */
+			const char *p = s + hr->off;
+			int n = i + 1 < rows && help_scroll + i + 1 < rows_count
+			        && rows_drawn[help_scroll + i + 1].line ==
+			           hr->line
+			        ? rows_drawn[help_scroll + i + 1].off - hr->off
+			        : (int)strlen(p);
+			char part[512];
+			snprintf(part, sizeof part, "%.*s", n, p);
+			ui_put(ui, y, 1 + DESC_COL, ui->cols - 2 - DESC_COL,
+			       part, R_NORMAL, false);
+		} else if (s[0] == '#') {
 			ui_put(ui, y, 1, ui->cols - 2, s + 1, R_HEADER, true);
-		else if (s[0] == ' ' && s[2] == '@')
+		} else if (s[0] == ' ' && s[2] == '@') {
 			ui_put(ui, y, 3, ui->cols - 4, s + 4, role_of(s[3]),
 			       false);
-		else
-			ui_put(ui, y, 1, ui->cols - 2, s, R_NORMAL, false);
+		} else {
+			int n = help_scroll + i + 1 < rows_count &&
+			        rows_drawn[help_scroll + i + 1].line == hr->line
+			        ? rows_drawn[help_scroll + i + 1].off
+			        : (int)strlen(s);
+			char part[512];
+			snprintf(part, sizeof part, "%.*s", n, s);
+			ui_put(ui, y, 1, ui->cols - 2, part, R_NORMAL, false);
+		}
 	}
 	char more[64];
 	snprintf(more, sizeof more, "Up/Down scroll (%d-%d of %d lines)  q back",
-	         help_scroll + 1, help_scroll + rows < HELP_LINES
-	                          ? help_scroll + rows : HELP_LINES, HELP_LINES);
+	         help_scroll + 1, help_scroll + rows < rows_count
+	                          ? help_scroll + rows : rows_count, rows_count);
 	ui_draw_status(ui, more);
 }
 
@@ -61,7 +148,7 @@ static enum ui_key_result help_key(struct ui *ui, int ch)
 	case KEY_PPAGE: help_scroll -= ui->rows - 3; break;
 	case KEY_NPAGE: case ' ': help_scroll += ui->rows - 3; break;
 	case KEY_HOME: case 'g': help_scroll = 0; break;
-	case KEY_END: case 'G': help_scroll = HELP_LINES; break;
+	case KEY_END: case 'G': help_scroll = 512; break;
 	case '?': case KEY_F(1): case '\n': case '\r':
 		ui_set_view(ui, ui->help_back);
 		break;
@@ -87,13 +174,15 @@ static void help_enter(struct ui *ui)
 		[UI_VIEW_LADDER] = "#Ladder",
 		[UI_VIEW_DETAIL] = "#Segment details",
 		[UI_VIEW_GRAPH] = "#Graphs",
+		[UI_VIEW_FOLLOW] = "#Follow stream",
 	};
 	const char *want = ui->help_back < UI_VIEW_COUNT
 	                   ? section[ui->help_back] : NULL;
 	help_scroll = 0;
+	want_line = -1;
 	for (int i = 0; want && i < HELP_LINES; i++) {
 		if (strncmp(tl_key_help[i], want, strlen(want)) == 0) {
-			help_scroll = i;
+			want_line = i;      /* found in the wrapped rows */
 			break;
 		}
 	}

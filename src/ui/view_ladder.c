@@ -484,12 +484,7 @@ static void draw_analysis(struct ui *ui, const struct layout *L, int y,
 		x++;
 		w--;
 	}
-	if (tl_layout_cells(p) > w) {
-		int n = ui_put(ui, y, x, w - 1, p, role, false);
-		ui_put(ui, y, x + n, 1, ui->gl->ellipsis, role, false);
-	} else {
-		ui_put(ui, y, x, w, p, role, false);
-	}
+	ui_put(ui, y, x, w, p, role, false);   /* marks a cut itself */
 	ui_draw_reverse(false);
 }
 
@@ -622,7 +617,12 @@ static void draw_header(struct ui *ui, const struct layout *L,
 	const char *tn = ui->time_format == TL_TIME_DELTA ? "delta"
 	               : ui->time_format == TL_TIME_ABSOLUTE ? "time of day"
 	                                                    : "time";
-	ui_put(ui, y, L->x_time, L->time_w, tn, R_HEADER, true);
+	/* Fewer decimals than the capture has: the header says so (the
+	 * footer gives the cursor row's time whole). */
+	char th[48];
+	snprintf(th, sizeof th, "%s%s", tn,
+	         L->decimals < 6 ? ui->gl->ellipsis : "");
+	ui_put(ui, y, L->x_time, L->time_w, th, R_HEADER, true);
 	if (L->an_w)
 		ui_put(ui, y, L->x_an, L->an_w, "analysis", R_HEADER, true);
 	if (ui->ladder.hoff > 0)
@@ -644,9 +644,7 @@ static void wrap_text(struct ui *ui, int y, int x, int rows, int width,
 		}
 		int cut = width;
 		if (r == rows - 1) {
-			int n = ui_put(ui, y + r, x, width - 1, p, role, false);
-			ui_put(ui, y + r, x + n, 1, ui->gl->ellipsis, role,
-			       false);
+			ui_put(ui, y + r, x, width, p, role, false);
 			return;
 		}
 		while (cut > 0 && p[cut] != ' ')
