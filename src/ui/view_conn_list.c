@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "tl_label.h"
 
@@ -479,18 +480,18 @@ static void list_draw(struct ui *ui)
 	}
 	if (!s->order_count)
 		ui_put(ui, L.y_body + 1, 2, ui->cols - 4, s->filter[0]
-		       ? "No connection matches the filter (/ changes it)."
+		       ? "No connection matches the filter (f changes it)."
 		       : ui->input_done ? "No TCP connections in this capture."
 		                        : "Waiting for TCP connections...",
 		       R_HINT, false);
 	draw_info(ui, &L);
 	ui_draw_status(ui, ui->cols >= 100
-		? "Enter open  Space select  a all  / filter  s sort  S reverse"
-		  "  w save pcap  ? help"
+		? "Enter open  Space select  a all  f filter  / search  s sort"
+		  "  S reverse  w save pcap  ? help"
 		: L.more_left || L.more_right
-		? "Enter open  Space select  / filter  s sort  h/l columns"
+		? "Enter open  Space select  f filter  / search  h/l more"
 		  "  ? help"
-		: "Enter open  Space select  / filter  s sort  ? help");
+		: "Enter open  Space select  f filter  / search  s sort  ? help");
 }
 
 /* ---- keys ------------------------------------------------------------------ */
@@ -535,6 +536,58 @@ static void filter_done(struct ui *ui, const char *text, bool ok)
 	}
 	ui->list.cur = 0;
 	rebuild(ui);
+}
+
+/* / n N: the next row whose shown text holds the words (endpoints,
+ * state, stream number), as in every view; f filters. */
+static char list_search[128];
+
+static bool row_has(const struct ui *ui, const struct tl_conn *c,
+                    const char *want)
+{
+	char a[80], b[80], row[256];
+	endpoints(c, a, b);
+	snprintf(row, sizeof row, "%u %s %s %s", c->stream, a, b,
+	         tl_conn_state_name(c->state));
+	(void)ui;
+	size_t n = strlen(want);
+	for (const char *p = row; *p; p++)
+		if (strncasecmp(p, want, n) == 0)
+			return true;
+	return false;
+}
+
+static void search_rows(struct ui *ui, int dir)
+{
+	struct ui_list_state *s = &ui->list;
+	if (!list_search[0]) {
+		ui_message(ui, false, "No search yet: / asks for one");
+		return;
+	}
+	int64_t n = s->order_count;
+	for (int64_t k = 1; k <= n; k++) {
+		int64_t i = ((s->cur + dir * k) % n + n) % n;
+		if (row_has(ui, ui->m.tracker.streams[s->order[i]],
+		            list_search)) {
+			if ((dir > 0 && i <= s->cur) || (dir < 0 && i >= s->cur))
+				ui_message(ui, false, "Search wrapped");
+			s->cur = i;
+			return;
+		}
+	}
+	ui_message(ui, true, "Not found: %s", list_search);
+}
+
+static void search_done(struct ui *ui, const char *text, bool ok)
+{
+	if (!ok || !text[0])
+		return;
+	snprintf(list_search, sizeof list_search, "%s", text);
+	struct ui_list_state *s = &ui->list;
+	if (s->order_count && row_has(ui, ui->m.tracker.streams[s->order[s->cur]],
+	                              list_search))
+		return;
+	search_rows(ui, 1);
 }
 
 static void toggle(struct ui *ui, uint32_t stream)
@@ -609,11 +662,17 @@ static enum ui_key_result list_key(struct ui *ui, int ch)
 		break;
 	}
 	case '\n': case '\r': case KEY_ENTER: open_selection(ui); break;
-	case '/':
+	case 'f':
 		ui_prompt_start(ui, "Filter connections (address, port, "
 		                "state; empty: all): ", s->filter, false,
 		                filter_done);
 		break;
+	case '/':
+		ui_prompt_start(ui, "Search connections: ", list_search, false,
+		                search_done);
+		break;
+	case 'n': if (n) search_rows(ui, 1); break;
+	case 'N': if (n) search_rows(ui, -1); break;
 	case 's':
 		s->sort_key = (s->sort_key + 1) % SORT_COUNT;
 		rebuild(ui);

@@ -14,6 +14,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "tl_app.h"
 #include "tl_decode.h"
@@ -548,8 +549,49 @@ static void detail_draw(struct ui *ui)
 	         seg->frame, seg->stream);
 	ui_draw_title(ui, mid, "? help  q back  Q quit");
 	ui_detail_draw_area(ui, 1, ui->rows - 1, &ui->detail.scroll, true);
-	ui_draw_status(ui, "Up/Down scroll  n/p next/previous segment  "
+	ui_draw_status(ui, "Up/Down scroll  Left/Right segment  / search  "
 	               "r absolute  q back");
+}
+
+/* / n N: the lines of the details, as in every view. */
+static char detail_search[128];
+
+static bool line_has(const char *line, const char *want)
+{
+	size_t n = strlen(want);
+	for (; *line; line++)
+		if (strncasecmp(line, want, n) == 0)
+			return true;
+	return false;
+}
+
+static void search_lines(struct ui *ui, int dir)
+{
+	struct ui_detail_state *d = &ui->detail;
+	if (!detail_search[0]) {
+		ui_message(ui, false, "No search yet: / asks for one");
+		return;
+	}
+	for (int i = d->scroll + dir; i >= 0 && i < d->count; i += dir) {
+		if (line_has(d->lines[i], detail_search)) {
+			d->scroll = i;
+			return;
+		}
+	}
+	ui_message(ui, true, "Not found %s: %s", dir > 0 ? "below" : "above",
+	           detail_search);
+}
+
+static void detail_search_done(struct ui *ui, const char *text, bool ok)
+{
+	if (!ok || !text[0])
+		return;
+	snprintf(detail_search, sizeof detail_search, "%s", text);
+	/* The line on top counts too. */
+	ui->detail.scroll--;
+	search_lines(ui, 1);
+	if (ui->detail.scroll < 0)
+		ui->detail.scroll = 0;
 }
 
 static enum ui_key_result detail_key(struct ui *ui, int ch)
@@ -565,16 +607,30 @@ static enum ui_key_result detail_key(struct ui *ui, int ch)
 	case KEY_NPAGE: case 6: case ' ': d->scroll += page; break;
 	case KEY_HOME: case 'g': d->scroll = 0; break;
 	case KEY_END: case 'G': d->scroll = d->count; break;
-	case 'n': case KEY_RIGHT:
+	case KEY_RIGHT: case '.': case ']':
 		if (l->cur + 1 < n) {
 			l->cur++;
 			d->scroll = 0;
 		}
 		break;
-	case 'p': case KEY_LEFT:
+	case KEY_LEFT: case ',': case '[':
 		if (l->cur > 0) {
 			l->cur--;
 			d->scroll = 0;
+		}
+		break;
+	case '/':
+		ui_prompt_start(ui, "Search the details: ", detail_search,
+		                false, detail_search_done);
+		break;
+	case 'n': search_lines(ui, 1); break;
+	case 'N': search_lines(ui, -1); break;
+	case 'p':       /* follow the stream, as in the ladder */
+		if (n) {
+			const struct tl_seg *s = tl_segstore_get(&ui->m.segs,
+				ui_ladder_seg_at(ui, l->cur));
+			ui_follow_open(ui, s->stream, s->frame,
+			               UI_VIEW_DETAIL);
 		}
 		break;
 	case 'r':

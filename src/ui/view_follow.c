@@ -406,8 +406,8 @@ static void follow_draw(struct ui *ui)
 		ui_draw_reverse(false);
 	}
 	char hints[256];
-	snprintf(hints, sizeof hints, "m mode  d direction  / search  n N  "
-	         "Enter ladder  w save  q back  (%lld/%u)",
+	snprintf(hints, sizeof hints, "%lld/%u  m mode  f direction  / search"
+	         "  n N  Enter ladder  w save  q back",
 	         (long long)(F->nlines ? F->cur + 1 : 0), F->nlines);
 	ui_draw_status(ui, hints);
 }
@@ -538,7 +538,7 @@ static enum ui_key_result follow_key(struct ui *ui, int ch)
 		F->mode = (F->mode + 1) % 3;
 		rebuild(ui);
 		break;
-	case 'd':
+	case 'd': case 'f':   /* f filters in every view */
 		F->show = (F->show + 1) % 3;
 		rebuild(ui);
 		break;

@@ -397,7 +397,7 @@ static void graph_draw(struct ui *ui)
 	info(ui, &L);
 	ui_draw_status(ui, ui->cols >= 110
 		? "+/- zoom  arrows pan  0 fit  ,/. segment  a/A next problem"
-		  "  x direction  g/G graph  e export  Enter details  q back"
+		  "  x direction  s/b graph  e export  Enter details  q back"
 		: "+/- zoom  arrows pan  0 fit  ,/. segment  e export  q back");
 }
 
@@ -483,13 +483,15 @@ static enum ui_key_result graph_key(struct ui *ui, int ch)
 		break;
 	case KEY_NPAGE: set_cursor(ui, (int64_t)gs->cur + 20); break;
 	case KEY_PPAGE: set_cursor(ui, (int64_t)gs->cur - 20); break;
-	case KEY_HOME: set_cursor(ui, 0); break;
-	case KEY_END: set_cursor(ui, (int64_t)g->seg_count - 1); break;
+	case KEY_HOME: case 'g': set_cursor(ui, 0); break;
+	case KEY_END: case 'G':
+		set_cursor(ui, (int64_t)g->seg_count - 1);
+		break;
 	case 'a': next_annotated(ui, 1); break;
 	case 'A': next_annotated(ui, -1); break;
-	case 'g': case 'G':
-		if (gs->kind != (ch == 'G')) {
-			gs->kind = ch == 'G';
+	case 's': case 'b':     /* time-sequence, bytes in flight */
+		if (gs->kind != (ch == 'b')) {
+			gs->kind = ch == 'b';
 			gs->have_view = false;
 		}
 		break;

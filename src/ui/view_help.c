@@ -8,6 +8,7 @@
 #include <curses.h>
 #include <stdio.h>
 #include <string.h>
+#include <strings.h>
 
 #define HELP_LINES ((int)tl_key_help_lines)
 
@@ -134,10 +135,51 @@ static void help_draw(struct ui *ui)
 		}
 	}
 	char more[64];
-	snprintf(more, sizeof more, "Up/Down scroll (%d-%d of %d lines)  q back",
+	snprintf(more, sizeof more, "%d-%d of %d  Up/Down scroll  / search  "
+	         "q back",
 	         help_scroll + 1, help_scroll + rows < rows_count
 	                          ? help_scroll + rows : rows_count, rows_count);
 	ui_draw_status(ui, more);
+}
+
+/* / n N: the help's own lines, as in every view. */
+static char help_search[128];
+
+static void search_help(struct ui *ui, int dir)
+{
+	if (!help_search[0]) {
+		ui_message(ui, false, "No search yet: / asks for one");
+		return;
+	}
+	wrap_help(ui->cols - 2);
+	size_t n = strlen(help_search);
+	for (int i = help_scroll + dir; i >= 0 && i < rows_count; i += dir) {
+		const char *p = tl_key_help[rows_drawn[i].line] +
+		                rows_drawn[i].off;
+		int len = i + 1 < rows_count &&
+		          rows_drawn[i + 1].line == rows_drawn[i].line
+		          ? rows_drawn[i + 1].off - rows_drawn[i].off
+		          : (int)strlen(p);
+		for (int k = 0; k + (int)n <= len; k++) {
+			if (strncasecmp(p + k, help_search, n) == 0) {
+				help_scroll = i;
+				return;
+			}
+		}
+	}
+	ui_message(ui, true, "Not found %s: %s", dir > 0 ? "below" : "above",
+	           help_search);
+}
+
+static void help_search_done(struct ui *ui, const char *text, bool ok)
+{
+	if (!ok || !text[0])
+		return;
+	snprintf(help_search, sizeof help_search, "%s", text);
+	help_scroll--;
+	search_help(ui, 1);
+	if (help_scroll < 0)
+		help_scroll = 0;
 }
 
 static enum ui_key_result help_key(struct ui *ui, int ch)
@@ -149,6 +191,12 @@ static enum ui_key_result help_key(struct ui *ui, int ch)
 	case KEY_NPAGE: case ' ': help_scroll += ui->rows - 3; break;
 	case KEY_HOME: case 'g': help_scroll = 0; break;
 	case KEY_END: case 'G': help_scroll = 512; break;
+	case '/':
+		ui_prompt_start(ui, "Search the help: ", help_search, false,
+		                help_search_done);
+		break;
+	case 'n': search_help(ui, 1); break;
+	case 'N': search_help(ui, -1); break;
 	case '?': case KEY_F(1): case '\n': case '\r':
 		ui_set_view(ui, ui->help_back);
 		break;

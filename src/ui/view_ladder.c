@@ -7,6 +7,7 @@
 
 #include <ctype.h>
 #include <curses.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -1010,6 +1011,7 @@ static enum ui_key_result detail_pane_key(struct ui *ui, int ch)
 	case KEY_PPAGE: l->detail_scroll -= 10; break;
 	case KEY_NPAGE: case ' ': l->detail_scroll += 10; break;
 	case KEY_HOME: case 'g': l->detail_scroll = 0; break;
+	case KEY_END: case 'G': l->detail_scroll = INT_MAX / 2; break;
 	default: return UI_KEY_UNHANDLED;
 	}
 	if (l->detail_scroll < 0)
@@ -1029,12 +1031,12 @@ static enum ui_key_result ladder_key(struct ui *ui, int ch)
 	case KEY_DOWN: case 'j': move_cursor(ui, l->cur + 1); break;
 	case KEY_PPAGE: case 2: move_cursor(ui, l->cur - page(ui)); break;
 	case KEY_NPAGE: case 6: move_cursor(ui, l->cur + page(ui)); break;
-	case KEY_HOME: move_cursor(ui, 0); break;
-	case 'g': case 'G':
+	case KEY_HOME: case 'g': move_cursor(ui, 0); break;
+	case 's': case 'b':
 		/* The graphs of the selected segment's connection
-		 * (view_graph.c); Home and End still move. */
+		 * (view_graph.c): time-sequence, bytes in flight. */
 		if (n)
-			ui_graph_open(ui, ch == 'g' ? 0 : 1,
+			ui_graph_open(ui, ch == 's' ? 0 : 1,
 			              ui_ladder_seg_at(ui, l->cur));
 		break;
 	case 'e': case 'E': export_rows(ui, ch == 'E'); break;
@@ -1045,7 +1047,7 @@ static enum ui_key_result ladder_key(struct ui *ui, int ch)
 			ui_follow_open(ui, s->stream, s->frame, UI_VIEW_LADDER);
 		}
 		break;
-	case KEY_END:
+	case KEY_END: case 'G':
 		move_cursor(ui, n - 1);
 		if (ui->arriving)
 			l->follow = true;

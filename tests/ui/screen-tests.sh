@@ -125,8 +125,8 @@ check "details: IPv4 header fields" screen_has 'IPv4   version 4  header 20 B'
 check "details: TCP header fields" screen_has 'TCP    source port 38760  destination port 80'
 check "details: checksum and urgent pointer" screen_has 'checksum 0x[0-9a-f]{4}  urgent pointer 0'
 check "details: options decoded" screen_has 'timestamps TSval [0-9]+ TSecr [0-9]+'
-keys n
-check "details: n shows the next segment (frame 8, with payload hex)" \
+keys Right
+check "details: Right shows the next segment (frame 8, with payload hex)" \
 	wait_for '0000  [0-9a-f]{2} [0-9a-f]{2} ' 3
 keys q
 check "q: back to the ladder" wait_for '^ +#  time ' 3
@@ -219,14 +219,14 @@ keys S
 check "S: reversed" wait_for 'sort: packets \(reversed\)' 3
 keys s s s s s
 wait_for 'sort: stream' 3 >/dev/null
-keys /
-check "/: filter prompt" wait_for 'Filter connections' 3
+keys f
+check "f: filter prompt" wait_for 'Filter connections' 3
 type_text '68.71.208.11'
 keys Enter
-check "/: filtered rows" wait_for 'filter: 68\.71\.208\.11' 3
-check "/: stream 21 kept" screen_has '^ \[.\] +21 172\.16\.0\.122:44975'
-check "/: stream 0 gone" eval '! screen_has "199\.181\.132\.250:80"'
-keys /
+check "f: filtered rows" wait_for 'filter: 68\.71\.208\.11' 3
+check "f: stream 21 kept" screen_has '^ \[.\] +21 172\.16\.0\.122:44975'
+check "f: stream 0 gone" eval '! screen_has "199\.181\.132\.250:80"'
+keys f
 keys C-u Enter
 wait_for '199\.181\.132\.250:80' 3 >/dev/null
 
