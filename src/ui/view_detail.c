@@ -477,19 +477,33 @@ void ui_detail_build(struct ui *ui, uint32_t idx)
 		         seg->ack + pbase);
 	else
 		add_line(ui, R_NORMAL, "ack    none (ACK flag not set)");
+	const struct tl_seg_sack *sk = tl_segstore_sack(&ui->m.segs, idx);
+	if (sk && sk->count) {
+		/* The blocks as the label shows them, then what they say. */
+		char blocks[256];
+		size_t bn = tl_label_sack(sk, seg, c, ui->absolute_seq, blocks,
+		                          sizeof blocks, 0);
+		uint32_t have = 0;
+		for (uint32_t i = 0; i < sk->count && i < TL_SEG_SACK_MAX; i++)
+			have += sk->edge[i][1] - sk->edge[i][0];
+		const char *b = bn > 6 ? blocks + 6 : blocks;  /* " SACK " */
+		add_line(ui, R_NORMAL, "sack   %s: %u block%s beyond Ack=, "
+		         "%u bytes the receiver already holds (each block: "
+		         "first byte, byte after the last; Wireshark's SLE, "
+		         "SRE)", b, sk->count,
+		         sk->count == 1 ? "" : "s", have);
+	}
 	window_text(seg, c, NULL, win, sizeof win);
 	add_line(ui, R_NORMAL, "window %s", win);
 	add_line(ui, R_NORMAL, "len    %u byte%s of payload", seg->len,
 	         seg->len == 1 ? "" : "s");
 	if (flags & TL_TH_SYN) {
+		/* The options alone: the flags are no offer ("SYN, ACK"
+		 * is the segment's kind, already on the flags line). */
 		char opts[256];
-		/* The label starts with the flags ("SYN, ACK"): the
-		 * options follow them. */
-		size_t fl_len = tl_label_flags(flags, opts, sizeof opts);
-		size_t n = tl_label_segment(seg, c, TL_LABEL_SYNOPTS, 0, opts,
+		size_t n = tl_label_synopts(&c->dir[d].syn, false, opts,
 		                            sizeof opts);
-		const char *o = n > fl_len ? opts + fl_len : NULL;
-		add_line(ui, R_NORMAL, "offers%s", o ? o : " no options");
+		add_line(ui, R_NORMAL, "offers%s", n ? opts : " no options");
 	}
 	int width = ui->cols - 10;
 	if (seg->analysis) {

@@ -241,8 +241,9 @@ static void measure_needs(struct ui *ui, int64_t top, int rows)
 		uint32_t idx = ui_ladder_seg_at(ui, r);
 		const struct tl_seg *seg = tl_segstore_get(&ui->m.segs, idx);
 		char buf[1024];
-		tl_label_segment(seg, conn_of(ui, seg), TL_LABEL_ALL,
-		                 ui->absolute_seq, buf, sizeof buf);
+		tl_layout_label_full(seg, conn_of(ui, seg),
+		                     tl_segstore_sack(&ui->m.segs, idx),
+		                     ui->absolute_seq, buf, sizeof buf);
 		int w = tl_layout_cells(buf);
 		if (w > l->label_need)
 			l->label_need = w;
@@ -392,10 +393,11 @@ static void lifelines(const struct ui *ui, struct ui_line *line,
 /* The longest label that fits in room cells, parts dropped in the
  * layout's order (tl_layout_label_tries); -1: the caller cuts. */
 static int fit_label(const struct ui *ui, const struct tl_seg *seg,
-                     int room, char *buf, size_t size)
+                     uint32_t idx, int room, char *buf, size_t size)
 {
-	return tl_layout_label(seg, conn_of(ui, seg), ui->absolute_seq, room,
-	                       buf, size);
+	return tl_layout_label_sack(seg, conn_of(ui, seg),
+	                            tl_segstore_sack(&ui->m.segs, idx),
+	                            ui->absolute_seq, room, buf, size);
 }
 
 static int arrow_role(const struct layout *L, const struct tl_seg *seg)
@@ -523,7 +525,7 @@ static void draw_segment(struct ui *ui, const struct layout *L, int y,
 	if (l->two_rows) {
 		/* Label on its own line above the arrow, centred on it. */
 		lifelines(ui, &text, L);
-		int len = fit_label(ui, seg, L->body_w - 2, label,
+		int len = fit_label(ui, seg, idx, L->body_w - 2, label,
 		                    sizeof label);
 		bool cut = len < 0;
 		if (cut)
@@ -548,8 +550,8 @@ static void draw_segment(struct ui *ui, const struct layout *L, int y,
 			attrset(A_NORMAL);
 		}
 	} else {
-		int len = room >= 3 ? fit_label(ui, seg, room - 2, label,
-		                                sizeof label) : 0;
+		int len = room >= 3 ? fit_label(ui, seg, idx, room - 2,
+		                                label, sizeof label) : 0;
 		if (room >= 3) {
 			if (len < 0)
 				len = room - 2;
@@ -691,8 +693,10 @@ static void draw_info(struct ui *ui, const struct layout *L)
 	tl_format_endpoint(conn->ip_version, conn->addr[!d], conn->port[!d],
 	                   dst, sizeof dst);
 	tl_label_flags(tl_seg_flags(seg), flags, sizeof flags);
-	tl_label_segment(seg, conn, TL_LABEL_ALL & ~TL_LABEL_SYNOPTS,
-	                 ui->absolute_seq, label, sizeof label);
+	size_t ln = tl_label_segment(seg, conn, TL_LABEL_ALL & ~TL_LABEL_SYNOPTS,
+	                             ui->absolute_seq, label, sizeof label);
+	tl_label_sack(tl_segstore_sack(&ui->m.segs, idx), seg, conn,
+	              ui->absolute_seq, label, sizeof label, ln);
 	const char *nums = label + strlen(flags);
 	snprintf(line, sizeof line, "frame %u  stream %u  %s %s %s  %s%s",
 	         seg->frame, seg->stream, src, ui->gl->arrow, dst, flags, nums);
