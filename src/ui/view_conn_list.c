@@ -438,12 +438,12 @@ static void list_draw(struct ui *ui)
 	if (s->selected_count)
 		n += snprintf(mid + n, sizeof mid - (size_t)n, "  %u selected",
 		              s->selected_count);
-	n += snprintf(mid + n, sizeof mid - (size_t)n, "  sort: %s%s",
-	              sort_names[s->sort_key], s->sort_reverse ? " (reversed)"
-	                                                       : "");
+	/* The filter before the sort: what is hidden matters more. */
 	if (s->filter[0])
-		snprintf(mid + n, sizeof mid - (size_t)n, "  filter: %s",
-		         s->filter);
+		n += snprintf(mid + n, sizeof mid - (size_t)n, "  filter: %s",
+		              s->filter);
+	snprintf(mid + n, sizeof mid - (size_t)n, "  sort: %s%s",
+	         sort_names[s->sort_key], s->sort_reverse ? " (reversed)" : "");
 	ui_draw_title(ui, mid, "? help  q quit");
 
 	for (int c = 0; c < COL_COUNT; c++)

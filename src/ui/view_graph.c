@@ -344,9 +344,10 @@ static void graph_draw(struct ui *ui)
 	}
 	const char *base = strrchr(ui->input_name, '/');
 	base = base ? base + 1 : ui->input_name;
-	snprintf(mid, sizeof mid, "%s  stream %u  %s %s %s  %s%s", base,
-	         gs->stream, from, ui->gl->arrow, to, kind_names[gs->kind & 1],
-	         gs->have_view ? "  (zoomed)" : "");
+	/* Which graph first: a narrow title cuts the file name, not it. */
+	snprintf(mid, sizeof mid, "%s%s  stream %u  %s %s %s  %s",
+	         kind_names[gs->kind & 1], gs->have_view ? " (zoomed)" : "",
+	         gs->stream, from, ui->gl->arrow, to, base);
 	ui_draw_title(ui, mid, "? help  q back");
 	struct glayout L;
 	glayout(ui, &L);

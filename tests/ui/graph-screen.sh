@@ -29,7 +29,7 @@ check "ladder drawn" wait_for 'v4-upload-loss\.pcap' 5
 # ---- s: the time-sequence graph (g is first, as in every view) ---------
 keys s
 check "s: time-sequence graph of stream 0" \
-	wait_for 'stream 0  192\.0\.2\.1:34832 → 192\.0\.2\.2:5001  time-sequence graph' 3
+	wait_for 'time-sequence graph  stream 0  192\.0\.2\.1:34832 → 192\.0\.2\.2:5001' 3
 check "s: braille dots" screen_has '[⡀⡇⣀⠉⠒⠤⣿⢸]'
 check "s: y axis in bytes" screen_has '^ +[0-9]+ KB ┤'
 check "s: x axis in time" screen_has '[0-9.]+ ms +[0-9.]+ ms'
