@@ -82,7 +82,7 @@ const char *const tl_key_help[] = {
 	"  e                export the graph as shown to NAME.streamN.tsg.svg",
 	"  Enter            segment details;  q Esc  back to the ladder",
 	"  dots: data (bars), ACK line (green), window (dim); annotations in their",
-	"  colours; no SACK blocks (segments do not keep them)",
+	"  colours; SACK blocks are not drawn (the ladder's labels show them)",
 	"",
 	"#Follow stream (p)",
 	"  Up Down j k      move (PgUp PgDn Home End g G too); End follows new data",

@@ -228,14 +228,18 @@ static void legend(struct ui *ui, int y)
 		  { "\u25a0", "#", "retransmission", R_RTX },
 		  { "\u25a0", "#", "dup ACK", R_DUPACK } },
 	};
-	int x = 1, k = ui->graph.kind ? 1 : 0;
+	int x = 1, k = ui->graph.kind ? 1 : 0, need = 1, gap = 3;
+	for (int i = 0; i < 6; i++)
+		need += 2 + ui_text_width(items[k][i].text) + 3;
+	if (need > ui->cols)
+		gap = 2;        /* narrow: closer, rather than cut */
 	for (int i = 0; i < 6 && items[k][i].text; i++) {
 		x += ui_put(ui, y, x, ui->cols - x, ui->utf8 ? items[k][i].glyph
 		            : items[k][i].ascii, items[k][i].role, true);
 		x += 1;
 		x += ui_put(ui, y, x, ui->cols - x, items[k][i].text, R_NORMAL,
 		            false);
-		x += 3;
+		x += gap;
 	}
 	if (!ui->graph.kind && x + 22 < ui->cols)
 		ui_put(ui, y, x, ui->cols - x, "(no SACK blocks)", R_HINT,
