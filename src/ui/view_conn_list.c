@@ -292,7 +292,7 @@ struct list_layout {
 	int x[COL_COUNT];
 	bool shown[COL_COUNT];
 	bool more_left, more_right;     /* columns scrolled off, hidden */
-	int y_body, body_rows, y_sep, y_info;
+	int y_body, body_rows, y_sep, y_info, info_rows;
 };
 
 /* The selection box and the stream number stay; the others scroll. */
@@ -360,7 +360,10 @@ static void list_layout(struct ui *ui, struct list_layout *L)
 		x += L->width[c] + 1;
 	}
 	L->y_body = 2;
-	L->y_sep = ui->rows - 4;
+	/* The selected connection's lines: a third row on a narrow screen
+	 * so they wrap whole rather than cut. */
+	L->info_rows = ui->cols < 110 && ui->rows >= 20 ? 3 : 2;
+	L->y_sep = ui->rows - 2 - L->info_rows;
 	L->y_info = L->y_sep + 1;
 	L->body_rows = L->y_sep - L->y_body;
 	if (L->body_rows < 1)
@@ -394,16 +397,29 @@ static void draw_info(struct ui *ui, const struct list_layout *L)
 	syn_opts_long(&c->dir[0].syn, oa, sizeof oa);
 	syn_opts_long(&c->dir[1].syn, ob, sizeof ob);
 	ui_format_duration(c->last_time - c->first_time, d, sizeof d);
-	snprintf(line, sizeof line, "stream %u  %s %s %s  %s  frames %u-%u  "
-	         "%s", c->stream, a, ui->gl->arrow, b,
-	         tl_conn_state_name(c->state), c->first_frame, c->last_frame,
-	         d);
-	ui_put(ui, L->y_info, 1, ui->cols - 2, line, R_NORMAL, true);
+	int n = snprintf(line, sizeof line, "stream %u  %s %s %s  %s  frames "
+	                 "%u-%u  %s", c->stream, a, ui->gl->arrow, b,
+	                 tl_conn_state_name(c->state), c->first_frame,
+	                 c->last_frame, d);
+	int w = ui->cols - 2;
+	/* The first line bold when it fits; else both words-wrapped
+	 * together over the rows there are. */
+	int used = 1;
+	if (ui_text_width(line) <= w)
+		ui_put(ui, L->y_info, 1, w, line, R_NORMAL, true);
+	else
+		used = 0;
 	if (c->irtt_set)
 		ui_format_duration(c->irtt, t, sizeof t);
-	snprintf(line, sizeof line, "client offered %s; server offered %s%s%s",
-	         oa, ob, c->irtt_set ? "; iRTT " : "", c->irtt_set ? t : "");
-	ui_put(ui, L->y_info + 1, 1, ui->cols - 2, line, R_NORMAL, false);
+	if (n < 0 || (size_t)n >= sizeof line)
+		n = 0;
+	char *rest = used ? line : line + n;
+	size_t room = used ? sizeof line : sizeof line - (size_t)n;
+	snprintf(rest, room, "%sclient offered %s; server offered %s%s%s",
+	         used ? "" : "  ", oa, ob, c->irtt_set ? "; iRTT " : "",
+	         c->irtt_set ? t : "");
+	ui_put_wrap(ui, L->y_info + used, 1, L->info_rows - used, w, line,
+	            R_NORMAL, false);
 }
 
 static void list_draw(struct ui *ui)

@@ -758,14 +758,18 @@ static void draw_title(struct ui *ui)
 	base = base ? base + 1 : ui->input_name;
 	int n = snprintf(mid, sizeof mid, "%s  %s  %s segments", base, what,
 	                 segs);
-	if (ui->cols >= 100)
-		n += snprintf(mid + n, sizeof mid - (size_t)n,
-		              "  seq: %s  time: %s",
-		              ui->absolute_seq ? "absolute" : "relative",
-		              ui_time_name(ui->time_format));
+	/* What hides rows first; the modes after (narrow: only a mode
+	 * that is not the default, the time column's header names its
+	 * own). */
 	if (l->filter != UI_FILTER_ALL)
-		snprintf(mid + n, sizeof mid - (size_t)n, "  filter: %s",
-		         filter_names[l->filter]);
+		n += snprintf(mid + n, sizeof mid - (size_t)n, "  filter: %s",
+		              filter_names[l->filter]);
+	if (n > 0 && (size_t)n < sizeof mid && ui->cols >= 100)
+		snprintf(mid + n, sizeof mid - (size_t)n, "  seq: %s  time: %s",
+		         ui->absolute_seq ? "absolute" : "relative",
+		         ui_time_name(ui->time_format));
+	else if (n > 0 && (size_t)n < sizeof mid && ui->absolute_seq)
+		snprintf(mid + n, sizeof mid - (size_t)n, "  seq: absolute");
 	ui_draw_title(ui, mid, l->opened_from_list ? "? help  q back  Q quit"
 	                                           : "? help  q quit");
 }
