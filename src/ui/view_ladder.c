@@ -850,8 +850,17 @@ static bool seg_matches(const struct ui *ui, uint32_t idx,
 	const struct tl_seg *seg = tl_segstore_get(&ui->m.segs, idx);
 	const struct tl_seg_note *note = seg->analysis
 		? tl_segstore_note(&ui->m.segs, idx) : NULL;
-	return tl_match_row(seg, note, conn_of(ui, seg), ui->m.app,
-	                    ui->absolute_seq, q);
+	if (tl_match_row(seg, note, conn_of(ui, seg), ui->m.app,
+	                 ui->absolute_seq, q))
+		return true;
+	/* The SACK blocks the label shows ("SACK 29-59"). */
+	const struct tl_seg_sack *sk = tl_segstore_sack(&ui->m.segs, idx);
+	if (!sk)
+		return false;
+	char buf[256];
+	tl_label_sack(sk, seg, conn_of(ui, seg), ui->absolute_seq, buf,
+	              sizeof buf, 0);
+	return strcasestr(buf, q->text) != NULL;
 }
 
 static bool all_digits(const char *s)

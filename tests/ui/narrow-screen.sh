@@ -31,6 +31,9 @@ for size in 80x24 120x40; do
 	# ---- the connections list ------------------------------------
 	open_view "$size" ppa/http_espn.pcapng
 	check "$size list: drawn" wait_for '^ \[ \] +0 172\.16\.0\.122:52166' 3
+	check "$size list: nothing cut (the connection's lines wrap)" \
+		eval '! screen_has "…"'
+	check "$size list: the connection's iRTT" screen_has 'iRTT 59\.70ms'
 	check "$size list: hidden columns marked (> at the header's end)" \
 		screen_has '^ +st client .*>$'
 	check "$size list: opts not shown yet" eval '! screen_has "opts c/s"'

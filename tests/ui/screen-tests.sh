@@ -72,11 +72,12 @@ for size in $SIZES; do
 	fi
 	if [ "$W" -ge 100 ]; then
 		check "$size dupack: label on the arrow" \
-			wait_for '├── ACK Seq=1 Ack=1 .*Len=0 ─+▶┤' 3
+			wait_for '├── ACK Seq=1 Ack=1 .*Len=0 SACK 5473-10945 ─+▶┤' 3
 	else
-		# Short of room a pure ACK drops Len=0 first and keeps Ack=.
+		# Short of room a pure ACK drops Len=0, Seq= and Win=, then
+		# its SACK blocks, and keeps Ack=.
 		check "$size dupack: label on the arrow keeps Ack=" \
-			wait_for '├── ACK Seq=1 Ack=1 Win=382 ─+▶┤' 3
+			wait_for '├── ACK Ack=1 SACK 5473-10945 ─+▶┤' 3
 	fi
 	check "$size dupack: screen fits $W columns" fits "$W"
 	keys '?'
@@ -108,12 +109,12 @@ launch -r "$DUP"
 wait_for '\[TCP Dup ACK 1#2\]' 5 >/dev/null
 keys a
 check "a: next annotated segment is frame 3" \
-	wait_for '^ frame 3  stream 0 .*\[TCP Dup ACK 1#1\]' 3
+	wait_for '^ frame 3  .*\[TCP Dup ACK 1#1\]' 3
 keys a a a
 check "a a a: frame 8, explained at the bottom" \
 	wait_for '^ Wireshark calls a segment a fast retransmission when' 3
 keys A
-check "A: back to frame 7" wait_for '^ frame 7  stream 0' 3
+check "A: back to frame 7" wait_for '^ frame 7  ' 3
 keys Enter
 check "Enter: segment details" wait_for 'segment details  frame 7' 3
 check "details: flags spelled out" screen_has 'flags  0x010 = ACK \(acknowledgment\)'
@@ -145,7 +146,8 @@ keys t
 check "t: back to time since start" wait_for 'time: since start' 3
 keys r
 check "r: absolute sequence numbers" wait_for 'seq: absolute' 3
-check "r: absolute values in labels" screen_has 'Seq=704338729 '
+check "r: absolute values in labels" screen_has 'Ack=704338729 '
+check "r: absolute SACK blocks" screen_has 'SACK 1310978658-1310984130 '
 keys r
 wait_for 'seq: relative' 3 >/dev/null
 keys f
@@ -159,7 +161,7 @@ keys f f
 wait_for '9 segments' 3 >/dev/null
 keys v
 check "v: label on its own row above the arrow" \
-	wait_for '^ +1  0\.000000  │ +ACK Seq=1 Ack=1 Win=382 Len=0 +│' 3
+	wait_for '^ +1  0\.000000  │ +ACK Seq=1 Ack=1 Win=382 Len=0 SACK 5473-10945 +│' 3
 check "v: plain arrow row below" screen_has '^ +├─+▶┤'
 keys v
 keys /
@@ -170,20 +172,25 @@ check "/ text: finds the fast retransmission (frame 8)" wait_for '^ frame 8  str
 keys /
 type_text '5'
 keys Enter
-check "/ number: jumps to frame 5" wait_for '^ frame 5  stream 0' 3
-# g and G open the graphs (tests/ui/graph-screen.sh); Home and End move.
+check "/ number: jumps to frame 5" wait_for '^ frame 5  ' 3
+# g/Home first, G/End last, as in every view (s and b open the graphs:
+# tests/ui/graph-screen.sh).
 keys Home
 check "Home: first row" wait_for '^ frame 1  stream 0' 3
 keys End
-check "End: last row" wait_for '^ frame 9  stream 0' 3
+check "End: last row" wait_for '^ frame 9  ' 3
+keys g
+check "g: first row" wait_for '^ frame 1  stream 0' 3
+keys G
+check "G: last row" wait_for '^ frame 9  ' 3
 keys Up k
-check "Up k: two rows up" wait_for '^ frame 7  stream 0' 3
+check "Up k: two rows up" wait_for '^ frame 7  ' 3
 keys Down j
-check "Down j: two rows down" wait_for '^ frame 9  stream 0' 3
+check "Down j: two rows down" wait_for '^ frame 9  ' 3
 keys PPage
 check "PgUp: first row" wait_for '^ frame 1  stream 0' 3
 keys NPage
-check "PgDn: last row" wait_for '^ frame 9  stream 0' 3
+check "PgDn: last row" wait_for '^ frame 9  ' 3
 
 tm resize-window -x 80 -y 24
 check "resize to 80x24: still drawn" wait_for '\[TCP Dup ACK 1#2\]' 3
