@@ -275,8 +275,11 @@ int ui_put_wrap(const struct ui *ui, int y, int x, int rows, int width,
 		}
 		/* The byte after width cells, then back to a blank. */
 		size_t end = 0;
-		for (int c = 0; c < width && s[end]; c++)
-			end += utf8_seq_len((unsigned char)s[end]);
+		for (int c = 0; c < width && s[end]; c++) {
+			end++;          /* never past the end, whatever bytes */
+			while (((unsigned char)s[end] & 0xc0) == 0x80)
+				end++;
+		}
 		size_t cut = end;
 		while (cut > 0 && s[cut] != ' ')
 			cut--;
