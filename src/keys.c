@@ -75,6 +75,8 @@ const char *const tl_key_help[] = {
 	"  arrows h j k l   pan",
 	"  , .  [ ]         previous, next segment (the ladder follows)",
 	"  a  A             next, previous annotated segment",
+	"  /  n  N          search: a frame number, or text of a label or its",
+	"                   analysis words; next, previous match",
 	"  PgUp PgDn        20 segments back, on",
 	"  Home End g G     first, last segment",
 	"  s  b             time-sequence graph; bytes in flight and receive window",

@@ -468,6 +468,60 @@ static void next_annotated(struct ui *ui, int dir)
 	           dir > 0 ? "later" : "earlier");
 }
 
+/* / n N, as in every view: a frame number, or text of a segment's label
+ * or analysis words (the line under the graph shows both). */
+static char graph_search[128];
+
+static bool graph_seg_has(struct ui *ui, uint32_t idx, const char *want)
+{
+	const struct tl_seg *s = tl_segstore_get(&ui->m.segs, idx);
+	char *end;
+	unsigned long frame = strtoul(want, &end, 10);
+	if (*want && !*end)
+		return s->frame >= frame;
+	char buf[1024];
+	const struct tl_conn *c = tl_tracker_stream(&ui->m.tracker, s->stream);
+	size_t n = tl_label_segment(s, c, TL_LABEL_ALL, ui->absolute_seq, buf,
+	                            sizeof buf);
+	if (s->analysis && n + 2 < sizeof buf) {
+		buf[n++] = ' ';
+		tl_label_analysis(s, tl_segstore_note(&ui->m.segs, idx),
+		                  !ui->utf8, buf + n, sizeof buf - n);
+	}
+	return strcasestr(buf, want) != NULL;
+}
+
+static void graph_find(struct ui *ui, int dir, bool here)
+{
+	struct tl_tsg *g = tsg(ui);
+	if (!g || !graph_search[0]) {
+		ui_message(ui, false, "No search yet: / asks for one");
+		return;
+	}
+	for (int64_t i = (int64_t)ui->graph.cur + (here ? 0 : dir);
+	     i >= 0 && i < g->seg_count; i += dir) {
+		if (graph_seg_has(ui, g->segs[i], graph_search)) {
+			set_cursor(ui, i);
+			return;
+		}
+	}
+	ui_message(ui, true, "Not found %s: %s", dir > 0 ? "later" : "earlier",
+	           graph_search);
+}
+
+static void graph_search_done(struct ui *ui, const char *text, bool ok)
+{
+	if (!ok || !text[0])
+		return;
+	snprintf(graph_search, sizeof graph_search, "%s", text);
+	/* A frame number counts from the start. */
+	char *end;
+	(void)strtoul(text, &end, 10);
+	if (!*end)
+		set_cursor(ui, 0);
+	graph_find(ui, 1, true);
+}
+
 static enum ui_key_result graph_key(struct ui *ui, int ch)
 {
 	struct ui_graph_state *gs = &ui->graph;
@@ -494,6 +548,12 @@ static enum ui_key_result graph_key(struct ui *ui, int ch)
 		break;
 	case 'a': next_annotated(ui, 1); break;
 	case 'A': next_annotated(ui, -1); break;
+	case '/':
+		ui_prompt_start(ui, "Search (frame number or text): ", "",
+		                false, graph_search_done);
+		break;
+	case 'n': graph_find(ui, 1, false); break;
+	case 'N': graph_find(ui, -1, false); break;
 	case 's': case 'b':     /* time-sequence, bytes in flight */
 		if (gs->kind != (ch == 'b')) {
 			gs->kind = ch == 'b';

@@ -115,6 +115,15 @@ for size in 80x24 120x40; do
 	check "$size graph G: the last segment" wait_for '^ frame 839 ' 3
 	keys g
 	check "$size graph g: the first segment" wait_for '^ frame 818 ' 3
+	keys /
+	type_text 838
+	keys Enter
+	check "$size graph /: frame 838" wait_for '^ frame 838 ' 3
+	keys /
+	type_text 'Len=528'
+	keys Enter
+	keys g n
+	check "$size graph / n: text, the next match" wait_for '^ frame 838 ' 3
 	keys b
 	check "$size b: bytes in flight" wait_for 'bytes in flight' 3
 	keys '?'
