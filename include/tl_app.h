@@ -55,6 +55,14 @@ struct tl_app_stream {
 	int64_t req_us, start_us, end_us;
 	uint64_t bytes;         /* response body (DATA payload) bytes */
 	uint32_t held;          /* times its bytes waited behind a hole */
+	/* Finished for the client: the first ACK that covers the segment
+	 * that ended the response (end_frame is when its last byte was
+	 * first sent, or filled in). end_seq: that segment's end, relative,
+	 * in direction end_dir; set once the segment is in. */
+	bool end_seq_set, acked;
+	uint8_t end_dir;
+	uint32_t end_seq, ack_frame;
+	int64_t ack_us;
 };
 
 struct tl_app_dir;
@@ -70,6 +78,7 @@ struct tl_app_conn {
 	uint64_t held_bytes;
 	struct tl_app_dir *dir[2];
 	uint32_t h1_next_response;      /* HTTP/1.x: next request answered */
+	uint32_t unacked;               /* streams ended, not yet ACKed */
 	uint32_t h2_last_lookup;
 	void *hpack[2];                 /* nghttp2_hd_inflater per direction */
 };

@@ -3,6 +3,7 @@
 #ifndef TL_LABEL_H
 #define TL_LABEL_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -17,6 +18,17 @@ enum tl_label_parts {
 	TL_LABEL_TSVAL = 1u << 5,     /* with SYNOPTS: the SYN's TSval too */
 	TL_LABEL_ALL = 0x3f,
 };
+
+/* " SACK 11-21,31-41": a segment's SACK blocks, relative as its Ack= (or
+ * absolute), appended at len. Returns the new length. */
+size_t tl_label_sack(const struct tl_seg_sack *sack, const struct tl_seg *seg,
+                     const struct tl_conn *conn, int absolute, char *buf,
+                     size_t size, size_t len);
+
+/* " MSS=1460 SACK_PERM WS=128": a SYN's options alone (no flag words),
+ * each after a space; "" when it has none. */
+size_t tl_label_synopts(const struct tl_syn_options *o, bool tsval,
+                        char *buf, size_t size);
 
 /* "PSH, ACK" (Wireshark's flow graph words; "<None>" when no flag). */
 size_t tl_label_flags(unsigned flags, char *buf, size_t size);

@@ -64,6 +64,17 @@ size_t tl_layout_label_tries(const struct tl_seg *seg,
 int tl_layout_label(const struct tl_seg *seg, const struct tl_conn *conn,
                     int absolute, int room, char *buf, size_t size);
 
+/* The same with the segment's SACK blocks (sack may be NULL): they go
+ * after Len=0, Seq= and Win=, and before Ack= ("ACK Ack=1 SACK 11-21"). */
+int tl_layout_label_sack(const struct tl_seg *seg, const struct tl_conn *conn,
+                         const struct tl_seg_sack *sack, int absolute,
+                         int room, char *buf, size_t size);
+/* The whole label with its SACK blocks (the width it would like). */
+size_t tl_layout_label_full(const struct tl_seg *seg,
+                            const struct tl_conn *conn,
+                            const struct tl_seg_sack *sack, int absolute,
+                            char *buf, size_t size);
+
 /* The analysis column's text: Wireshark's words, window changes, then the
  * application label ("» GET /files/1KB", head-of-line notes). Returns its
  * length in bytes. note and app may be NULL. */

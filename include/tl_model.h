@@ -49,6 +49,16 @@ struct tl_seg_note {
 	uint32_t prev_window;
 };
 
+/* The SACK blocks a segment carries, left and right edges relative to
+ * the peer's initial sequence number (Wireshark's SLE, SRE), kept beside
+ * the rows for the segments that carry any (a row has no room for them). */
+#define TL_SEG_SACK_MAX 4
+struct tl_seg_sack {
+	uint32_t seg_index;
+	uint32_t count;
+	uint32_t edge[TL_SEG_SACK_MAX][2];
+};
+
 #define TL_SEG_CHUNK_BITS 16
 #define TL_SEG_CHUNK (1u << TL_SEG_CHUNK_BITS)
 #define TL_NOTE_CHUNK_BITS 12
@@ -68,6 +78,10 @@ struct tl_segstore {
 	 * chunking; none (NULL) unless the model runs. */
 	struct tl_seg_cc **cc_chunks;
 	uint32_t cc_chunk_count, cc_chunk_cap;
+	/* SACK blocks, in segment order (as the notes). */
+	struct tl_seg_sack **sack_chunks;
+	uint32_t sack_chunk_count, sack_chunk_cap;
+	uint32_t sack_count;
 };
 
 void tl_segstore_init(struct tl_segstore *st);
@@ -99,6 +113,18 @@ static inline struct tl_seg_cc *tl_segstore_cc_at(const struct tl_segstore *st,
 }
 /* The note of a segment, or NULL. */
 const struct tl_seg_note *tl_segstore_note(const struct tl_segstore *st,
+                                           uint32_t seg_index);
+static inline struct tl_seg_sack *tl_segstore_sack_at(
+	const struct tl_segstore *st, uint32_t i)
+{
+	return &st->sack_chunks[i >> TL_NOTE_CHUNK_BITS]
+	                       [i & (TL_NOTE_CHUNK - 1)];
+}
+/* Keeps the SACK blocks of segment index (the last appended). */
+void tl_segstore_add_sack(struct tl_segstore *st, uint32_t index,
+                          const struct tl_seg_sack *sack);
+/* The SACK blocks of a segment, or NULL when it carries none. */
+const struct tl_seg_sack *tl_segstore_sack(const struct tl_segstore *st,
                                            uint32_t seg_index);
 
 /* What an interactive view may keep; 0 = no bound. */

@@ -590,6 +590,43 @@ static void stream_ended(struct feed *f, struct tl_app_stream *s)
 	s->ended = true;
 	s->end_frame = f->frame;
 	s->end_us = f->us;
+	s->end_dir = (uint8_t)f->dir;
+	f->c->unacked++;        /* its end sequence comes after the feed */
+}
+
+/* The streams that ended in this segment's bytes end at d->next (the
+ * in-order end of what was delivered); an ACK from the other side that
+ * covers it finishes them. Only ended, unACKed streams are looked at. */
+static void streams_end_seq(struct tl_app_conn *c, unsigned dir,
+                            uint32_t next)
+{
+	for (uint32_t i = c->stream_count; i-- > 0 && c->unacked;) {
+		struct tl_app_stream *s = &c->streams[i];
+		if (s->ended && !s->acked && !s->end_seq_set &&
+		    s->end_dir == dir) {
+			s->end_seq = next;
+			s->end_seq_set = true;
+		}
+	}
+}
+
+static void streams_acked(struct tl_app_conn *c, unsigned dir, uint32_t ack,
+                          uint32_t frame, int64_t us)
+{
+	uint32_t left = c->unacked;
+	for (uint32_t i = 0; i < c->stream_count && left; i++) {
+		struct tl_app_stream *s = &c->streams[i];
+		if (!s->ended || s->acked)
+			continue;
+		left--;
+		if (s->end_seq_set && s->end_dir != dir &&
+		    seq_le(s->end_seq, ack)) {
+			s->acked = true;
+			s->ack_frame = frame;
+			s->ack_us = us;
+			c->unacked--;
+		}
+	}
 }
 
 /* ---- HTTP/2 -------------------------------------------------------------- */
@@ -1626,6 +1663,10 @@ void tl_app_segment(struct tl_app *a, const struct tl_conn *conn,
 	}
 	feed_init(&own, a, c, dir, seg->frame, tl_seg_time_us(seg));
 	if ((c->proto == TL_APP_HTTP1 || c->proto == TL_APP_HTTP2) &&
+	    (flags & TL_TH_ACK) && c->unacked)
+		streams_acked(c, dir, seg->ack, seg->frame,
+		              tl_seg_time_us(seg));
+	if ((c->proto == TL_APP_HTTP1 || c->proto == TL_APP_HTTP2) &&
 	    (flags & TL_TH_ACK) && c->dir[!dir])
 		ack_seen(&own, c->dir[!dir], seg->ack);
 	if (!seg->len) {
@@ -1688,6 +1729,8 @@ void tl_app_segment(struct tl_app *a, const struct tl_conn *conn,
 			d->next = seq + n;
 			if (d->nchunks && !d->dead)
 				release(&own, d);
+			if (c->unacked)
+				streams_end_seq(c, dir, d->next);
 		}
 	} else if (!hold(a, d, seq, payload, n, seg->frame)) {
 		char why[80];
@@ -1735,7 +1778,7 @@ size_t tl_app_stream_line(const struct tl_app_conn *c,
                           const struct tl_app_stream *s, char *buf,
                           size_t size)
 {
-	char req[32] = "-", start[32] = "-", end[32] = "-";
+	char req[32] = "-", start[32] = "-", end[32] = "-", fin[48] = "-";
 	(void)c;
 	if (s->req_frame)
 		fmt_time(s->req_us, req);
@@ -1743,12 +1786,21 @@ size_t tl_app_stream_line(const struct tl_app_conn *c,
 		fmt_time(s->start_us, start);
 	if (s->ended)
 		fmt_time(s->end_us, end);
+	/* Finished when the last byte was acknowledged (what a client's
+	 * timer sees); the time it was first sent is a column of its own. */
+	if (s->acked) {
+		char t[32];
+		fmt_time(s->ack_us, t);
+		snprintf(fin, sizeof fin, "%s (frame %u)", t, s->ack_frame);
+	} else if (s->ended) {
+		snprintf(fin, sizeof fin, "- (no ACK seen)");
+	}
 	size_t n = tl_bappend(buf, size, 0, "[%u] %-20s %3u  request %s "
-	                      "(frame %u)  start %s  finish %s (frame %u)  "
-	                      "%llu B", s->id,
+	                      "(frame %u)  start %s  last byte sent %s "
+	                      "(frame %u)  finish %s  %llu B", s->id,
 	                      s->request[0] ? s->request : "?", s->status,
 	                      req, s->req_frame, start, end, s->end_frame,
-	                      (unsigned long long)s->bytes);
+	                      fin, (unsigned long long)s->bytes);
 	if (s->reset)
 		n = tl_bappend(buf, size, n, "  reset");
 	else if (!s->ended)

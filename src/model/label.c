@@ -78,6 +78,14 @@ static size_t syn_options(const struct tl_syn_options *o, bool tsval,
 	return len;
 }
 
+size_t tl_label_synopts(const struct tl_syn_options *o, bool tsval,
+                        char *buf, size_t size)
+{
+	if (size)
+		buf[0] = '\0';
+	return syn_options(o, tsval, buf, size, 0);
+}
+
 size_t tl_label_segment(const struct tl_seg *seg, const struct tl_conn *conn,
                         unsigned parts, int absolute, char *buf, size_t size)
 {
@@ -99,6 +107,23 @@ size_t tl_label_segment(const struct tl_seg *seg, const struct tl_conn *conn,
 	if ((parts & TL_LABEL_SYNOPTS) && (flags & TL_TH_SYN) && conn)
 		len = syn_options(&conn->dir[dir].syn, parts & TL_LABEL_TSVAL,
 		                  buf, size, len);
+	return len;
+}
+
+size_t tl_label_sack(const struct tl_seg_sack *sack, const struct tl_seg *seg,
+                     const struct tl_conn *conn, int absolute, char *buf,
+                     size_t size, size_t len)
+{
+	if (!sack || !sack->count)
+		return len;
+	uint32_t base = absolute && conn ? conn->dir[!tl_seg_dir(seg)].base
+	                                 : 0;
+	unsigned n = sack->count < TL_SEG_SACK_MAX ? sack->count
+	                                           : TL_SEG_SACK_MAX;
+	for (unsigned i = 0; i < n; i++)
+		len = tl_bappend(buf, size, len, "%s%u-%u", i ? "," : " SACK ",
+		                 sack->edge[i][0] + base,
+		                 sack->edge[i][1] + base);
 	return len;
 }
 

@@ -148,6 +148,39 @@ int tl_layout_label(const struct tl_seg *seg, const struct tl_conn *conn,
 	return -1;
 }
 
+size_t tl_layout_label_full(const struct tl_seg *seg,
+                            const struct tl_conn *conn,
+                            const struct tl_seg_sack *sack, int absolute,
+                            char *buf, size_t size)
+{
+	size_t n = tl_label_segment(seg, conn, TL_LABEL_ALL, absolute, buf,
+	                            size);
+	return tl_label_sack(sack, seg, conn, absolute, buf, size, n);
+}
+
+int tl_layout_label_sack(const struct tl_seg *seg, const struct tl_conn *conn,
+                         const struct tl_seg_sack *sack, int absolute,
+                         int room, char *buf, size_t size)
+{
+	if (!sack || !sack->count)
+		return tl_layout_label(seg, conn, absolute, room, buf, size);
+	unsigned tries[TL_LAYOUT_MAX_TRIES];
+	size_t n = tl_layout_label_tries(seg, tries);
+	/* Each try with the blocks first; the blocks go once every part
+	 * but the last (Ack= of a pure ACK) has gone. */
+	for (size_t i = 0; i <= n; i++) {
+		unsigned parts = tries[i < n ? i : n - 1];
+		size_t len = tl_label_segment(seg, conn, parts, absolute, buf,
+		                              size);
+		if (i < n)
+			tl_label_sack(sack, seg, conn, absolute, buf, size, len);
+		int w = tl_layout_cells(buf);
+		if (w <= room)
+			return w;
+	}
+	return -1;
+}
+
 size_t tl_layout_notes(const struct tl_seg *seg,
                        const struct tl_seg_note *note,
                        const struct tl_app *app, bool ascii, char *buf,

@@ -42,6 +42,9 @@ void tl_segstore_free(struct tl_segstore *st)
 	for (uint32_t i = 0; i < st->cc_chunk_count; i++)
 		free(st->cc_chunks[i]);
 	free(st->cc_chunks);
+	for (uint32_t i = 0; i < st->sack_chunk_count; i++)
+		free(st->sack_chunks[i]);
+	free(st->sack_chunks);
 	memset(st, 0, sizeof *st);
 }
 
@@ -82,6 +85,61 @@ uint32_t tl_segstore_append(struct tl_segstore *st, const struct tl_seg *seg,
 	}
 	st->count = index + 1;
 	return index;
+}
+
+void tl_segstore_add_sack(struct tl_segstore *st, uint32_t index,
+                          const struct tl_seg_sack *sack)
+{
+	uint32_t n = st->sack_count;
+	if (n >> TL_NOTE_CHUNK_BITS == st->sack_chunk_count) {
+		st->sack_chunks = tl_xgrow(st->sack_chunks,
+		                           &st->sack_chunk_cap,
+		                           (uint64_t)st->sack_chunk_count + 1,
+		                           16, sizeof *st->sack_chunks);
+		st->sack_chunks[st->sack_chunk_count++] = tl_xmalloc(
+			TL_NOTE_CHUNK * sizeof(struct tl_seg_sack));
+	}
+	struct tl_seg_sack *slot = tl_segstore_sack_at(st, n);
+	*slot = *sack;
+	slot->seg_index = index;
+	st->sack_count = n + 1;
+}
+
+const struct tl_seg_sack *tl_segstore_sack(const struct tl_segstore *st,
+                                           uint32_t seg_index)
+{
+	uint32_t lo = 0, hi = st->sack_count;
+	while (lo < hi) {
+		uint32_t mid = lo + (hi - lo) / 2;
+		if (tl_segstore_sack_at(st, mid)->seg_index < seg_index)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	if (lo < st->sack_count &&
+	    tl_segstore_sack_at(st, lo)->seg_index == seg_index)
+		return tl_segstore_sack_at(st, lo);
+	return NULL;
+}
+
+/* The packet's SACK blocks, relative to the peer's initial sequence
+ * number as the ACK number is. */
+static void keep_sack(struct tl_model *m, uint32_t index)
+{
+	const struct tl_packet *p = &m->pkt;
+	if (!(p->opt.present & TL_OPT_SACK) || !p->opt.sack_count ||
+	    !m->info.conn)
+		return;
+	uint32_t base = m->info.conn->dir[!m->info.dir].base;
+	struct tl_seg_sack sk = { 0 };
+	unsigned n = p->opt.sack_count < TL_SEG_SACK_MAX
+	             ? p->opt.sack_count : TL_SEG_SACK_MAX;
+	for (unsigned i = 0; i < n; i++) {
+		sk.edge[i][0] = p->opt.sack[i][0] - base;
+		sk.edge[i][1] = p->opt.sack[i][1] - base;
+	}
+	sk.count = n;
+	tl_segstore_add_sack(&m->segs, index, &sk);
 }
 
 void tl_segstore_set_cc(struct tl_segstore *st, uint32_t index,
@@ -404,6 +462,7 @@ row:
 		                                *has_note ? note : NULL);
 		if (m->sender)
 			tl_segstore_set_cc(&m->segs, i, &m->sender_vals);
+		keep_sack(m, i);
 	}
 	if (m->app) {
 		/* Streaming front ends print a row at once: earlier labels

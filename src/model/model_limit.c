@@ -35,7 +35,10 @@ static uint64_t segstore_bytes(const struct tl_segstore *st)
 	       (uint64_t)st->note_chunk_cap * sizeof *st->note_chunks +
 	       (uint64_t)st->cc_chunk_count * TL_SEG_CHUNK *
 	               sizeof(struct tl_seg_cc) +
-	       (uint64_t)st->cc_chunk_cap * sizeof *st->cc_chunks;
+	       (uint64_t)st->cc_chunk_cap * sizeof *st->cc_chunks +
+	       (uint64_t)st->sack_chunk_count * TL_NOTE_CHUNK *
+	               sizeof(struct tl_seg_sack) +
+	       (uint64_t)st->sack_chunk_cap * sizeof *st->sack_chunks;
 }
 
 uint64_t tl_model_bytes(const struct tl_model *m)
@@ -225,11 +228,21 @@ static bool keep_seg(const struct plan *p, const struct tl_seg *seg)
  * left empty. */
 static void compact(struct tl_segstore *st, const struct plan *p)
 {
-	uint32_t kept = 0, note = 0, kept_notes = 0;
+	uint32_t kept = 0, note = 0, kept_notes = 0, sack = 0, kept_sacks = 0;
 	for (uint32_t i = 0; i < st->count; i++) {
 		const struct tl_seg *seg = tl_segstore_get(st, i);
 		bool has_note = note < st->note_count &&
 		                tl_segstore_note_at(st, note)->seg_index == i;
+		bool has_sack = sack < st->sack_count &&
+		                tl_segstore_sack_at(st, sack)->seg_index == i;
+		if (keep_seg(p, seg) && has_sack) {
+			struct tl_seg_sack *to =
+				tl_segstore_sack_at(st, kept_sacks++);
+			*to = *tl_segstore_sack_at(st, sack);
+			to->seg_index = kept;
+		}
+		if (has_sack)
+			sack++;
 		if (keep_seg(p, seg)) {
 			if (has_note) {
 				struct tl_seg_note *to =
@@ -259,6 +272,10 @@ static void compact(struct tl_segstore *st, const struct plan *p)
 	chunks = (kept_notes + TL_NOTE_CHUNK - 1) >> TL_NOTE_CHUNK_BITS;
 	while (st->note_chunk_count > chunks)
 		free(st->note_chunks[--st->note_chunk_count]);
+	st->sack_count = kept_sacks;
+	chunks = (kept_sacks + TL_NOTE_CHUNK - 1) >> TL_NOTE_CHUNK_BITS;
+	while (st->sack_chunk_count > chunks)
+		free(st->sack_chunks[--st->sack_chunk_count]);
 }
 
 /* Labels are asked about in increasing frame order, so one cursor walks

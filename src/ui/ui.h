@@ -158,6 +158,7 @@ struct ui_list_state {
 	bool *selected;
 	uint32_t selected_cap, selected_count;
 	int64_t cur, top;
+	int hcol;               /* columns scrolled off (Left, Right) */
 };
 
 struct ui_detail_state {
@@ -264,6 +265,8 @@ void ui_line_draw(const struct ui *ui, const struct ui_line *l, int y,
 int ui_text_width(const char *s);
 int ui_put(const struct ui *ui, int y, int x, int maxw, const char *s,
            int role, bool bold);
+int ui_put_wrap(const struct ui *ui, int y, int x, int rows, int width,
+                const char *s, int role, bool bold);
 void ui_fill_row(const struct ui *ui, int y, int role);
 void ui_draw_title(struct ui *ui, const char *middle, const char *right);
 void ui_draw_status(struct ui *ui, const char *hints);

@@ -213,12 +213,24 @@ void ui_line_draw(const struct ui *ui, const struct ui_line *l, int y,
 	attrset(extra_attr);
 }
 
-/* Prints s clipped to maxw cells; returns the cells printed. */
+/* Whether anything but blanks is left of s. */
+static bool has_ink(const char *s)
+{
+	for (; *s; s++)
+		if (*s != ' ')
+			return true;
+	return false;
+}
+
+/* Prints s clipped to maxw cells; returns the cells printed. Text that
+ * does not fit never goes silently: its last cell becomes an ellipsis
+ * (blanks cut off do not count), for every title, status, list cell and
+ * help line alike. */
 int ui_put(const struct ui *ui, int y, int x, int maxw, const char *s,
            int role, bool bold)
 {
 	char buf[4096];
-	size_t len = 0;
+	size_t len = 0, last = 0;
 	int cells = 0;
 	if (x < 0 || maxw <= 0 || x >= ui->cols)
 		return 0;
@@ -228,16 +240,60 @@ int ui_put(const struct ui *ui, int y, int x, int maxw, const char *s,
 		size_t n = utf8_seq_len((unsigned char)*s);
 		if (strnlen(s, n) < n)
 			break;
+		last = len;
 		memcpy(buf + len, s, n);
 		len += n;
 		s += n;
 		cells++;
+	}
+	if (cells && has_ink(s)) {
+		const char *e = ui->gl->ellipsis;
+		size_t n = strlen(e);
+		if (last + n < sizeof buf) {
+			memcpy(buf + last, e, n);
+			len = last + n;
+		}
 	}
 	buf[len] = '\0';
 	ui_set_role(ui, role, bold);
 	mvaddstr(y, x, buf);
 	attrset(extra_attr);
 	return cells;
+}
+
+/* Word-wraps s over at most rows lines from y; the last line marks what
+ * still does not fit. Returns the lines used. */
+int ui_put_wrap(const struct ui *ui, int y, int x, int rows, int width,
+                const char *s, int role, bool bold)
+{
+	int r = 0;
+	while (r < rows && *s) {
+		int cells = ui_text_width(s);
+		if (cells <= width || r == rows - 1) {
+			ui_put(ui, y + r, x, width, s, role, bold);
+			return r + 1;
+		}
+		/* The byte after width cells, then back to a blank. */
+		size_t end = 0;
+		for (int c = 0; c < width && s[end]; c++) {
+			end++;          /* never past the end, whatever bytes */
+			while (((unsigned char)s[end] & 0xc0) == 0x80)
+				end++;
+		}
+		size_t cut = end;
+		while (cut > 0 && s[cut] != ' ')
+			cut--;
+		if (cut == 0)
+			cut = end;
+		char line[4096];
+		snprintf(line, sizeof line, "%.*s", (int)cut, s);
+		ui_put(ui, y + r, x, width, line, role, bold);
+		s += cut;
+		while (*s == ' ')
+			s++;
+		r++;
+	}
+	return r;
 }
 
 void ui_fill_row(const struct ui *ui, int y, int role)
@@ -358,7 +414,20 @@ void ui_draw_status(struct ui *ui, const char *hints)
 	if (rw > most)
 		rw = vital ? most : 0;
 	int room = ui->cols - rw - 3;
-	if (ui->msg[0]) {
+	if (ui->msg[0] && ui_text_width(ui->msg) > room - 1 &&
+	    ui->rows > 6) {
+		/* A message never goes cut: it takes the line above too
+		 * (the view's footer), and the whole width of both. */
+		int w = room - 1;
+		if (ui_text_width(ui->msg) > 2 * w - 8) {
+			w = ui->cols - 2;      /* the counts give way */
+			rw = 0;
+		}
+		move(y - 1, 0);
+		clrtoeol();
+		ui_put_wrap(ui, y - 1, 1, 2, w, ui->msg,
+		            ui->msg_error ? R_ERROR : R_NORMAL, !ui->msg_error);
+	} else if (ui->msg[0]) {
 		ui_put(ui, y, 1, room - 1, ui->msg,
 		       ui->msg_error ? R_ERROR : R_NORMAL, !ui->msg_error);
 	} else {

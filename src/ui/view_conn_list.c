@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "tl_label.h"
 
@@ -290,8 +291,12 @@ struct list_layout {
 	int width[COL_COUNT];
 	int x[COL_COUNT];
 	bool shown[COL_COUNT];
-	int y_body, body_rows, y_sep, y_info;
+	bool more_left, more_right;     /* columns scrolled off, hidden */
+	int y_body, body_rows, y_sep, y_info, info_rows;
 };
+
+/* The selection box and the stream number stay; the others scroll. */
+#define FIXED_COLS 2
 
 static void list_layout(struct ui *ui, struct list_layout *L)
 {
@@ -327,12 +332,24 @@ static void list_layout(struct ui *ui, struct list_layout *L)
 		ep = 40;
 	L->width[COL_STREAM] = st;
 	L->width[COL_CLIENT] = L->width[COL_SERVER] = ep;
+	/* Columns in order of importance while they fit; Right skips the
+	 * first s->hcol of those that scroll, so every one can be reached,
+	 * and the header's ends say which side has more (the last cell is
+	 * always free for that mark). */
 	int used = 1;
+	int skip = s->hcol;
 	for (int i = 0; i < COL_COUNT; i++) {
 		int c = importance[i];
+		if (i >= FIXED_COLS && skip > 0) {
+			skip--;
+			L->more_left = true;
+			continue;
+		}
 		if (used + L->width[c] + 1 <= ui->cols) {
 			L->shown[c] = true;
 			used += L->width[c] + 1;
+		} else {
+			L->more_right = true;
 		}
 	}
 	int x = 1;
@@ -343,7 +360,10 @@ static void list_layout(struct ui *ui, struct list_layout *L)
 		x += L->width[c] + 1;
 	}
 	L->y_body = 2;
-	L->y_sep = ui->rows - 4;
+	/* The selected connection's lines: a third row on a narrow screen
+	 * so they wrap whole rather than cut. */
+	L->info_rows = ui->cols < 110 && ui->rows >= 20 ? 3 : 2;
+	L->y_sep = ui->rows - 2 - L->info_rows;
 	L->y_info = L->y_sep + 1;
 	L->body_rows = L->y_sep - L->y_body;
 	if (L->body_rows < 1)
@@ -359,12 +379,7 @@ static void put_cell(struct ui *ui, const struct list_layout *L, int y,
 		snprintf(buf, sizeof buf, "%*s", w, text);
 	else
 		snprintf(buf, sizeof buf, "%s", text);
-	if (ui_text_width(buf) > w) {
-		int n = ui_put(ui, y, L->x[c], w - 1, buf, role, bold);
-		ui_put(ui, y, L->x[c] + n, 1, ui->gl->ellipsis, role, bold);
-	} else {
-		ui_put(ui, y, L->x[c], w, buf, role, bold);
-	}
+	ui_put(ui, y, L->x[c], w, buf, role, bold);   /* marks a cut */
 }
 
 static void draw_info(struct ui *ui, const struct list_layout *L)
@@ -382,16 +397,29 @@ static void draw_info(struct ui *ui, const struct list_layout *L)
 	syn_opts_long(&c->dir[0].syn, oa, sizeof oa);
 	syn_opts_long(&c->dir[1].syn, ob, sizeof ob);
 	ui_format_duration(c->last_time - c->first_time, d, sizeof d);
-	snprintf(line, sizeof line, "stream %u  %s %s %s  %s  frames %u-%u  "
-	         "%s", c->stream, a, ui->gl->arrow, b,
-	         tl_conn_state_name(c->state), c->first_frame, c->last_frame,
-	         d);
-	ui_put(ui, L->y_info, 1, ui->cols - 2, line, R_NORMAL, true);
+	int n = snprintf(line, sizeof line, "stream %u  %s %s %s  %s  frames "
+	                 "%u-%u  %s", c->stream, a, ui->gl->arrow, b,
+	                 tl_conn_state_name(c->state), c->first_frame,
+	                 c->last_frame, d);
+	int w = ui->cols - 2;
+	/* The first line bold when it fits; else both words-wrapped
+	 * together over the rows there are. */
+	int used = 1;
+	if (ui_text_width(line) <= w)
+		ui_put(ui, L->y_info, 1, w, line, R_NORMAL, true);
+	else
+		used = 0;
 	if (c->irtt_set)
 		ui_format_duration(c->irtt, t, sizeof t);
-	snprintf(line, sizeof line, "client offered %s; server offered %s%s%s",
-	         oa, ob, c->irtt_set ? "; iRTT " : "", c->irtt_set ? t : "");
-	ui_put(ui, L->y_info + 1, 1, ui->cols - 2, line, R_NORMAL, false);
+	if (n < 0 || (size_t)n >= sizeof line)
+		n = 0;
+	char *rest = used ? line : line + n;
+	size_t room = used ? sizeof line : sizeof line - (size_t)n;
+	snprintf(rest, room, "%sclient offered %s; server offered %s%s%s",
+	         used ? "" : "  ", oa, ob, c->irtt_set ? "; iRTT " : "",
+	         c->irtt_set ? t : "");
+	ui_put_wrap(ui, L->y_info + used, 1, L->info_rows - used, w, line,
+	            R_NORMAL, false);
 }
 
 static void list_draw(struct ui *ui)
@@ -426,17 +454,21 @@ static void list_draw(struct ui *ui)
 	if (s->selected_count)
 		n += snprintf(mid + n, sizeof mid - (size_t)n, "  %u selected",
 		              s->selected_count);
-	n += snprintf(mid + n, sizeof mid - (size_t)n, "  sort: %s%s",
-	              sort_names[s->sort_key], s->sort_reverse ? " (reversed)"
-	                                                       : "");
+	/* The filter before the sort: what is hidden matters more. */
 	if (s->filter[0])
-		snprintf(mid + n, sizeof mid - (size_t)n, "  filter: %s",
-		         s->filter);
+		n += snprintf(mid + n, sizeof mid - (size_t)n, "  filter: %s",
+		              s->filter);
+	snprintf(mid + n, sizeof mid - (size_t)n, "  sort: %s%s",
+	         sort_names[s->sort_key], s->sort_reverse ? " (reversed)" : "");
 	ui_draw_title(ui, mid, "? help  q quit");
 
 	for (int c = 0; c < COL_COUNT; c++)
 		if (L.shown[c])
 			put_cell(ui, &L, 1, c, cols_def[c].title, R_HEADER, true);
+	if (L.more_left)
+		ui_put(ui, 1, 0, 1, "<", R_HINT, false);
+	if (L.more_right)
+		ui_put(ui, 1, ui->cols - 1, 1, ">", R_HINT, false);
 	for (int i = 0; i < L.body_rows; i++) {
 		int64_t row = s->top + i;
 		if (row >= (int64_t)s->order_count)
@@ -464,15 +496,18 @@ static void list_draw(struct ui *ui)
 	}
 	if (!s->order_count)
 		ui_put(ui, L.y_body + 1, 2, ui->cols - 4, s->filter[0]
-		       ? "No connection matches the filter (/ changes it)."
+		       ? "No connection matches the filter (f changes it)."
 		       : ui->input_done ? "No TCP connections in this capture."
 		                        : "Waiting for TCP connections...",
 		       R_HINT, false);
 	draw_info(ui, &L);
 	ui_draw_status(ui, ui->cols >= 100
-		? "Enter open  Space select  a all  / filter  s sort  S reverse"
-		  "  w save pcap  ? help"
-		: "Enter open  Space select  / filter  s sort  ? help");
+		? "Enter open  Space select  a all  f filter  / search  s sort"
+		  "  S reverse  w save pcap  ? help"
+		: L.more_left || L.more_right
+		? "Enter open  Space select  f filter  / search  h/l more"
+		  "  ? help"
+		: "Enter open  Space select  f filter  / search  s sort  ? help");
 }
 
 /* ---- keys ------------------------------------------------------------------ */
@@ -517,6 +552,58 @@ static void filter_done(struct ui *ui, const char *text, bool ok)
 	}
 	ui->list.cur = 0;
 	rebuild(ui);
+}
+
+/* / n N: the next row whose shown text holds the words (endpoints,
+ * state, stream number), as in every view; f filters. */
+static char list_search[128];
+
+static bool row_has(const struct ui *ui, const struct tl_conn *c,
+                    const char *want)
+{
+	char a[80], b[80], row[256];
+	endpoints(c, a, b);
+	snprintf(row, sizeof row, "%u %s %s %s", c->stream, a, b,
+	         tl_conn_state_name(c->state));
+	(void)ui;
+	size_t n = strlen(want);
+	for (const char *p = row; *p; p++)
+		if (strncasecmp(p, want, n) == 0)
+			return true;
+	return false;
+}
+
+static void search_rows(struct ui *ui, int dir)
+{
+	struct ui_list_state *s = &ui->list;
+	if (!list_search[0]) {
+		ui_message(ui, false, "No search yet: / asks for one");
+		return;
+	}
+	int64_t n = s->order_count;
+	for (int64_t k = 1; k <= n; k++) {
+		int64_t i = ((s->cur + dir * k) % n + n) % n;
+		if (row_has(ui, ui->m.tracker.streams[s->order[i]],
+		            list_search)) {
+			if ((dir > 0 && i <= s->cur) || (dir < 0 && i >= s->cur))
+				ui_message(ui, false, "Search wrapped");
+			s->cur = i;
+			return;
+		}
+	}
+	ui_message(ui, true, "Not found: %s", list_search);
+}
+
+static void search_done(struct ui *ui, const char *text, bool ok)
+{
+	if (!ok || !text[0])
+		return;
+	snprintf(list_search, sizeof list_search, "%s", text);
+	struct ui_list_state *s = &ui->list;
+	if (s->order_count && row_has(ui, ui->m.tracker.streams[s->order[s->cur]],
+	                              list_search))
+		return;
+	search_rows(ui, 1);
 }
 
 static void toggle(struct ui *ui, uint32_t stream)
@@ -566,6 +653,14 @@ static enum ui_key_result list_key(struct ui *ui, int ch)
 			ui_follow_open(ui, s->order[s->cur], 0, UI_VIEW_LIST);
 		break;
 	case KEY_END: case 'G': s->cur = n - 1; break;
+	case KEY_RIGHT: case 'l':
+		if (L.more_right)
+			s->hcol++;
+		break;
+	case KEY_LEFT: case 'h':
+		if (s->hcol > 0)
+			s->hcol--;
+		break;
 	case ' ':
 		if (n) {
 			toggle(ui, s->order[s->cur]);
@@ -583,11 +678,17 @@ static enum ui_key_result list_key(struct ui *ui, int ch)
 		break;
 	}
 	case '\n': case '\r': case KEY_ENTER: open_selection(ui); break;
-	case '/':
+	case 'f':
 		ui_prompt_start(ui, "Filter connections (address, port, "
 		                "state; empty: all): ", s->filter, false,
 		                filter_done);
 		break;
+	case '/':
+		ui_prompt_start(ui, "Search connections: ", list_search, false,
+		                search_done);
+		break;
+	case 'n': if (n) search_rows(ui, 1); break;
+	case 'N': if (n) search_rows(ui, -1); break;
 	case 's':
 		s->sort_key = (s->sort_key + 1) % SORT_COUNT;
 		rebuild(ui);

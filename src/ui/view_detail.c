@@ -14,12 +14,26 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "tl_app.h"
 #include "tl_decode.h"
 #include "tl_label.h"
 
 #define MAX_HEX_BYTES 65536
+
+static void push_line(struct ui_detail_state *d, int role, const char *s)
+{
+	if (d->count == d->cap) {
+		d->cap = d->cap ? d->cap * 2 : 64;
+		d->lines = tl_xrealloc(d->lines, (size_t)d->cap,
+		                       sizeof *d->lines);
+		d->roles = tl_xrealloc(d->roles, (size_t)d->cap,
+		                       sizeof *d->roles);
+	}
+	d->lines[d->count] = tl_xstrdup(s);
+	d->roles[d->count++] = (uint8_t)role;
+}
 
 static void add_line(struct ui *ui, int role, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
@@ -32,15 +46,39 @@ static void add_line(struct ui *ui, int role, const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(buf, sizeof buf, fmt, ap);
 	va_end(ap);
-	if (d->count == d->cap) {
-		d->cap = d->cap ? d->cap * 2 : 64;
-		d->lines = tl_xrealloc(d->lines, (size_t)d->cap,
-		                       sizeof *d->lines);
-		d->roles = tl_xrealloc(d->roles, (size_t)d->cap,
-		                       sizeof *d->roles);
-	}
-	d->lines[d->count] = tl_xstrdup(buf);
-	d->roles[d->count++] = (uint8_t)role;
+	/* A line wider than the screen goes on under the label column, so
+	 * nothing is cut (the last column is the scroll mark's). */
+	int width = ui->cols - 3;
+	const char *p = buf;
+	bool first = true;
+	if (width < 30)
+		width = 30;
+	do {
+		char part[2048];
+		int room = first ? width : width - 7;
+		size_t end = 0;
+		int cells = 0;
+		while (p[end] && cells < room) {
+			end++;
+			while (((unsigned char)p[end] & 0xc0) == 0x80)
+				end++;
+			cells++;
+		}
+		size_t cut = end;
+		if (p[end]) {
+			while (cut > 0 && p[cut] != ' ')
+				cut--;
+			if (cut == 0)
+				cut = end;
+		}
+		snprintf(part, sizeof part, "%s%.*s", first ? "" : "       ",
+		         (int)cut, p);
+		push_line(d, role, part);
+		p += cut;
+		while (*p == ' ')
+			p++;
+		first = false;
+	} while (*p);
 }
 
 static void clear_lines(struct ui *ui)
@@ -439,19 +477,33 @@ void ui_detail_build(struct ui *ui, uint32_t idx)
 		         seg->ack + pbase);
 	else
 		add_line(ui, R_NORMAL, "ack    none (ACK flag not set)");
+	const struct tl_seg_sack *sk = tl_segstore_sack(&ui->m.segs, idx);
+	if (sk && sk->count) {
+		/* The blocks as the label shows them, then what they say. */
+		char blocks[256];
+		size_t bn = tl_label_sack(sk, seg, c, ui->absolute_seq, blocks,
+		                          sizeof blocks, 0);
+		uint32_t have = 0;
+		for (uint32_t i = 0; i < sk->count && i < TL_SEG_SACK_MAX; i++)
+			have += sk->edge[i][1] - sk->edge[i][0];
+		const char *b = bn > 6 ? blocks + 6 : blocks;  /* " SACK " */
+		add_line(ui, R_NORMAL, "sack   %s: %u block%s beyond Ack=, "
+		         "%u bytes the receiver already holds (each block: "
+		         "first byte, byte after the last; Wireshark's SLE, "
+		         "SRE)", b, sk->count,
+		         sk->count == 1 ? "" : "s", have);
+	}
 	window_text(seg, c, NULL, win, sizeof win);
 	add_line(ui, R_NORMAL, "window %s", win);
 	add_line(ui, R_NORMAL, "len    %u byte%s of payload", seg->len,
 	         seg->len == 1 ? "" : "s");
 	if (flags & TL_TH_SYN) {
+		/* The options alone: the flags are no offer ("SYN, ACK"
+		 * is the segment's kind, already on the flags line). */
 		char opts[256];
-		/* The label starts with the flags ("SYN, ACK"): the
-		 * options follow them. */
-		size_t fl_len = tl_label_flags(flags, opts, sizeof opts);
-		size_t n = tl_label_segment(seg, c, TL_LABEL_SYNOPTS, 0, opts,
+		size_t n = tl_label_synopts(&c->dir[d].syn, false, opts,
 		                            sizeof opts);
-		const char *o = n > fl_len ? opts + fl_len : NULL;
-		add_line(ui, R_NORMAL, "offers%s", o ? o : " no options");
+		add_line(ui, R_NORMAL, "offers%s", n ? opts : " no options");
 	}
 	int width = ui->cols - 10;
 	if (seg->analysis) {
@@ -511,8 +563,49 @@ static void detail_draw(struct ui *ui)
 	         seg->frame, seg->stream);
 	ui_draw_title(ui, mid, "? help  q back  Q quit");
 	ui_detail_draw_area(ui, 1, ui->rows - 1, &ui->detail.scroll, true);
-	ui_draw_status(ui, "Up/Down scroll  n/p next/previous segment  "
+	ui_draw_status(ui, "Up/Down scroll  Left/Right segment  / search  "
 	               "r absolute  q back");
+}
+
+/* / n N: the lines of the details, as in every view. */
+static char detail_search[128];
+
+static bool line_has(const char *line, const char *want)
+{
+	size_t n = strlen(want);
+	for (; *line; line++)
+		if (strncasecmp(line, want, n) == 0)
+			return true;
+	return false;
+}
+
+static void search_lines(struct ui *ui, int dir)
+{
+	struct ui_detail_state *d = &ui->detail;
+	if (!detail_search[0]) {
+		ui_message(ui, false, "No search yet: / asks for one");
+		return;
+	}
+	for (int i = d->scroll + dir; i >= 0 && i < d->count; i += dir) {
+		if (line_has(d->lines[i], detail_search)) {
+			d->scroll = i;
+			return;
+		}
+	}
+	ui_message(ui, true, "Not found %s: %s", dir > 0 ? "below" : "above",
+	           detail_search);
+}
+
+static void detail_search_done(struct ui *ui, const char *text, bool ok)
+{
+	if (!ok || !text[0])
+		return;
+	snprintf(detail_search, sizeof detail_search, "%s", text);
+	/* The line on top counts too. */
+	ui->detail.scroll--;
+	search_lines(ui, 1);
+	if (ui->detail.scroll < 0)
+		ui->detail.scroll = 0;
 }
 
 static enum ui_key_result detail_key(struct ui *ui, int ch)
@@ -528,16 +621,30 @@ static enum ui_key_result detail_key(struct ui *ui, int ch)
 	case KEY_NPAGE: case 6: case ' ': d->scroll += page; break;
 	case KEY_HOME: case 'g': d->scroll = 0; break;
 	case KEY_END: case 'G': d->scroll = d->count; break;
-	case 'n': case KEY_RIGHT:
+	case KEY_RIGHT: case '.': case ']':
 		if (l->cur + 1 < n) {
 			l->cur++;
 			d->scroll = 0;
 		}
 		break;
-	case 'p': case KEY_LEFT:
+	case KEY_LEFT: case ',': case '[':
 		if (l->cur > 0) {
 			l->cur--;
 			d->scroll = 0;
+		}
+		break;
+	case '/':
+		ui_prompt_start(ui, "Search the details: ", detail_search,
+		                false, detail_search_done);
+		break;
+	case 'n': search_lines(ui, 1); break;
+	case 'N': search_lines(ui, -1); break;
+	case 'p':       /* follow the stream, as in the ladder */
+		if (n) {
+			const struct tl_seg *s = tl_segstore_get(&ui->m.segs,
+				ui_ladder_seg_at(ui, l->cur));
+			ui_follow_open(ui, s->stream, s->frame,
+			               UI_VIEW_DETAIL);
 		}
 		break;
 	case 'r':

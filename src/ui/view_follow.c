@@ -550,10 +550,10 @@ static void follow_draw(struct ui *ui)
 		ui_draw_reverse(false);
 	}
 	char hints[256];
-	snprintf(hints, sizeof hints, "m mode  d direction  %s/ search  n N  "
-	         "Enter ladder  w save  q back  (%lld/%u)",
-	         is_h2(ui) ? F->frames ? "h bytes  " : "h frames  " : "",
-	         (long long)(F->nlines ? F->cur + 1 : 0), F->nlines);
+	snprintf(hints, sizeof hints, "%lld/%u  m mode  f direction  %s/ search"
+	         "  n N  Enter ladder  w save  q back",
+	         (long long)(F->nlines ? F->cur + 1 : 0), F->nlines,
+	         is_h2(ui) ? F->frames ? "h bytes  " : "h frames  " : "");
 	ui_draw_status(ui, hints);
 }
 
@@ -713,7 +713,7 @@ static enum ui_key_result follow_key(struct ui *ui, int ch)
 		F->frames = !F->frames;
 		rebuild(ui);
 		break;
-	case 'd':
+	case 'd': case 'f':   /* f filters in every view */
 		F->show = (F->show + 1) % 3;
 		rebuild(ui);
 		break;

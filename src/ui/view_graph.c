@@ -228,14 +228,18 @@ static void legend(struct ui *ui, int y)
 		  { "\u25a0", "#", "retransmission", R_RTX },
 		  { "\u25a0", "#", "dup ACK", R_DUPACK } },
 	};
-	int x = 1, k = ui->graph.kind ? 1 : 0;
+	int x = 1, k = ui->graph.kind ? 1 : 0, need = 1, gap = 3;
+	for (int i = 0; i < 6; i++)
+		need += 2 + ui_text_width(items[k][i].text) + 3;
+	if (need > ui->cols)
+		gap = 2;        /* narrow: closer, rather than cut */
 	for (int i = 0; i < 6 && items[k][i].text; i++) {
 		x += ui_put(ui, y, x, ui->cols - x, ui->utf8 ? items[k][i].glyph
 		            : items[k][i].ascii, items[k][i].role, true);
 		x += 1;
 		x += ui_put(ui, y, x, ui->cols - x, items[k][i].text, R_NORMAL,
 		            false);
-		x += 3;
+		x += gap;
 	}
 	if (!ui->graph.kind && x + 22 < ui->cols)
 		ui_put(ui, y, x, ui->cols - x, "(no SACK blocks)", R_HINT,
@@ -344,9 +348,10 @@ static void graph_draw(struct ui *ui)
 	}
 	const char *base = strrchr(ui->input_name, '/');
 	base = base ? base + 1 : ui->input_name;
-	snprintf(mid, sizeof mid, "%s  stream %u  %s %s %s  %s%s", base,
-	         gs->stream, from, ui->gl->arrow, to, kind_names[gs->kind & 1],
-	         gs->have_view ? "  (zoomed)" : "");
+	/* Which graph first: a narrow title cuts the file name, not it. */
+	snprintf(mid, sizeof mid, "%s%s  stream %u  %s %s %s  %s",
+	         kind_names[gs->kind & 1], gs->have_view ? " (zoomed)" : "",
+	         gs->stream, from, ui->gl->arrow, to, base);
 	ui_draw_title(ui, mid, "? help  q back");
 	struct glayout L;
 	glayout(ui, &L);
@@ -397,7 +402,7 @@ static void graph_draw(struct ui *ui)
 	info(ui, &L);
 	ui_draw_status(ui, ui->cols >= 110
 		? "+/- zoom  arrows pan  0 fit  ,/. segment  a/A next problem"
-		  "  x direction  g/G graph  e export  Enter details  q back"
+		  "  x direction  s/b graph  e export  Enter details  q back"
 		: "+/- zoom  arrows pan  0 fit  ,/. segment  e export  q back");
 }
 
@@ -463,6 +468,60 @@ static void next_annotated(struct ui *ui, int dir)
 	           dir > 0 ? "later" : "earlier");
 }
 
+/* / n N, as in every view: a frame number, or text of a segment's label
+ * or analysis words (the line under the graph shows both). */
+static char graph_search[128];
+
+static bool graph_seg_has(struct ui *ui, uint32_t idx, const char *want)
+{
+	const struct tl_seg *s = tl_segstore_get(&ui->m.segs, idx);
+	char *end;
+	unsigned long frame = strtoul(want, &end, 10);
+	if (*want && !*end)
+		return s->frame >= frame;
+	char buf[1024];
+	const struct tl_conn *c = tl_tracker_stream(&ui->m.tracker, s->stream);
+	size_t n = tl_label_segment(s, c, TL_LABEL_ALL, ui->absolute_seq, buf,
+	                            sizeof buf);
+	if (s->analysis && n + 2 < sizeof buf) {
+		buf[n++] = ' ';
+		tl_label_analysis(s, tl_segstore_note(&ui->m.segs, idx),
+		                  !ui->utf8, buf + n, sizeof buf - n);
+	}
+	return strcasestr(buf, want) != NULL;
+}
+
+static void graph_find(struct ui *ui, int dir, bool here)
+{
+	struct tl_tsg *g = tsg(ui);
+	if (!g || !graph_search[0]) {
+		ui_message(ui, false, "No search yet: / asks for one");
+		return;
+	}
+	for (int64_t i = (int64_t)ui->graph.cur + (here ? 0 : dir);
+	     i >= 0 && i < g->seg_count; i += dir) {
+		if (graph_seg_has(ui, g->segs[i], graph_search)) {
+			set_cursor(ui, i);
+			return;
+		}
+	}
+	ui_message(ui, true, "Not found %s: %s", dir > 0 ? "later" : "earlier",
+	           graph_search);
+}
+
+static void graph_search_done(struct ui *ui, const char *text, bool ok)
+{
+	if (!ok || !text[0])
+		return;
+	snprintf(graph_search, sizeof graph_search, "%s", text);
+	/* A frame number counts from the start. */
+	char *end;
+	(void)strtoul(text, &end, 10);
+	if (!*end)
+		set_cursor(ui, 0);
+	graph_find(ui, 1, true);
+}
+
 static enum ui_key_result graph_key(struct ui *ui, int ch)
 {
 	struct ui_graph_state *gs = &ui->graph;
@@ -483,13 +542,21 @@ static enum ui_key_result graph_key(struct ui *ui, int ch)
 		break;
 	case KEY_NPAGE: set_cursor(ui, (int64_t)gs->cur + 20); break;
 	case KEY_PPAGE: set_cursor(ui, (int64_t)gs->cur - 20); break;
-	case KEY_HOME: set_cursor(ui, 0); break;
-	case KEY_END: set_cursor(ui, (int64_t)g->seg_count - 1); break;
+	case KEY_HOME: case 'g': set_cursor(ui, 0); break;
+	case KEY_END: case 'G':
+		set_cursor(ui, (int64_t)g->seg_count - 1);
+		break;
 	case 'a': next_annotated(ui, 1); break;
 	case 'A': next_annotated(ui, -1); break;
-	case 'g': case 'G':
-		if (gs->kind != (ch == 'G')) {
-			gs->kind = ch == 'G';
+	case '/':
+		ui_prompt_start(ui, "Search (frame number or text): ", "",
+		                false, graph_search_done);
+		break;
+	case 'n': graph_find(ui, 1, false); break;
+	case 'N': graph_find(ui, -1, false); break;
+	case 's': case 'b':     /* time-sequence, bytes in flight */
+		if (gs->kind != (ch == 'b')) {
+			gs->kind = ch == 'b';
 			gs->have_view = false;
 		}
 		break;

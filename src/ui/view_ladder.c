@@ -7,6 +7,7 @@
 
 #include <ctype.h>
 #include <curses.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -240,8 +241,9 @@ static void measure_needs(struct ui *ui, int64_t top, int rows)
 		uint32_t idx = ui_ladder_seg_at(ui, r);
 		const struct tl_seg *seg = tl_segstore_get(&ui->m.segs, idx);
 		char buf[1024];
-		tl_label_segment(seg, conn_of(ui, seg), TL_LABEL_ALL,
-		                 ui->absolute_seq, buf, sizeof buf);
+		tl_layout_label_full(seg, conn_of(ui, seg),
+		                     tl_segstore_sack(&ui->m.segs, idx),
+		                     ui->absolute_seq, buf, sizeof buf);
 		int w = tl_layout_cells(buf);
 		if (w > l->label_need)
 			l->label_need = w;
@@ -391,10 +393,11 @@ static void lifelines(const struct ui *ui, struct ui_line *line,
 /* The longest label that fits in room cells, parts dropped in the
  * layout's order (tl_layout_label_tries); -1: the caller cuts. */
 static int fit_label(const struct ui *ui, const struct tl_seg *seg,
-                     int room, char *buf, size_t size)
+                     uint32_t idx, int room, char *buf, size_t size)
 {
-	return tl_layout_label(seg, conn_of(ui, seg), ui->absolute_seq, room,
-	                       buf, size);
+	return tl_layout_label_sack(seg, conn_of(ui, seg),
+	                            tl_segstore_sack(&ui->m.segs, idx),
+	                            ui->absolute_seq, room, buf, size);
 }
 
 static int arrow_role(const struct layout *L, const struct tl_seg *seg)
@@ -484,12 +487,7 @@ static void draw_analysis(struct ui *ui, const struct layout *L, int y,
 		x++;
 		w--;
 	}
-	if (tl_layout_cells(p) > w) {
-		int n = ui_put(ui, y, x, w - 1, p, role, false);
-		ui_put(ui, y, x + n, 1, ui->gl->ellipsis, role, false);
-	} else {
-		ui_put(ui, y, x, w, p, role, false);
-	}
+	ui_put(ui, y, x, w, p, role, false);   /* marks a cut itself */
 	ui_draw_reverse(false);
 }
 
@@ -556,7 +554,7 @@ static void draw_segment(struct ui *ui, const struct layout *L, int y,
 	if (l->two_rows) {
 		/* Label on its own line above the arrow, centred on it. */
 		lifelines(ui, &text, L);
-		int len = fit_label(ui, seg, L->body_w - 2, label,
+		int len = fit_label(ui, seg, idx, L->body_w - 2, label,
 		                    sizeof label);
 		bool cut = len < 0;
 		if (cut)
@@ -581,8 +579,8 @@ static void draw_segment(struct ui *ui, const struct layout *L, int y,
 			attrset(A_NORMAL);
 		}
 	} else {
-		int len = room >= 3 ? fit_label(ui, seg, room - 2, label,
-		                                sizeof label) : 0;
+		int len = room >= 3 ? fit_label(ui, seg, idx, room - 2,
+		                                label, sizeof label) : 0;
 		if (room >= 3) {
 			if (len < 0)
 				len = room - 2;
@@ -698,7 +696,12 @@ static void draw_header(struct ui *ui, const struct layout *L,
 	const char *tn = ui->time_format == TL_TIME_DELTA ? "delta"
 	               : ui->time_format == TL_TIME_ABSOLUTE ? "time of day"
 	                                                    : "time";
-	ui_put(ui, y, L->x_time, L->time_w, tn, R_HEADER, true);
+	/* Fewer decimals than the capture has: the header says so (the
+	 * footer gives the cursor row's time whole). */
+	char th[48];
+	snprintf(th, sizeof th, "%s%s", tn,
+	         L->decimals < 6 ? ui->gl->ellipsis : "");
+	ui_put(ui, y, L->x_time, L->time_w, th, R_HEADER, true);
 	if (L->an_w)
 		ui_put(ui, y, L->x_an, L->an_w, "analysis", R_HEADER, true);
 	if (ui->ladder.hoff > 0)
@@ -720,9 +723,7 @@ static void wrap_text(struct ui *ui, int y, int x, int rows, int width,
 		}
 		int cut = width;
 		if (r == rows - 1) {
-			int n = ui_put(ui, y + r, x, width - 1, p, role, false);
-			ui_put(ui, y + r, x + n, 1, ui->gl->ellipsis, role,
-			       false);
+			ui_put(ui, y + r, x, width, p, role, false);
 			return;
 		}
 		while (cut > 0 && p[cut] != ' ')
@@ -797,8 +798,10 @@ static void draw_info(struct ui *ui, const struct layout *L)
 	tl_format_endpoint(conn->ip_version, conn->addr[!d], conn->port[!d],
 	                   dst, sizeof dst);
 	tl_label_flags(tl_seg_flags(seg), flags, sizeof flags);
-	tl_label_segment(seg, conn, TL_LABEL_ALL & ~TL_LABEL_SYNOPTS,
-	                 ui->absolute_seq, label, sizeof label);
+	size_t ln = tl_label_segment(seg, conn, TL_LABEL_ALL & ~TL_LABEL_SYNOPTS,
+	                             ui->absolute_seq, label, sizeof label);
+	tl_label_sack(tl_segstore_sack(&ui->m.segs, idx), seg, conn,
+	              ui->absolute_seq, label, sizeof label, ln);
 	const char *nums = label + strlen(flags);
 	snprintf(line, sizeof line, "frame %u  stream %u  %s %s %s  %s%s",
 	         seg->frame, seg->stream, src, ui->gl->arrow, dst, flags, nums);
@@ -860,14 +863,18 @@ static void draw_title(struct ui *ui)
 	base = base ? base + 1 : ui->input_name;
 	int n = snprintf(mid, sizeof mid, "%s  %s  %s segments", base, what,
 	                 segs);
-	if (ui->cols >= 100)
-		n += snprintf(mid + n, sizeof mid - (size_t)n,
-		              "  seq: %s  time: %s",
-		              ui->absolute_seq ? "absolute" : "relative",
-		              ui_time_name(ui->time_format));
+	/* What hides rows first; the modes after (narrow: only a mode
+	 * that is not the default, the time column's header names its
+	 * own). */
 	if (l->filter != UI_FILTER_ALL)
-		snprintf(mid + n, sizeof mid - (size_t)n, "  filter: %s",
-		         filter_names[l->filter]);
+		n += snprintf(mid + n, sizeof mid - (size_t)n, "  filter: %s",
+		              filter_names[l->filter]);
+	if (n > 0 && (size_t)n < sizeof mid && ui->cols >= 100)
+		snprintf(mid + n, sizeof mid - (size_t)n, "  seq: %s  time: %s",
+		         ui->absolute_seq ? "absolute" : "relative",
+		         ui_time_name(ui->time_format));
+	else if (n > 0 && (size_t)n < sizeof mid && ui->absolute_seq)
+		snprintf(mid + n, sizeof mid - (size_t)n, "  seq: absolute");
 	ui_draw_title(ui, mid, l->opened_from_list ? "? help  q back  Q quit"
 	                                           : "? help  q quit");
 }
@@ -958,8 +965,17 @@ static bool seg_matches(const struct ui *ui, uint32_t idx,
 	const struct tl_seg *seg = tl_segstore_get(&ui->m.segs, idx);
 	const struct tl_seg_note *note = seg->analysis
 		? tl_segstore_note(&ui->m.segs, idx) : NULL;
-	return tl_match_row(seg, note, conn_of(ui, seg), ui->m.app,
-	                    ui->absolute_seq, q);
+	if (tl_match_row(seg, note, conn_of(ui, seg), ui->m.app,
+	                 ui->absolute_seq, q))
+		return true;
+	/* The SACK blocks the label shows ("SACK 29-59"). */
+	const struct tl_seg_sack *sk = tl_segstore_sack(&ui->m.segs, idx);
+	if (!sk)
+		return false;
+	char buf[256];
+	tl_label_sack(sk, seg, conn_of(ui, seg), ui->absolute_seq, buf,
+	              sizeof buf, 0);
+	return strcasestr(buf, q->text) != NULL;
 }
 
 static bool all_digits(const char *s)
@@ -1127,6 +1143,7 @@ static enum ui_key_result detail_pane_key(struct ui *ui, int ch)
 	case KEY_PPAGE: l->detail_scroll -= 10; break;
 	case KEY_NPAGE: case ' ': l->detail_scroll += 10; break;
 	case KEY_HOME: case 'g': l->detail_scroll = 0; break;
+	case KEY_END: case 'G': l->detail_scroll = INT_MAX / 2; break;
 	default: return UI_KEY_UNHANDLED;
 	}
 	if (l->detail_scroll < 0)
@@ -1146,12 +1163,12 @@ static enum ui_key_result ladder_key(struct ui *ui, int ch)
 	case KEY_DOWN: case 'j': move_cursor(ui, l->cur + 1); break;
 	case KEY_PPAGE: case 2: move_cursor(ui, l->cur - page(ui)); break;
 	case KEY_NPAGE: case 6: move_cursor(ui, l->cur + page(ui)); break;
-	case KEY_HOME: move_cursor(ui, 0); break;
-	case 'g': case 'G':
+	case KEY_HOME: case 'g': move_cursor(ui, 0); break;
+	case 's': case 'b':
 		/* The graphs of the selected segment's connection
-		 * (view_graph.c); Home and End still move. */
+		 * (view_graph.c): time-sequence, bytes in flight. */
 		if (n)
-			ui_graph_open(ui, ch == 'g' ? 0 : 1,
+			ui_graph_open(ui, ch == 's' ? 0 : 1,
 			              ui_ladder_seg_at(ui, l->cur));
 		break;
 	case 'e': case 'E': export_rows(ui, ch == 'E'); break;
@@ -1162,7 +1179,7 @@ static enum ui_key_result ladder_key(struct ui *ui, int ch)
 			ui_follow_open(ui, s->stream, s->frame, UI_VIEW_LADDER);
 		}
 		break;
-	case KEY_END:
+	case KEY_END: case 'G':
 		move_cursor(ui, n - 1);
 		if (ui->arriving)
 			l->follow = true;

@@ -26,17 +26,17 @@ run "cd $TMP"
 launch -r "$LOSS"
 check "ladder drawn" wait_for 'v4-upload-loss\.pcap' 5
 
-# ---- g: the time-sequence graph -------------------------------------------
-keys g
-check "g: time-sequence graph of stream 0" \
-	wait_for 'stream 0  192\.0\.2\.1:34832 → 192\.0\.2\.2:5001  time-sequence graph' 3
-check "g: braille dots" screen_has '[⡀⡇⣀⠉⠒⠤⣿⢸]'
-check "g: y axis in bytes" screen_has '^ +[0-9]+ KB ┤'
-check "g: x axis in time" screen_has '[0-9.]+ ms +[0-9.]+ ms'
-check "g: legend" screen_has '─ ACK .*retransmission'
-check "g: counts the retransmissions" screen_has '216 data segments, 5 retransmitted, 0 out of order, 0 after a gap, 21 dup ACKs'
-check "g: cursor on the first segment (the SYN)" screen_has '^ frame 3 .*SYN Seq=0'
-check "g: screen fits 120 columns" fits 120
+# ---- s: the time-sequence graph (g is first, as in every view) ---------
+keys s
+check "s: time-sequence graph of stream 0" \
+	wait_for 'time-sequence graph  stream 0  192\.0\.2\.1:34832 → 192\.0\.2\.2:5001' 3
+check "s: braille dots" screen_has '[⡀⡇⣀⠉⠒⠤⣿⢸]'
+check "s: y axis in bytes" screen_has '^ +[0-9]+ KB ┤'
+check "s: x axis in time" screen_has '[0-9.]+ ms +[0-9.]+ ms'
+check "s: legend" screen_has '─ ACK .*retransmission'
+check "s: counts the retransmissions" screen_has '216 data segments, 5 retransmitted, 0 out of order, 0 after a gap, 21 dup ACKs'
+check "s: cursor on the first segment (the SYN)" screen_has '^ frame 3 .*SYN Seq=0'
+check "s: screen fits 120 columns" fits 120
 
 # a: the next problem, in the graph as in the ladder.
 for i in $(seq 1 20); do
@@ -49,8 +49,8 @@ check "a: reaches the first fast retransmission (frame 33)" \
 	wait_for '^ frame 33 .*\[TCP Fast Retransmission\]' 3
 tm capture-pane -p -e >"$SCREEN"
 # The dark theme's retransmission red (src/theme.c, 5.25:1 on black).
-check "g: retransmission drawn in the annotation red" grep -q '38;5;196m' "$SCREEN"
-check "g: dup ACKs drawn in the annotation yellow" grep -q '38;5;178m' "$SCREEN"
+check "s: retransmission drawn in the annotation red" grep -q '38;5;196m' "$SCREEN"
+check "s: dup ACKs drawn in the annotation yellow" grep -q '38;5;178m' "$SCREEN"
 keys .
 check ".: next segment (frame 34)" wait_for '^ frame 34 ' 3
 keys ,
@@ -78,13 +78,13 @@ check "e again: a new name, never over the first" \
 	wait_for "to $TMP/v4-upload-loss\.stream0\.tsg-1\.svg" 3
 check "e again: the first file untouched" cmp -s "$TMP/first.svg" "$TMP/v4-upload-loss.stream0.tsg.svg"
 
-# G: bytes in flight.
-keys G
-check "G: bytes in flight" wait_for 'bytes in flight' 3
-check "G: legend" screen_has 'in flight .*receive window'
-check "G: cursor stays on frame 33" screen_has '^ frame 33 '
+# b: bytes in flight.
+keys b
+check "b: bytes in flight" wait_for 'bytes in flight' 3
+check "b: legend" screen_has 'in flight .*receive window'
+check "b: cursor stays on frame 33" screen_has '^ frame 33 '
 keys e
-check "e in G: exported" wait_for "v4-upload-loss\.stream0\.flight\.svg" 3
+check "e in b: exported" wait_for "v4-upload-loss\.stream0\.flight\.svg" 3
 
 # The cursor is linked: back in the ladder, frame 33 is selected.
 keys .
@@ -94,11 +94,11 @@ check "q: back to the ladder" wait_for '^ +#  time ' 3
 check "q: the ladder selects the graph's segment (frame 34)" \
 	wait_for '^ frame 34  stream 0 ' 3
 keys Down
-keys g
-check "g again: the graph follows the ladder (frame 35)" wait_for '^ frame 35 ' 3
+keys s
+check "s again: the graph follows the ladder (frame 35)" wait_for '^ frame 35 ' 3
 keys Enter
 check "Enter: details of the graph's segment" wait_for 'segment details  frame 35' 3
-keys n
+keys Right
 keys q
 check "back from details: the graph follows (frame 36)" wait_for '^ frame 36 ' 3
 keys q
@@ -120,15 +120,15 @@ quit_check "graph and export, q" q
 # ---- ASCII, and the lab's out-of-order exchange --------------------------
 launch --ascii -r "$OOO"
 wait_for 'lab-ooo\.pcap' 5 >/dev/null
-keys g
-check "--ascii g: drawn" wait_for 'time-sequence graph' 3
-check "--ascii g: no braille" eval '! screen_has "[⡀⡇⣀⠉⠒⠤⣿⢸]"'
-check "--ascii g: data bars" screen_has '\|'
-check "--ascii g: the gap before frame 6 shown" screen_has ':'
-check "lab-ooo g: one out of order, one after a gap" \
+keys s
+check "--ascii s: drawn" wait_for 'time-sequence graph' 3
+check "--ascii s: no braille" eval '! screen_has "[⡀⡇⣀⠉⠒⠤⣿⢸]"'
+check "--ascii s: data bars" screen_has '\|'
+check "--ascii s: the gap before frame 6 shown" screen_has ':'
+check "lab-ooo s: one out of order, one after a gap" \
 	screen_has '4 data segments, 0 retransmitted, 1 out of order, 1 after a gap, 1 dup ACKs'
-keys G
-check "--ascii G: bytes in flight" wait_for 'bytes in flight' 3
+keys b
+check "--ascii b: bytes in flight" wait_for 'bytes in flight' 3
 quit_check "--ascii graph Q" Q
 
 echo "1..$T"

@@ -18,7 +18,7 @@ D=$TOP/tests/data
 open_view() {
 	start "${1%x*}" "${1#*x}"
 	run "clear; $BIN -r $D/$2"
-	wait_for "${2}" 5 || true
+	wait_for "${2##*/}" 5 || true
 }
 
 for size in 80x24 120x40; do
@@ -54,6 +54,8 @@ for size in 80x24 120x40; do
 	keys a
 	check "$size q8: the dup ACK asks for byte 1" \
 		wait_for '^ +7 .*ACK .*Ack=1 .*\[TCP Dup ACK 4#1\]' 3
+	check "$size q14: the SACK block beyond the hole" \
+		screen_has '^ +7 .*ACK Ack=1 SACK 29-59 '
 	keys a
 	check "$size q9: the first half is out-of-order" \
 		wait_for '^ frame 8 .*\[TCP Out-Of-Order\]' 3
@@ -87,6 +89,24 @@ for size in 80x24 120x40; do
 	check "$size q12: search finds the request's application label" \
 		wait_for '^ frame 6 ' 3
 	check "$size q12: the label" screen_has '» GET /'
+	check "$size screen fits" fits "$W"
+
+	open_view "$size" ppa/http_espn.pcapng
+	keys f
+	type_text 21
+	keys Enter
+	wait_for 'filter: 21' 3 >/dev/null
+	keys Enter
+	wait_for 'stream 21/25' 3 >/dev/null
+	keys Enter
+	wait_for 'segment details' 3 >/dev/null
+	keys /
+	type_text config.prodXml
+	keys Enter
+	check "$size q15: the last byte's first sending" \
+		wait_for 'last byte sent 1\.450620' 3
+	check "$size q15: finish is its ACK" \
+		screen_has 'finish 1\.450633 \(frame 839\)'
 	check "$size screen fits" fits "$W"
 done
 # A paused replay's clock stands still (Space), and goes on after it.

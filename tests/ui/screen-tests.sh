@@ -72,11 +72,12 @@ for size in $SIZES; do
 	fi
 	if [ "$W" -ge 100 ]; then
 		check "$size dupack: label on the arrow" \
-			wait_for '├── ACK Seq=1 Ack=1 .*Len=0 ─+▶┤' 3
+			wait_for '├── ACK Seq=1 Ack=1 .*Len=0 SACK 5473-10945 ─+▶┤' 3
 	else
-		# Short of room a pure ACK drops Len=0 first and keeps Ack=.
+		# Short of room a pure ACK drops Len=0, Seq= and Win=, then
+		# its SACK blocks, and keeps Ack=.
 		check "$size dupack: label on the arrow keeps Ack=" \
-			wait_for '├── ACK Seq=1 Ack=1 Win=382 ─+▶┤' 3
+			wait_for '├── ACK Ack=1 SACK 5473-10945 ─+▶┤' 3
 	fi
 	check "$size dupack: screen fits $W columns" fits "$W"
 	keys '?'
@@ -108,12 +109,12 @@ launch -r "$DUP"
 wait_for '\[TCP Dup ACK 1#2\]' 5 >/dev/null
 keys a
 check "a: next annotated segment is frame 3" \
-	wait_for '^ frame 3  stream 0 .*\[TCP Dup ACK 1#1\]' 3
+	wait_for '^ frame 3  .*\[TCP Dup ACK 1#1\]' 3
 keys a a a
 check "a a a: frame 8, explained at the bottom" \
 	wait_for '^ Wireshark calls a segment a fast retransmission when' 3
 keys A
-check "A: back to frame 7" wait_for '^ frame 7  stream 0' 3
+check "A: back to frame 7" wait_for '^ frame 7  ' 3
 keys Enter
 check "Enter: segment details" wait_for 'segment details  frame 7' 3
 check "details: flags spelled out" screen_has 'flags  0x010 = ACK \(acknowledgment\)'
@@ -125,8 +126,8 @@ check "details: IPv4 header fields" screen_has 'IPv4   version 4  header 20 B'
 check "details: TCP header fields" screen_has 'TCP    source port 38760  destination port 80'
 check "details: checksum and urgent pointer" screen_has 'checksum 0x[0-9a-f]{4}  urgent pointer 0'
 check "details: options decoded" screen_has 'timestamps TSval [0-9]+ TSecr [0-9]+'
-keys n
-check "details: n shows the next segment (frame 8, with payload hex)" \
+keys Right
+check "details: Right shows the next segment (frame 8, with payload hex)" \
 	wait_for '0000  [0-9a-f]{2} [0-9a-f]{2} ' 3
 keys q
 check "q: back to the ladder" wait_for '^ +#  time ' 3
@@ -145,7 +146,8 @@ keys t
 check "t: back to time since start" wait_for 'time: since start' 3
 keys r
 check "r: absolute sequence numbers" wait_for 'seq: absolute' 3
-check "r: absolute values in labels" screen_has 'Seq=704338729 '
+check "r: absolute values in labels" screen_has 'Ack=704338729 '
+check "r: absolute SACK blocks" screen_has 'SACK 1310978658-1310984130 '
 keys r
 wait_for 'seq: relative' 3 >/dev/null
 keys f
@@ -159,7 +161,7 @@ keys f f
 wait_for '9 segments' 3 >/dev/null
 keys v
 check "v: label on its own row above the arrow" \
-	wait_for '^ +1  0\.000000  │ +ACK Seq=1 Ack=1 Win=382 Len=0 +│' 3
+	wait_for '^ +1  0\.000000  │ +ACK Seq=1 Ack=1 Win=382 Len=0 SACK 5473-10945 +│' 3
 check "v: plain arrow row below" screen_has '^ +├─+▶┤'
 keys v
 keys /
@@ -170,20 +172,25 @@ check "/ text: finds the fast retransmission (frame 8)" wait_for '^ frame 8  str
 keys /
 type_text '5'
 keys Enter
-check "/ number: jumps to frame 5" wait_for '^ frame 5  stream 0' 3
-# g and G open the graphs (tests/ui/graph-screen.sh); Home and End move.
+check "/ number: jumps to frame 5" wait_for '^ frame 5  ' 3
+# g/Home first, G/End last, as in every view (s and b open the graphs:
+# tests/ui/graph-screen.sh).
 keys Home
 check "Home: first row" wait_for '^ frame 1  stream 0' 3
 keys End
-check "End: last row" wait_for '^ frame 9  stream 0' 3
+check "End: last row" wait_for '^ frame 9  ' 3
+keys g
+check "g: first row" wait_for '^ frame 1  stream 0' 3
+keys G
+check "G: last row" wait_for '^ frame 9  ' 3
 keys Up k
-check "Up k: two rows up" wait_for '^ frame 7  stream 0' 3
+check "Up k: two rows up" wait_for '^ frame 7  ' 3
 keys Down j
-check "Down j: two rows down" wait_for '^ frame 9  stream 0' 3
+check "Down j: two rows down" wait_for '^ frame 9  ' 3
 keys PPage
 check "PgUp: first row" wait_for '^ frame 1  stream 0' 3
 keys NPage
-check "PgDn: last row" wait_for '^ frame 9  stream 0' 3
+check "PgDn: last row" wait_for '^ frame 9  ' 3
 
 tm resize-window -x 80 -y 24
 check "resize to 80x24: still drawn" wait_for '\[TCP Dup ACK 1#2\]' 3
@@ -219,14 +226,14 @@ keys S
 check "S: reversed" wait_for 'sort: packets \(reversed\)' 3
 keys s s s s s
 wait_for 'sort: stream' 3 >/dev/null
-keys /
-check "/: filter prompt" wait_for 'Filter connections' 3
+keys f
+check "f: filter prompt" wait_for 'Filter connections' 3
 type_text '68.71.208.11'
 keys Enter
-check "/: filtered rows" wait_for 'filter: 68\.71\.208\.11' 3
-check "/: stream 21 kept" screen_has '^ \[.\] +21 172\.16\.0\.122:44975'
-check "/: stream 0 gone" eval '! screen_has "199\.181\.132\.250:80"'
-keys /
+check "f: filtered rows" wait_for 'filter: 68\.71\.208\.11' 3
+check "f: stream 21 kept" screen_has '^ \[.\] +21 172\.16\.0\.122:44975'
+check "f: stream 0 gone" eval '! screen_has "199\.181\.132\.250:80"'
+keys f
 keys C-u Enter
 wait_for '199\.181\.132\.250:80' 3 >/dev/null
 

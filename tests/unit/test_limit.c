@@ -7,7 +7,11 @@
 
 #include "check.h"
 #include "tl_app.h"
+#include "tl_label.h"
 #include "tl_model.h"
+
+/* A SACK block for the next frame built (0: none): its edges. */
+static uint32_t next_sack_le, next_sack_re;
 
 /* One IPv4 TCP frame (DLT_RAW) from 192.0.2.1:port to 192.0.2.2:80, or
  * back when dir is 1. */
@@ -15,7 +19,8 @@ static uint32_t build(uint8_t *f, unsigned dir, uint16_t port, uint32_t seq,
                       uint32_t ack, uint8_t flags, uint32_t len)
 {
 	uint16_t sport = dir ? 7 : port, dport = dir ? port : 7;
-	uint32_t total = 40 + len;
+	uint32_t opt = next_sack_re ? 12 : 0;
+	uint32_t total = 40 + opt + len;
 	memset(f, 0, total);
 	f[0] = 0x45;
 	f[2] = (uint8_t)(total >> 8);
@@ -31,11 +36,21 @@ static uint32_t build(uint8_t *f, unsigned dir, uint16_t port, uint32_t seq,
 		t[4 + i] = (uint8_t)(seq >> (24 - 8 * i));
 		t[8 + i] = (uint8_t)(ack >> (24 - 8 * i));
 	}
-	t[12] = 0x50;
+	t[12] = (uint8_t)((20 + opt) / 4 << 4);
 	t[13] = flags;
 	t[14] = 0x10;
+	if (opt) {
+		/* NOP, NOP, SACK (kind 5, length 10) with one block. */
+		uint8_t *o = t + 20;
+		o[0] = 1; o[1] = 1; o[2] = 5; o[3] = 10;
+		for (int i = 0; i < 4; i++) {
+			o[4 + i] = (uint8_t)(next_sack_le >> (24 - 8 * i));
+			o[8 + i] = (uint8_t)(next_sack_re >> (24 - 8 * i));
+		}
+		next_sack_le = next_sack_re = 0;
+	}
 	for (uint32_t i = 0; i < len; i++)
-		f[40 + i] = (uint8_t)('a' + i % 26);
+		f[40 + opt + i] = (uint8_t)('a' + i % 26);
 	return total;
 }
 
@@ -93,8 +108,13 @@ static void conversation(struct pair *p, uint16_t port, int data,
 			feed(p, 0, port, c, s, TL_TH_ACK | TL_TH_PSH, 10);
 		c += 10;
 		feed(p, 1, port, s, c, TL_TH_ACK, 0);
-		if (i % 4 == 2)
+		if (i % 4 == 2) {
+			/* A duplicate ACK with a SACK block (kept beside
+			 * the rows, compacted with them). */
+			next_sack_le = c + 10 + (uint32_t)i;
+			next_sack_re = c + 20 + (uint32_t)i;
 			feed(p, 1, port, s, c, TL_TH_ACK, 0);
+		}
 	}
 	if (!close)
 		return;
@@ -128,7 +148,7 @@ static const struct tl_seg *find_frame(const struct tl_model *m,
 static void check_kept(const struct pair *p)
 {
 	const struct tl_segstore *st = &p->lim.segs;
-	uint32_t prev = 0, notes = 0, labels = 0, differ = 0;
+	uint32_t prev = 0, notes = 0, labels = 0, differ = 0, sacks = 0;
 	for (uint32_t i = 0; i < st->count; i++) {
 		const struct tl_seg *a = tl_segstore_get(st, i);
 		uint32_t j;
@@ -150,6 +170,16 @@ static void check_kept(const struct pair *p)
 			CHECK_UINT(na->dupack_num, nb->dupack_num);
 			CHECK_UINT(na->prev_window, nb->prev_window);
 		}
+		const struct tl_seg_sack *sa = tl_segstore_sack(st, i);
+		const struct tl_seg_sack *sb = tl_segstore_sack(&p->all.segs,
+		                                                j);
+		CHECK((sa != NULL) == (sb != NULL));
+		if (sa && sb) {
+			sacks++;
+			CHECK_UINT(sa->count, sb->count);
+			CHECK_UINT(sa->edge[0][0], sb->edge[0][0]);
+			CHECK_UINT(sa->edge[0][1], sb->edge[0][1]);
+		}
 		size_t la = 0, lb = 0;
 		const char *ta = tl_app_label(p->lim.app, a->frame, &la);
 		const char *tb = tl_app_label(p->all.app, a->frame, &lb);
@@ -161,6 +191,7 @@ static void check_kept(const struct pair *p)
 	}
 	CHECK_MSG(!differ, "%u rows differ", differ);
 	CHECK_UINT(st->note_count, notes);
+	CHECK_UINT(st->sack_count, sacks);
 	CHECK_UINT(p->lim.app->label_count, labels);
 }
 
@@ -455,7 +486,36 @@ static void test_growth_never_wraps(void)
 	free(p);
 }
 
+/* A duplicate ACK's SACK block is kept relative to the peer's ISN, as
+ * its Ack= is (tshark's SLE, SRE), and reads so on the label. */
+static void test_sack_kept_relative(void)
+{
+	struct pair p;
+	pair_init(&p, 0, 0);
+	conversation(&p, 40000, 4, true);
+	const struct tl_segstore *st = &p.all.segs;
+	CHECK_UINT(st->sack_count, 1);
+	const struct tl_seg_sack *sk = NULL;
+	uint32_t at = 0;
+	for (uint32_t i = 0; i < st->count && !sk; i++)
+		if ((sk = tl_segstore_sack(st, i)) != NULL)
+			at = i;
+	CHECK(sk != NULL);
+	if (sk) {
+		CHECK_UINT(sk->count, 1);
+		CHECK_UINT(sk->edge[0][0], 43);
+		CHECK_UINT(sk->edge[0][1], 53);
+		const struct tl_seg *seg = tl_segstore_get(st, at);
+		char b[64];
+		size_t n = tl_label_sack(sk, seg, NULL, 0, b, sizeof b, 0);
+		CHECK_STR(b, " SACK 43-53");
+		CHECK_UINT(n, 11);
+	}
+	pair_free(&p);
+}
+
 static const struct check_test tests[] = {
+	CHECK_TEST(test_sack_kept_relative),
 	CHECK_TEST(test_growth_never_wraps),
 	CHECK_TEST(test_last_frame_number),
 	CHECK_TEST(test_closed_connections_go_first),

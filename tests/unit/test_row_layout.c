@@ -175,6 +175,40 @@ static void test_label_data_and_syn(void)
 		CHECK(tries[i] & TL_LABEL_ACK);
 }
 
+/* SACK blocks: relative, several joined by commas; dropped after Len=0,
+ * Seq= and Win=, never before Ack=. */
+static void test_label_sack(void)
+{
+	char b[160];
+	struct tl_seg s = seg_of(TL_TH_ACK, 1, 1, 0, 64240);
+	struct tl_seg_sack sk = { .count = 1, .edge = { { 29, 59 } } };
+	int w = tl_layout_label_sack(&s, NULL, &sk, 0, 80, b, sizeof b);
+	CHECK_STR(b, "ACK Seq=1 Ack=1 Win=64240 Len=0 SACK 29-59");
+	CHECK_INT(w, (int)strlen(b));
+	tl_layout_label_sack(&s, NULL, &sk, 0, 37, b, sizeof b);
+	CHECK_STR(b, "ACK Seq=1 Ack=1 Win=64240 SACK 29-59");
+	tl_layout_label_sack(&s, NULL, &sk, 0, 30, b, sizeof b);
+	CHECK_STR(b, "ACK Ack=1 Win=64240 SACK 29-59");
+	tl_layout_label_sack(&s, NULL, &sk, 0, 24, b, sizeof b);
+	CHECK_STR(b, "ACK Ack=1 SACK 29-59");
+	/* the blocks go before Ack= does */
+	tl_layout_label_sack(&s, NULL, &sk, 0, 12, b, sizeof b);
+	CHECK_STR(b, "ACK Ack=1");
+	w = tl_layout_label_sack(&s, NULL, &sk, 0, 5, b, sizeof b);
+	CHECK_INT(w, -1);
+	CHECK_STR(b, "ACK Ack=1");
+	/* several blocks */
+	struct tl_seg_sack two = { .count = 2,
+	                           .edge = { { 11, 21 }, { 31, 41 } } };
+	tl_layout_label_sack(&s, NULL, &two, 0, 30, b, sizeof b);
+	CHECK_STR(b, "ACK Ack=1 SACK 11-21,31-41");
+	/* none: as without */
+	tl_layout_label_sack(&s, NULL, NULL, 0, 12, b, sizeof b);
+	CHECK_STR(b, "ACK Ack=1");
+	tl_layout_label_full(&s, NULL, &two, 0, b, sizeof b);
+	CHECK_STR(b, "ACK Seq=1 Ack=1 Win=64240 Len=0 SACK 11-21,31-41");
+}
+
 static void test_wrap(void)
 {
 	CHECK_UINT(tl_layout_wrap("short", 10), 5);
@@ -195,6 +229,7 @@ static const struct check_test tests[] = {
 	CHECK_TEST(test_split_no_analysis),
 	CHECK_TEST(test_label_pure_ack),
 	CHECK_TEST(test_label_data_and_syn),
+	CHECK_TEST(test_label_sack),
 	CHECK_TEST(test_wrap),
 };
 
