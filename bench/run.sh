@@ -23,8 +23,7 @@
 #   BENCH_TSHARK_PREFIX  packets given to tshark (default 200000)
 #   BENCH_SKIP           tools to skip: any of floor parse_loop tcpladder
 #                        tshark tcpdump tcptrace variants ui many search
-#                        dfilter (default
-#                        none)
+#                        dfilter (default none)
 #   TCPLADDER            binary under test (default ./tcpladder at repo top)
 #   CC, CFLAGS           compiler for the harness (default cc, -O2)
 #   BENCH_RESULTS        output file (default bench/RESULTS.md); "-" = none
@@ -343,6 +342,8 @@ END {
         echo
         echo '```'
         bash "$B/many-conns.sh" "$DATA/many-$MANY.pcap" "${TCPLADDER_RUN:-$TCPLADDER}" 2>&1
+        echo '```'
+    fi
     if [[ -x $B/search ]] && ! skipped search; then
         echo
         echo "### Search with no match over 10M segments (bench/search, best of 3)"
