@@ -22,8 +22,8 @@
 #                        (default "200k 2M")
 #   BENCH_TSHARK_PREFIX  packets given to tshark (default 200000)
 #   BENCH_SKIP           tools to skip: any of floor parse_loop tcpladder
-#                        tshark tcpdump tcptrace variants ui many (default
-#                        none)
+#                        tshark tcpdump tcptrace variants ui many search
+#                        dfilter (default none)
 #   TCPLADDER            binary under test (default ./tcpladder at repo top)
 #   CC, CFLAGS           compiler for the harness (default cc, -O2)
 #   BENCH_RESULTS        output file (default bench/RESULTS.md); "-" = none
@@ -342,6 +342,8 @@ END {
         echo
         echo '```'
         bash "$B/many-conns.sh" "$DATA/many-$MANY.pcap" "${TCPLADDER_RUN:-$TCPLADDER}" 2>&1
+        echo '```'
+    fi
     if [[ -x $B/search ]] && ! skipped search; then
         echo
         echo "### Search with no match over 10M segments (bench/search, best of 3)"
@@ -351,6 +353,16 @@ END {
         echo
         echo '```'
         "$B/search" 10000000 2>&1
+        echo '```'
+    fi
+    if [[ -x $B/dfilter ]] && ! skipped dfilter; then
+        echo
+        echo "### Display filters in the view over 10M segments (bench/dfilter, best of 3; goal: under 0.5 s)"
+        echo
+        echo "What the connection list's / does: every kept segment through tl_dfilter_match_seg."
+        echo
+        echo '```'
+        "$B/dfilter" 10000000 2>&1
         echo '```'
     fi
     echo "<!-- END bench/run.sh output -->"

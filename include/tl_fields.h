@@ -88,6 +88,13 @@ bool tl_field_needs_sender(const struct tl_field *f);
 unsigned tl_field_values(const struct tl_fctx *c, const struct tl_field *f,
                          struct tl_fval *out);
 
+/* For retained segment index of m (the view): the segment it acknowledges
+ * as tcp.analysis.acks_frame does (docs/analysis.md) and the time since
+ * it, found by walking back through its connection's kept segments.
+ * Returns false when it acknowledges none of them. */
+bool tl_seg_acked(const struct tl_model *m, uint32_t index,
+                  uint32_t *acked_index, int64_t *rtt_us);
+
 /* Writes one value as tshark -T fields does; out needs 64 bytes for
  * anything but bytes and strings (2 per byte, or the string's length). */
 size_t tl_field_format(const struct tl_field *f, const struct tl_fval *v,

@@ -27,6 +27,7 @@ enum tok {
 	T_END, T_LPAREN, T_RPAREN, T_LBRACE, T_RBRACE, T_COMMA, T_DOTDOT,
 	T_AND, T_OR, T_NOT, T_BITAND, T_REL, T_IN, T_CONTAINS, T_MATCHES,
 	T_WORD, T_STRING, T_BAD,
+	T_LBRACK, T_RBRACK, T_HASH, T_ARITH,    /* 4.0's value expressions */
 };
 
 enum rel { R_EQ, R_NE, R_ALL_EQ, R_ANY_NE, R_GT, R_LT, R_GE, R_LE };
@@ -48,7 +49,9 @@ static bool word_char(int c)
 /* ---- the tree -------------------------------------------------------------- */
 
 enum node_kind { N_AND, N_OR, N_NOT, N_TRUE, N_EXISTS, N_CMP, N_IN,
-                 N_CONTAINS, N_MATCHES, N_FALSE };
+                 N_CONTAINS, N_MATCHES, N_FALSE, N_VCMP, N_VEXISTS };
+
+struct vexpr;
 
 struct literal {
 	int64_t i;              /* integers, booleans, times (ns) */
@@ -71,6 +74,8 @@ struct node {
 	struct literal *lits;
 	unsigned nlits;
 	pcre2_code *re;
+	struct vexpr *va, *vb;          /* N_VCMP, N_VEXISTS */
+	bool vcontains;                 /* N_VCMP: va contains vb */
 };
 
 struct tl_dfilter {
@@ -183,6 +188,8 @@ static void next(struct parser *p)
 		{ "!", T_NOT, 0 }, { "&", T_BITAND, 0 }, { "~", T_MATCHES, 0 },
 		{ "(", T_LPAREN, 0 }, { ")", T_RPAREN, 0 }, { "{", T_LBRACE, 0 },
 		{ "}", T_RBRACE, 0 }, { ",", T_COMMA, 0 },
+		{ "[", T_LBRACK, 0 }, { "]", T_RBRACK, 0 }, { "#", T_HASH, 0 },
+		{ "+", T_ARITH, 0 }, { "*", T_ARITH, 0 }, { "%", T_ARITH, 0 },
 	};
 	if (!s[i]) {
 		p->tok.t = T_END;
@@ -231,6 +238,8 @@ static void next(struct parser *p)
 
 /* ---- literals --------------------------------------------------------------- */
 
+static void free_vexpr(struct vexpr *e);
+
 static void free_node(struct node *n)
 {
 	if (!n)
@@ -242,6 +251,8 @@ static void free_node(struct node *n)
 	free(n->lits);
 	if (n->re)
 		pcre2_code_free(n->re);
+	free_vexpr(n->va);
+	free_vexpr(n->vb);
 	free(n);
 }
 
@@ -576,8 +587,628 @@ static struct node *parse_set(struct parser *p, const struct tl_field *f)
 	return NULL;
 }
 
+/* ---- value expressions (4.0): slices, layers, functions, arithmetic ------- */
+
+/* What tshark 4.0 accepts beside "field OP literal": tcp.payload[0:4],
+ * ip.src#1, len() count() upper() lower() string() abs() max() min(),
+ * + - * / % and {} on integers and times, a field with - in front. The
+ * values are computed per segment, every combination of the operands'
+ * occurrences, as 4.0 does (docs/analysis.md, "Display filters"). */
+
+enum vkind { V_FIELD, V_PROTO, V_LIT, V_FUNC, V_ARITH, V_NEG, V_SLICE };
+enum vtype { VT_INT, VT_TIME, VT_BYTES, VT_STRING, VT_IPV4, VT_IPV6,
+             VT_BOOL, VT_NONE };
+enum vfunc { VF_LEN, VF_COUNT, VF_UPPER, VF_LOWER, VF_STRING, VF_ABS,
+             VF_MAX, VF_MIN };
+enum vproto { VP_FRAME, VP_IP, VP_IPV6, VP_TCP, VP_PAYLOAD };
+
+struct vexpr {
+	enum vkind kind;
+	enum vtype type;
+	const struct tl_field *field;   /* V_FIELD */
+	unsigned layer;                 /* #N; 0: every layer */
+	int proto;                      /* V_PROTO */
+	int op;                         /* V_ARITH: the character; V_FUNC */
+	struct token tok;               /* V_LIT: as written */
+	struct literal lit;             /* V_LIT once converted */
+	bool converted;
+	int64_t start, len;             /* V_SLICE; len < 0: to the end */
+	struct vexpr *a, *b;            /* operands; V_FUNC: a, then b->... */
+	struct vexpr *next;             /* V_FUNC's further arguments */
+};
+
+struct vval {
+	int64_t i;
+	const uint8_t *p;
+	uint32_t len;
+	uint8_t buf[64];
+};
+
+static void free_vexpr(struct vexpr *e)
+{
+	while (e) {
+		struct vexpr *nx = e->next;
+		free_vexpr(e->a);
+		free_vexpr(e->b);
+		if (e->kind == V_LIT && e->tok.t == T_STRING)
+			free(e->tok.str);
+		free(e->lit.bytes);
+		free(e);
+		e = nx;
+	}
+}
+
+static struct vexpr *new_vexpr(enum vkind k)
+{
+	struct vexpr *e = tl_xcalloc(1, sizeof *e);
+	e->kind = k;
+	e->type = VT_NONE;
+	return e;
+}
+
+static enum vtype vtype_of_field(const struct tl_field *f)
+{
+	switch (f->type) {
+	case TL_FT_TIME: return VT_TIME;
+	case TL_FT_BYTES: return VT_BYTES;
+	case TL_FT_STRING: return VT_STRING;
+	case TL_FT_IPV4: return VT_IPV4;
+	case TL_FT_IPV6: return VT_IPV6;
+	case TL_FT_BOOL: return VT_BOOL;
+	case TL_FT_NONE: return VT_NONE;
+	}
+	return VT_INT;
+}
+
+static const char *ft_name(enum vtype t)
+{
+	switch (t) {
+	case VT_INT: return "FT_INT64";
+	case VT_TIME: return "FT_RELATIVE_TIME";
+	case VT_BYTES: return "FT_BYTES";
+	case VT_STRING: return "FT_STRING";
+	case VT_IPV4: return "FT_IPv4";
+	case VT_IPV6: return "FT_IPv6";
+	case VT_BOOL: return "FT_BOOLEAN";
+	default: return "FT_PROTOCOL";
+	}
+}
+
+static bool is_func(const char *s, size_t n, int *f)
+{
+	static const char *const names[] = { "len", "count", "upper", "lower",
+	                                     "string", "abs", "max", "min" };
+	for (int i = 0; i < 8; i++)
+		if (is_word(s, n, names[i])) {
+			*f = i;
+			return true;
+		}
+	return false;
+}
+
+static bool proto_of(const char *s, size_t n, int *pr)
+{
+	static const char *const names[] = { "frame", "ip", "ipv6", "tcp",
+	                                     "tcp.payload" };
+	for (int i = 0; i < 5; i++)
+		if (is_word(s, n, names[i])) {
+			*pr = i;
+			return true;
+		}
+	return false;
+}
+
+/* Whether the test starting at the current token needs value
+ * expressions: looks ahead to the end of the test, then puts the token
+ * back. */
+static bool wants_vexpr(struct parser *p)
+{
+	struct token save = p->tok;
+	if (save.t == T_STRING) {
+		save.str = tl_xmalloc(save.str_len + 1);
+		memcpy(save.str, p->tok.str, save.str_len + 1);
+	}
+	bool failed = p->failed, want = false, first = true;
+	int depth = 0;
+	for (; p->tok.t != T_END && p->tok.t != T_BAD; first = false) {
+		const struct token *t = &p->tok;
+		const char *w = p->text + t->pos;
+		if (depth == 0 && (t->t == T_AND || t->t == T_OR ||
+		                   t->t == T_RPAREN))
+			break;
+		if (t->t == T_LPAREN)
+			depth++;
+		if (t->t == T_RPAREN)
+			depth--;
+		/* tcp.payload: bytes the table does not hold as a field. */
+		if (t->t == T_LBRACK || t->t == T_HASH || t->t == T_ARITH ||
+		    (first && t->t == T_LBRACE) ||
+		    (first && t->t == T_WORD &&
+		     is_word(w, t->len, "tcp.payload")) ||
+		    (t->t == T_WORD && (is_word(w, t->len, "/") ||
+		                        is_word(w, t->len, "-") ||
+		                        (w[0] == '-' && t->len > 1 &&
+		                         isalpha((unsigned char)w[1])) ||
+		                        w[t->len] == '('))) {
+			want = true;
+			break;
+		}
+		next(p);
+	}
+	if (p->tok.t == T_STRING)
+		free(p->tok.str);
+	p->tok = save;
+	p->failed = failed;
+	return want;
+}
+
+static struct vexpr *parse_vbits(struct parser *p);
+
+/* [i], [i:n], [i-j], [:n], [i:]: start and length (-1: to the end). */
+static bool parse_slice(struct parser *p, struct vexpr *e)
+{
+	next(p);        /* past [ */
+	const struct token *t = &p->tok;
+	const char *s = p->text + t->pos;
+	char buf[64];
+	if (t->t != T_WORD || t->len >= sizeof buf) {
+		fail_tok(p);
+		return false;
+	}
+	memcpy(buf, s, t->len);
+	buf[t->len] = '\0';
+	char *colon = strchr(buf, ':'), *dash = strchr(buf + 1, '-');
+	char *end;
+	e->start = 0;
+	e->len = 1;
+	if (colon) {
+		*colon = '\0';
+		e->start = buf[0] ? strtoll(buf, &end, 10) : 0;
+		bool ok = !buf[0] || !*end;
+		e->len = colon[1] ? strtoll(colon + 1, &end, 10) : -1;
+		ok = ok && (!colon[1] || (!*end && e->len >= 0));
+		if (!ok)
+			goto bad;
+	} else if (dash) {
+		*dash = '\0';
+		e->start = strtoll(buf, &end, 10);
+		if (*end)
+			goto bad;
+		int64_t last = strtoll(dash + 1, &end, 10);
+		if (*end || last < e->start)
+			goto bad;
+		e->len = last - e->start + 1;
+	} else {
+		e->start = strtoll(buf, &end, 10);
+		if (*end)
+			goto bad;
+	}
+	next(p);
+	if (p->tok.t != T_RBRACK) {
+		if (p->tok.t == T_END)
+			fail_at(p, p->tok.pos, 0, "The right bracket was "
+			        "missing from a slice.");
+		else
+			fail_tok(p);
+		return false;
+	}
+	next(p);
+	return true;
+bad:
+	fail_at(p, t->pos, t->len, "\"%.*s\" is not a valid number.",
+	        (int)t->len, s);
+	return false;
+}
+
+static struct vexpr *parse_vfunc(struct parser *p, int fn)
+{
+	struct token name = p->tok;
+	next(p);        /* the name */
+	next(p);        /* ( */
+	struct vexpr *e = new_vexpr(V_FUNC);
+	e->op = fn;
+	struct vexpr **at = &e->a;
+	unsigned n = 0;
+	while (p->tok.t != T_RPAREN) {
+		struct vexpr *arg = parse_vbits(p);
+		if (!arg) {
+			free_vexpr(e);
+			return NULL;
+		}
+		*at = arg;
+		at = &arg->next;
+		n++;
+		if (p->tok.t == T_COMMA)
+			next(p);
+		else if (p->tok.t != T_RPAREN) {
+			fail_tok(p);
+			free_vexpr(e);
+			return NULL;
+		}
+	}
+	next(p);
+	bool many = fn == VF_MAX || fn == VF_MIN;
+	if (!n || (!many && n > 1)) {
+		fail_at(p, name.pos, name.len, n ? "Function %.*s takes "
+		        "only 1 argument." : "Function %.*s needs at least 1 "
+		        "arguments.", (int)name.len, p->text + name.pos);
+		free_vexpr(e);
+		return NULL;
+	}
+	return e;
+}
+
+static struct vexpr *parse_vprimary(struct parser *p)
+{
+	const struct token *t = &p->tok;
+	const char *w = p->text + t->pos;
+	int fn, pr;
+	if (t->t == T_LBRACE) {
+		next(p);
+		struct vexpr *e = parse_vbits(p);
+		if (e && p->tok.t != T_RBRACE) {
+			fail_tok(p);
+			free_vexpr(e);
+			return NULL;
+		}
+		if (e)
+			next(p);
+		return e;
+	}
+	if (t->t == T_WORD && w[t->len] == '(') {
+		if (!is_func(w, t->len, &fn)) {
+			fail_at(p, t->pos, t->len, "Function '%.*s' does not "
+			        "exist", (int)t->len, w);
+			return NULL;
+		}
+		return parse_vfunc(p, fn);
+	}
+	if (t->t == T_WORD && w[0] == '-' && t->len > 1 &&
+	    isalpha((unsigned char)w[1])) {
+		/* "-tcp.len": the word took the sign. */
+		struct vexpr *e = new_vexpr(V_NEG);
+		p->tok.pos++;
+		p->tok.len--;
+		e->a = parse_vprimary(p);
+		if (!e->a) {
+			free_vexpr(e);
+			return NULL;
+		}
+		return e;
+	}
+	bool known;
+	const struct tl_field *f = t->t == T_WORD ? field_of(p, t, &known)
+	                                          : NULL;
+	struct vexpr *e;
+	if (f) {
+		e = new_vexpr(V_FIELD);
+		e->field = f;
+		e->type = vtype_of_field(f);
+	} else if (t->t == T_WORD && proto_of(w, t->len, &pr)) {
+		e = new_vexpr(V_PROTO);
+		e->proto = pr;
+		e->type = VT_BYTES;
+	} else if (t->t == T_WORD && known) {
+		e = new_vexpr(V_PROTO);     /* a field we do not hold */
+		e->proto = -1;
+		e->type = VT_BYTES;
+	} else if (t->t == T_WORD || t->t == T_STRING) {
+		e = new_vexpr(V_LIT);
+		e->tok = *t;
+		if (t->t == T_STRING) {
+			e->tok.str = tl_xmalloc(t->str_len + 1);
+			memcpy(e->tok.str, t->str, t->str_len + 1);
+		}
+		next(p);
+		return e;
+	} else {
+		fail_tok(p);
+		return NULL;
+	}
+	struct token ft = *t;
+	next(p);
+	if (p->tok.t == T_HASH) {
+		next(p);
+		int64_t layer;
+		if (p->tok.t != T_WORD ||
+		    !parse_int(p->text + p->tok.pos, p->tok.len, &layer) ||
+		    layer < 0) {
+			fail_tok(p);
+			free_vexpr(e);
+			return NULL;
+		}
+		e->layer = (unsigned)(layer ? layer : 1);
+		next(p);
+	}
+	while (p->tok.t == T_LBRACK) {
+		if (e->type != VT_BYTES && e->type != VT_STRING &&
+		    e->type != VT_IPV4 && e->type != VT_IPV6) {
+			fail_at(p, ft.pos, ft.len, "\"%.*s\" is a %s and cannot "
+			        "be sliced into a sequence of bytes", (int)ft.len,
+			        p->text + ft.pos, f ? type_name(f) : "Label");
+			free_vexpr(e);
+			return NULL;
+		}
+		struct vexpr *sl = new_vexpr(V_SLICE);
+		sl->a = e;
+		sl->type = VT_BYTES;
+		e = sl;
+		if (!parse_slice(p, sl)) {
+			free_vexpr(e);
+			return NULL;
+		}
+	}
+	return e;
+}
+
+static struct vexpr *parse_vunary(struct parser *p)
+{
+	if (p->tok.t == T_WORD && is_word(p->text + p->tok.pos, p->tok.len,
+	                                  "-")) {
+		next(p);
+		struct vexpr *e = new_vexpr(V_NEG);
+		e->a = parse_vunary(p);
+		if (!e->a) {
+			free_vexpr(e);
+			return NULL;
+		}
+		return e;
+	}
+	return parse_vprimary(p);
+}
+
+static int arith_op(const struct parser *p, bool mul)
+{
+	const struct token *t = &p->tok;
+	char c = p->text[t->pos];
+	if (t->t == T_ARITH)
+		return (c == '+') != mul ? c : 0;
+	if (t->t == T_WORD && t->len == 1 && (c == '-' || c == '/'))
+		return (c == '-') != mul ? c : 0;
+	return 0;
+}
+
+static struct vexpr *parse_vchain(struct parser *p, int level)
+{
+	struct vexpr *a = level == 2 ? parse_vunary(p)
+	                             : parse_vchain(p, level + 1);
+	for (;;) {
+		int op = level == 0 ? (p->tok.t == T_BITAND ? '&' : 0)
+		                    : arith_op(p, level == 2);
+		if (!a || !op)
+			return a;
+		next(p);
+		struct vexpr *b = level == 2 ? parse_vunary(p)
+		                             : parse_vchain(p, level + 1);
+		if (!b) {
+			free_vexpr(a);
+			return NULL;
+		}
+		struct vexpr *e = new_vexpr(V_ARITH);
+		e->op = op;
+		e->a = a;
+		e->b = b;
+		a = e;
+	}
+}
+
+static struct vexpr *parse_vbits(struct parser *p)
+{
+	return parse_vchain(p, 0);
+}
+
+/* Types: a literal takes its partner's; functions say what they take. */
+static bool vcheck(struct parser *p, struct vexpr *e, enum vtype want);
+
+static bool vconvert(struct parser *p, struct vexpr *e, enum vtype want)
+{
+	static const uint8_t ft[] = {
+		[VT_INT] = TL_FT_INT, [VT_TIME] = TL_FT_TIME,
+		[VT_BYTES] = TL_FT_BYTES, [VT_STRING] = TL_FT_STRING,
+		[VT_IPV4] = TL_FT_IPV4, [VT_IPV6] = TL_FT_IPV6,
+		[VT_BOOL] = TL_FT_BOOL, [VT_NONE] = TL_FT_INT,
+	};
+	struct tl_field f = { .name = "", .type = ft[want], .bits = 64 };
+	struct token keep = p->tok;
+	p->tok = e->tok;
+	const char *w = p->text + e->tok.pos;
+	bool ok;
+	/* One byte may be written 0x45. */
+	if (want == VT_BYTES && e->tok.t == T_WORD && e->tok.len == 4 &&
+	    w[0] == '0' && (w[1] == 'x' || w[1] == 'X') &&
+	    isxdigit((unsigned char)w[2]) && isxdigit((unsigned char)w[3])) {
+		e->lit.bytes = tl_xmalloc(1);
+		e->lit.bytes[0] = (uint8_t)strtoul(w + 2, NULL, 16);
+		e->lit.len = 1;
+		ok = true;
+	} else {
+		ok = literal_for(p, &f, &e->lit);
+	}
+	p->tok = keep;
+	e->type = want == VT_NONE ? VT_INT : want;
+	e->converted = ok;
+	return ok;
+}
+
+static bool is_number(enum vtype t)
+{
+	return t == VT_INT || t == VT_TIME;
+}
+
+static bool vcheck(struct parser *p, struct vexpr *e, enum vtype want)
+{
+	switch (e->kind) {
+	case V_FIELD:
+	case V_PROTO:
+		return true;
+	case V_LIT:
+		return vconvert(p, e, want);
+	case V_SLICE:
+		return vcheck(p, e->a, VT_NONE);
+	case V_NEG:
+		if (!vcheck(p, e->a, want))
+			return false;
+		e->type = e->a->type;
+		if (!is_number(e->type)) {
+			fail_at(p, e->a->tok.pos, e->a->tok.len, "%s cannot "
+			        "be negated", ft_name(e->type));
+			return false;
+		}
+		return true;
+	case V_ARITH: {
+		struct vexpr *x = e->a->kind == V_LIT ? e->b : e->a;
+		struct vexpr *y = x == e->a ? e->b : e->a;
+		if (!vcheck(p, x, want) || !vcheck(p, y, x->type))
+			return false;
+		e->type = x->type;
+		bool ok = e->op == '&'
+			? (e->type == VT_INT || e->type == VT_BYTES)
+			: is_number(e->type) &&
+			  (e->type == VT_INT || e->op == '+' || e->op == '-');
+		if (!ok) {
+			fail_at(p, 0, 0, "%s cannot %c.", ft_name(e->type),
+			        e->op);
+			return false;
+		}
+		if (e->a->type != e->b->type && !(e->a->type == VT_TIME ||
+		                                  e->b->type == VT_TIME)) {
+			fail_at(p, 0, 0, "%s and %s are not of compatible "
+			        "types", ft_name(e->a->type),
+			        ft_name(e->b->type));
+			return false;
+		}
+		return true;
+	}
+	case V_FUNC: {
+		static const char *const names[] = { "len", "count", "upper",
+			"lower", "string", "abs", "max", "min" };
+		const char *name = names[e->op];
+		for (struct vexpr *a = e->a; a; a = a->next)
+			if (!vcheck(p, a, e->op >= VF_ABS ? want : VT_NONE))
+				return false;
+		struct vexpr *a = e->a;
+		bool field = a->kind == V_FIELD || a->kind == V_PROTO;
+		switch (e->op) {
+		case VF_LEN: case VF_COUNT: case VF_STRING:
+			if (!field) {
+				fail_at(p, 0, 0, "Only fields can be used as "
+				        "parameter for %s()", name);
+				return false;
+			}
+			if (e->op == VF_STRING && a->type == VT_BOOL) {
+				fail_at(p, 0, 0, "String conversion for field "
+				        "\"%s\" is not supported", a->field
+				        ? a->field->name : "?");
+				return false;
+			}
+			e->type = e->op == VF_STRING ? VT_STRING : VT_INT;
+			return true;
+		case VF_UPPER: case VF_LOWER:
+			if (!field || a->type != VT_STRING) {
+				fail_at(p, 0, 0, "Only string type fields can "
+				        "be used as parameter for %s()", name);
+				return false;
+			}
+			e->type = VT_STRING;
+			return true;
+		default:
+			for (struct vexpr *x = e->a; x; x = x->next) {
+				if (x->type == e->a->type &&
+				    !is_number(x->type) && x->type != VT_BOOL) {
+					fail_at(p, 0, 0, "'%s' is not a valid "
+					        "argument to '%s'()", x->field
+					        ? x->field->name : "?", name);
+					return false;
+				}
+				if (x->type != e->a->type) {
+					fail_at(p, 0, 0, "Arguments to '%s' must "
+					        "have the same type (expected %s, "
+					        "got %s)", name,
+					        ft_name(e->a->type),
+					        ft_name(x->type));
+					return false;
+				}
+			}
+			e->type = e->a->type;
+			return true;
+		}
+	}
+	}
+	return false;
+}
+
+/* "left OP right", or a value alone (present). */
+static struct node *parse_vtest(struct parser *p)
+{
+	size_t start = p->tok.pos;
+	struct vexpr *a = parse_vbits(p);
+	if (!a)
+		return NULL;
+	struct node *n = new_node(N_VEXISTS);
+	n->va = a;
+	if (p->tok.t == T_REL) {
+		n->kind = N_VCMP;
+		n->rel = p->tok.rel;
+		next(p);
+		n->vb = parse_vbits(p);
+		if (!n->vb) {
+			free_node(n);
+			return NULL;
+		}
+	} else if (p->tok.t == T_CONTAINS) {
+		n->kind = N_VCMP;
+		n->vcontains = true;
+		next(p);
+		n->vb = parse_vbits(p);
+		if (!n->vb) {
+			free_node(n);
+			return NULL;
+		}
+	} else if (p->tok.t == T_IN || p->tok.t == T_MATCHES) {
+		fail_at(p, p->tok.pos, p->tok.len, "\"%.*s\" after a slice, "
+		        "function or arithmetic is not supported here",
+		        (int)p->tok.len, p->text + p->tok.pos);
+		free_node(n);
+		return NULL;
+	}
+	size_t len = p->tok.pos > start ? p->tok.pos - start : 0;
+	struct vexpr *x = n->vb && a->kind == V_LIT ? n->vb : a;
+	struct vexpr *y = x == a ? n->vb : a;
+	if (x->kind == V_LIT) {
+		fail_at(p, start, len, "Constant expression is invalid");
+		free_node(n);
+		return NULL;
+	}
+	if (!vcheck(p, x, VT_NONE) || (y && !vcheck(p, y, x->type))) {
+		if (!p->err_len && !p->err_pos) {
+			p->err_pos = start;
+			p->err_len = len;
+		}
+		free_node(n);
+		return NULL;
+	}
+	if (n->vcontains && x->type != VT_BYTES && x->type != VT_STRING) {
+		fail_at(p, start, len, "%s cannot participate in contains "
+		        "comparison", ft_name(x->type));
+		free_node(n);
+		return NULL;
+	}
+	if (y && y->type != x->type && !(is_number(x->type) &&
+	                                 is_number(y->type)) &&
+	    !(n->vcontains && y->type == VT_BYTES)) {
+		fail_at(p, start, len, "%s and %s are not of compatible types",
+		        ft_name(x->type), ft_name(y->type));
+		free_node(n);
+		return NULL;
+	}
+	return n;
+}
+
+
 static struct node *parse_test(struct parser *p)
 {
+	if (wants_vexpr(p))
+		return parse_vtest(p);
 	struct token ft = p->tok;
 	if (ft.t != T_WORD && ft.t != T_STRING) {
 		fail_tok(p);
@@ -969,6 +1600,317 @@ static bool every_pair(enum rel r)
 	return r == R_NE || r == R_ALL_EQ;
 }
 
+/* ---- their values ----------------------------------------------------- */
+
+static unsigned veval(const struct vexpr *e, const struct tl_fctx *c,
+                      struct vval *out);
+
+static unsigned proto_bytes(const struct vexpr *e, const struct tl_fctx *c,
+                            struct vval *out)
+{
+	if (c->seg || !c->m || e->proto < 0)
+		return 0;       /* the view keeps no bytes */
+	const struct tl_model *m = c->m;
+	const struct tl_packet *pk = &m->pkt;
+	switch (e->proto) {
+	case VP_FRAME:
+		out->p = c->data;
+		out->len = c->caplen;
+		return c->data != NULL;
+	case VP_IP:
+	case VP_IPV6:
+		if (!m->ip_data || pk->ip_version != (e->proto == VP_IP ? 4 : 6)
+		    || m->ip_offset >= m->ip_caplen)
+			return 0;
+		out->p = m->ip_data + m->ip_offset;
+		out->len = m->ip_caplen - m->ip_offset;
+		if (out->len > pk->ip_header_len)
+			out->len = pk->ip_header_len;
+		return 1;
+	default: {
+		if (!m->pkt_data || pk->tcp_offset >= m->pkt_caplen)
+			return 0;
+		uint32_t avail = m->pkt_caplen - pk->tcp_offset;
+		uint32_t hl = pk->tcp_header_len < avail ? pk->tcp_header_len
+		                                        : avail;
+		if (e->proto == VP_TCP) {
+			out->p = m->pkt_data + pk->tcp_offset;
+			out->len = hl;
+			return 1;
+		}
+		uint32_t n = avail - hl;
+		if (n > pk->seglen)
+			n = pk->seglen;
+		out->p = m->pkt_data + pk->tcp_offset + hl;
+		out->len = n;
+		return n > 0;
+	}
+	}
+}
+
+static unsigned field_vals(const struct vexpr *e, const struct tl_fctx *c,
+                           struct vval *out)
+{
+	struct tl_fval v[TL_FIELD_MAX_VALUES];
+	if (e->layer > 1)
+		return 0;       /* one IP and TCP layer */
+	unsigned n = tl_field_values(c, e->field, v);
+	for (unsigned i = 0; i < n; i++) {
+		struct vval *o = &out[i];
+		switch (e->type) {
+		case VT_IPV4:
+		case VT_IPV6:
+			o->len = e->type == VT_IPV4 ? 4 : 16;
+			memcpy(o->buf, v[i].addr, o->len);
+			o->p = o->buf;
+			break;
+		case VT_BYTES:
+		case VT_STRING:
+			o->p = v[i].bytes;
+			o->len = v[i].len;
+			break;
+		case VT_BOOL:
+			o->i = v[i].u != 0;
+			break;
+		default:
+			o->i = ival(e->field, &v[i]);
+			break;
+		}
+	}
+	return n;
+}
+
+static unsigned slice_vals(const struct vexpr *e, const struct tl_fctx *c,
+                           struct vval *out)
+{
+	unsigned n = veval(e->a, c, out), k = 0;
+	for (unsigned i = 0; i < n; i++) {
+		int64_t len = out[i].len, at = e->start < 0 ? len + e->start
+		                                            : e->start;
+		int64_t want = e->len < 0 ? len - at : e->len;
+		if (at < 0 || want < 0 || at + want > len)
+			continue;       /* out of range: no value */
+		bool own = out[i].p == out[i].buf;
+		const uint8_t *from = out[i].p;
+		if (k != i)
+			out[k] = out[i];
+		out[k].p = own ? out[k].buf + at : from + at;
+		out[k].len = (uint32_t)want;
+		k++;
+	}
+	return k;
+}
+
+static int64_t arith(int op, int64_t a, int64_t b, bool *ok)
+{
+	switch (op) {
+	case '+': return (int64_t)((uint64_t)a + (uint64_t)b);
+	case '-': return (int64_t)((uint64_t)a - (uint64_t)b);
+	case '*': return (int64_t)((uint64_t)a * (uint64_t)b);
+	case '&': return a & b;
+	}
+	if (b == 0 || (a == INT64_MIN && b == -1)) {
+		*ok = false;    /* 4.0: division by zero has no value */
+		return 0;
+	}
+	return op == '/' ? a / b : a % b;
+}
+
+static unsigned func_vals(const struct vexpr *e, const struct tl_fctx *c,
+                          struct vval *out)
+{
+	struct vval in[TL_FIELD_MAX_VALUES];
+	unsigned n = veval(e->a, c, in);
+	switch (e->op) {
+	case VF_COUNT:
+		if (!n)
+			return 0;
+		out[0].i = n;
+		return 1;
+	case VF_LEN:
+		for (unsigned i = 0; i < n; i++)
+			out[i].i = e->a->type == VT_INT || e->a->type == VT_BOOL
+			           ? (int64_t)(e->a->field->bits + 7) / 8
+			           : (int64_t)in[i].len;
+		return n;
+	case VF_UPPER:
+	case VF_LOWER:
+		for (unsigned i = 0; i < n; i++) {
+			uint32_t len = in[i].len < sizeof out[i].buf
+			               ? in[i].len : sizeof out[i].buf;
+			for (uint32_t j = 0; j < len; j++) {
+				int ch = in[i].p[j];
+				out[i].buf[j] = (uint8_t)(ch < 128 ? e->op == VF_UPPER
+				                          ? toupper(ch) : tolower(ch)
+				                          : ch);
+			}
+			out[i].p = out[i].buf;
+			out[i].len = len;
+		}
+		return n;
+	case VF_STRING: {
+		if (!e->a->field || e->a->layer > 1)
+			return 0;
+		struct tl_fval v[TL_FIELD_MAX_VALUES];
+		unsigned m = tl_field_values(c, e->a->field, v);
+		for (unsigned i = 0; i < m; i++) {
+			char tmp[128];
+			size_t w = tl_field_format(e->a->field, &v[i], tmp,
+			                           sizeof tmp);
+			if (w > sizeof out[i].buf)
+				w = sizeof out[i].buf;
+			memcpy(out[i].buf, tmp, w);
+			out[i].p = out[i].buf;
+			out[i].len = (uint32_t)w;
+		}
+		return m;
+	}
+	case VF_ABS:
+		for (unsigned i = 0; i < n; i++)
+			out[i].i = in[i].i < 0 ? -in[i].i : in[i].i;
+		return n;
+	default: {
+		bool have = false;
+		int64_t best = 0;
+		for (const struct vexpr *a = e->a; a; a = a->next) {
+			unsigned m = veval(a, c, in);
+			for (unsigned i = 0; i < m; i++)
+				if (!have || (e->op == VF_MAX ? in[i].i > best
+				                              : in[i].i < best)) {
+					best = in[i].i;
+					have = true;
+				}
+		}
+		out[0].i = best;
+		return have;
+	}
+	}
+}
+
+static unsigned veval(const struct vexpr *e, const struct tl_fctx *c,
+                      struct vval *out)
+{
+	switch (e->kind) {
+	case V_FIELD: return field_vals(e, c, out);
+	case V_PROTO: return proto_bytes(e, c, out);
+	case V_LIT:
+		if (e->type == VT_BYTES || e->type == VT_STRING) {
+			out->p = e->lit.bytes;
+			out->len = (uint32_t)e->lit.len;
+		} else if (e->type == VT_IPV4 || e->type == VT_IPV6) {
+			out->len = e->type == VT_IPV4 ? 4 : 16;
+			memcpy(out->buf, e->lit.addr, out->len);
+			out->p = out->buf;
+		} else {
+			out->i = e->lit.i;
+		}
+		return 1;
+	case V_SLICE: return slice_vals(e, c, out);
+	case V_FUNC: return func_vals(e, c, out);
+	case V_NEG: {
+		unsigned n = veval(e->a, c, out);
+		for (unsigned i = 0; i < n; i++)
+			out[i].i = (int64_t)(0 - (uint64_t)out[i].i);
+		return n;
+	}
+	case V_ARITH: {
+		struct vval a[TL_FIELD_MAX_VALUES], b[TL_FIELD_MAX_VALUES];
+		unsigned na = veval(e->a, c, a), nb = veval(e->b, c, b), k = 0;
+		for (unsigned i = 0; i < na; i++)
+			for (unsigned j = 0; j < nb && k < TL_FIELD_MAX_VALUES;
+			     j++) {
+				if (e->type == VT_BYTES) {
+					uint32_t len = a[i].len < b[j].len
+					               ? a[i].len : b[j].len;
+					if (len > sizeof out[k].buf)
+						len = sizeof out[k].buf;
+					for (uint32_t x = 0; x < len; x++)
+						out[k].buf[x] = a[i].p[x] & b[j].p[x];
+					out[k].p = out[k].buf;
+					out[k].len = len;
+					k++;
+					continue;
+				}
+				bool ok = true;
+				int64_t bi = b[j].i;
+				int64_t ai = a[i].i;
+				/* A time and an integer: the integer is in
+				 * seconds. */
+				if (e->a->type == VT_TIME && e->b->type != VT_TIME)
+					bi *= 1000000000;
+				if (e->b->type == VT_TIME && e->a->type != VT_TIME)
+					ai *= 1000000000;
+				out[k].i = arith(e->op, ai, bi, &ok);
+				k += ok;
+			}
+		return k;
+	}
+	}
+	return 0;
+}
+
+/* Bytes order as 4.0's: the shorter first, then memcmp. */
+static int vcmp(enum vtype t, const struct vval *a, const struct vval *b)
+{
+	switch (t) {
+	case VT_BYTES:
+	case VT_IPV4:
+	case VT_IPV6:
+		if (a->len != b->len)
+			return a->len < b->len ? -1 : 1;
+		return cmp_bytes(a->p, a->len, b->p, b->len);
+	case VT_STRING:
+		return cmp_bytes(a->p, a->len, b->p, b->len);
+	default:
+		return cmp_i(a->i, b->i);
+	}
+}
+
+static bool contains(const uint8_t *h, size_t hn, const uint8_t *nd,
+                     size_t nn);
+
+static bool match_vcmp(const struct node *n, const struct tl_fctx *c)
+{
+	struct vval a[TL_FIELD_MAX_VALUES], b[TL_FIELD_MAX_VALUES];
+	unsigned na = veval(n->va, c, a);
+	if (n->kind == N_VEXISTS) {
+		if (n->va->kind != V_ARITH || n->va->op != '&')
+			return na != 0;
+		for (unsigned i = 0; i < na; i++) {
+			if (n->va->type != VT_BYTES && a[i].i)
+				return true;
+			for (uint32_t j = 0; n->va->type == VT_BYTES &&
+			     j < a[i].len; j++)
+				if (a[i].p[j])
+					return true;
+		}
+		return false;
+	}
+	unsigned nb = na ? veval(n->vb, c, b) : 0;
+	if (!na || !nb)
+		return false;
+	if (n->vcontains) {
+		for (unsigned i = 0; i < na; i++)
+			for (unsigned j = 0; j < nb; j++)
+				if (contains(a[i].p, a[i].len, b[j].p,
+				             b[j].len))
+					return true;
+		return false;
+	}
+	enum vtype t = n->va->kind == V_LIT ? n->vb->type : n->va->type;
+	/* A time against an integer literal: seconds. */
+	bool all = every_pair(n->rel);
+	for (unsigned i = 0; i < na; i++)
+		for (unsigned j = 0; j < nb; j++) {
+			bool ok = rel_holds(n->rel, vcmp(t, &a[i], &b[j]));
+			if (all && !ok)
+				return false;
+			if (!all && ok)
+				return true;
+		}
+	return all;
+}
+
 static bool match_cmp(const struct node *n, const struct tl_fctx *c)
 {
 	struct tl_fval a[TL_FIELD_MAX_VALUES], b[TL_FIELD_MAX_VALUES];
@@ -1071,6 +2013,8 @@ static bool eval(const struct node *n, const struct tl_fctx *c)
 	case N_IN: return match_in(n, c);
 	case N_CONTAINS:
 	case N_MATCHES: return match_text(n, c);
+	case N_VCMP:
+	case N_VEXISTS: return match_vcmp(n, c);
 	}
 	return false;
 }

@@ -584,6 +584,70 @@ bool tl_field_needs_sender(const struct tl_field *f)
 	return f->id >= F_TL_CWND;
 }
 
+/* ---- acks_frame for kept segments ---------------------------------------- */
+
+/* Walks at most this many kept segments back from an ACK (all streams
+ * interleaved): a view stays responsive on a 10M-segment capture. */
+#define ACKED_WALK_MAX (1u << 22)
+
+static bool seq_ge(uint32_t a, uint32_t b)
+{
+	return (int32_t)(a - b) >= 0;
+}
+
+/* The tracker keeps each direction's unacknowledged segments and an ACK
+ * credits the oldest one ending exactly at its number, then forgets all
+ * ending at or below it (track.c, match_ack). Seen from the ACK, going
+ * back in time: the credited segment is the oldest of the other
+ * direction ending at the ACK number with no ACK of our direction at or
+ * past that number in between (that one would have removed it). The
+ * record keeps relative numbers, so equality and order are the raw
+ * numbers'; a segment without the ACK flag keeps no ACK number (taken
+ * as the raw 0 it nearly always is). */
+bool tl_seg_acked(const struct tl_model *m, uint32_t index,
+                  uint32_t *acked_index, int64_t *rtt_us)
+{
+	const struct tl_segstore *st = &m->segs;
+	if (index >= st->count)
+		return false;
+	const struct tl_seg *a = tl_segstore_get(st, index);
+	if (!(tl_seg_flags(a) & TL_TH_ACK))
+		return false;
+	const struct tl_conn *c = tl_tracker_stream(&m->tracker, a->stream);
+	uint32_t first = c ? c->first_frame : 0;
+	unsigned d = tl_seg_dir(a);
+	uint32_t want = a->ack, found = UINT32_MAX;
+	/* The tracker compares a segment's ACK number even without the
+	 * flag; then it is almost always 0, seen relative to the other
+	 * direction's base. */
+	uint32_t no_ack = c && c->dir[!d].base_set ? 0u - c->dir[!d].base
+	                                           : a->ack - 1;
+	uint32_t stop = index > ACKED_WALK_MAX ? index - ACKED_WALK_MAX : 0;
+	for (uint32_t j = index; j-- > stop;) {
+		const struct tl_seg *s = tl_segstore_get(st, j);
+		if (s->frame < first)
+			break;
+		if (s->stream != a->stream)
+			continue;
+		unsigned fl = tl_seg_flags(s);
+		if (tl_seg_dir(s) == d) {
+			if (seq_ge((fl & TL_TH_ACK) ? s->ack : no_ack, want))
+				break;
+			continue;
+		}
+		bool sf = fl & (TL_TH_SYN | TL_TH_FIN);
+		if ((s->len || sf) &&
+		    s->seq + s->len + (sf ? 1u : 0u) == want)
+			found = j;
+	}
+	if (found == UINT32_MAX)
+		return false;
+	*acked_index = found;
+	*rtt_us = tl_seg_time_us(a) -
+	          tl_seg_time_us(tl_segstore_get(st, found));
+	return true;
+}
+
 /* A retained segment: what its record and its note keep. */
 static unsigned stored_values(const struct tl_fctx *c, unsigned id,
                               struct tl_fval *out)
@@ -627,6 +691,16 @@ static unsigned stored_values(const struct tl_fctx *c, unsigned id,
 		             ((bits & (TL_TH_SYN | TL_TH_FIN)) ? 1u : 0u)));
 	case F_TCP_FLAGS: return put_u(out, bits);
 	case F_WIN_SIZE: return put_u(out, s->win);
+	case F_AN_ACKS_FRAME:
+	case F_AN_ACK_RTT: {
+		uint32_t j;
+		int64_t us;
+		if (!tl_seg_acked(c->m, c->seg_index, &j, &us))
+			return 0;
+		return id == F_AN_ACKS_FRAME
+		       ? put_u(out, tl_segstore_get(&c->m->segs, j)->frame)
+		       : put_t(out, us * 1000);
+	}
 	case F_AN_DUPACK_NUM:
 	case F_AN_DUPACK_FRAME:
 		if (!c->note || !(an & TL_AN_DUPLICATE_ACK))

@@ -95,6 +95,10 @@ struct ui_prompt {
 	size_t len;
 	bool yes_no;            /* one key: y or n */
 	ui_prompt_done done;
+	/* The answer was refused (a display filter that does not parse):
+	 * the message, under a caret at the offending token. */
+	char err[256];
+	size_t err_pos, err_len;
 };
 
 enum ui_filter {
@@ -249,6 +253,10 @@ void ui_message(struct ui *ui, bool error, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 void ui_prompt_start(struct ui *ui, const char *label, const char *initial,
                      bool yes_no, ui_prompt_done done);
+/* Opens the prompt again on its text, err under it pointing at the token
+ * [pos, pos + len): for a done callback that refuses the answer. */
+void ui_prompt_refuse(struct ui *ui, const char *err, size_t pos,
+                      size_t len);
 bool ui_seg_by_frame(const struct ui *ui, uint32_t frame,
                      uint32_t *seg_index);
 

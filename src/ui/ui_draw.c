@@ -440,9 +440,37 @@ void ui_draw_status(struct ui *ui, const char *hints)
 		               ? R_ERROR : R_HINT, false);
 }
 
+/* Under a refused answer: a caret line at the offending token (as -Y
+ * points at it), then the message. skip: bytes of the text scrolled off
+ * on the left, x: where the shown text starts. */
+static void draw_prompt_error(struct ui *ui, int y, int x, size_t skip)
+{
+	const struct ui_prompt *p = &ui->prompt;
+	char head[sizeof p->text];
+	size_t pos = p->err_pos > skip ? p->err_pos - skip : 0;
+	snprintf(head, sizeof head, "%.*s", (int)pos, p->text + skip);
+	int cx = x + ui_text_width(head);
+	if (cx > ui->cols - 2)
+		cx = ui->cols - 2;
+	char marks[sizeof p->text];
+	size_t n = p->err_len ? p->err_len : 1;
+	if (n > sizeof marks - 1)
+		n = sizeof marks - 1;
+	memset(marks, '~', n);
+	marks[0] = '^';
+	marks[n] = '\0';
+	move(y + 1, 0);
+	clrtoeol();
+	move(y + 2, 0);
+	clrtoeol();
+	ui_put(ui, y + 1, cx, ui->cols - 1 - cx, marks, R_ERROR, true);
+	ui_put(ui, y + 2, 1, ui->cols - 2, p->err, R_ERROR, false);
+}
+
 void ui_draw_prompt(struct ui *ui)
 {
-	int y = ui->rows - 1;
+	bool refused = ui->prompt.err[0] && ui->rows >= 6;
+	int y = ui->rows - (refused ? 3 : 1);
 	move(y, 0);
 	clrtoeol();
 	int lw = ui_put(ui, y, 1, ui->cols - 2, ui->prompt.label, R_HEADER,
@@ -463,6 +491,8 @@ void ui_draw_prompt(struct ui *ui)
 		mvaddch(y, x + tw, ' ');
 		attroff(A_REVERSE);
 	}
+	if (refused)
+		draw_prompt_error(ui, y, x, (size_t)(t - ui->prompt.text));
 }
 
 /* ---- number formats --------------------------------------------------- */

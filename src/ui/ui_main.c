@@ -316,7 +316,19 @@ void ui_prompt_start(struct ui *ui, const char *label, const char *initial,
 	p->len = strlen(p->text);
 	p->yes_no = yes_no;
 	p->done = done;
+	p->err[0] = '\0';
 	ui->msg[0] = '\0';
+	ui->dirty = true;
+}
+
+void ui_prompt_refuse(struct ui *ui, const char *err, size_t pos,
+                      size_t len)
+{
+	struct ui_prompt *p = &ui->prompt;
+	p->active = true;
+	snprintf(p->err, sizeof p->err, "%s", err);
+	p->err_pos = pos < p->len ? pos : p->len;
+	p->err_len = len;
 	ui->dirty = true;
 }
 
@@ -542,6 +554,8 @@ static void prompt_key(struct ui *ui, int ch)
 		p->done(ui, key, yes);
 		return;
 	}
+	/* Whatever the key, the caret no longer points at the text. */
+	p->err[0] = '\0';
 	switch (ch) {
 	case '\n': case '\r': case KEY_ENTER:
 		p->active = false;

@@ -536,20 +536,24 @@ static void filter_done(struct ui *ui, const char *text, bool ok)
 {
 	if (!ok)
 		return;
-	snprintf(ui->list.filter, sizeof ui->list.filter, "%s", text);
 	/* Wireshark's language when the text is a display filter with a
 	 * comparison or a field (not a bare address or port to search). */
-	tl_dfilter_free(ui->list.dfilter);
-	ui->list.dfilter = NULL;
+	struct tl_dfilter *df = NULL;
 	if (text[0] && strchr(text, '.') && !strchr("0123456789:", text[0])) {
 		char err[256];
 		size_t pos = 0, len = 0;
-		ui->list.dfilter = tl_dfilter_compile(text, err, sizeof err,
-		                                      &pos, &len);
-		if (!ui->list.dfilter && strpbrk(text, "=<>!&|~{") )
-			ui_message(ui, true, "filter: %s (column %zu)", err,
-			           pos + 1);
+		df = tl_dfilter_compile(text, err, sizeof err, &pos, &len);
+		/* A comparison that does not parse is a mistake, not a
+		 * search: the prompt stays, the error under it, the
+		 * connections shown as they were. */
+		if (!df && strpbrk(text, "=<>!&|~{")) {
+			ui_prompt_refuse(ui, err, pos, len);
+			return;
+		}
 	}
+	snprintf(ui->list.filter, sizeof ui->list.filter, "%s", text);
+	tl_dfilter_free(ui->list.dfilter);
+	ui->list.dfilter = df;
 	ui->list.cur = 0;
 	rebuild(ui);
 }

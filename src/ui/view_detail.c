@@ -18,6 +18,7 @@
 
 #include "tl_app.h"
 #include "tl_decode.h"
+#include "tl_fields.h"
 #include "tl_label.h"
 
 #define MAX_HEX_BYTES 65536
@@ -373,6 +374,44 @@ static void reread_lines(struct ui *ui, const struct tl_seg *seg,
 	hex_lines(ui, &f, &pkt);
 }
 
+/* One of Wireshark's analysis values of a kept segment, as -T fields and
+ * the view's filter read it: 0 when absent. */
+static int64_t an_value(const struct ui *ui, uint32_t idx, const char *name)
+{
+	const struct tl_field *f = tl_field_find(name, strlen(name));
+	struct tl_fctx c = {
+		.m = &ui->m, .seg = tl_segstore_get(&ui->m.segs, idx),
+		.note = tl_segstore_note(&ui->m.segs, idx), .seg_index = idx,
+	};
+	struct tl_fval v[TL_FIELD_MAX_VALUES];
+	if (!f || !tl_field_values(&c, f, v))
+		return 0;
+	return f->type == TL_FT_TIME ? v[0].i : (int64_t)v[0].u;
+}
+
+/* The frame an ACK acknowledges and its round trip; the timeout a
+ * retransmission waited (tcp.analysis.acks_frame, ack_rtt, rto and
+ * rto_frame: docs/analysis.md). */
+static void ack_rto_lines(struct ui *ui, uint32_t idx)
+{
+	char t[32];
+	uint32_t acked = (uint32_t)an_value(ui, idx, "tcp.analysis.acks_frame");
+	if (acked) {
+		ui_format_duration(an_value(ui, idx, "tcp.analysis.ack_rtt"), t,
+		                   sizeof t);
+		add_line(ui, R_NORMAL, "acks   frame %u, RTT %s  (marked %s in "
+		         "the ladder)", acked, t, ui->utf8 ? "\u25c0" : "<");
+	}
+	uint32_t rto_frame = (uint32_t)an_value(ui, idx,
+	                                        "tcp.analysis.rto_frame");
+	if (rto_frame) {
+		ui_format_duration(an_value(ui, idx, "tcp.analysis.rto"), t,
+		                   sizeof t);
+		add_line(ui, R_RTX, "rto    %s, counted from frame %u (the "
+		         "oldest unacknowledged)", t, rto_frame);
+	}
+}
+
 /* The application label, and what the connection carried: its HTTP
  * exchanges (HTTP/2 streams) with when each started and finished. */
 /* What the sender model says of the segment: the data sender's state when
@@ -493,6 +532,7 @@ void ui_detail_build(struct ui *ui, uint32_t idx)
 		         "SRE)", b, sk->count,
 		         sk->count == 1 ? "" : "s", have);
 	}
+	ack_rto_lines(ui, idx);
 	window_text(seg, c, NULL, win, sizeof win);
 	add_line(ui, R_NORMAL, "window %s", win);
 	add_line(ui, R_NORMAL, "len    %u byte%s of payload", seg->len,

@@ -15,6 +15,7 @@
 #include "tl_app.h"
 #include "tl_label.h"
 #include "tl_explain.h"
+#include "tl_fields.h"
 #include "tl_layout.h"
 #include "tl_match.h"
 
@@ -648,6 +649,32 @@ static int y_without_drops(int y)
 	return y - above;
 }
 
+/* ---- the frame the cursor's ACK acknowledges ------------------------------ */
+
+/* The kept segment the cursor's ACK acknowledges (tcp.analysis.acks_frame),
+ * or UINT32_MAX. */
+static uint32_t acked_by_cursor(const struct ui *ui)
+{
+	uint32_t j;
+	int64_t rtt;
+	if (!ui_ladder_count(ui) ||
+	    !tl_seg_acked(&ui->m, ui_ladder_seg_at(ui, ui->ladder.cur), &j,
+	                  &rtt))
+		return UINT32_MAX;
+	return j;
+}
+
+/* Marks that row: its frame number stands out, an arrowhead after it. */
+static void draw_acked_mark(struct ui *ui, const struct layout *L, int y,
+                            const struct tl_seg *seg)
+{
+	char buf[24];
+	snprintf(buf, sizeof buf, "%*u", L->frame_w, seg->frame);
+	ui_put(ui, y, L->x_frame, L->frame_w, buf, R_GRAPH_ACK, true);
+	ui_put(ui, y, L->x_frame + L->frame_w, 1,
+	       ui->utf8 ? "\u25c0" : "<", R_GRAPH_ACK, true);
+}
+
 /* ---- header, info, title ----------------------------------------------------- */
 
 static int header_lines(const struct ui *ui, const struct layout *L,
@@ -900,6 +927,7 @@ static void ladder_draw(struct ui *ui)
 	shown_count = l->top + vis < (int64_t)n ? vis : (int64_t)n - l->top;
 	int y = L.y_body;
 	drop_lines = 0;
+	uint32_t acked = acked_by_cursor(ui);
 	for (int i = 0; i < vis && l->top + i < (int64_t)n; i++) {
 		int64_t row = l->top + i;
 		/* A marker never pushes the cursor's row off the screen. */
@@ -909,6 +937,9 @@ static void ladder_draw(struct ui *ui)
 		if (y + per_row(ui) > L.y_body + L.body_rows)
 			break;
 		draw_segment(ui, &L, y, row, row == l->cur);
+		if (ui_ladder_seg_at(ui, row) == acked)
+			draw_acked_mark(ui, &L, y,
+			                tl_segstore_get(&ui->m.segs, acked));
 		y += per_row(ui);
 		if (row + 1 == (int64_t)n)
 			y += draw_drops(ui, &L, y, row, true);

@@ -57,6 +57,29 @@ static const struct err_case errors[] = {
 	{ "tcp.flags.ack & 1", "FT_BOOLEAN cannot &", 0, 13 },
 	{ "tcp.flags.str == \"abc", "The string starting here is not closed",
 	  17, 4 },
+	/* 4.0's slices, functions and arithmetic. */
+	{ "tcp.port[0] == 0", "\"tcp.port\" is a Unsigned integer (2 bytes) "
+	  "and cannot be sliced", 0, 8 },
+	{ "ip.src[a] == 1", "\"a\" is not a valid number", 7, 1 },
+	{ "tcp.payload[0:", "The right bracket was missing from a slice",
+	  14, 0 },
+	{ "foo(tcp.port) == 1", "Function 'foo' does not exist", 0, 3 },
+	{ "len() == 1", "Function len needs at least 1 arguments", 0, 3 },
+	{ "count(1) == 1", "Only fields can be used as parameter for count()",
+	  0, 13 },
+	{ "upper(tcp.port) == \"A\"", "Only string type fields can be used "
+	  "as parameter for upper()", 0, 22 },
+	{ "abs(tcp.flags.str) > 1", "'tcp.flags.str' is not a valid argument "
+	  "to 'abs'()", 0, 22 },
+	{ "max(tcp.srcport, ip.src) == 1", "Arguments to 'max' must have the "
+	  "same type", 0, 29 },
+	{ "string(tcp.flags.syn) == \"1\"", "String conversion for field "
+	  "\"tcp.flags.syn\" is not supported", 0, 28 },
+	{ "tcp.flags.str + 1 == 2", "FT_STRING cannot +.", 0, 22 },
+	{ "tcp.len + == 1", "\"==\" was unexpected", 10, 2 },
+	{ "tcp.len-1 == 1", "Left side of \"==\" expression must be a field "
+	  "or function, not tcp.len-1", 0, 9 },
+	{ "ip.src#x == 1.1.1.1", "\"x\" was unexpected", 7, 1 },
 };
 
 static void test_errors(void)
