@@ -188,9 +188,12 @@ static int run_batch(struct tl_options *opt, struct tl_capture *cap)
 		/* Kernel drops, marked after the last frame read: polled when
 		 * the kernel's buffer is drained (every packet it kept before
 		 * the drops it counted has been read), and under a load that
-		 * never drains it, every 4096 frames. */
+		 * never drains it, every 4096 frames. The read may block
+		 * without a timeout while nothing arrives: drained is also
+		 * asked after a frame. */
 		if (live && (next == TL_NEXT_TIMEOUT ||
-		             (b.model.frames & 4095) == 0))
+		             (b.model.frames & 4095) == 0 ||
+		             tl_capture_drained(cap)))
 			poll_drops(cap, &b.model);
 		if (next == TL_NEXT_TIMEOUT) {
 			/* Nothing came for a while (a pipe's writer pauses):

@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <net/if.h>
+#include <poll.h>
 #include <sys/ioctl.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
@@ -38,6 +39,8 @@ struct tl_capture {
 	int link_fd;                    /* a socket to ask the flags with */
 	bool link_down;
 	int64_t link_checked_ms;
+	int64_t drained_checked_ms;     /* tl_capture_drained */
+	bool drain_pending;
 	int dlt;
 	tl_nsec ts_unit;        /* nanoseconds per tick of ts.tv_usec */
 	pcap_dumper_t *dumper;          /* -w, while every write went through */
@@ -675,6 +678,29 @@ bool tl_capture_stats(struct tl_capture *cap, uint64_t *received,
 		return false;
 	*received = st.ps_recv;
 	*dropped = (uint64_t)st.ps_drop + st.ps_ifdrop;
+	return true;
+}
+
+bool tl_capture_drained(struct tl_capture *cap)
+{
+	if (!cap->live || cap->pipe || cap->ng)
+		return false;
+	struct timespec now;
+	clock_gettime(CLOCK_MONOTONIC_COARSE, &now);
+	int64_t ms = (int64_t)now.tv_sec * 1000 + now.tv_nsec / 1000000;
+	/* Once due, asked after every frame until the buffer is empty:
+	 * the answer is wanted after the last packet it kept. */
+	if (!cap->drain_pending && ms - cap->drained_checked_ms < LIVE_TIMEOUT_MS)
+		return false;
+	cap->drained_checked_ms = ms;
+	cap->drain_pending = true;
+	int fd = pcap_get_selectable_fd(cap->pcap);
+	if (fd < 0)
+		return false;
+	struct pollfd p = { .fd = fd, .events = POLLIN };
+	if (poll(&p, 1, 0) != 0)
+		return false;
+	cap->drain_pending = false;
 	return true;
 }
 

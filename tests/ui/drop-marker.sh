@@ -76,10 +76,14 @@ check "text: the markers add up to the drops ($marked of ${drops:-?})" \
 # The first marker sits between two rows: frames before it are smaller
 # than frames after it.
 check "text: a marker between two rows" awk '
-	/dropped by the kernel here/ { seen = 1; before = last; next }
+	/dropped by the kernel here/ { if (!seen) before = last; seen = 1; next }
 	$1 ~ /^[0-9]+$/ && $2 ~ /^[0-9]+$/ { last = $2
 		if (seen && !after) after = $2 }
 	END { exit !(seen && before > 0 && after > before) }' "$TMP/text"
+if [ "$FAILED" -gt 0 ]; then
+	echo "# around the first marker:"
+	grep -m1 -B3 -A3 'dropped by the kernel here' "$TMP/text" | sed 's/^/#   /'
+fi
 if ! grep -q 'dropped by the kernel here' "$TMP/text"; then
 	echo "# text output (tail):"; tail -5 "$TMP/text" | sed 's/^/#   /'
 	sed 's/^/#   /' "$TMP/err"

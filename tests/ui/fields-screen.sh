@@ -89,7 +89,7 @@ for size in "80 24" "120 40"; do
 	# ---- the connection filter's error under its prompt -----------------
 	launch -r "$REUSE"
 	check "$W: list drawn" wait_for '3 connections' 5
-	keys /
+	keys f
 	check "$W: filter prompt" wait_for 'Filter connections' 3
 	type_text 'tcp.flags.syn == 1 and tcp.flgs.ack == 0'
 	keys Enter

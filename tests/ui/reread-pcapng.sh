@@ -33,19 +33,19 @@ check "Enter: details of frame 2 (Ethernet)" \
 check "frame 2: its IPv4 header read again" \
 	screen_has 'IPv4   version 4  header 20 B'
 check "frame 2: no reread error" lacks 'cannot read|not found again'
-keys n
-check "n: frame 3 (raw IP, another interface)" \
+keys Right
+check "Right: frame 3 (raw IP, another interface)" \
 	wait_for 'segment details  frame 3' 3
 check "frame 3: its TCP header read again" \
 	screen_has 'TCP    source port 80  destination port 40000'
-keys n
-check "n: frame 4 (Linux cooked, a third interface)" wait_for 'segment details  frame 4' 3
+keys Right
+check "Right: frame 4 (Linux cooked, a third interface)" wait_for 'segment details  frame 4' 3
 check "frame 4: its TCP header read again" \
 	screen_has 'TCP    source port 40000  destination port 80'
 check "frame 4: no reread error" \
 	lacks 'cannot read|not found again|no longer decodes'
-keys p p
-check "p p: back to frame 2 (a seek back)" \
+keys Left Left
+check "Left Left: back to frame 2 (a seek back)" \
 	wait_for 'segment details  frame 2' 3
 check "frame 2 again: its TCP header" \
 	screen_has 'TCP    source port 40000  destination port 80'

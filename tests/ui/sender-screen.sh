@@ -162,14 +162,14 @@ for size in "120 40" "80 24"; do
 	# ---- the bytes-in-flight graph: cwnd and ssthresh ------------------
 	launch -r "$LOSS"
 	wait_for 'v4-upload-loss\.pcap' 5 >/dev/null
-	keys G
-	check "$W: G: bytes in flight" wait_for 'bytes in flight|byt' 3
-	check "$W: G: legend names cwnd and ssthresh" \
+	keys b
+	check "$W: b: bytes in flight" wait_for 'bytes in flight|byt' 3
+	check "$W: b: legend names cwnd and ssthresh" \
 		screen_has '─ cwnd +─ ssthresh'
 	# ssthresh (window blue) is drawn in the plot, not only the legend.
-	check "$W: G: the ssthresh line is drawn (window blue)" \
+	check "$W: b: the ssthresh line is drawn (window blue)" \
 		colours braille - 33
-	check "$W: G: screen fits $W columns" fits "$W"
+	check "$W: b: screen fits $W columns" fits "$W"
 	quit_check "$W graph" Q
 done
 
