@@ -768,18 +768,26 @@ static void wrap_text(struct ui *ui, int y, int x, int rows, int width,
 
 /* With the oldest row on screen: did rows of this selection go before
  * it (a memory bound)? A connection outlives its rows, so a ladder that
- * starts after its handshake must say so. */
+ * starts after a handshake must say so: some wanted connection began
+ * before the oldest row, or (every stream) whole connections went. Under
+ * a row filter the first row says nothing of this. */
 static bool earlier_rows_gone(const struct ui *ui)
 {
-	if (!ui->m.evicted.segments || ui->ladder.top != 0 ||
-	    !ui_ladder_count(ui))
+	const struct ui_ladder_state *l = &ui->ladder;
+	if (!ui->m.evicted.segments || l->top != 0 || !ui_ladder_count(ui) ||
+	    l->filter != UI_FILTER_ALL)
 		return false;
-	if (multi_stream(ui))
+	if (l->all_streams && ui->m.evicted.connections)
 		return true;
-	const struct tl_seg *first = tl_segstore_get(&ui->m.segs,
-	                                             ui_ladder_seg_at(ui, 0));
-	const struct tl_conn *conn = conn_of(ui, first);
-	return conn && conn->first_frame < first->frame;
+	uint32_t oldest = tl_segstore_get(&ui->m.segs,
+	                                  ui_ladder_seg_at(ui, 0))->frame;
+	const struct tl_tracker *tr = &ui->m.tracker;
+	for (uint32_t s = 0; s < tr->stream_count; s++) {
+		const struct tl_conn *c = tl_tracker_stream(tr, s);
+		if (c && wanted(ui, s) && c->first_frame < oldest)
+			return true;
+	}
+	return false;
 }
 
 static void draw_gone_note(struct ui *ui, const struct layout *L)
