@@ -88,6 +88,8 @@ extern const struct ui_view ui_view_follow;
 
 /* A line-editing prompt on the status line. */
 typedef void (*ui_prompt_done)(struct ui *ui, const char *text, bool ok);
+/* Tab in a prompt: the view may put other text in it (presets). */
+typedef void (*ui_prompt_tab)(struct ui *ui);
 struct ui_prompt {
 	bool active;
 	char label[128];
@@ -95,6 +97,7 @@ struct ui_prompt {
 	size_t len;
 	bool yes_no;            /* one key: y or n */
 	ui_prompt_done done;
+	ui_prompt_tab tab;      /* NULL: Tab does nothing */
 	/* The answer was refused (a display filter that does not parse):
 	 * the message, under a caret at the offending token. */
 	char err[256];
@@ -106,6 +109,7 @@ enum ui_filter {
 	UI_FILTER_ANNOTATED,
 	UI_FILTER_DIR0,         /* client to server only */
 	UI_FILTER_DIR1,
+	UI_FILTER_DISPLAY,      /* a Wireshark display filter: dfilter */
 	UI_FILTER_COUNT,
 };
 
@@ -116,6 +120,7 @@ struct ui_rows {
 	uint32_t *idx;
 	uint32_t count, cap;
 	uint32_t scanned;       /* segments looked at so far */
+	uint32_t in_streams;    /* of them, those of the shown streams */
 };
 
 struct ui_ladder_state {
@@ -124,6 +129,11 @@ struct ui_ladder_state {
 	uint32_t want_cap, want_count;
 	uint32_t first_want;    /* the lowest stream shown, for the title */
 	enum ui_filter filter;
+	/* UI_FILTER_DISPLAY: the compiled filter and its text (f's prompt,
+	 * or -Y on the command line: from_cmdline). */
+	struct tl_dfilter *dfilter;
+	char dfilter_text[512];
+	bool dfilter_from_cmdline;
 	struct ui_rows rows;
 	struct tl_ladder ld;
 	uint32_t ld_streams;    /* streams added to ld (all_streams mode) */
@@ -298,6 +308,11 @@ uint32_t ui_ladder_seg_at(const struct ui *ui, int64_t row);
  * the rows rebuilt with the cursor back on it (or the next one kept). */
 uint32_t ui_ladder_cursor_frame(const struct ui *ui);
 void ui_ladder_renumbered(struct ui *ui, uint32_t cursor_frame);
+/* -Y given with the view: the ladder's rows and the list start filtered
+ * (before the first view is chosen). Exits 2 like -Y if it does not
+ * compile (it did in options.c). */
+void ui_ladder_cmdline_filter(struct ui *ui, const char *text);
+void ui_ladder_free(struct ui *ui);
 /* Puts the cursor on segment seg (or the nearest row before it). */
 void ui_ladder_select_seg(struct ui *ui, uint32_t seg);
 /* The rows on screen at the last draw: [top, top + count). */

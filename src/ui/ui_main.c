@@ -316,6 +316,7 @@ void ui_prompt_start(struct ui *ui, const char *label, const char *initial,
 	p->len = strlen(p->text);
 	p->yes_no = yes_no;
 	p->done = done;
+	p->tab = NULL;
 	p->err[0] = '\0';
 	ui->msg[0] = '\0';
 	ui->dirty = true;
@@ -577,6 +578,10 @@ static void prompt_key(struct ui *ui, int ch)
 		p->len = 0;
 		p->text[0] = '\0';
 		return;
+	case '\t':
+		if (p->tab)
+			p->tab(ui);
+		return;
 	default:
 		if (ch >= 32 && ch < 256 && ch != 127 &&
 		    p->len + 1 < sizeof p->text) {
@@ -801,6 +806,8 @@ int tl_ui_run(struct tl_options *opt, struct tl_capture *cap)
 	tl_model_enable_sender(&ui->m, opt->cc);
 	tl_model_set_limits(&ui->m, opt->max_segments, opt->max_memory);
 	tl_ladder_init(&ui->ladder.ld, opt->by_host);
+	if (opt->display_filter)
+		ui_ladder_cmdline_filter(ui, opt->display_filter);
 
 	char err[512];
 	if (!ui->live)
@@ -1010,6 +1017,7 @@ int tl_ui_run(struct tl_options *opt, struct tl_capture *cap)
 	free(ui->list.matched);
 	tl_dfilter_free(ui->list.dfilter);
 	tl_ladder_free(&ui->ladder.ld);
+	ui_ladder_free(ui);
 	tl_model_free(&ui->m);
 	return status;
 }

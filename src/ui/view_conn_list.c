@@ -456,8 +456,10 @@ static void list_draw(struct ui *ui)
 		              s->selected_count);
 	/* The filter before the sort: what is hidden matters more. */
 	if (s->filter[0])
-		n += snprintf(mid + n, sizeof mid - (size_t)n, "  filter: %s",
-		              s->filter);
+		n += snprintf(mid + n, sizeof mid - (size_t)n, "  filter%s: %s",
+		              s->dfilter && ui->opt->display_filter &&
+		              !strcmp(s->filter, ui->opt->display_filter)
+		              ? " (-Y)" : "", s->filter);
 	snprintf(mid + n, sizeof mid - (size_t)n, "  sort: %s%s",
 	         sort_names[s->sort_key], s->sort_reverse ? " (reversed)" : "");
 	ui_draw_title(ui, mid, "? help  q quit");

@@ -11,8 +11,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "tl_app.h"
+#include "tl_dfilter.h"
 #include "tl_label.h"
 #include "tl_explain.h"
 #include "tl_fields.h"
@@ -24,6 +26,7 @@
 
 static const char *const filter_names[UI_FILTER_COUNT] = {
 	"all", "annotated", "client to server", "server to client",
+	"display filter",
 };
 
 /* The rows on screen at the last draw, for e (export) and the graph. */
@@ -43,14 +46,17 @@ static bool annotated(const struct ui *ui, const struct tl_seg *seg)
 	return tl_match_annotated(seg, ui->m.app);
 }
 
-static bool passes(const struct ui *ui, const struct tl_seg *seg)
+static bool passes(const struct ui *ui, uint32_t index)
 {
+	const struct tl_seg *seg = tl_segstore_get(&ui->m.segs, index);
 	if (!wanted(ui, seg->stream))
 		return false;
 	switch (ui->ladder.filter) {
 	case UI_FILTER_ANNOTATED: return annotated(ui, seg);
 	case UI_FILTER_DIR0: return tl_seg_dir(seg) == 0;
 	case UI_FILTER_DIR1: return tl_seg_dir(seg) == 1;
+	case UI_FILTER_DISPLAY:
+		return tl_dfilter_match_seg(ui->ladder.dfilter, &ui->m, index);
 	default: return true;
 	}
 }
@@ -104,7 +110,12 @@ void ui_ladder_update(struct ui *ui)
 	if (!r->identity) {
 		const struct tl_segstore *st = &ui->m.segs;
 		for (; r->scanned < st->count; r->scanned++) {
-			if (!passes(ui, tl_segstore_get(st, r->scanned)))
+			const struct tl_seg *seg = tl_segstore_get(
+				st, r->scanned);
+			if (!wanted(ui, seg->stream))
+				continue;
+			r->in_streams++;
+			if (!passes(ui, r->scanned))
 				continue;
 			r->idx = tl_xgrow(r->idx, &r->cap,
 			                  (uint64_t)r->count + 1, 4096,
@@ -124,6 +135,7 @@ static void rebuild(struct ui *ui, uint32_t keep_seg)
 	struct ui_ladder_state *l = &ui->ladder;
 	l->rows.count = 0;
 	l->rows.scanned = 0;
+	l->rows.in_streams = 0;
 	tl_ladder_clear(&l->ld);
 	l->ld_streams = 0;
 	l->hoff = 0;
@@ -879,6 +891,21 @@ static void draw_info(struct ui *ui, const struct layout *L)
 	          ui_analysis_role(seg->analysis));
 }
 
+/* After a row filter, the title's count says of how many (those of the
+ * shown streams), then the filter in force. */
+static int filter_title(const struct ui *ui, char *buf, size_t size)
+{
+	const struct ui_ladder_state *l = &ui->ladder;
+	char all[32];
+	ui_format_count(l->rows.in_streams, all, sizeof all);
+	if (l->filter == UI_FILTER_DISPLAY)
+		return snprintf(buf, size, " of %s segments  filter%s: %s",
+		                all, l->dfilter_from_cmdline ? " (-Y)" : "",
+		                l->dfilter_text);
+	return snprintf(buf, size, " of %s segments  filter: %s", all,
+	                filter_names[l->filter]);
+}
+
 static void draw_title(struct ui *ui)
 {
 	struct ui_ladder_state *l = &ui->ladder;
@@ -896,14 +923,14 @@ static void draw_title(struct ui *ui)
 	ui_format_count(ui_ladder_count(ui), segs, sizeof segs);
 	const char *base = strrchr(ui->input_name, '/');
 	base = base ? base + 1 : ui->input_name;
-	int n = snprintf(mid, sizeof mid, "%s  %s  %s segments", base, what,
-	                 segs);
+	int n = snprintf(mid, sizeof mid, "%s  %s  %s", base, what, segs);
 	/* What hides rows first; the modes after (narrow: only a mode
 	 * that is not the default, the time column's header names its
 	 * own). */
 	if (l->filter != UI_FILTER_ALL)
-		n += snprintf(mid + n, sizeof mid - (size_t)n, "  filter: %s",
-		              filter_names[l->filter]);
+		n += filter_title(ui, mid + n, sizeof mid - (size_t)n);
+	else
+		n += snprintf(mid + n, sizeof mid - (size_t)n, " segments");
 	if (n > 0 && (size_t)n < sizeof mid && ui->cols >= 100)
 		snprintf(mid + n, sizeof mid - (size_t)n, "  seq: %s  time: %s",
 		         ui->absolute_seq ? "absolute" : "relative",
@@ -1088,14 +1115,128 @@ static void next_annotated(struct ui *ui, int dir)
 	           dir > 0 ? "later" : "earlier");
 }
 
-static void set_filter(struct ui *ui, enum ui_filter f)
+/* ---- the row filter (f, -Y) ----------------------------------------- */
+
+/* The presets by the words the prompt takes for them; Tab cycles them. */
+static const struct {
+	const char *word;
+	enum ui_filter f;
+} presets[] = {
+	{ "", UI_FILTER_ALL },
+	{ "annotated", UI_FILTER_ANNOTATED },
+	{ "c2s", UI_FILTER_DIR0 },
+	{ "s2c", UI_FILTER_DIR1 },
+	{ "all", UI_FILTER_ALL },
+};
+#define TAB_PRESETS 4           /* the last word is only typed */
+
+/* What the prompt shows for the filter in force. */
+static const char *filter_word(const struct ui_ladder_state *l)
+{
+	if (l->filter == UI_FILTER_DISPLAY)
+		return l->dfilter_text;
+	for (size_t i = 0; i < TAB_PRESETS; i++)
+		if (presets[i].f == l->filter)
+			return presets[i].word;
+	return "";
+}
+
+/* Takes df (NULL for a preset); the cursor stays on its segment, or the
+ * next one that passes. */
+static void set_filter(struct ui *ui, enum ui_filter f, struct tl_dfilter *df,
+                       const char *text)
 {
 	struct ui_ladder_state *l = &ui->ladder;
 	uint32_t keep = ui_ladder_count(ui)
 		? ui_ladder_seg_at(ui, l->cur) : UINT32_MAX;
+	tl_dfilter_free(l->dfilter);
+	l->dfilter = df;
+	snprintf(l->dfilter_text, sizeof l->dfilter_text, "%s",
+	         df ? text : "");
+	l->dfilter_from_cmdline = false;
 	l->filter = f;
 	rebuild(ui, keep);
-	ui_message(ui, false, "Rows: %s", filter_names[f]);
+	if (f == UI_FILTER_ALL)
+		ui_message(ui, false, "Rows: all");
+	else
+		ui_message(ui, false, "Rows: %s: %u pass",
+		           df ? text : filter_names[f], ui_ladder_count(ui));
+}
+
+static void filter_tab(struct ui *ui)
+{
+	struct ui_prompt *p = &ui->prompt;
+	size_t next = 1;        /* from typed text: the first preset */
+	for (size_t i = 0; i < TAB_PRESETS; i++)
+		if (!strcmp(p->text, presets[i].word))
+			next = (i + 1) % TAB_PRESETS;
+	snprintf(p->text, sizeof p->text, "%s", presets[next].word);
+	p->len = strlen(p->text);
+}
+
+/* A preset word, or a display filter; one that does not compile keeps
+ * the prompt open with the error under it and the rows as they were. */
+static void filter_done(struct ui *ui, const char *answer, bool ok)
+{
+	if (!ok)
+		return;
+	const char *text = answer;
+	while (*text == ' ')
+		text++;
+	size_t len = strlen(text);
+	while (len && text[len - 1] == ' ')
+		len--;
+	char t[sizeof ui->ladder.dfilter_text];
+	snprintf(t, sizeof t, "%.*s", (int)len, text);
+	for (size_t i = 0; i < sizeof presets / sizeof *presets; i++) {
+		if (!strcasecmp(t, presets[i].word)) {
+			set_filter(ui, presets[i].f, NULL, NULL);
+			return;
+		}
+	}
+	char err[256];
+	size_t pos = 0, elen = 0;
+	struct tl_dfilter *df = tl_dfilter_compile(t, err, sizeof err, &pos,
+	                                           &elen);
+	if (!df) {
+		ui_prompt_refuse(ui, err, pos + (size_t)(text - answer), elen);
+		return;
+	}
+	set_filter(ui, UI_FILTER_DISPLAY, df, t);
+}
+
+static void filter_prompt(struct ui *ui)
+{
+	ui_prompt_start(ui, "Filter rows (Tab: presets): ",
+	                filter_word(&ui->ladder), false, filter_done);
+	ui->prompt.tab = filter_tab;
+}
+
+void ui_ladder_cmdline_filter(struct ui *ui, const char *text)
+{
+	struct ui_ladder_state *l = &ui->ladder;
+	char err[256];
+	size_t pos, len;
+	struct tl_dfilter *df = tl_dfilter_compile(text, err, sizeof err,
+	                                           &pos, &len);
+	if (!df)
+		return;         /* options.c refused it already */
+	tl_dfilter_free(l->dfilter);
+	l->dfilter = df;
+	snprintf(l->dfilter_text, sizeof l->dfilter_text, "%s", text);
+	l->dfilter_from_cmdline = true;
+	l->filter = UI_FILTER_DISPLAY;
+	/* The list: a connection passes when one of its segments does. */
+	struct ui_list_state *s = &ui->list;
+	tl_dfilter_free(s->dfilter);
+	s->dfilter = tl_dfilter_compile(text, err, sizeof err, &pos, &len);
+	snprintf(s->filter, sizeof s->filter, "%s", text);
+}
+
+void ui_ladder_free(struct ui *ui)
+{
+	tl_dfilter_free(ui->ladder.dfilter);
+	ui->ladder.dfilter = NULL;
 }
 
 static void save_shown(struct ui *ui)
@@ -1259,8 +1400,7 @@ static enum ui_key_result ladder_key(struct ui *ui, int ch)
 	case 'N': search(ui, -1); break;
 	case 'a': next_annotated(ui, 1); break;
 	case 'A': next_annotated(ui, -1); break;
-	case 'f': set_filter(ui, (enum ui_filter)((l->filter + 1) %
-	                                          UI_FILTER_COUNT)); break;
+	case 'f': filter_prompt(ui); break;
 	case 't':
 		ui->time_format = (enum tl_time_format)((ui->time_format + 1) %
 		                                        3);
