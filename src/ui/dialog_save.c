@@ -17,6 +17,7 @@ struct save_state {
 	uint32_t want_cap;
 	uint32_t count;         /* streams chosen */
 	bool all;
+	ui_save_pass pass;      /* a row filter: only its rows (or NULL) */
 	char path[512];
 	bool replace;           /* the user said yes */
 };
@@ -40,6 +41,8 @@ static bool want_frame(void *ctx, uint32_t frame)
 	const struct tl_seg *seg = tl_segstore_get(st, w->next);
 	if (seg->frame != frame)
 		return false;
+	if (save.pass)
+		return save.pass(w->ui, w->next);
 	return save.all || (seg->stream < save.want_cap &&
 	                    save.want[seg->stream]);
 }
@@ -136,5 +139,23 @@ void ui_save_start(struct ui *ui, const bool *streams, uint32_t n,
 	else
 		snprintf(label, sizeof label, "Save %u connection%s to: ",
 		         save.count, save.count == 1 ? "" : "s");
+	ui_prompt_start(ui, label, name, false, name_done);
+}
+
+void ui_save_only_rows(struct ui *ui, ui_save_pass pass, uint32_t rows)
+{
+	if (!ui->prompt.active || ui->prompt.done != name_done)
+		return;         /* ui_save_start said why it cannot save */
+	save.pass = pass;
+	const char *base = strrchr(ui->opt->cap.file, '/');
+	base = base ? base + 1 : ui->opt->cap.file;
+	char stem[256], name[320], label[128];
+	snprintf(stem, sizeof stem, "%s", base);
+	char *dot = strrchr(stem, '.');
+	if (dot && dot != stem)
+		*dot = '\0';
+	snprintf(name, sizeof name, "%s-filtered.pcap", stem);
+	snprintf(label, sizeof label, "Save the %u row%s shown to: ", rows,
+	         rows == 1 ? "" : "s");
 	ui_prompt_start(ui, label, name, false, name_done);
 }

@@ -355,5 +355,9 @@ void ui_follow_free(struct ui *ui);
 /* dialog_save.c */
 void ui_save_start(struct ui *ui, const bool *streams, uint32_t n,
                    bool all_streams);
+/* Right after ui_save_start, under a row filter: only the frames of the
+ * segments that pass (rows: how many, for the prompt). */
+typedef bool (*ui_save_pass)(const struct ui *ui, uint32_t seg_index);
+void ui_save_only_rows(struct ui *ui, ui_save_pass pass, uint32_t rows);
 
 #endif

@@ -1239,10 +1239,14 @@ void ui_ladder_free(struct ui *ui)
 	ui->ladder.dfilter = NULL;
 }
 
+/* Under a row filter the frames of the rows shown, as Wireshark's
+ * "export displayed packets". */
 static void save_shown(struct ui *ui)
 {
 	struct ui_ladder_state *l = &ui->ladder;
 	ui_save_start(ui, l->want, l->want_cap, l->all_streams);
+	if (l->filter != UI_FILTER_ALL)
+		ui_save_only_rows(ui, passes, ui_ladder_count(ui));
 }
 
 /* ---- export (e, E) and the graph's link ------------------------------ */

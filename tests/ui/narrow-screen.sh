@@ -69,11 +69,11 @@ for size in 80x24 120x40; do
 		wait_for '^ Connections list *$' 3
 	# Help lines never cut: a long one wraps under its description.
 	keys /
-	type_text 'rows: all'
+	type_text 'filter rows'
 	keys Enter
-	check "$size help /: found" wait_for 'rows: all, annotated only' 3
+	check "$size help /: found" wait_for 'filter rows: a display filter' 3
 	check "$size help: the whole line is there" \
-		eval 'grep -Eq "server to client|^ +client$" "$SCREEN"'
+		eval 'grep -Eq "empty: every row|^ +row$" "$SCREEN"'
 	check "$size help: no cut marker" eval '! screen_has "…"'
 	check "$size help: fits" fits "$W"
 	keys q

@@ -151,13 +151,15 @@ check "r: absolute SACK blocks" screen_has 'SACK 1310978658-1310984130 '
 keys r
 wait_for 'seq: relative' 3 >/dev/null
 keys f
-check "f: annotated rows only" wait_for 'filter: annotated' 3
+check "f: the row filter's prompt" wait_for 'Filter rows \(Tab: presets\)' 3
+keys Tab Enter
+check "f Tab: annotated rows only" wait_for 'filter: annotated' 3
 check "f: frame 2 is hidden" eval '! screen_has "^ +2  0\.000190"'
 check "f: frame 5 is shown" screen_has '^ +5  0\.000304'
-keys f
-check "f: client to server only" wait_for 'filter: client to server' 3
+keys f Tab Enter
+check "f Tab Tab: client to server only" wait_for 'filter: client to server' 3
 check "f: no leftward arrows" eval '! screen_has "├◀"'
-keys f f
+keys f C-u Enter
 wait_for '9 segments' 3 >/dev/null
 keys v
 check "v: label on its own row above the arrow" \
