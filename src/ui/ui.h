@@ -169,6 +169,7 @@ struct ui_list_state {
 	struct tl_dfilter *dfilter;
 	uint8_t *matched;
 	uint32_t matched_cap;
+	uint32_t matched_scanned;       /* segments matched so far */
 	bool *selected;
 	uint32_t selected_cap, selected_count;
 	int64_t cur, top;

@@ -99,23 +99,28 @@ static void endpoints(const struct tl_conn *c, char a[80], char b[80])
 	tl_format_endpoint(c->ip_version, c->addr[1], c->port[1], b, 80);
 }
 
-/* One pass over the retained segments marks the streams with a segment
- * that passes the display filter. */
+/* Marks the streams with a segment that passes the display filter: the
+ * segments read since the last rebuild (a stream once marked stays so),
+ * all of them after a new filter or a renumbering (matched_scanned 0). */
 static void mark_matching_streams(struct ui *ui)
 {
 	struct ui_list_state *s = &ui->list;
 	const struct tl_tracker *tr = &ui->m.tracker;
 	if (s->matched_cap < tr->stream_count) {
+		uint32_t old = s->matched_cap;
 		s->matched_cap = tr->stream_count + 256;
 		s->matched = tl_xrealloc(s->matched, s->matched_cap, 1);
+		memset(s->matched + old, 0, s->matched_cap - old);
 	}
-	memset(s->matched, 0, s->matched_cap);
-	for (uint32_t i = 0; i < ui->m.segs.count; i++) {
+	if (!s->matched_scanned)
+		memset(s->matched, 0, s->matched_cap);
+	for (uint32_t i = s->matched_scanned; i < ui->m.segs.count; i++) {
 		const struct tl_seg *seg = tl_segstore_get(&ui->m.segs, i);
 		if (seg->stream < s->matched_cap && !s->matched[seg->stream] &&
 		    tl_dfilter_match_seg(s->dfilter, &ui->m, i))
 			s->matched[seg->stream] = 1;
 	}
+	s->matched_scanned = ui->m.segs.count;
 }
 
 static bool matches_filter(const struct ui *ui, const struct tl_conn *c)
@@ -170,6 +175,7 @@ static void rebuild(struct ui *ui)
 
 void ui_list_renumbered(struct ui *ui)
 {
+	ui->list.matched_scanned = 0;
 	rebuild(ui);
 }
 
@@ -556,6 +562,7 @@ static void filter_done(struct ui *ui, const char *text, bool ok)
 	snprintf(ui->list.filter, sizeof ui->list.filter, "%s", text);
 	tl_dfilter_free(ui->list.dfilter);
 	ui->list.dfilter = df;
+	ui->list.matched_scanned = 0;
 	ui->list.cur = 0;
 	rebuild(ui);
 }
