@@ -78,6 +78,10 @@ const struct tl_field *tl_field_at(unsigned id);
 /* Whether the field's value needs the tracker's bytes in flight
  * (tl_tracker_want_bif), which cost a walk per data segment. */
 bool tl_field_needs_bif(const struct tl_field *f);
+/* Whether, on a retained segment (tl_fctx's seg), the field's values
+ * come only from its connection and direction (addresses, ports, the
+ * stream): the same on every segment of that direction. */
+bool tl_field_of_conn(const struct tl_field *f);
 unsigned tl_field_count(void);
 /* Whether the field is the sender model's (tcpladder.cwnd ...): the model
  * must run (tl_model_enable_sender) for it to have values. */

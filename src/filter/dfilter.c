@@ -76,12 +76,26 @@ struct node {
 	pcre2_code *re;
 	struct vexpr *va, *vb;          /* N_VCMP, N_VEXISTS */
 	bool vcontains;                 /* N_VCMP: va contains vb */
+	unsigned memo;                  /* 0, or 1 + its slot in conn_memo */
+};
+
+/* The view's memo (tl_dfilter_match_seg): a subtree that reads only a
+ * segment's addresses, ports and stream (tl_field_of_conn) has one
+ * answer per stream and direction, worked out once. v holds, per stream
+ * and direction, one byte per slot: 0 not known, 1 false, 2 true; for
+ * the connection conn[stream] (another, or none: the answers go). */
+struct conn_memo {
+	unsigned slots;
+	uint32_t cap;                   /* streams */
+	uint8_t *v;
+	const struct tl_conn **conn;
 };
 
 struct tl_dfilter {
 	struct node *root;
 	bool wants_bif;
 	bool wants_sender;      /* names a tcpladder.* field */
+	struct conn_memo *memo; /* NULL: no such subtree */
 };
 
 struct parser {
@@ -1460,6 +1474,38 @@ static struct node *parse_or(struct parser *p)
 	return a;
 }
 
+/* Whether n reads nothing but fields of the connection (or nothing). */
+static bool of_conn(const struct node *n)
+{
+	switch (n->kind) {
+	case N_AND: case N_OR: return of_conn(n->a) && of_conn(n->b);
+	case N_NOT: return of_conn(n->a);
+	case N_TRUE: case N_FALSE: return true;
+	case N_EXISTS: case N_IN: case N_CONTAINS: case N_MATCHES:
+		return tl_field_of_conn(n->field);
+	case N_CMP:
+		return tl_field_of_conn(n->field) &&
+		       (!n->rfield || tl_field_of_conn(n->rfield));
+	default: return false;
+	}
+}
+
+/* A slot for each largest subtree of_conn (a constant needs none). */
+static void assign_memo(struct node *n, unsigned *slots)
+{
+	if (of_conn(n)) {
+		if (n->kind != N_TRUE && n->kind != N_FALSE)
+			n->memo = ++*slots;
+		return;
+	}
+	if (n->kind == N_AND || n->kind == N_OR) {
+		assign_memo(n->a, slots);
+		assign_memo(n->b, slots);
+	} else if (n->kind == N_NOT) {
+		assign_memo(n->a, slots);
+	}
+}
+
 struct tl_dfilter *tl_dfilter_compile(const char *text, char *err,
                                       size_t err_size, size_t *err_pos,
                                       size_t *err_len)
@@ -1488,6 +1534,12 @@ struct tl_dfilter *tl_dfilter_compile(const char *text, char *err,
 	df->root = root;
 	df->wants_bif = p.wants_bif;
 	df->wants_sender = p.wants_sender;
+	unsigned slots = 0;
+	assign_memo(root, &slots);
+	if (slots) {
+		df->memo = tl_xcalloc(1, sizeof *df->memo);
+		df->memo->slots = slots;
+	}
 	return df;
 }
 
@@ -1496,6 +1548,11 @@ void tl_dfilter_free(struct tl_dfilter *df)
 	if (!df)
 		return;
 	free_node(df->root);
+	if (df->memo) {
+		free(df->memo->v);
+		free(df->memo->conn);
+		free(df->memo);
+	}
 	free(df);
 }
 
@@ -2024,6 +2081,45 @@ bool tl_dfilter_match(const struct tl_dfilter *df, const struct tl_fctx *c)
 	return eval(df->root, c);
 }
 
+/* The memo's bytes for this stream and direction, cleared when the
+ * stream's connection is not the one they were worked out for. */
+static uint8_t *memo_row(struct conn_memo *mm, uint32_t stream, unsigned dir,
+                         const struct tl_conn *conn)
+{
+	if (stream >= mm->cap) {
+		uint32_t old = mm->cap, cap = stream + 1024;
+		mm->v = tl_xrealloc(mm->v, (size_t)cap * 2, mm->slots);
+		mm->conn = tl_xrealloc(mm->conn, cap, sizeof *mm->conn);
+		memset(mm->v + (size_t)old * 2 * mm->slots, 0,
+		       (size_t)(cap - old) * 2 * mm->slots);
+		memset(mm->conn + old, 0, (cap - old) * sizeof *mm->conn);
+		mm->cap = cap;
+	}
+	uint8_t *v = mm->v + (size_t)stream * 2 * mm->slots;
+	if (mm->conn[stream] != conn) {
+		memset(v, 0, 2 * mm->slots);
+		mm->conn[stream] = conn;
+	}
+	return v + dir * mm->slots;
+}
+
+static bool eval_memo(const struct node *n, const struct tl_fctx *c,
+                      uint8_t *row)
+{
+	if (n->memo) {
+		uint8_t *v = &row[n->memo - 1];
+		if (!*v)
+			*v = eval(n, c) ? 2 : 1;
+		return *v == 2;
+	}
+	switch (n->kind) {
+	case N_AND: return eval_memo(n->a, c, row) && eval_memo(n->b, c, row);
+	case N_OR: return eval_memo(n->a, c, row) || eval_memo(n->b, c, row);
+	case N_NOT: return !eval_memo(n->a, c, row);
+	default: return eval(n, c);
+	}
+}
+
 bool tl_dfilter_match_seg(const struct tl_dfilter *df,
                           const struct tl_model *m, uint32_t index)
 {
@@ -2032,5 +2128,9 @@ bool tl_dfilter_match_seg(const struct tl_dfilter *df,
 	                     .seg_index = index };
 	if (seg->analysis & (TL_AN_DUPLICATE_ACK | TL_AN_RETRANSMISSION))
 		c.note = tl_segstore_note(&m->segs, index);
-	return eval(df->root, &c);
+	if (!df->memo)
+		return eval(df->root, &c);
+	uint8_t *row = memo_row(df->memo, seg->stream, tl_seg_dir(seg),
+	                        tl_tracker_stream(&m->tracker, seg->stream));
+	return eval_memo(df->root, &c, row);
 }

@@ -175,6 +175,18 @@ bool tl_field_needs_bif(const struct tl_field *f)
 	       f->id == F_AN_INITIAL_RTT || f->id == F_AN_TREE;
 }
 
+bool tl_field_of_conn(const struct tl_field *f)
+{
+	switch (f->id) {
+	case F_IP_SRC: case F_IP_DST: case F_IP_ADDR:
+	case F_IPV6_SRC: case F_IPV6_DST: case F_IPV6_ADDR:
+	case F_TCP_SRCPORT: case F_TCP_DSTPORT: case F_TCP_PORT:
+	case F_TCP_STREAM:
+		return true;
+	}
+	return false;
+}
+
 const struct tl_field *tl_field_at(unsigned id)
 {
 	return id < F_COUNT ? &table[id] : NULL;
@@ -648,11 +660,50 @@ bool tl_seg_acked(const struct tl_model *m, uint32_t index,
 	return true;
 }
 
+/* The fields a retained record holds by itself: no connection to look
+ * up (the view's filters test these on millions of rows). */
+static unsigned record_values(const struct tl_fctx *c, unsigned id,
+                              struct tl_fval *out, bool *done)
+{
+	const struct tl_seg *s = c->seg;
+	unsigned bits = tl_seg_flags(s);
+	unsigned an = s->analysis & TL_AN_WIRESHARK_MASK;
+	*done = true;
+	switch (id) {
+	case F_FRAME_NUMBER: return put_u(out, s->frame);
+	case F_FRAME_TIME_RELATIVE:
+		return put_t(out, tl_seg_time_us(s) * 1000);
+	case F_TCP_STREAM: return put_u(out, s->stream);
+	case F_TCP_LEN: return put_u(out, s->len);
+	case F_TCP_SEQ: return put_u(out, s->seq);
+	case F_TCP_ACK: return put_u(out, s->ack);
+	case F_TCP_NXTSEQ:
+		return put_u(out, (uint32_t)(s->seq + s->len +
+		             ((bits & (TL_TH_SYN | TL_TH_FIN)) ? 1u : 0u)));
+	case F_TCP_FLAGS: return put_u(out, bits);
+	case F_WIN_SIZE: return put_u(out, s->win);
+	case F_AN_FLAGS: return an ? put_u(out, 1) : 0;
+	}
+	if (id >= F_FLAG_RES && id <= F_FLAG_FIN)
+		return put_u(out, (bits >> (F_FLAG_FIN - id)) & 1u);
+	if (id >= F_AN_FIRST_FLAG && id < F_TL_CWND) {
+		if (id == F_AN_FIRST_FLAG + 1 && (an & TL_AN_DUPLICATE_ACK))
+			return put_u(out, 1) + put_u(out + 1, 1);
+		return (an >> (id - F_AN_FIRST_FLAG)) & 1u ? put_u(out, 1) : 0;
+	}
+	*done = false;
+	return 0;
+}
+
 /* A retained segment: what its record and its note keep. */
 static unsigned stored_values(const struct tl_fctx *c, unsigned id,
                               struct tl_fval *out)
 {
 	const struct tl_seg *s = c->seg;
+	bool done;
+	unsigned k = record_values(c, id, out, &done);
+	if (done)
+		return k;
 	if (id >= F_TL_CWND) {
 		struct tl_sender_vals v;
 		tl_segstore_sender(&c->m->segs, c->seg_index, &v);

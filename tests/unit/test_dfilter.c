@@ -6,6 +6,7 @@
 #include "check.h"
 
 #include <stdlib.h>
+#include <string.h>
 
 #include "tl_dfilter.h"
 #include "tl_model.h"
@@ -216,7 +217,96 @@ static void test_retained(void)
 	tl_model_free(&m);
 }
 
+/* Segment k of a made-up exchange: connection conn (client 192.0.2.1+conn
+ * port 40000+conn, server 192.0.2.100 port 9 or 80), from the server when
+ * back; flags SYN, ACK, PSH|ACK in turn. */
+static uint32_t exchange_frame(uint8_t *f, unsigned conn, bool back,
+                               unsigned k)
+{
+	memcpy(f, syn_frame, sizeof syn_frame);
+	uint8_t *ip = f + 14, *th = ip + 20;
+	uint8_t client = (uint8_t)(1 + conn), server = 100;
+	uint16_t cport = (uint16_t)(40000 + conn), sport = conn % 2 ? 80 : 9;
+	ip[15] = back ? server : client;
+	ip[19] = back ? client : server;
+	uint16_t src = back ? sport : cport, dst = back ? cport : sport;
+	th[0] = (uint8_t)(src >> 8); th[1] = (uint8_t)src;
+	th[2] = (uint8_t)(dst >> 8); th[3] = (uint8_t)dst;
+	uint32_t seq = 1000u * k;
+	for (int i = 0; i < 4; i++)
+		th[4 + i] = (uint8_t)(seq >> (24 - 8 * i));
+	static const uint8_t flags[] = { 0x02, 0x10, 0x18 };
+	th[13] = flags[k % 3];
+	return sizeof syn_frame;
+}
+
+/* The view's memo (answers per stream and direction) never answers
+ * otherwise than a filter worked out afresh for that one segment. */
+static void test_memo(void)
+{
+	static const char *const filters[] = {
+		"tcp.port == 80",
+		"ip.src == 192.0.2.100 and tcp.flags.push == 1",
+		"tcp.srcport == 9 or tcp.flags.syn == 1",
+		"not ip.addr == 192.0.2.2 && tcp.stream in {1, 3}",
+		"tcp.dstport == tcp.srcport or ip.dst == 192.0.2.0/30",
+		"tcp.port > 40001 and not (tcp.flags.ack == 1 or ip.src == "
+		"192.0.2.100)",
+		"!(tcp.stream == 2) && ip",
+	};
+	struct tl_model m;
+	struct tl_seg seg;
+	struct tl_seg_note note;
+	bool has_note;
+	uint8_t f[sizeof syn_frame];
+	unsigned from_server = 0;
+	tl_model_init(&m, true);
+	for (unsigned k = 0; k < 12; k++)
+		for (unsigned c = 0; c < 5; c++) {
+			bool back = (k + c) % 2;
+			uint32_t n = exchange_frame(f, c, back, k);
+			if (tl_model_frame(&m, 1, f, n,
+			                   INT64_C(1000000000) + k * 1000 + c,
+			                   &seg, &note, &has_note))
+				from_server += back;
+		}
+	CHECK(m.segs.count >= 50);
+	char err[256];
+	for (size_t i = 0; i < CHECK_COUNT(filters); i++) {
+		struct tl_dfilter *df = tl_dfilter_compile(filters[i], err,
+		                                           sizeof err, NULL,
+		                                           NULL);
+		CHECK_MSG(df != NULL, "%s: %s", filters[i], err);
+		if (!df)
+			continue;
+		unsigned hits = 0;
+		for (int round = 0; round < 2; round++)
+			for (uint32_t j = 0; j < m.segs.count; j++) {
+				struct tl_dfilter *fresh = tl_dfilter_compile(
+					filters[i], err, sizeof err, NULL, NULL);
+				bool want = tl_dfilter_match_seg(fresh, &m, j);
+				bool got = tl_dfilter_match_seg(df, &m, j);
+				CHECK_MSG(got == want, "%s: segment %u (round %d)",
+				          filters[i], j, round);
+				hits += got;
+				tl_dfilter_free(fresh);
+			}
+		CHECK_MSG(hits > 0 && hits < 2 * m.segs.count,
+		          "%s: %u of %u", filters[i], hits, 2 * m.segs.count);
+		tl_dfilter_free(df);
+	}
+	struct tl_dfilter *df = tl_dfilter_compile("ip.src == 192.0.2.100",
+	                                           err, sizeof err, NULL, NULL);
+	unsigned hits = 0;
+	for (uint32_t j = 0; j < m.segs.count; j++)
+		hits += tl_dfilter_match_seg(df, &m, j);
+	CHECK_UINT(hits, from_server);
+	tl_dfilter_free(df);
+	tl_model_free(&m);
+}
+
 static const struct check_test tests[] = {
+	CHECK_TEST(test_memo),
 	CHECK_TEST(test_retained),
 	CHECK_TEST(test_errors),
 	CHECK_TEST(test_matching),
