@@ -5,7 +5,8 @@
 # the error under it with a caret at the token, the rows as they were; the
 # presets (annotated, c2s, s2c) are words Tab puts in the prompt, an empty
 # answer clears; -Y given with the view starts the ladder and the list
-# filtered (the title says so) until f clears it; w saves the rows shown.
+# filtered (the title says so) until f clears it, also while segments
+# arrive (--replay); w saves the rows shown.
 # Frame numbers expected come from tshark when it is installed, else from
 # the lists below (tshark 4.0's answers).
 # Prints TAP; 77 (skip) when tmux is missing.
@@ -171,6 +172,16 @@ for size in "80 24" "120 40"; do
 	check "$W: -Y cleared by f and an empty answer" \
 		wait_for ' 296 segments' 3
 	quit_check "$W: -Y ladder" q
+
+	# Segments arriving (a replay at the capture's pace, 1.1 s): each
+	# matched as it comes, the rows at the end as tshark's.
+	launch --replay=1 -Y "'$RTX'" -r "$LOSS"
+	check "$W: replay: rows while segments arrive" \
+		wait_for 'of [0-9]+ segments  filter \(-Y' 5
+	check "$W: replay: all read, 10 rows" wait_for '10 of 296 segments' 5
+	got=$(frames)
+	check "$W: replay: frames as tshark's" test "$got" = "$WANT_RTX"
+	quit_check "$W: replay" q
 
 	launch -Y "'ip.src == 192.0.2.1'" -r "$REUSE"
 	check "$W: -Y: the list filtered" wait_for 'filter \(-Y\): ip\.src' 5
