@@ -1,5 +1,6 @@
-/* Display-filter speed in the view: the connection list's / walks every
- * kept segment through tl_dfilter_match_seg (view_conn_list.c). Feeds N
+/* Display-filter speed in the view: the connection list's f and the
+ * ladder's row filter walk every kept segment through
+ * tl_dfilter_match_seg (view_conn_list.c, view_ladder.c). Feeds N
  * frames (default 10M) of 1000 connections through the model as the view
  * keeps them, then times a pass of each filter over every segment, best
  * of three. Goal (issue 13): under 0.5 s for 10M segments.
@@ -18,11 +19,16 @@
 
 #define CONNS 1000
 
-static double now(void)
+static double clock_s(clockid_t id)
 {
 	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
+	clock_gettime(id, &ts);
 	return (double)ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+static double now(void)
+{
+	return clock_s(CLOCK_MONOTONIC);
 }
 
 /* An IPv4/TCP frame (DLT_RAW) of connection port, one direction. */
@@ -101,19 +107,24 @@ static void run(const struct tl_model *m, const char *text)
 		fprintf(stderr, "dfilter: %s: %s\n", text, err);
 		exit(1);
 	}
-	double best = 1e9;
+	/* CPU time too: on a shared machine the wall time also counts the
+	 * others' turns. */
+	double best = 1e9, best_cpu = 1e9;
 	uint32_t hits = 0;
 	for (int r = 0; r < 3; r++) {
-		double t0 = now();
+		double t0 = now(), c0 = clock_s(CLOCK_PROCESS_CPUTIME_ID);
 		hits = 0;
 		for (uint32_t i = 0; i < m->segs.count; i++)
 			hits += tl_dfilter_match_seg(df, m, i);
 		double t = now() - t0;
+		double c = clock_s(CLOCK_PROCESS_CPUTIME_ID) - c0;
 		if (t < best)
 			best = t;
+		if (c < best_cpu)
+			best_cpu = c;
 	}
-	printf("%-58s %10u matches  %.3f s  (%.1f ns/segment)\n", text, hits,
-	       best, best * 1e9 / m->segs.count);
+	printf("%-54s %8u matches  %.3f s  (%.1f ns/segment, cpu %.3f s)\n",
+	       text, hits, best, best * 1e9 / m->segs.count, best_cpu);
 	tl_dfilter_free(df);
 }
 

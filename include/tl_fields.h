@@ -82,6 +82,9 @@ bool tl_field_needs_bif(const struct tl_field *f);
  * come only from its connection and direction (addresses, ports, the
  * stream): the same on every segment of that direction. */
 bool tl_field_of_conn(const struct tl_field *f);
+/* Whether, on a retained segment, the field's values come only from the
+ * flag bits of its record (tcp.flags and tcp.flags.*, but the string). */
+bool tl_field_of_flags(const struct tl_field *f);
 unsigned tl_field_count(void);
 /* Whether the field is the sender model's (tcpladder.cwnd ...): the model
  * must run (tl_model_enable_sender) for it to have values. */

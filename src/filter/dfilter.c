@@ -77,18 +77,23 @@ struct node {
 	struct vexpr *va, *vb;          /* N_VCMP, N_VEXISTS */
 	bool vcontains;                 /* N_VCMP: va contains vb */
 	unsigned memo;                  /* 0, or 1 + its slot in conn_memo */
+	bool memo_flags;                /* the slot is one of the flags' */
 };
 
 /* The view's memo (tl_dfilter_match_seg): a subtree that reads only a
  * segment's addresses, ports and stream (tl_field_of_conn) has one
  * answer per stream and direction, worked out once. v holds, per stream
  * and direction, one byte per slot: 0 not known, 1 false, 2 true; for
- * the connection conn[stream] (another, or none: the answers go). */
+ * the connection conn[stream] (another, or none: the answers go). A
+ * subtree that reads only the flags (tl_field_of_flags) has one answer
+ * per value of the record's nine flag bits: fv, FLAG_VALUES per slot. */
+#define FLAG_VALUES 512
 struct conn_memo {
-	unsigned slots;
+	unsigned slots, fslots;
 	uint32_t cap;                   /* streams */
 	uint8_t *v;
 	const struct tl_conn **conn;
+	uint8_t *fv;
 };
 
 struct tl_dfilter {
@@ -1474,35 +1479,39 @@ static struct node *parse_or(struct parser *p)
 	return a;
 }
 
-/* Whether n reads nothing but fields of the connection (or nothing). */
-static bool of_conn(const struct node *n)
+/* Whether n reads no field but those of(field) says yes to. */
+static bool reads_only(const struct node *n,
+                       bool (*of)(const struct tl_field *))
 {
 	switch (n->kind) {
-	case N_AND: case N_OR: return of_conn(n->a) && of_conn(n->b);
-	case N_NOT: return of_conn(n->a);
+	case N_AND: case N_OR:
+		return reads_only(n->a, of) && reads_only(n->b, of);
+	case N_NOT: return reads_only(n->a, of);
 	case N_TRUE: case N_FALSE: return true;
 	case N_EXISTS: case N_IN: case N_CONTAINS: case N_MATCHES:
-		return tl_field_of_conn(n->field);
-	case N_CMP:
-		return tl_field_of_conn(n->field) &&
-		       (!n->rfield || tl_field_of_conn(n->rfield));
+		return of(n->field);
+	case N_CMP: return of(n->field) && (!n->rfield || of(n->rfield));
 	default: return false;
 	}
 }
 
-/* A slot for each largest subtree of_conn (a constant needs none). */
-static void assign_memo(struct node *n, unsigned *slots)
+/* A slot for each largest subtree that reads only the connection's
+ * fields, or only the flags (a constant needs none). */
+static void assign_memo(struct node *n, unsigned *slots, unsigned *fslots)
 {
-	if (of_conn(n)) {
-		if (n->kind != N_TRUE && n->kind != N_FALSE)
-			n->memo = ++*slots;
+	bool conn = reads_only(n, tl_field_of_conn);
+	if (conn || reads_only(n, tl_field_of_flags)) {
+		if (n->kind == N_TRUE || n->kind == N_FALSE)
+			return;
+		n->memo_flags = !conn;
+		n->memo = conn ? ++*slots : ++*fslots;
 		return;
 	}
 	if (n->kind == N_AND || n->kind == N_OR) {
-		assign_memo(n->a, slots);
-		assign_memo(n->b, slots);
+		assign_memo(n->a, slots, fslots);
+		assign_memo(n->b, slots, fslots);
 	} else if (n->kind == N_NOT) {
-		assign_memo(n->a, slots);
+		assign_memo(n->a, slots, fslots);
 	}
 }
 
@@ -1534,11 +1543,14 @@ struct tl_dfilter *tl_dfilter_compile(const char *text, char *err,
 	df->root = root;
 	df->wants_bif = p.wants_bif;
 	df->wants_sender = p.wants_sender;
-	unsigned slots = 0;
-	assign_memo(root, &slots);
-	if (slots) {
+	unsigned slots = 0, fslots = 0;
+	assign_memo(root, &slots, &fslots);
+	if (slots || fslots) {
 		df->memo = tl_xcalloc(1, sizeof *df->memo);
 		df->memo->slots = slots;
+		df->memo->fslots = fslots;
+		if (fslots)
+			df->memo->fv = tl_xcalloc(fslots, FLAG_VALUES);
 	}
 	return df;
 }
@@ -1551,6 +1563,7 @@ void tl_dfilter_free(struct tl_dfilter *df)
 	if (df->memo) {
 		free(df->memo->v);
 		free(df->memo->conn);
+		free(df->memo->fv);
 		free(df->memo);
 	}
 	free(df);
@@ -2103,19 +2116,39 @@ static uint8_t *memo_row(struct conn_memo *mm, uint32_t stream, unsigned dir,
 	return v + dir * mm->slots;
 }
 
+/* The memo's row is found when a memoized subtree is first reached: a
+ * filter whose other side decides never pays for it. */
+struct memo_walk {
+	struct conn_memo *mm;
+	const struct tl_seg *seg;
+	uint8_t *row;
+};
+
 static bool eval_memo(const struct node *n, const struct tl_fctx *c,
-                      uint8_t *row)
+                      struct memo_walk *w)
 {
 	if (n->memo) {
-		uint8_t *v = &row[n->memo - 1];
+		uint8_t *v;
+		if (n->memo_flags) {
+			v = &w->mm->fv[(size_t)(n->memo - 1) * FLAG_VALUES +
+			               tl_seg_flags(w->seg)];
+		} else {
+			if (!w->row)
+				w->row = memo_row(w->mm, w->seg->stream,
+				                  tl_seg_dir(w->seg),
+				                  tl_tracker_stream(
+				                          &c->m->tracker,
+				                          w->seg->stream));
+			v = &w->row[n->memo - 1];
+		}
 		if (!*v)
 			*v = eval(n, c) ? 2 : 1;
 		return *v == 2;
 	}
 	switch (n->kind) {
-	case N_AND: return eval_memo(n->a, c, row) && eval_memo(n->b, c, row);
-	case N_OR: return eval_memo(n->a, c, row) || eval_memo(n->b, c, row);
-	case N_NOT: return !eval_memo(n->a, c, row);
+	case N_AND: return eval_memo(n->a, c, w) && eval_memo(n->b, c, w);
+	case N_OR: return eval_memo(n->a, c, w) || eval_memo(n->b, c, w);
+	case N_NOT: return !eval_memo(n->a, c, w);
 	default: return eval(n, c);
 	}
 }
@@ -2130,7 +2163,6 @@ bool tl_dfilter_match_seg(const struct tl_dfilter *df,
 		c.note = tl_segstore_note(&m->segs, index);
 	if (!df->memo)
 		return eval(df->root, &c);
-	uint8_t *row = memo_row(df->memo, seg->stream, tl_seg_dir(seg),
-	                        tl_tracker_stream(&m->tracker, seg->stream));
-	return eval_memo(df->root, &c, row);
+	struct memo_walk w = { df->memo, seg, NULL };
+	return eval_memo(df->root, &c, &w);
 }

@@ -187,6 +187,12 @@ bool tl_field_of_conn(const struct tl_field *f)
 	return false;
 }
 
+bool tl_field_of_flags(const struct tl_field *f)
+{
+	return f->id == F_TCP_FLAGS || (f->id >= F_FLAG_RES &&
+	                                f->id <= F_FLAG_FIN);
+}
+
 const struct tl_field *tl_field_at(unsigned id)
 {
 	return id < F_COUNT ? &table[id] : NULL;

@@ -253,6 +253,10 @@ static void test_memo(void)
 		"tcp.port > 40001 and not (tcp.flags.ack == 1 or ip.src == "
 		"192.0.2.100)",
 		"!(tcp.stream == 2) && ip",
+		"tcp.flags.syn == 1 and tcp.flags.ack == 0",
+		"tcp.flags & 0x12 == 0x10 and tcp.port == 9",
+		"tcp.flags.push == 1 || tcp.flags.fin == 1 || ip.src == 192.0.2.3",
+		"not tcp.flags.ack == 1 and tcp.len == 0",
 	};
 	struct tl_model m;
 	struct tl_seg seg;
