@@ -47,6 +47,7 @@ static const struct ui_view *const views[UI_VIEW_COUNT] = {
 	[UI_VIEW_HELP] = &ui_view_help,
 	[UI_VIEW_GRAPH] = &ui_view_graph,
 	[UI_VIEW_FOLLOW] = &ui_view_follow,
+	[UI_VIEW_HOSTS] = &ui_view_hosts,
 };
 
 /* ---- signals ---------------------------------------------------------- */
@@ -1001,6 +1002,7 @@ int tl_ui_run(struct tl_options *opt, struct tl_capture *cap)
 	ui_detail_free(ui);
 	ui_graph_free(ui);
 	ui_follow_free(ui);
+	ui_hosts_free(ui);
 	ui_reread_close(ui->rr);
 	free(ui->pending_buf);
 	free(ui->ladder.rows.idx);
