@@ -34,6 +34,12 @@ struct tl_ring {
 	uint64_t dropped;       /* frames let go since the start */
 };
 
+/* The ring's share of --max-memory: a thirty-second, between 256 KiB and
+ * 64 MiB (64 MiB with no bound); a frame keeps at most a sixty-fourth of
+ * it (at least 2 KiB). The man page says the same. */
+uint64_t tl_ring_budget(uint64_t max_memory);
+uint32_t tl_ring_keep(uint64_t budget, uint32_t snaplen);
+
 /* budget: bytes for data and index together (at least 4 KiB is used);
  * keep: the most bytes stored of one frame (larger frames are cut). */
 void tl_ring_init(struct tl_ring *r, uint64_t budget, uint32_t keep);

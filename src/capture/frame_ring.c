@@ -14,6 +14,25 @@
 
 #define MIN_BUDGET 4096u
 
+uint64_t tl_ring_budget(uint64_t max_memory)
+{
+	const uint64_t lo = 256u << 10, hi = 64u << 20;
+	if (!max_memory)
+		return hi;
+	uint64_t b = max_memory / 32;
+	return b < lo ? lo : b > hi ? hi : b;
+}
+
+uint32_t tl_ring_keep(uint64_t budget, uint32_t snaplen)
+{
+	uint64_t k = budget / 64;
+	if (k < 2048)
+		k = 2048;
+	if (snaplen && k > snaplen)
+		k = snaplen;
+	return (uint32_t)k;
+}
+
 void tl_ring_init(struct tl_ring *r, uint64_t budget, uint32_t keep)
 {
 	memset(r, 0, sizeof *r);

@@ -12,6 +12,7 @@
 #include "tl_ladder.h"
 #include "tl_model.h"
 #include "tl_options.h"
+#include "tl_ring.h"
 #include "ui_reread.h"
 
 /* Roles a cell can be drawn in; ui_draw.c maps them to colours and
@@ -274,6 +275,11 @@ struct ui {
 	struct ui_graph_state graph;
 	struct ui_hosts_state hosts;
 	struct ui_reread *rr;   /* re-reads frames of a seekable file */
+	/* No rr (live, a pipe): the bytes of recent frames (ring_on), and
+	 * with -w the file being written, read again once flushed. */
+	bool ring_on;
+	struct tl_ring ring;
+	struct ui_reread *rr_w;
 	void *follow;           /* view_follow.c: payload kept, the view */
 };
 
