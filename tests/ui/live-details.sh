@@ -75,7 +75,7 @@ keys g Enter
 check "live: frame 1's details" wait_for 'frame 1 ' 5
 grab
 tr -s ' \n' ' ' <"$SCREEN" >"$TMP/flat"
-sed -En 's/.*(keeps the latest [0-9]+, from frame [0-9]+ on, in [0-9.]+[kM]B).*/# the ring \1/p' "$TMP/flat"
+grep -Eo 'keeps the latest [0-9]+, from frame [0-9]+ on, in [0-9.]+[kM]B' "$TMP/flat" | sed 's/^/# the ring /' 
 check "live: frame 1 was let go from the ring, which says what it keeps" \
 	grep -Eq 'frame 1 was let go from the ring of recent frames, which keeps the latest [0-9]+, from frame [0-9]+ on' "$TMP/flat"
 keys q Q
