@@ -984,6 +984,35 @@ static void draw_title(struct ui *ui)
 	                                           : "? help  q quit");
 }
 
+/* Following a capture with more columns than fit (many hosts), a new
+ * row's arrow is brought on the screen: without this the rows of a new
+ * connection arrive blank. Only when the followed row changes, so h and
+ * l still scroll between arrivals. */
+static void follow_columns(struct ui *ui, const struct layout *L)
+{
+	static uint32_t last_seg = UINT32_MAX;
+	struct ui_ladder_state *l = &ui->ladder;
+	if (!l->follow || !ui->arriving || L->virt_w <= L->body_w ||
+	    !ui_ladder_count(ui))
+		return;
+	uint32_t idx = ui_ladder_seg_at(ui, l->cur), a, b;
+	if (idx == last_seg)
+		return;
+	last_seg = idx;
+	const struct tl_seg *seg = tl_segstore_get(&ui->m.segs, idx);
+	if (!tl_ladder_arrow(&l->ld, seg, &a, &b))
+		return;
+	int x0 = tl_ladder_anchor(&L->geo, a < b ? a : b) - 1;
+	int x1 = tl_ladder_anchor(&L->geo, a < b ? b : a) + 2;
+	if (x0 >= l->hoff && x1 <= l->hoff + L->body_w)
+		return;
+	l->hoff = x1 - x0 > L->body_w || x0 < l->hoff ? x0 : x1 - L->body_w;
+	if (l->hoff > L->virt_w - L->body_w)
+		l->hoff = L->virt_w - L->body_w;
+	if (l->hoff < 0)
+		l->hoff = 0;
+}
+
 static void ladder_draw(struct ui *ui)
 {
 	struct ui_ladder_state *l = &ui->ladder;
@@ -997,6 +1026,7 @@ static void ladder_draw(struct ui *ui)
 	if (hr != 1)
 		layout(ui, &L, hr);
 	clamp_top(ui, &L);
+	follow_columns(ui, &L);
 	draw_title(ui);
 	draw_header(ui, &L, head);
 	uint32_t n = ui_ladder_count(ui);

@@ -4,7 +4,9 @@
 # H opens it from the ladder and the list; a host or a port limits the
 # ladder to its connections and a connection that arrives later joins; H
 # again shows every connection. With more columns than fit, the status
-# line says which are shown and h l reach the others. At 80x24 and 120x40.
+# line says which are shown and h l reach the others; following the
+# capture, the newest row's arrow is scrolled onto the screen. At 80x24
+# and 120x40.
 set -u
 HERE=$(cd "$(dirname "$0")" && pwd)
 TOP=$(cd "$HERE/../.." && pwd)
@@ -76,5 +78,16 @@ for size in "80 24" "120 40"; do
 	check "$W: q goes back to the list" wait_for 'sort: stream' 5
 	quit_check "$W: Q" Q
 done
+# Following the capture with every connection: the newest connection's
+# arrows come on the screen (the columns scroll to them), not blank rows.
+start 80 24
+stty_before
+run "clear; $BIN --replay=4 -r $CAP"
+check "follow: the last connection's rows arrive" wait_for '^ +6 +70 ' 10
+check "follow: with their arrows on the screen" \
+	screen_has '^ +6 +70 .*ACK Ack=21'
+check "follow: the status line says the last columns are shown" \
+	screen_has 'columns [0-9]+-12 of 12: h l scroll'
+quit_check "follow: Q" Q
 echo "1..$T"
 [ "$FAILED" -eq 0 ]
