@@ -333,9 +333,11 @@ static void hex_lines(struct ui *ui, const struct tl_frame *f,
 
 /* A frame older than the ring, from the -w file being written (flushed
  * first; opened on the first need, once it holds its header). */
-static bool written_frame(struct ui *ui, uint32_t frame, struct tl_frame *f)
+static bool written_frame(struct ui *ui, const struct tl_seg *seg,
+                          struct tl_frame *f)
 {
 	char err[512];
+	uint32_t frame = seg->frame;
 	const char *path = tl_capture_flush_write(ui->cap);
 	if (!path)
 		return false;
@@ -347,7 +349,18 @@ static bool written_frame(struct ui *ui, uint32_t frame, struct tl_frame *f)
 		if (!ui->rr_w)
 			return false;
 	}
-	return ui_reread_frame(ui->rr_w, frame, f, err, sizeof err);
+	if (!ui_reread_frame(ui->rr_w, frame, f, err, sizeof err))
+		return false;
+	/* Frames -w could not save (another link type) would shift the
+	 * numbers: the frame read must be this segment's. */
+	const struct tl_conn *c = tl_tracker_stream(&ui->m.tracker,
+	                                            seg->stream);
+	struct tl_packet pkt;
+	unsigned d = tl_seg_dir(seg);
+	return c && tl_decode_frame(f->dlt, f->data, f->caplen, &pkt) ==
+	            TL_DECODE_TCP && pkt.sport == c->port[d] &&
+	       pkt.dport == c->port[!d] && c->dir[d].base_set &&
+	       pkt.seq - c->dir[d].base == seg->seq;
 }
 
 /* The frame's bytes again: from the capture file, from the -w file once
@@ -371,7 +384,7 @@ static bool frame_bytes(struct ui *ui, const struct tl_seg *seg,
 			         ui->ring.keep);
 		return true;
 	}
-	if (written_frame(ui, seg->frame, f))
+	if (written_frame(ui, seg, f))
 		return true;
 	if (!ui->ring_on) {
 		add_line(ui, R_HINT, "       (header fields and payload need a "
