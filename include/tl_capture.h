@@ -82,6 +82,10 @@ enum tl_publish tl_capture_finish_write(struct tl_capture *cap, char *err,
 /* -w's path (NULL without -w), frames saved so far, and whether a write
  * failed (then err says which file and why; saving stopped there). */
 const char *tl_capture_write_path(const struct tl_capture *cap);
+/* -w's frames so far pushed to the disk, for reading them again while the
+ * capture runs: the name the data has now (a temporary one until it is
+ * published), or NULL without -w or once a write failed. */
+const char *tl_capture_flush_write(struct tl_capture *cap);
 uint64_t tl_capture_saved(const struct tl_capture *cap);
 bool tl_capture_save_failed(const struct tl_capture *cap, char *err,
                             size_t errsize);

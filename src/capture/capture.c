@@ -409,6 +409,13 @@ bool tl_capture_start_write(struct tl_capture *cap, const char *path,
 	return true;
 }
 
+const char *tl_capture_flush_write(struct tl_capture *cap)
+{
+	if (!cap->dumper || !cap->save.fp || pcap_dump_flush(cap->dumper) != 0)
+		return NULL;
+	return cap->save.temp ? cap->save.temp : cap->save.final;
+}
+
 /* A write that failed ends the saving at once (what follows could only
  * make a file with a hole in it); the run goes on and says so at the end. */
 static void save_frame(struct tl_capture *cap, const struct pcap_pkthdr *hdr,

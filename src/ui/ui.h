@@ -12,6 +12,7 @@
 #include "tl_ladder.h"
 #include "tl_model.h"
 #include "tl_options.h"
+#include "tl_ring.h"
 #include "ui_reread.h"
 
 /* Roles a cell can be drawn in; ui_draw.c maps them to colours and
@@ -61,6 +62,7 @@ enum ui_view_id {
 	UI_VIEW_HELP,
 	UI_VIEW_GRAPH,
 	UI_VIEW_FOLLOW,
+	UI_VIEW_HOSTS,          /* H: choose one host or server port */
 	UI_VIEW_COUNT,
 };
 
@@ -85,6 +87,7 @@ extern const struct ui_view ui_view_detail;
 extern const struct ui_view ui_view_help;
 extern const struct ui_view ui_view_graph;
 extern const struct ui_view ui_view_follow;
+extern const struct ui_view ui_view_hosts;
 
 /* A line-editing prompt on the status line. */
 typedef void (*ui_prompt_done)(struct ui *ui, const char *text, bool ok);
@@ -123,9 +126,22 @@ struct ui_rows {
 	uint32_t in_streams;    /* of them, those of the shown streams */
 };
 
+/* A selection by what a connection is rather than by its number: every
+ * connection of one host, or to one server port, including the ones that
+ * arrive later (view_hosts.c). */
+enum ui_pick_kind { UI_PICK_NONE, UI_PICK_HOST, UI_PICK_PORT };
+struct ui_pick {
+	enum ui_pick_kind kind;
+	uint8_t ip_version;
+	uint8_t addr[16];
+	uint16_t port;
+};
+
 struct ui_ladder_state {
 	bool all_streams;       /* every stream, including ones still to come */
 	bool *want;             /* per stream, when !all_streams */
+	struct ui_pick pick;    /* kind != NONE: want follows it */
+	uint32_t pick_streams;  /* streams the pick has looked at */
 	uint32_t want_cap, want_count;
 	uint32_t first_want;    /* the lowest stream shown, for the title */
 	enum ui_filter filter;
@@ -202,6 +218,21 @@ struct ui_graph_state {
 	enum ui_view_id back;
 };
 
+/* The chooser of hosts and server ports (view_hosts.c). */
+struct ui_hosts_entry {
+	struct ui_pick pick;
+	uint32_t conns;
+	uint64_t segs;
+};
+struct ui_hosts_state {
+	struct ui_hosts_entry *e;       /* e[0]: every connection */
+	uint32_t count, cap;
+	uint32_t built_streams;
+	uint64_t built_segs;
+	int64_t cur, top;
+	enum ui_view_id back;
+};
+
 struct ui {
 	struct tl_options *opt;
 	struct tl_capture *cap;
@@ -253,7 +284,13 @@ struct ui {
 	struct ui_list_state list;
 	struct ui_detail_state detail;
 	struct ui_graph_state graph;
+	struct ui_hosts_state hosts;
 	struct ui_reread *rr;   /* re-reads frames of a seekable file */
+	/* No rr (live, a pipe): the bytes of recent frames (ring_on), and
+	 * with -w the file being written, read again once flushed. */
+	bool ring_on;
+	struct tl_ring ring;
+	struct ui_reread *rr_w;
 	void *follow;           /* view_follow.c: payload kept, the view */
 };
 
@@ -302,6 +339,8 @@ const char *ui_time_name(enum tl_time_format f);
 /* view_ladder.c */
 void ui_ladder_show_all(struct ui *ui);
 void ui_ladder_show_streams(struct ui *ui, const bool *want, uint32_t n);
+/* Every connection p admits, now and later. */
+void ui_ladder_show_pick(struct ui *ui, const struct ui_pick *p);
 void ui_ladder_update(struct ui *ui);
 uint32_t ui_ladder_count(const struct ui *ui);
 uint32_t ui_ladder_seg_at(const struct ui *ui, int64_t row);
@@ -352,6 +391,15 @@ void ui_follow_open(struct ui *ui, uint32_t stream, uint32_t frame,
                     enum ui_view_id back);
 void ui_follow_renumbered(struct ui *ui);
 void ui_follow_free(struct ui *ui);
+
+/* view_hosts.c */
+void ui_hosts_open(struct ui *ui);
+void ui_hosts_free(struct ui *ui);
+bool ui_pick_admits(const struct ui_pick *p, const struct tl_conn *c);
+/* "host 192.0.2.7", "port 443". */
+void ui_pick_name(const struct ui_pick *p, char *buf, size_t size);
+/* The server's port: the SYN's destination, else the lower port. */
+uint16_t ui_conn_server_port(const struct tl_conn *c);
 
 /* dialog_save.c */
 void ui_save_start(struct ui *ui, const bool *streams, uint32_t n,

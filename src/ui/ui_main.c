@@ -47,6 +47,7 @@ static const struct ui_view *const views[UI_VIEW_COUNT] = {
 	[UI_VIEW_HELP] = &ui_view_help,
 	[UI_VIEW_GRAPH] = &ui_view_graph,
 	[UI_VIEW_FOLLOW] = &ui_view_follow,
+	[UI_VIEW_HOSTS] = &ui_view_hosts,
 };
 
 /* ---- signals ---------------------------------------------------------- */
@@ -366,8 +367,11 @@ static bool feed_frame(struct ui *ui, const struct tl_frame *f)
 	struct tl_seg seg;
 	struct tl_seg_note note;
 	bool has_note;
+	uint32_t before = ui->m.frames;
 	bool got = tl_model_frame(&ui->m, f->dlt, f->data, f->caplen, f->ts,
 	                          &seg, &note, &has_note);
+	if (ui->ring_on && ui->m.frames != before)
+		tl_ring_put(&ui->ring, ui->m.frames, f);
 	if (tl_model_frames_done(&ui->m, ui->opt->count)) {
 		ui->input_done = true;
 		if (ui->m.frames == UINT32_MAX && ui->opt->count != UINT32_MAX)
@@ -804,7 +808,6 @@ int tl_ui_run(struct tl_options *opt, struct tl_capture *cap)
 	tl_model_enable_app(&ui->m);
 	ui_follow_init(ui);
 	tl_model_enable_sender(&ui->m, opt->cc);
-	tl_model_set_limits(&ui->m, opt->max_segments, opt->max_memory);
 	tl_ladder_init(&ui->ladder.ld, opt->by_host);
 	if (opt->display_filter)
 		ui_ladder_cmdline_filter(ui, opt->display_filter);
@@ -814,17 +817,33 @@ int tl_ui_run(struct tl_options *opt, struct tl_capture *cap)
 		ui->rr = ui_reread_open(tl_capture_take_reread(cap),
 		                        opt->cap.file, opt->cap.filter, err,
 		                        sizeof err);
+	/* Nothing to read again (live, a pipe): the details keep the bytes
+	 * of recent frames, a share taken from --max-memory. */
+	uint64_t max_memory = opt->max_memory;
+	if (!ui->rr) {
+		uint64_t budget = tl_ring_budget(opt->max_memory);
+		tl_ring_init(&ui->ring, budget,
+		             tl_ring_keep(budget, opt->cap.snaplen > 0
+		                          ? (uint32_t)opt->cap.snaplen : 0));
+		ui->ring_on = true;
+		if (max_memory)
+			max_memory = max_memory > 2 * budget
+			             ? max_memory - budget : max_memory / 2;
+	}
+	tl_model_set_limits(&ui->m, opt->max_segments, max_memory);
 
 	if (!tl_ui_terminal_usable(STDOUT_FILENO, err, sizeof err)) {
 		tl_warn("cannot start the full-screen view: %s; use -T text",
 		        err);
 		ui_reread_close(ui->rr);
+		tl_ring_free(&ui->ring);
 		tl_model_free(&ui->m);
 		return 2;
 	}
 	FILE *kbd = open_keyboard();
 	if (!kbd) {
 		tl_warn("no terminal to read keys from: use -T text");
+		tl_ring_free(&ui->ring);
 		tl_model_free(&ui->m);
 		return 2;
 	}
@@ -846,6 +865,7 @@ int tl_ui_run(struct tl_options *opt, struct tl_capture *cap)
 		                                                 : "unset");
 		if (kbd != stdin)
 			fclose(kbd);
+		tl_ring_free(&ui->ring);
 		tl_model_free(&ui->m);
 		return 2;
 	}
@@ -1008,7 +1028,10 @@ int tl_ui_run(struct tl_options *opt, struct tl_capture *cap)
 	ui_detail_free(ui);
 	ui_graph_free(ui);
 	ui_follow_free(ui);
+	ui_hosts_free(ui);
 	ui_reread_close(ui->rr);
+	ui_reread_close(ui->rr_w);
+	tl_ring_free(&ui->ring);
 	free(ui->pending_buf);
 	free(ui->ladder.rows.idx);
 	free(ui->ladder.want);

@@ -712,6 +712,7 @@ static enum ui_key_result list_key(struct ui *ui, int ch)
 		rebuild(ui);
 		break;
 	case 'w': save_selection(ui); break;
+	case 'H': ui_hosts_open(ui); break;
 	case 'c': break;
 	default:
 		return UI_KEY_UNHANDLED;

@@ -331,22 +331,88 @@ static void hex_lines(struct ui *ui, const struct tl_frame *f,
 		         MAX_HEX_BYTES);
 }
 
-static void reread_lines(struct ui *ui, const struct tl_seg *seg,
-                         const struct tl_conn *c)
+/* A frame older than the ring, from the -w file being written (flushed
+ * first; opened on the first need, once it holds its header). */
+static bool written_frame(struct ui *ui, const struct tl_seg *seg,
+                          struct tl_frame *f)
 {
 	char err[512];
-	struct tl_frame f;
-	if (!ui->rr) {
+	uint32_t frame = seg->frame;
+	const char *path = tl_capture_flush_write(ui->cap);
+	if (!path)
+		return false;
+	if (!ui->rr_w) {
+		FILE *in = fopen(path, "rb");
+		if (!in)
+			return false;
+		ui->rr_w = ui_reread_open(in, path, NULL, err, sizeof err);
+		if (!ui->rr_w)
+			return false;
+	}
+	if (!ui_reread_frame(ui->rr_w, frame, f, err, sizeof err))
+		return false;
+	/* Frames -w could not save (another link type) would shift the
+	 * numbers: the frame read must be this segment's. */
+	const struct tl_conn *c = tl_tracker_stream(&ui->m.tracker,
+	                                            seg->stream);
+	struct tl_packet pkt;
+	unsigned d = tl_seg_dir(seg);
+	return c && tl_decode_frame(f->dlt, f->data, f->caplen, &pkt) ==
+	            TL_DECODE_TCP && pkt.sport == c->port[d] &&
+	       pkt.dport == c->port[!d] && c->dir[d].base_set &&
+	       pkt.seq - c->dir[d].base == seg->seq;
+}
+
+/* The frame's bytes again: from the capture file, from the -w file once
+ * it holds them, or from the ring of recent frames. False, with the lines
+ * that say why, when none has it. */
+static bool frame_bytes(struct ui *ui, const struct tl_seg *seg,
+                        struct tl_frame *f)
+{
+	char err[512];
+	if (ui->rr) {
+		if (ui_reread_frame(ui->rr, seg->frame, f, err, sizeof err))
+			return true;
+		add_line(ui, R_ERROR, "       %s", err);
+		return false;
+	}
+	bool cut = false;
+	if (ui->ring_on && tl_ring_get(&ui->ring, seg->frame, f, &cut)) {
+		if (cut)
+			add_line(ui, R_HINT, "       (the ring of recent frames "
+			         "keeps the first %u bytes of a frame)",
+			         ui->ring.keep);
+		return true;
+	}
+	if (written_frame(ui, seg, f))
+		return true;
+	if (!ui->ring_on) {
 		add_line(ui, R_HINT, "       (header fields and payload need a "
 		         "capture file that can be read again; %s)",
 		         ui->live ? "this is a live capture"
 		                  : "this input cannot be reread");
-		return;
+		return false;
 	}
-	if (!ui_reread_frame(ui->rr, seg->frame, &f, err, sizeof err)) {
-		add_line(ui, R_ERROR, "       %s", err);
+	char mib[32];
+	ui_format_bytes((uint64_t)ui->ring.data_cap +
+	                (uint64_t)ui->ring.e_cap * TL_RING_ENTRY_BYTES, mib,
+	                sizeof mib);
+	uint32_t oldest = tl_ring_oldest(&ui->ring);
+	add_line(ui, R_HINT, "       (header fields and payload: frame %u was "
+	         "let go from the ring of recent frames, which keeps the "
+	         "latest %u, from frame %u on, in %sB; %s)", seg->frame,
+	         ui->ring.count, oldest, mib, ui->opt->cap.write_file
+	         ? "the -w file could not give it back either"
+	         : "with -w FILE, older frames are read again from FILE");
+	return false;
+}
+
+static void reread_lines(struct ui *ui, const struct tl_seg *seg,
+                         const struct tl_conn *c)
+{
+	struct tl_frame f;
+	if (!frame_bytes(ui, seg, &f))
 		return;
-	}
 	struct tl_packet pkt;
 	if (tl_decode_frame(f.dlt, f.data, f.caplen, &pkt) != TL_DECODE_TCP) {
 		add_line(ui, R_ERROR, "       frame %u no longer decodes as TCP",

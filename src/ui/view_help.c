@@ -228,6 +228,7 @@ static void help_enter(struct ui *ui)
 		[UI_VIEW_DETAIL] = "#Segment details",
 		[UI_VIEW_GRAPH] = "#Graphs",
 		[UI_VIEW_FOLLOW] = "#Follow stream",
+		[UI_VIEW_HOSTS] = "#Hosts and ports",
 	};
 	const char *want = ui->help_back < UI_VIEW_COUNT
 	                   ? section[ui->help_back] : NULL;

@@ -91,10 +91,37 @@ static int64_t row_of_seg(const struct ui *ui, uint32_t seg)
 	return lo < n ? lo : (n ? n - 1 : 0);
 }
 
+/* A pick (H) admits the streams that arrived since the last look. */
+static void admit_picked(struct ui *ui)
+{
+	struct ui_ladder_state *l = &ui->ladder;
+	const struct tl_tracker *tr = &ui->m.tracker;
+	if (l->pick.kind == UI_PICK_NONE || l->pick_streams >= tr->stream_count)
+		return;
+	if (tr->stream_count > l->want_cap) {
+		uint32_t cap = tr->stream_count + tr->stream_count / 2 + 16;
+		l->want = tl_xrealloc(l->want, cap, sizeof *l->want);
+		memset(l->want + l->want_cap, 0,
+		       (cap - l->want_cap) * sizeof *l->want);
+		l->want_cap = cap;
+	}
+	for (; l->pick_streams < tr->stream_count; l->pick_streams++) {
+		uint32_t s = l->pick_streams;
+		const struct tl_conn *c = tl_tracker_stream(tr, s);
+		if (!c || !ui_pick_admits(&l->pick, c))
+			continue;
+		l->want[s] = true;
+		l->want_count++;
+		if (l->first_want == UINT32_MAX)
+			l->first_want = s;
+	}
+}
+
 static void add_shown_conns(struct ui *ui)
 {
 	struct ui_ladder_state *l = &ui->ladder;
 	const struct tl_tracker *tr = &ui->m.tracker;
+	admit_picked(ui);
 	for (; l->ld_streams < tr->stream_count; l->ld_streams++)
 		if (wanted(ui, l->ld_streams) && tr->streams[l->ld_streams])
 			tl_ladder_add_conn(&l->ld, tr->streams[l->ld_streams]);
@@ -171,8 +198,22 @@ void ui_ladder_show_all(struct ui *ui)
 {
 	struct ui_ladder_state *l = &ui->ladder;
 	l->all_streams = true;
+	l->pick.kind = UI_PICK_NONE;
 	l->want_count = 0;
 	l->first_want = 0;
+	rebuild(ui, UINT32_MAX);
+}
+
+void ui_ladder_show_pick(struct ui *ui, const struct ui_pick *p)
+{
+	struct ui_ladder_state *l = &ui->ladder;
+	if (l->want_cap)
+		memset(l->want, 0, l->want_cap * sizeof *l->want);
+	l->pick = *p;
+	l->pick_streams = 0;
+	l->want_count = 0;
+	l->first_want = UINT32_MAX;
+	l->all_streams = false;
 	rebuild(ui, UINT32_MAX);
 }
 
@@ -186,6 +227,7 @@ void ui_ladder_show_streams(struct ui *ui, const bool *want, uint32_t n)
 	memset(l->want, 0, l->want_cap * sizeof *l->want);
 	l->want_count = 0;
 	l->first_want = UINT32_MAX;
+	l->pick.kind = UI_PICK_NONE;
 	for (uint32_t i = 0; i < n; i++) {
 		if (!want[i])
 			continue;
@@ -749,6 +791,29 @@ static void draw_header(struct ui *ui, const struct layout *L,
 		ui_put(ui, y, L->x_body + L->body_w, 1, ">", R_HINT, false);
 }
 
+/* Columns off the screen (many hosts, a live capture): which are shown,
+ * how to reach the others, and how to show fewer. */
+static bool columns_hint(const struct ui *ui, const struct layout *L,
+                         char *buf, size_t size)
+{
+	uint32_t nodes = ui->ladder.ld.node_count, first = UINT32_MAX, last = 0;
+	if (L->virt_w <= L->body_w || nodes < 3)
+		return false;
+	for (uint32_t i = 0; i < nodes; i++) {
+		int x = tl_ladder_anchor(&L->geo, i) - ui->ladder.hoff;
+		if (x < 0 || x >= L->body_w)
+			continue;
+		if (first == UINT32_MAX)
+			first = i;
+		last = i;
+	}
+	if (first == UINT32_MAX)
+		return false;
+	snprintf(buf, size, "columns %u-%u of %u: h l scroll  H one host or "
+	         "port  ? keys", first + 1, last + 1, nodes);
+	return true;
+}
+
 /* Word-wraps text into at most rows lines starting at y. */
 static void wrap_text(struct ui *ui, int y, int x, int rows, int width,
                       const char *text, int role)
@@ -914,7 +979,12 @@ static void draw_title(struct ui *ui)
 	if (l->all_streams)
 		snprintf(what, sizeof what, total == 1 ? "stream 0/1"
 		         : "all %u streams", total);
-	else if (l->want_count == 1)
+	else if (l->pick.kind != UI_PICK_NONE) {
+		char name[64];
+		ui_pick_name(&l->pick, name, sizeof name);
+		snprintf(what, sizeof what, "%s (%u connection%s)", name,
+		         l->want_count, l->want_count == 1 ? "" : "s");
+	} else if (l->want_count == 1)
 		snprintf(what, sizeof what, "stream %u/%u", l->first_want,
 		         total);
 	else
@@ -941,6 +1011,35 @@ static void draw_title(struct ui *ui)
 	                                           : "? help  q quit");
 }
 
+/* Following a capture with more columns than fit (many hosts), a new
+ * row's arrow is brought on the screen: without this the rows of a new
+ * connection arrive blank. Only when the followed row changes, so h and
+ * l still scroll between arrivals. */
+static void follow_columns(struct ui *ui, const struct layout *L)
+{
+	static uint32_t last_seg = UINT32_MAX;
+	struct ui_ladder_state *l = &ui->ladder;
+	if (!l->follow || !ui->arriving || L->virt_w <= L->body_w ||
+	    !ui_ladder_count(ui))
+		return;
+	uint32_t idx = ui_ladder_seg_at(ui, l->cur), a, b;
+	if (idx == last_seg)
+		return;
+	last_seg = idx;
+	const struct tl_seg *seg = tl_segstore_get(&ui->m.segs, idx);
+	if (!tl_ladder_arrow(&l->ld, seg, &a, &b))
+		return;
+	int x0 = tl_ladder_anchor(&L->geo, a < b ? a : b) - 1;
+	int x1 = tl_ladder_anchor(&L->geo, a < b ? b : a) + 2;
+	if (x0 >= l->hoff && x1 <= l->hoff + L->body_w)
+		return;
+	l->hoff = x1 - x0 > L->body_w || x0 < l->hoff ? x0 : x1 - L->body_w;
+	if (l->hoff > L->virt_w - L->body_w)
+		l->hoff = L->virt_w - L->body_w;
+	if (l->hoff < 0)
+		l->hoff = 0;
+}
+
 static void ladder_draw(struct ui *ui)
 {
 	struct ui_ladder_state *l = &ui->ladder;
@@ -954,6 +1053,7 @@ static void ladder_draw(struct ui *ui)
 	if (hr != 1)
 		layout(ui, &L, hr);
 	clamp_top(ui, &L);
+	follow_columns(ui, &L);
 	draw_title(ui);
 	draw_header(ui, &L, head);
 	uint32_t n = ui_ladder_count(ui);
@@ -993,6 +1093,11 @@ static void ladder_draw(struct ui *ui)
 		       R_HINT, false);
 	}
 	draw_info(ui, &L);
+	char cols_hint[160];
+	if (columns_hint(ui, &L, cols_hint, sizeof cols_hint)) {
+		ui_draw_status(ui, cols_hint);
+		return;
+	}
 	ui_draw_status(ui, ui->cols >= 110
 		? "Enter details  d pane  / search  a/A next problem  f filter"
 		  "  t time  r seq  v rows  w save  c connections"
@@ -1419,6 +1524,7 @@ static enum ui_key_result ladder_key(struct ui *ui, int ch)
 		break;
 	case 'v': l->two_rows = !l->two_rows; l->top = -1; break;
 	case 'w': save_shown(ui); break;
+	case 'H': ui_hosts_open(ui); break;
 	case 'c':
 		ui_set_view(ui, UI_VIEW_LIST);
 		l->opened_from_list = true;
