@@ -291,6 +291,11 @@ bool tl_model_frame(struct tl_model *m, int dlt, const uint8_t *data,
                     uint32_t caplen, tl_nsec ts, struct tl_seg *seg,
                     struct tl_seg_note *note, bool *has_note);
 
+/* The SACK blocks of the segment tl_model_frame just returned, relative
+ * to the peer's initial sequence number as its Ack= is (streaming front
+ * ends keep no rows to look them up in). False when it carries none. */
+bool tl_model_sack(const struct tl_model *m, struct tl_seg_sack *sk);
+
 /* model_limit.c: past a limit, tl_model_frame lets the oldest closed
  * connections go whole, then the oldest rows, down to 3/4 of the limit.
  * An open connection is not forgotten, only its rows: when open

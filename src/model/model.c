@@ -122,24 +122,29 @@ const struct tl_seg_sack *tl_segstore_sack(const struct tl_segstore *st,
 	return NULL;
 }
 
-/* The packet's SACK blocks, relative to the peer's initial sequence
- * number as the ACK number is. */
-static void keep_sack(struct tl_model *m, uint32_t index)
+bool tl_model_sack(const struct tl_model *m, struct tl_seg_sack *sk)
 {
 	const struct tl_packet *p = &m->pkt;
+	memset(sk, 0, sizeof *sk);
 	if (!(p->opt.present & TL_OPT_SACK) || !p->opt.sack_count ||
 	    !m->info.conn)
-		return;
+		return false;
 	uint32_t base = m->info.conn->dir[!m->info.dir].base;
-	struct tl_seg_sack sk = { 0 };
 	unsigned n = p->opt.sack_count < TL_SEG_SACK_MAX
 	             ? p->opt.sack_count : TL_SEG_SACK_MAX;
 	for (unsigned i = 0; i < n; i++) {
-		sk.edge[i][0] = p->opt.sack[i][0] - base;
-		sk.edge[i][1] = p->opt.sack[i][1] - base;
+		sk->edge[i][0] = p->opt.sack[i][0] - base;
+		sk->edge[i][1] = p->opt.sack[i][1] - base;
 	}
-	sk.count = n;
-	tl_segstore_add_sack(&m->segs, index, &sk);
+	sk->count = n;
+	return true;
+}
+
+static void keep_sack(struct tl_model *m, uint32_t index)
+{
+	struct tl_seg_sack sk;
+	if (tl_model_sack(m, &sk))
+		tl_segstore_add_sack(&m->segs, index, &sk);
 }
 
 void tl_segstore_set_cc(struct tl_segstore *st, uint32_t index,

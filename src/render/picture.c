@@ -162,6 +162,9 @@ int tl_picture_run(struct tl_options *opt, struct tl_capture *cap,
 				uint32_t i = tl_segstore_append(
 					&page, &seg, has_note ? &note : NULL);
 				tl_segstore_set_cc(&page, i, &m.sender_vals);
+				struct tl_seg_sack sk;
+				if (tl_model_sack(&m, &sk))
+					tl_segstore_add_sack(&page, i, &sk);
 			}
 			total++;
 		}

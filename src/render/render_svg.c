@@ -13,6 +13,7 @@
 #include "tl_app.h"
 #include "tl_ladder.h"
 #include "tl_label.h"
+#include "tl_layout.h"
 #include "tl_sender.h"
 #include "tl_util.h"
 
@@ -202,6 +203,16 @@ static uint32_t app_table_lines(const struct tl_picture_src *src,
 	return count < APP_TABLE_MAX_LINES ? count : APP_TABLE_MAX_LINES;
 }
 
+/* A segment's whole label with its SACK blocks, relative as the view's:
+ * a picture widens to its longest label, so no part is dropped. */
+static void seg_label(const struct tl_picture_src *src, uint32_t idx,
+                      const struct tl_conn *conn, char *buf, size_t size)
+{
+	tl_layout_label_full(tl_segstore_get(src->segs, idx), conn,
+	                     tl_segstore_sack(src->segs, idx),
+	                     src->absolute_seq, buf, size);
+}
+
 /* Everything the page and the tooltips say about one segment. */
 static void seg_details(const struct tl_picture_src *src, uint32_t idx,
                         char *buf, size_t size)
@@ -218,8 +229,7 @@ static void seg_details(const struct tl_picture_src *src, uint32_t idx,
 		                   conn->port[d], from, sizeof from);
 		tl_format_endpoint(conn->ip_version, conn->addr[!d],
 		                   conn->port[!d], to, sizeof to);
-		tl_label_segment(seg, conn, TL_LABEL_ALL, src->absolute_seq,
-		                 label, sizeof label);
+		seg_label(src, idx, conn, label, sizeof label);
 	}
 	tl_label_analysis(seg, note, 0, an, sizeof an);
 	why[0] = '\0';
@@ -440,8 +450,7 @@ static int ladder_body(FILE *f, const struct tl_picture_src *src,
 		if (!conn)
 			continue;
 		tl_ladder_add_conn(&ld, conn);
-		tl_label_segment(seg, conn, TL_LABEL_ALL, src->absolute_seq,
-		                 label, sizeof label);
+		seg_label(src, idx, conn, label, sizeof label);
 		if (chars(label) > max_label)
 			max_label = chars(label);
 		tl_label_analysis(seg, tl_segstore_note(src->segs, idx), 0, an,
@@ -624,8 +633,7 @@ static int ladder_body(FILE *f, const struct tl_picture_src *src,
 			        "%.1f,%.1f\" fill=\"%s\"/>\n", tip, ya, base,
 			        ya - 7.5, base, ya + 7.5, color);
 		}
-		tl_label_segment(seg, conn, TL_LABEL_ALL, src->absolute_seq,
-		                 label, sizeof label);
+		seg_label(src, idx, conn, label, sizeof label);
 		double mid = (a + b) / 2 + (from == to ? 40 : 0);
 		fprintf(f, "<text class=\"label\" x=\"%.1f\" y=\"%.0f\" "
 		        "font-size=\"%d\" text-anchor=\"middle\" "
@@ -1376,8 +1384,7 @@ static void segment_table(FILE *f, const struct tl_picture_src *src)
 		                   sizeof to);
 		td(f, NULL, from);
 		td(f, NULL, to);
-		tl_label_segment(seg, c, TL_LABEL_ALL, src->absolute_seq,
-		                 label, sizeof label);
+		seg_label(src, idx, c, label, sizeof label);
 		td(f, NULL, label);
 		tl_label_analysis(seg, tl_segstore_note(src->segs, idx), 0, an,
 		                  sizeof an);

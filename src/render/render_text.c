@@ -526,8 +526,10 @@ void tl_text_row(struct tl_text_ladder *t, struct tl_out *o,
 	}
 
 	char label[512], annot[1024], frame[16], stream[16];
-	tl_label_segment(seg, conn, TL_LABEL_ALL, t->opt->absolute_seq, label,
-	                 sizeof label);
+	struct tl_seg_sack sk;
+	const struct tl_seg_sack *sack = tl_model_sack(m, &sk) ? &sk : NULL;
+	tl_layout_label_full(seg, conn, sack, t->opt->absolute_seq, label,
+	                     sizeof label);
 	tl_label_analysis(seg, note, !t->utf8, annot, sizeof annot);
 	append_app_label(t, m, seg->frame, annot, sizeof annot);
 	snprintf(frame, sizeof frame, "%u", seg->frame);
@@ -566,7 +568,8 @@ void tl_text_row(struct tl_text_ladder *t, struct tl_out *o,
 	} else {
 		cells_blank(&text, geo.width, g, &geo, columns);
 		int lo = a < b ? a : b;
-		/* Past --width the label drops parts in the layout's order. */
+		/* Past --width the label drops parts in the layout's order
+		 * (SACK blocks after Len=0, Seq= and Win=, before Ack=). */
 		int lead = prefix_width(t) + (beside ? PAIR_NAME_WIDTH + 1
 		                                           : 0);
 		int lroom = t->width - lead - lo - 2;
@@ -574,13 +577,15 @@ void tl_text_row(struct tl_text_ladder *t, struct tl_out *o,
 			lroom = MIN_WRAP;
 		const char *rest = label;
 		if (utf8_len(label) > lroom &&
-		    tl_layout_label(seg, conn, t->opt->absolute_seq, lroom,
-		                    label, sizeof label) < 0) {
+		    tl_layout_label_sack_kept(seg, conn, sack,
+		                              t->opt->absolute_seq, lroom,
+		                              label, sizeof label) < 0) {
 			/* Not even the shortest fits: every part, on as
-			 * many lines as it takes. */
-			tl_label_segment(seg, conn, TL_LABEL_ALL,
-			                 t->opt->absolute_seq, label,
-			                 sizeof label);
+			 * many lines as it takes (nothing is marked cut
+			 * here, so no SACK block is left out). */
+			tl_layout_label_full(seg, conn, sack,
+			                     t->opt->absolute_seq, label,
+			                     sizeof label);
 			while (utf8_len(rest) > lroom) {
 				size_t n = tl_layout_wrap(rest, lroom);
 				char piece[512];
