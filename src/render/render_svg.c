@@ -41,6 +41,8 @@ static const char *const stream_colors[6] = {
 #define CWND_LINE "#d7005f"
 #define SSTHRESH_LINE "#af8700"
 #define DATA_BAR "#000000"
+/* SACK blocks: purple, as tcptrace and Wireshark's tcptrace graph. */
+#define SACK_MARK "#8700af"
 
 /* ---- writing ------------------------------------------------------------- */
 
@@ -916,6 +918,9 @@ static void graph_panel(FILE *f, const struct tl_picture_src *src,
 		legend_item(f, &lx, top + 72, ACK_LINE, false, false, "ACK");
 		legend_item(f, &lx, top + 72, WIN_LINE, true, false,
 		            "receive window");
+		if (g->sack_count)
+			legend_item(f, &lx, top + 72, SACK_MARK, false, true,
+			            "SACK");
 		legend_item(f, &lx, top + 72, tl_annot_color(TL_ANNOT_RTX),
 		            false, true, "retransmission");
 		legend_item(f, &lx, top + 72, tl_annot_color(TL_ANNOT_OOO),
@@ -969,6 +974,24 @@ static void graph_panel(FILE *f, const struct tl_picture_src *src,
 			const struct tl_tsg_ack *e = &g->acks[i];
 			annotated_dot(f, src, &p, e->kind, e->seg, e->t_us,
 			              e->ack);
+		}
+		/* Each SACK block at its ACK's time, from its left to its
+		 * right edge; the data bars are drawn over them. */
+		for (uint32_t i = 0; i < g->sack_count; i++) {
+			const struct tl_tsg_sack *k = &g->sacks[i];
+			double x = px_x(&p, k->t_us);
+			double y0 = px_y(&p, k->le), y1 = px_y(&p, k->re);
+			if (y0 - y1 < 4) {
+				double m = (y0 + y1) / 2;
+				y0 = m + 2;
+				y1 = m - 2;
+			}
+			fprintf(f, "<g class=\"sack\" data-frame=\"%u\">",
+			        tl_segstore_get(src->segs, k->seg)->frame);
+			seg_title(f, src, k->seg);
+			fprintf(f, "<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" "
+			        "y2=\"%.1f\" stroke=\"%s\" stroke-width=\"4\"/>"
+			        "</g>\n", x, y0, x, y1, SACK_MARK);
 		}
 		for (uint32_t i = 0; i < g->data_count; i++) {
 			const struct tl_tsg_data *d = &g->data[i];
