@@ -270,6 +270,10 @@ void tl_model_enable_app(struct tl_model *m);
  * gives it): a rise since the last poll becomes a marker after the last
  * frame read. Returns the packets newly dropped. */
 uint64_t tl_model_kernel_drops(struct tl_model *m, uint64_t total);
+/* The same from the capture's own counters (pcap_stats: ps_drop +
+ * ps_ifdrop), what every front end polls; 0 for a file. */
+struct tl_capture;
+uint64_t tl_model_poll_drops(struct tl_model *m, struct tl_capture *cap);
 /* Packets dropped after frame lo (inclusive: a marker after lo) and before
  * frame hi: what a front end shows between the rows of lo and hi. */
 uint64_t tl_model_drops_between(const struct tl_model *m, uint32_t lo,

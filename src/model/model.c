@@ -5,6 +5,7 @@
 #include "tl_reasm.h"
 
 #include "tl_app.h"
+#include "tl_capture.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -233,6 +234,14 @@ uint64_t tl_model_kernel_drops(struct tl_model *m, uint64_t total)
 	}
 	d->v[d->count++] = (struct tl_drop_mark){ m->frames, n };
 	return n;
+}
+
+uint64_t tl_model_poll_drops(struct tl_model *m, struct tl_capture *cap)
+{
+	uint64_t recv, drop;
+	if (!tl_capture_stats(cap, &recv, &drop))
+		return 0;
+	return tl_model_kernel_drops(m, drop);
 }
 
 uint64_t tl_model_drops_between(const struct tl_model *m, uint32_t lo,

@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include "check.h"
+#include "tl_capture.h"
 #include "frame_builder.h"
 #include "tl_model.h"
 #include "tl_options.h"
@@ -256,7 +257,30 @@ static void test_picture_marker(void)
 	tl_model_free(&p.m);
 }
 
+/* tl_model_poll_drops: a file has no kernel counters, so no marker. */
+static void test_poll_file(void)
+{
+	const char *dir = getenv("srcdir");
+	char path[4096], err[256];
+	snprintf(path, sizeof path, "%s/tests/data/lab-ooo.pcap",
+	         dir ? dir : ".");
+	struct tl_capture_config cfg = { .file = path,
+	                                 .snaplen = TL_DEFAULT_SNAPLEN };
+	struct tl_capture *cap = tl_capture_open(&cfg, err, sizeof err);
+	CHECK_MSG(cap != NULL, "%s: %s", path, err);
+	if (!cap)
+		return;
+	static struct feeder p;
+	feeder_init(&p);
+	feed(&p);
+	CHECK_UINT(tl_model_poll_drops(&p.m, cap), 0);
+	CHECK_UINT(p.m.drops.count, 0);
+	tl_capture_close(cap);
+	tl_model_free(&p.m);
+}
+
 static const struct check_test tests[] = {
+	CHECK_TEST(test_poll_file),
 	CHECK_TEST(test_picture_marker),
 	CHECK_TEST(test_marker_between_frames),
 	CHECK_TEST(test_marker_list_bounded),
