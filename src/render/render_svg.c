@@ -65,18 +65,9 @@ static void esc(FILE *f, const char *s)
 	}
 }
 
-static int chars(const char *s)
-{
-	int n = 0;
-	for (; *s; s++)
-		if (((unsigned char)*s & 0xc0) != 0x80)
-			n++;
-	return n;
-}
-
 static double text_w(const char *s, double px)
 {
-	return chars(s) * px * CHAR_W;
+	return tl_layout_cells(s) * px * CHAR_W;
 }
 
 static int finish(FILE *f)
@@ -182,14 +173,8 @@ static uint32_t app_table_lines(const struct tl_picture_src *src,
 			continue;
 		const struct tl_conn *conn = tl_tracker_stream(
 			&src->m->tracker, streams[i]);
-		char a[80] = "?", b[80] = "?";
-		unsigned cd = c->client_dir;
-		if (conn) {
-			tl_format_endpoint(conn->ip_version, conn->addr[cd],
-			                   conn->port[cd], a, sizeof a);
-			tl_format_endpoint(conn->ip_version, conn->addr[!cd],
-			                   conn->port[!cd], b, sizeof b);
-		}
+		char a[80], b[80];
+		tl_format_endpoints(conn, c->client_dir, a, b, sizeof a);
 		tl_app_conn_summary(c, sum, sizeof sum);
 		snprintf(text, sizeof text, "stream %u  %s \u2192 %s: %s",
 		         streams[i], a, b, sum);
@@ -225,14 +210,9 @@ static void seg_details(const struct tl_picture_src *src, uint32_t idx,
 	                                               seg->stream);
 	char from[80] = "?", to[80] = "?", label[512] = "", an[512], why[1024];
 	char t[32], app[TL_APP_LABEL_MAX + 1];
-	unsigned d = tl_seg_dir(seg);
-	if (conn) {
-		tl_format_endpoint(conn->ip_version, conn->addr[d],
-		                   conn->port[d], from, sizeof from);
-		tl_format_endpoint(conn->ip_version, conn->addr[!d],
-		                   conn->port[!d], to, sizeof to);
+	tl_format_endpoints(conn, tl_seg_dir(seg), from, to, sizeof from);
+	if (conn)
 		seg_label(src, idx, conn, label, sizeof label);
-	}
 	tl_label_analysis(seg, note, 0, an, sizeof an);
 	why[0] = '\0';
 	if (conn)
@@ -400,7 +380,7 @@ struct table_measure {
 static void table_measure_line(void *ctx, const char *text, bool indented)
 {
 	struct table_measure *tm = ctx;
-	int w = chars(text) + (indented ? 4 : 0);
+	int w = tl_layout_cells(text) + (indented ? 4 : 0);
 	if (w > tm->width)
 		tm->width = w;
 	tm->lines++;
@@ -453,21 +433,21 @@ static int ladder_body(FILE *f, const struct tl_picture_src *src,
 			continue;
 		tl_ladder_add_conn(&ld, conn);
 		seg_label(src, idx, conn, label, sizeof label);
-		if (chars(label) > max_label)
-			max_label = chars(label);
+		if (tl_layout_cells(label) > max_label)
+			max_label = tl_layout_cells(label);
 		tl_label_analysis(seg, tl_segstore_note(src->segs, idx), 0, an,
 		                  sizeof an);
-		int an_len = chars(an);
+		int an_len = tl_layout_cells(an);
 		if (*app_text(src, seg->frame, app, sizeof app))
-			an_len += 3 + 2 + chars(app);
+			an_len += 3 + 2 + tl_layout_cells(app);
 		if (an_len > max_an)
 			max_an = an_len;
 	}
 	struct table_measure tm = { 0, 0 };
 	uint32_t table_rows = app_table_lines(src, table_measure_line, &tm);
 	for (uint32_t n = 0; n < ld.node_count; n++)
-		if (chars(ld.nodes[n].name) + 4 > max_label)
-			max_label = chars(ld.nodes[n].name) + 4;
+		if (tl_layout_cells(ld.nodes[n].name) + 4 > max_label)
+			max_label = tl_layout_cells(ld.nodes[n].name) + 4;
 
 	struct ladder_layout L;
 	memset(&L, 0, sizeof L);
@@ -881,13 +861,8 @@ static void graph_panel(FILE *f, const struct tl_picture_src *src,
 {
 	const struct tl_conn *conn = tl_tracker_stream(&src->m->tracker,
 	                                               g->stream);
-	char from[80] = "?", to[80] = "?", title[512];
-	if (conn) {
-		tl_format_endpoint(conn->ip_version, conn->addr[g->dir],
-		                   conn->port[g->dir], from, sizeof from);
-		tl_format_endpoint(conn->ip_version, conn->addr[!g->dir],
-		                   conn->port[!g->dir], to, sizeof to);
-	}
+	char from[80], to[80], title[512];
+	tl_format_endpoints(conn, g->dir, from, to, sizeof from);
 	snprintf(title, sizeof title, "%s  stream %u  %s \u2192 %s  %s",
 	         base_name(src->title), g->stream, from, to,
 	         kind == TL_GRAPH_FLIGHT ? "bytes in flight"
@@ -1259,10 +1234,7 @@ static void summary_table(FILE *f, const struct tl_picture_src *src)
 		if (!c)
 			continue;
 		char a[80], b[80], num[64], an[1024];
-		tl_format_endpoint(c->ip_version, c->addr[0], c->port[0], a,
-		                   sizeof a);
-		tl_format_endpoint(c->ip_version, c->addr[1], c->port[1], b,
-		                   sizeof b);
+		tl_format_endpoints(c, 0, a, b, sizeof a);
 		fputs("<tr>", f);
 		snprintf(num, sizeof num, "%u", c->stream);
 		td(f, "n", num);
@@ -1401,10 +1373,7 @@ static void segment_table(FILE *f, const struct tl_picture_src *src)
 		td(f, "n", num);
 		snprintf(num, sizeof num, "%u", seg->stream);
 		td(f, "n", num);
-		tl_format_endpoint(c->ip_version, c->addr[d], c->port[d], from,
-		                   sizeof from);
-		tl_format_endpoint(c->ip_version, c->addr[!d], c->port[!d], to,
-		                   sizeof to);
+		tl_format_endpoints(c, d, from, to, sizeof from);
 		td(f, NULL, from);
 		td(f, NULL, to);
 		seg_label(src, idx, c, label, sizeof label);

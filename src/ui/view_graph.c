@@ -345,12 +345,8 @@ static void graph_draw(struct ui *ui)
 	char mid[512], from[80] = "?", to[80] = "?";
 	const struct tl_conn *conn = tl_tracker_stream(&ui->m.tracker,
 	                                               gs->stream);
-	if (conn && g) {
-		tl_format_endpoint(conn->ip_version, conn->addr[g->dir],
-		                   conn->port[g->dir], from, sizeof from);
-		tl_format_endpoint(conn->ip_version, conn->addr[!g->dir],
-		                   conn->port[!g->dir], to, sizeof to);
-	}
+	if (conn && g)
+		tl_format_endpoints(conn, g->dir, from, to, sizeof from);
 	const char *base = strrchr(ui->input_name, '/');
 	base = base ? base + 1 : ui->input_name;
 	/* Which graph first: a narrow title cuts the file name, not it. */
