@@ -4,8 +4,9 @@
 # segments carry SACK blocks, every block tshark shows (tcp.options.sack_le
 # and sack_re, relative) is in that frame's -T text label at --width 200,
 # 120, 80 and 60 (wrapped onto lines of its own when it must be, never
-# dropped: -T text marks nothing cut), and in that frame's label of
-# -T svg. No line passes --width. Prints TAP; skips without tshark.
+# dropped: -T text marks nothing cut), in that frame's label of -T svg
+# and in its row of the -T html segment table. No line passes --width.
+# Prints TAP; skips without tshark.
 set -u
 : "${TCPLADDER:=./tcpladder}"
 : "${srcdir:=.}"
@@ -125,6 +126,18 @@ for f in files:
         if got != want:
             bad.append("frame %d: tshark %s, svg %s" % (frame, want, got))
     result(not bad, "-T svg %s" % name, "; ".join(bad[:3]))
+    # The page's segment table: the row of each frame.
+    p = subprocess.run([binary, "-r", f, "-T", "html", "--rows", "20000"],
+                       capture_output=True, env=env)
+    page = p.stdout.decode("utf-8", "replace")
+    bad = []
+    for frame, want in sorted(sacks.items()):
+        m = re.search(r'<tr id="r%d"[^>]*>(.*?)</tr>' % frame, page, re.S)
+        row = html.unescape(re.sub(r"<[^>]+>", " ", m.group(1))) if m else ""
+        got = blocks_after_sack(row) if m else None
+        if got != want:
+            bad.append("frame %d: tshark %s, html %s" % (frame, want, got))
+    result(not bad, "-T html %s" % name, "; ".join(bad[:3]))
 # The test can fail: without SACK blocks in the captures it proves nothing.
 result(checked_blocks > 0, "SACK blocks were compared (%d)" % checked_blocks,
        "no capture with SACK blocks found")
