@@ -17,7 +17,10 @@
 #include "tl_dfilter.h"
 #include "tl_model.h"
 
+#include "../tests/unit/frame_builder.h"
+
 #define CONNS 1000
+#define FRAME_MAX 2048
 
 static double clock_s(clockid_t id)
 {
@@ -31,38 +34,26 @@ static double now(void)
 	return clock_s(CLOCK_MONOTONIC);
 }
 
-/* An IPv4/TCP frame (DLT_RAW) of connection port, one direction. */
+/* An IPv4/TCP frame (DLT_RAW) of connection port, one direction (the
+ * payload is whatever the buffer holds). */
 static uint32_t build(uint8_t *f, unsigned dir, uint16_t port, uint32_t seq,
                       uint32_t ack, uint8_t flags, uint32_t len)
 {
-	uint16_t sport = dir ? 5001 : port, dport = dir ? port : 5001;
-	uint32_t total = 40 + len;
-	memset(f, 0, 40);
-	f[0] = 0x45;
-	f[2] = (uint8_t)(total >> 8);
-	f[3] = (uint8_t)total;
-	f[8] = 64;
-	f[9] = 6;
-	f[12] = 10; f[13] = 0; f[14] = 0; f[15] = dir ? 2 : 1;
-	f[16] = 10; f[17] = 0; f[18] = 0; f[19] = dir ? 1 : 2;
-	uint8_t *t = f + 20;
-	t[0] = (uint8_t)(sport >> 8); t[1] = (uint8_t)sport;
-	t[2] = (uint8_t)(dport >> 8); t[3] = (uint8_t)dport;
-	for (int i = 0; i < 4; i++) {
-		t[4 + i] = (uint8_t)(seq >> (24 - 8 * i));
-		t[8 + i] = (uint8_t)(ack >> (24 - 8 * i));
-	}
-	t[12] = 0x50;
-	t[13] = flags;
-	t[14] = 0xff;
-	return total;
+	struct fb_tcp t = {
+		.src = dir ? 0xc0000202u : 0xc0000201u,
+		.dst = dir ? 0xc0000201u : 0xc0000202u,
+		.sport = dir ? 5001 : port, .dport = dir ? port : 5001,
+		.seq = seq, .ack = ack, .flags = flags, .win = 0xff00,
+		.len = len,
+	};
+	return fb_ipv4_tcp(f, FRAME_MAX, &t);
 }
 
 /* Each connection: a handshake, then data one way and ACKs back, with a
  * retransmission now and then (analysis flags to find). */
 static void feed(struct tl_model *m, uint32_t n)
 {
-	static uint8_t f[2048];
+	static uint8_t f[FRAME_MAX];
 	uint32_t seq[CONNS][2];
 	struct tl_seg seg;
 	struct tl_seg_note note;

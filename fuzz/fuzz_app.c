@@ -23,6 +23,7 @@
 #include "tl_decode.h"
 
 #include "fuzz_common.h"
+#include "../tests/unit/frame_builder.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
@@ -39,28 +40,13 @@ static uint32_t build(uint8_t *f, int dir, uint16_t sport, uint16_t dport,
                       uint32_t seq, uint32_t ack, uint8_t flags,
                       const uint8_t *payload, uint32_t len)
 {
-	uint32_t total = 20 + 20 + len;
-	memset(f, 0, 40);
-	f[0] = 0x45;
-	f[2] = (uint8_t)(total >> 8);
-	f[3] = (uint8_t)total;
-	f[8] = 64;
-	f[9] = 6;
-	f[12] = 192; f[13] = 0; f[14] = 2; f[15] = dir ? 2 : 1;
-	f[16] = 192; f[17] = 0; f[18] = 2; f[19] = dir ? 1 : 2;
-	uint8_t *t = f + 20;
-	t[0] = (uint8_t)(sport >> 8); t[1] = (uint8_t)sport;
-	t[2] = (uint8_t)(dport >> 8); t[3] = (uint8_t)dport;
-	t[4] = (uint8_t)(seq >> 24); t[5] = (uint8_t)(seq >> 16);
-	t[6] = (uint8_t)(seq >> 8); t[7] = (uint8_t)seq;
-	t[8] = (uint8_t)(ack >> 24); t[9] = (uint8_t)(ack >> 16);
-	t[10] = (uint8_t)(ack >> 8); t[11] = (uint8_t)ack;
-	t[12] = 0x50;
-	t[13] = flags;
-	t[14] = 0xff; t[15] = 0xff;
-	if (len)
-		memcpy(f + 40, payload, len);
-	return total;
+	struct fb_tcp t = {
+		.src = dir ? FB_HOST_B : FB_HOST_A,
+		.dst = dir ? FB_HOST_A : FB_HOST_B,
+		.sport = sport, .dport = dport, .seq = seq, .ack = ack,
+		.flags = flags, .win = 0xffff, .payload = payload, .len = len,
+	};
+	return fb_ipv4_tcp(f, 40 + MAX_PAYLOAD, &t);
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)

@@ -53,11 +53,11 @@ bool tl_capture_is_pipe(const struct tl_capture *cap);
 int tl_capture_fd(const struct tl_capture *cap);
 enum tl_next tl_capture_next(struct tl_capture *cap, struct tl_frame *frame);
 const char *tl_capture_error(const struct tl_capture *cap);
-/* Kernel counters for live captures; false when none exist. */
 /* Live: has the kernel's buffer been read empty? Asked at most every
  * 100 ms. A blocking read in immediate mode may never time out while
  * nothing arrives, so a batch run asks after each frame instead. */
 bool tl_capture_drained(struct tl_capture *cap);
+/* Kernel counters for live captures; false when none exist. */
 bool tl_capture_stats(struct tl_capture *cap, uint64_t *received,
                       uint64_t *dropped);
 /* Live reads return TL_NEXT_TIMEOUT at once when nothing is waiting; for

@@ -56,5 +56,9 @@ size_t tl_format_endpoint(unsigned ip_version, const uint8_t *addr, int port,
                           char *buf, size_t size);
 size_t tl_format_addr(unsigned ip_version, const uint8_t *addr, char *buf,
                       size_t size);
+/* Both endpoints of conn, into from and to (size bytes each): the one
+ * that sends in direction dir first; "?" each when conn is NULL. */
+void tl_format_endpoints(const struct tl_conn *conn, unsigned dir,
+                         char *from, char *to, size_t size);
 
 #endif

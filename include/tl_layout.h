@@ -69,6 +69,13 @@ int tl_layout_label(const struct tl_seg *seg, const struct tl_conn *conn,
 int tl_layout_label_sack(const struct tl_seg *seg, const struct tl_conn *conn,
                          const struct tl_seg_sack *sack, int absolute,
                          int room, char *buf, size_t size);
+/* The same, but the blocks never go: -1 when even the shortest label
+ * with them does not fit (buf then holds it). -T text wraps that label
+ * onto more lines rather than lose a block. */
+int tl_layout_label_sack_kept(const struct tl_seg *seg,
+                              const struct tl_conn *conn,
+                              const struct tl_seg_sack *sack, int absolute,
+                              int room, char *buf, size_t size);
 /* The whole label with its SACK blocks (the width it would like). */
 size_t tl_layout_label_full(const struct tl_seg *seg,
                             const struct tl_conn *conn,

@@ -270,6 +270,10 @@ void tl_model_enable_app(struct tl_model *m);
  * gives it): a rise since the last poll becomes a marker after the last
  * frame read. Returns the packets newly dropped. */
 uint64_t tl_model_kernel_drops(struct tl_model *m, uint64_t total);
+/* The same from the capture's own counters (pcap_stats: ps_drop +
+ * ps_ifdrop), what every front end polls; 0 for a file. */
+struct tl_capture;
+uint64_t tl_model_poll_drops(struct tl_model *m, struct tl_capture *cap);
 /* Packets dropped after frame lo (inclusive: a marker after lo) and before
  * frame hi: what a front end shows between the rows of lo and hi. */
 uint64_t tl_model_drops_between(const struct tl_model *m, uint32_t lo,
@@ -290,6 +294,11 @@ static inline void tl_sender_get(const struct tl_model *m,
 bool tl_model_frame(struct tl_model *m, int dlt, const uint8_t *data,
                     uint32_t caplen, tl_nsec ts, struct tl_seg *seg,
                     struct tl_seg_note *note, bool *has_note);
+
+/* The SACK blocks of the segment tl_model_frame just returned, relative
+ * to the peer's initial sequence number as its Ack= is (streaming front
+ * ends keep no rows to look them up in). False when it carries none. */
+bool tl_model_sack(const struct tl_model *m, struct tl_seg_sack *sk);
 
 /* model_limit.c: past a limit, tl_model_frame lets the oldest closed
  * connections go whole, then the oldest rows, down to 3/4 of the limit.

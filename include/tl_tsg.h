@@ -4,8 +4,9 @@
  * draws the same series as vectors. No curses here.
  *
  * Sequence numbers are relative (as shown) and unwrapped to 64 bits; y is
- * in bytes. SACK blocks are not drawn: the 32-byte segment record does not
- * keep them. */
+ * in bytes. The SACK blocks of the ACKs come from the segment store's SACK
+ * records (beside the 32-byte rows) and are drawn as tcptrace does: a
+ * vertical mark from left to right edge at the ACK's time. */
 #ifndef TL_TSG_H
 #define TL_TSG_H
 
@@ -37,6 +38,14 @@ struct tl_tsg_ack {
 	uint8_t kind;
 };
 
+/* A SACK block of an ACK from the other direction: bytes [le, re) the
+ * receiver holds above its ACK (below it: a D-SACK, a duplicate). */
+struct tl_tsg_sack {
+	int64_t t_us;
+	int64_t le, re;
+	uint32_t seg;
+};
+
 /* Bytes in flight and the receiver's window after each segment. */
 struct tl_tsg_flight {
 	int64_t t_us;
@@ -59,6 +68,8 @@ struct tl_tsg {
 	uint32_t data_count;
 	struct tl_tsg_ack *acks;
 	uint32_t ack_count;
+	struct tl_tsg_sack *sacks;
+	uint32_t sack_count;
 	struct tl_tsg_flight *flight;
 	uint32_t flight_count;
 	/* The sender model's lines (segments kept with its values only):
@@ -114,6 +125,7 @@ enum tl_plot_series {
 	TL_PLOT_RWND = TL_PLOT_WIN,
 	TL_PLOT_ACK,            /* ACK line */
 	TL_PLOT_FLIGHT = TL_PLOT_ACK,
+	TL_PLOT_SACK,           /* SACK blocks (data and gaps win a dot) */
 	TL_PLOT_GAP,            /* bytes never captured */
 	TL_PLOT_DATA,
 	TL_PLOT_SSTHRESH,       /* the sender model's lines */

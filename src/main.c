@@ -134,13 +134,6 @@ static void batch_segment(struct batch *b, const struct tl_seg *seg,
 	}
 }
 
-static void poll_drops(struct tl_capture *cap, struct tl_model *m)
-{
-	uint64_t recv, drop;
-	if (tl_capture_stats(cap, &recv, &drop))
-		tl_model_kernel_drops(m, drop);
-}
-
 /* Reads everything and prints as it goes; returns the exit status. */
 static int run_batch(struct tl_options *opt, struct tl_capture *cap)
 {
@@ -194,7 +187,7 @@ static int run_batch(struct tl_options *opt, struct tl_capture *cap)
 		if (live && (next == TL_NEXT_TIMEOUT ||
 		             (b.model.frames & 4095) == 0 ||
 		             tl_capture_drained(cap)))
-			poll_drops(cap, &b.model);
+			tl_model_poll_drops(&b.model, cap);
 		if (next == TL_NEXT_TIMEOUT) {
 			/* Nothing came for a while (a pipe's writer pauses):
 			 * what is buffered is what the user waits for. */
@@ -236,7 +229,7 @@ static int run_batch(struct tl_options *opt, struct tl_capture *cap)
 			break;
 	}
 	if (live)
-		poll_drops(cap, &b.model);
+		tl_model_poll_drops(&b.model, cap);
 	if (opt->output == TL_OUT_TEXT && !opt->quiet && !b.out.failed) {
 		tl_text_drops(&b.text, &b.out, &b.model, UINT32_MAX);
 		tl_text_app_summary(&b.text, &b.out, &b.model);

@@ -62,6 +62,23 @@ size_t tl_format_endpoint(unsigned ip_version, const uint8_t *addr, int port,
 	return tl_bappend(buf, size, 0, "%s:%d", a, port);
 }
 
+void tl_format_endpoints(const struct tl_conn *conn, unsigned dir,
+                         char *from, char *to, size_t size)
+{
+	if (!size)
+		return;
+	if (!conn) {
+		tl_bappend(from, size, 0, "?");
+		tl_bappend(to, size, 0, "?");
+		return;
+	}
+	dir &= 1u;
+	tl_format_endpoint(conn->ip_version, conn->addr[dir], conn->port[dir],
+	                   from, size);
+	tl_format_endpoint(conn->ip_version, conn->addr[!dir],
+	                   conn->port[!dir], to, size);
+}
+
 static size_t syn_options(const struct tl_syn_options *o, bool tsval,
                           char *buf, size_t size, size_t len)
 {

@@ -158,17 +158,17 @@ size_t tl_layout_label_full(const struct tl_seg *seg,
 	return tl_label_sack(sack, seg, conn, absolute, buf, size, n);
 }
 
-int tl_layout_label_sack(const struct tl_seg *seg, const struct tl_conn *conn,
-                         const struct tl_seg_sack *sack, int absolute,
-                         int room, char *buf, size_t size)
+/* Each try with the blocks first; unless keep, the blocks go once every
+ * part but the last (Ack= of a pure ACK) has gone. */
+static int label_sack(const struct tl_seg *seg, const struct tl_conn *conn,
+                      const struct tl_seg_sack *sack, int absolute, int room,
+                      bool keep, char *buf, size_t size)
 {
-	if (!sack || !sack->count)
-		return tl_layout_label(seg, conn, absolute, room, buf, size);
 	unsigned tries[TL_LAYOUT_MAX_TRIES];
 	size_t n = tl_layout_label_tries(seg, tries);
-	/* Each try with the blocks first; the blocks go once every part
-	 * but the last (Ack= of a pure ACK) has gone. */
 	for (size_t i = 0; i <= n; i++) {
+		if (i == n && keep)
+			break;
 		unsigned parts = tries[i < n ? i : n - 1];
 		size_t len = tl_label_segment(seg, conn, parts, absolute, buf,
 		                              size);
@@ -179,6 +179,25 @@ int tl_layout_label_sack(const struct tl_seg *seg, const struct tl_conn *conn,
 			return w;
 	}
 	return -1;
+}
+
+int tl_layout_label_sack(const struct tl_seg *seg, const struct tl_conn *conn,
+                         const struct tl_seg_sack *sack, int absolute,
+                         int room, char *buf, size_t size)
+{
+	if (!sack || !sack->count)
+		return tl_layout_label(seg, conn, absolute, room, buf, size);
+	return label_sack(seg, conn, sack, absolute, room, false, buf, size);
+}
+
+int tl_layout_label_sack_kept(const struct tl_seg *seg,
+                              const struct tl_conn *conn,
+                              const struct tl_seg_sack *sack, int absolute,
+                              int room, char *buf, size_t size)
+{
+	if (!sack || !sack->count)
+		return tl_layout_label(seg, conn, absolute, room, buf, size);
+	return label_sack(seg, conn, sack, absolute, room, true, buf, size);
 }
 
 size_t tl_layout_notes(const struct tl_seg *seg,

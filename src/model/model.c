@@ -5,6 +5,7 @@
 #include "tl_reasm.h"
 
 #include "tl_app.h"
+#include "tl_capture.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -122,24 +123,29 @@ const struct tl_seg_sack *tl_segstore_sack(const struct tl_segstore *st,
 	return NULL;
 }
 
-/* The packet's SACK blocks, relative to the peer's initial sequence
- * number as the ACK number is. */
-static void keep_sack(struct tl_model *m, uint32_t index)
+bool tl_model_sack(const struct tl_model *m, struct tl_seg_sack *sk)
 {
 	const struct tl_packet *p = &m->pkt;
+	memset(sk, 0, sizeof *sk);
 	if (!(p->opt.present & TL_OPT_SACK) || !p->opt.sack_count ||
 	    !m->info.conn)
-		return;
+		return false;
 	uint32_t base = m->info.conn->dir[!m->info.dir].base;
-	struct tl_seg_sack sk = { 0 };
 	unsigned n = p->opt.sack_count < TL_SEG_SACK_MAX
 	             ? p->opt.sack_count : TL_SEG_SACK_MAX;
 	for (unsigned i = 0; i < n; i++) {
-		sk.edge[i][0] = p->opt.sack[i][0] - base;
-		sk.edge[i][1] = p->opt.sack[i][1] - base;
+		sk->edge[i][0] = p->opt.sack[i][0] - base;
+		sk->edge[i][1] = p->opt.sack[i][1] - base;
 	}
-	sk.count = n;
-	tl_segstore_add_sack(&m->segs, index, &sk);
+	sk->count = n;
+	return true;
+}
+
+static void keep_sack(struct tl_model *m, uint32_t index)
+{
+	struct tl_seg_sack sk;
+	if (tl_model_sack(m, &sk))
+		tl_segstore_add_sack(&m->segs, index, &sk);
 }
 
 void tl_segstore_set_cc(struct tl_segstore *st, uint32_t index,
@@ -228,6 +234,14 @@ uint64_t tl_model_kernel_drops(struct tl_model *m, uint64_t total)
 	}
 	d->v[d->count++] = (struct tl_drop_mark){ m->frames, n };
 	return n;
+}
+
+uint64_t tl_model_poll_drops(struct tl_model *m, struct tl_capture *cap)
+{
+	uint64_t recv, drop;
+	if (!tl_capture_stats(cap, &recv, &drop))
+		return 0;
+	return tl_model_kernel_drops(m, drop);
 }
 
 uint64_t tl_model_drops_between(const struct tl_model *m, uint32_t lo,

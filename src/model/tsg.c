@@ -50,6 +50,7 @@ void tl_tsg_free(struct tl_tsg *g)
 {
 	free(g->data);
 	free(g->acks);
+	free(g->sacks);
 	free(g->flight);
 	free(g->cwnd);
 	free(g->ssthresh);
@@ -95,6 +96,27 @@ static void sender_lines(struct tl_tsg *g, const struct tl_segstore *st)
 	}
 }
 
+/* The SACK blocks of the ACK just added, unwrapped against its own ACK
+ * number (so a hostile edge cannot move the unwrapping of the data);
+ * empty or inverted blocks are no bytes and are left out. */
+static void add_sacks(struct tl_tsg *g, uint32_t *cap,
+                      const struct tl_seg_sack *sk, const struct tl_seg *s,
+                      const struct tl_tsg_ack *a)
+{
+	uint32_t n = sk->count < TL_SEG_SACK_MAX ? sk->count : TL_SEG_SACK_MAX;
+	for (uint32_t i = 0; i < n; i++) {
+		int64_t le = a->ack + (int32_t)(sk->edge[i][0] - s->ack);
+		int64_t re = a->ack + (int32_t)(sk->edge[i][1] - s->ack);
+		if (re <= le)
+			continue;
+		g->sacks = grow(g->sacks, cap, g->sack_count + 1,
+		                sizeof *g->sacks);
+		g->sacks[g->sack_count++] = (struct tl_tsg_sack){
+			.t_us = a->t_us, .le = le, .re = re, .seg = a->seg,
+		};
+	}
+}
+
 bool tl_tsg_build(struct tl_tsg *g, const struct tl_segstore *st,
                   const uint32_t *idx, uint32_t n, uint32_t stream, int dir)
 {
@@ -102,7 +124,7 @@ bool tl_tsg_build(struct tl_tsg *g, const struct tl_segstore *st,
 	g->stream = stream;
 	if (!idx)
 		n = st->count;
-	uint32_t cap = 0, dcap = 0, acap = 0;
+	uint32_t cap = 0, dcap = 0, acap = 0, scap = 0;
 	for (uint32_t i = 0; i < n; i++) {
 		uint32_t k = idx ? idx[i] : i;
 		const struct tl_seg *s = tl_segstore_get(st, k);
@@ -172,6 +194,9 @@ bool tl_tsg_build(struct tl_tsg *g, const struct tl_segstore *st,
 			g->acks = grow(g->acks, &acap, g->ack_count + 1,
 			               sizeof *g->acks);
 			g->acks[g->ack_count++] = a;
+			const struct tl_seg_sack *sk = tl_segstore_sack(st, k);
+			if (sk)
+				add_sacks(g, &scap, sk, s, &a);
 			if (!have_ack || ack > last_ack)
 				last_ack = ack;
 			have_ack = true;
@@ -492,6 +517,13 @@ void tl_tsg_plot(const struct tl_tsg *g, enum tl_graph_kind kind,
 	      offsetof(struct tl_tsg_ack, ack),
 	      offsetof(struct tl_tsg_ack, kind), g->ack_count, g->t_max,
 	      TL_PLOT_ACK);
+	for (uint32_t i = 0; i < g->sack_count; i++) {
+		const struct tl_tsg_sack *k = &g->sacks[i];
+		int64_t x, y0, y1;
+		tl_plot_map(p, v, k->t_us, k->le, &x, &y0);
+		tl_plot_map(p, v, k->t_us, k->re, &x, &y1);
+		vline(p, x, y0, y1 < y0 ? y1 + 1 : y1, TL_PLOT_SACK, 0, false);
+	}
 	for (uint32_t i = 0; i < g->data_count; i++) {
 		const struct tl_tsg_data *d = &g->data[i];
 		int64_t x, y0, y1, yg;
@@ -540,6 +572,7 @@ size_t tl_plot_cell(const struct tl_plot *p, int cx, int cy, bool ascii,
 		switch (*series) {
 		case TL_PLOT_DATA: c = '|'; break;
 		case TL_PLOT_GAP: c = ':'; break;
+		case TL_PLOT_SACK: c = '!'; break;
 		case TL_PLOT_CWND: c = '='; break;
 		case TL_PLOT_SSTHRESH: c = '~'; break;
 		case TL_PLOT_ACK: c = (bits & 0xc0) && !(bits & 0x09) ? '_'

@@ -84,13 +84,6 @@ static bool label_on_page(void *ctx, uint32_t frame)
 	return false;
 }
 
-static void poll_drops(struct tl_capture *cap, struct tl_model *m)
-{
-	uint64_t recv, drop;
-	if (tl_capture_stats(cap, &recv, &drop))
-		tl_model_kernel_drops(m, drop);
-}
-
 /* -Y: whether the segment the model just analysed is selected. */
 static bool passes_filter(const struct tl_options *opt,
                           const struct tl_model *m, const struct tl_frame *f,
@@ -141,7 +134,7 @@ int tl_picture_run(struct tl_options *opt, struct tl_capture *cap,
 		/* Kernel drops, marked after the last frame read: polled when
 		 * the buffer is drained, or every 4096 frames. */
 		if (live && (next == TL_NEXT_TIMEOUT || (m.frames & 4095) == 0))
-			poll_drops(cap, &m);
+			tl_model_poll_drops(&m, cap);
 		if (next == TL_NEXT_TIMEOUT)
 			continue;
 		if (next == TL_NEXT_ERROR) {
@@ -162,6 +155,9 @@ int tl_picture_run(struct tl_options *opt, struct tl_capture *cap,
 				uint32_t i = tl_segstore_append(
 					&page, &seg, has_note ? &note : NULL);
 				tl_segstore_set_cc(&page, i, &m.sender_vals);
+				struct tl_seg_sack sk;
+				if (tl_model_sack(&m, &sk))
+					tl_segstore_add_sack(&page, i, &sk);
 			}
 			total++;
 		}
@@ -178,7 +174,7 @@ int tl_picture_run(struct tl_options *opt, struct tl_capture *cap,
 	}
 
 	if (live)
-		poll_drops(cap, &m);
+		tl_model_poll_drops(&m, cap);
 	if (m.frames == UINT32_MAX && opt->count != UINT32_MAX)
 		tl_warn("%s", TL_LAST_FRAME_WARNING);
 	char unread[512];

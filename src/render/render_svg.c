@@ -13,6 +13,7 @@
 #include "tl_app.h"
 #include "tl_ladder.h"
 #include "tl_label.h"
+#include "tl_layout.h"
 #include "tl_sender.h"
 #include "tl_util.h"
 
@@ -40,6 +41,8 @@ static const char *const stream_colors[6] = {
 #define CWND_LINE "#d7005f"
 #define SSTHRESH_LINE "#af8700"
 #define DATA_BAR "#000000"
+/* SACK blocks: purple, as tcptrace and Wireshark's tcptrace graph. */
+#define SACK_MARK "#8700af"
 
 /* ---- writing ------------------------------------------------------------- */
 
@@ -62,18 +65,9 @@ static void esc(FILE *f, const char *s)
 	}
 }
 
-static int chars(const char *s)
-{
-	int n = 0;
-	for (; *s; s++)
-		if (((unsigned char)*s & 0xc0) != 0x80)
-			n++;
-	return n;
-}
-
 static double text_w(const char *s, double px)
 {
-	return chars(s) * px * CHAR_W;
+	return tl_layout_cells(s) * px * CHAR_W;
 }
 
 static int finish(FILE *f)
@@ -179,14 +173,8 @@ static uint32_t app_table_lines(const struct tl_picture_src *src,
 			continue;
 		const struct tl_conn *conn = tl_tracker_stream(
 			&src->m->tracker, streams[i]);
-		char a[80] = "?", b[80] = "?";
-		unsigned cd = c->client_dir;
-		if (conn) {
-			tl_format_endpoint(conn->ip_version, conn->addr[cd],
-			                   conn->port[cd], a, sizeof a);
-			tl_format_endpoint(conn->ip_version, conn->addr[!cd],
-			                   conn->port[!cd], b, sizeof b);
-		}
+		char a[80], b[80];
+		tl_format_endpoints(conn, c->client_dir, a, b, sizeof a);
 		tl_app_conn_summary(c, sum, sizeof sum);
 		snprintf(text, sizeof text, "stream %u  %s \u2192 %s: %s",
 		         streams[i], a, b, sum);
@@ -202,6 +190,16 @@ static uint32_t app_table_lines(const struct tl_picture_src *src,
 	return count < APP_TABLE_MAX_LINES ? count : APP_TABLE_MAX_LINES;
 }
 
+/* A segment's whole label with its SACK blocks, relative as the view's:
+ * a picture widens to its longest label, so no part is dropped. */
+static void seg_label(const struct tl_picture_src *src, uint32_t idx,
+                      const struct tl_conn *conn, char *buf, size_t size)
+{
+	tl_layout_label_full(tl_segstore_get(src->segs, idx), conn,
+	                     tl_segstore_sack(src->segs, idx),
+	                     src->absolute_seq, buf, size);
+}
+
 /* Everything the page and the tooltips say about one segment. */
 static void seg_details(const struct tl_picture_src *src, uint32_t idx,
                         char *buf, size_t size)
@@ -212,15 +210,9 @@ static void seg_details(const struct tl_picture_src *src, uint32_t idx,
 	                                               seg->stream);
 	char from[80] = "?", to[80] = "?", label[512] = "", an[512], why[1024];
 	char t[32], app[TL_APP_LABEL_MAX + 1];
-	unsigned d = tl_seg_dir(seg);
-	if (conn) {
-		tl_format_endpoint(conn->ip_version, conn->addr[d],
-		                   conn->port[d], from, sizeof from);
-		tl_format_endpoint(conn->ip_version, conn->addr[!d],
-		                   conn->port[!d], to, sizeof to);
-		tl_label_segment(seg, conn, TL_LABEL_ALL, src->absolute_seq,
-		                 label, sizeof label);
-	}
+	tl_format_endpoints(conn, tl_seg_dir(seg), from, to, sizeof from);
+	if (conn)
+		seg_label(src, idx, conn, label, sizeof label);
 	tl_label_analysis(seg, note, 0, an, sizeof an);
 	why[0] = '\0';
 	if (conn)
@@ -388,7 +380,7 @@ struct table_measure {
 static void table_measure_line(void *ctx, const char *text, bool indented)
 {
 	struct table_measure *tm = ctx;
-	int w = chars(text) + (indented ? 4 : 0);
+	int w = tl_layout_cells(text) + (indented ? 4 : 0);
 	if (w > tm->width)
 		tm->width = w;
 	tm->lines++;
@@ -440,23 +432,22 @@ static int ladder_body(FILE *f, const struct tl_picture_src *src,
 		if (!conn)
 			continue;
 		tl_ladder_add_conn(&ld, conn);
-		tl_label_segment(seg, conn, TL_LABEL_ALL, src->absolute_seq,
-		                 label, sizeof label);
-		if (chars(label) > max_label)
-			max_label = chars(label);
+		seg_label(src, idx, conn, label, sizeof label);
+		if (tl_layout_cells(label) > max_label)
+			max_label = tl_layout_cells(label);
 		tl_label_analysis(seg, tl_segstore_note(src->segs, idx), 0, an,
 		                  sizeof an);
-		int an_len = chars(an);
+		int an_len = tl_layout_cells(an);
 		if (*app_text(src, seg->frame, app, sizeof app))
-			an_len += 3 + 2 + chars(app);
+			an_len += 3 + 2 + tl_layout_cells(app);
 		if (an_len > max_an)
 			max_an = an_len;
 	}
 	struct table_measure tm = { 0, 0 };
 	uint32_t table_rows = app_table_lines(src, table_measure_line, &tm);
 	for (uint32_t n = 0; n < ld.node_count; n++)
-		if (chars(ld.nodes[n].name) + 4 > max_label)
-			max_label = chars(ld.nodes[n].name) + 4;
+		if (tl_layout_cells(ld.nodes[n].name) + 4 > max_label)
+			max_label = tl_layout_cells(ld.nodes[n].name) + 4;
 
 	struct ladder_layout L;
 	memset(&L, 0, sizeof L);
@@ -624,8 +615,7 @@ static int ladder_body(FILE *f, const struct tl_picture_src *src,
 			        "%.1f,%.1f\" fill=\"%s\"/>\n", tip, ya, base,
 			        ya - 7.5, base, ya + 7.5, color);
 		}
-		tl_label_segment(seg, conn, TL_LABEL_ALL, src->absolute_seq,
-		                 label, sizeof label);
+		seg_label(src, idx, conn, label, sizeof label);
 		double mid = (a + b) / 2 + (from == to ? 40 : 0);
 		fprintf(f, "<text class=\"label\" x=\"%.1f\" y=\"%.0f\" "
 		        "font-size=\"%d\" text-anchor=\"middle\" "
@@ -871,13 +861,8 @@ static void graph_panel(FILE *f, const struct tl_picture_src *src,
 {
 	const struct tl_conn *conn = tl_tracker_stream(&src->m->tracker,
 	                                               g->stream);
-	char from[80] = "?", to[80] = "?", title[512];
-	if (conn) {
-		tl_format_endpoint(conn->ip_version, conn->addr[g->dir],
-		                   conn->port[g->dir], from, sizeof from);
-		tl_format_endpoint(conn->ip_version, conn->addr[!g->dir],
-		                   conn->port[!g->dir], to, sizeof to);
-	}
+	char from[80], to[80], title[512];
+	tl_format_endpoints(conn, g->dir, from, to, sizeof from);
 	snprintf(title, sizeof title, "%s  stream %u  %s \u2192 %s  %s",
 	         base_name(src->title), g->stream, from, to,
 	         kind == TL_GRAPH_FLIGHT ? "bytes in flight"
@@ -908,6 +893,9 @@ static void graph_panel(FILE *f, const struct tl_picture_src *src,
 		legend_item(f, &lx, top + 72, ACK_LINE, false, false, "ACK");
 		legend_item(f, &lx, top + 72, WIN_LINE, true, false,
 		            "receive window");
+		if (g->sack_count)
+			legend_item(f, &lx, top + 72, SACK_MARK, false, true,
+			            "SACK");
 		legend_item(f, &lx, top + 72, tl_annot_color(TL_ANNOT_RTX),
 		            false, true, "retransmission");
 		legend_item(f, &lx, top + 72, tl_annot_color(TL_ANNOT_OOO),
@@ -961,6 +949,24 @@ static void graph_panel(FILE *f, const struct tl_picture_src *src,
 			const struct tl_tsg_ack *e = &g->acks[i];
 			annotated_dot(f, src, &p, e->kind, e->seg, e->t_us,
 			              e->ack);
+		}
+		/* Each SACK block at its ACK's time, from its left to its
+		 * right edge; the data bars are drawn over them. */
+		for (uint32_t i = 0; i < g->sack_count; i++) {
+			const struct tl_tsg_sack *k = &g->sacks[i];
+			double x = px_x(&p, k->t_us);
+			double y0 = px_y(&p, k->le), y1 = px_y(&p, k->re);
+			if (y0 - y1 < 4) {
+				double m = (y0 + y1) / 2;
+				y0 = m + 2;
+				y1 = m - 2;
+			}
+			fprintf(f, "<g class=\"sack\" data-frame=\"%u\">",
+			        tl_segstore_get(src->segs, k->seg)->frame);
+			seg_title(f, src, k->seg);
+			fprintf(f, "<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" "
+			        "y2=\"%.1f\" stroke=\"%s\" stroke-width=\"4\"/>"
+			        "</g>\n", x, y0, x, y1, SACK_MARK);
 		}
 		for (uint32_t i = 0; i < g->data_count; i++) {
 			const struct tl_tsg_data *d = &g->data[i];
@@ -1228,10 +1234,7 @@ static void summary_table(FILE *f, const struct tl_picture_src *src)
 		if (!c)
 			continue;
 		char a[80], b[80], num[64], an[1024];
-		tl_format_endpoint(c->ip_version, c->addr[0], c->port[0], a,
-		                   sizeof a);
-		tl_format_endpoint(c->ip_version, c->addr[1], c->port[1], b,
-		                   sizeof b);
+		tl_format_endpoints(c, 0, a, b, sizeof a);
 		fputs("<tr>", f);
 		snprintf(num, sizeof num, "%u", c->stream);
 		td(f, "n", num);
@@ -1370,14 +1373,10 @@ static void segment_table(FILE *f, const struct tl_picture_src *src)
 		td(f, "n", num);
 		snprintf(num, sizeof num, "%u", seg->stream);
 		td(f, "n", num);
-		tl_format_endpoint(c->ip_version, c->addr[d], c->port[d], from,
-		                   sizeof from);
-		tl_format_endpoint(c->ip_version, c->addr[!d], c->port[!d], to,
-		                   sizeof to);
+		tl_format_endpoints(c, d, from, to, sizeof from);
 		td(f, NULL, from);
 		td(f, NULL, to);
-		tl_label_segment(seg, c, TL_LABEL_ALL, src->absolute_seq,
-		                 label, sizeof label);
+		seg_label(src, idx, c, label, sizeof label);
 		td(f, NULL, label);
 		tl_label_analysis(seg, tl_segstore_note(src->segs, idx), 0, an,
 		                  sizeof an);

@@ -144,15 +144,6 @@ static void cells_emit(struct tl_out *o, const struct cells *c, bool full)
 		tl_out_str(o, c->cell[i]);
 }
 
-static int utf8_len(const char *s)
-{
-	int n = 0;
-	for (; *s; s++)
-		if (((unsigned char)*s & 0xc0) != 0x80)
-			n++;
-	return n;
-}
-
 static void emit_prefix(struct tl_text_ladder *t, struct tl_out *o,
                         const char *stream, const char *frame,
                         const char *time)
@@ -211,7 +202,7 @@ static void emit_header(struct tl_text_ladder *t, struct tl_out *o)
 	int next_free[2] = { 0, 0 };
 	for (uint32_t n = 0; n < t->ladder.node_count; n++) {
 		const char *name = t->ladder.nodes[n].name;
-		int len = utf8_len(name);
+		int len = tl_layout_cells(name);
 		int x = tl_ladder_anchor(&geo, n) - len / 2;
 		if (n == t->ladder.node_count - 1 && x + len > bw)
 			x = bw - len;
@@ -388,14 +379,8 @@ void tl_text_app_summary(struct tl_text_ladder *t, struct tl_out *o,
 			continue;
 		/* A streaming tracker may have forgotten the connection. */
 		const struct tl_conn *conn = tr->streams[st];
-		char a[64] = "?", b[64] = "?", sum[256], line[512];
-		unsigned cd = c->client_dir;
-		if (conn) {
-			tl_format_endpoint(conn->ip_version, conn->addr[cd],
-			                   conn->port[cd], a, sizeof a);
-			tl_format_endpoint(conn->ip_version, conn->addr[!cd],
-			                   conn->port[!cd], b, sizeof b);
-		}
+		char a[64], b[64], sum[256], line[512];
+		tl_format_endpoints(conn, c->client_dir, a, b, sizeof a);
 		tl_app_conn_summary(c, sum, sizeof sum);
 		snprintf(line, sizeof line, "stream %u  %s %s %s: %s", st, a,
 		         t->utf8 ? "\u2192" : "->", b, sum);
@@ -493,10 +478,10 @@ void tl_text_row(struct tl_text_ladder *t, struct tl_out *o,
 	format_time(t, m, seg, time);
 	/* Kernel drops counted since the last row come first. */
 	tl_text_drops(t, o, m, seg->frame);
-	if (utf8_len(time) > time_width(t)) {
+	if (tl_layout_cells(time) > time_width(t)) {
 		/* A wider time: a wider column from here on, under a header
 		 * that says so, rather than a line past --width. */
-		t->time_cells = utf8_len(time);
+		t->time_cells = tl_layout_cells(time);
 		t->header_nodes = 0;
 		if (!t->pair_mode)
 			t->pair_mode = too_many_columns(t);
@@ -526,8 +511,10 @@ void tl_text_row(struct tl_text_ladder *t, struct tl_out *o,
 	}
 
 	char label[512], annot[1024], frame[16], stream[16];
-	tl_label_segment(seg, conn, TL_LABEL_ALL, t->opt->absolute_seq, label,
-	                 sizeof label);
+	struct tl_seg_sack sk;
+	const struct tl_seg_sack *sack = tl_model_sack(m, &sk) ? &sk : NULL;
+	tl_layout_label_full(seg, conn, sack, t->opt->absolute_seq, label,
+	                     sizeof label);
 	tl_label_analysis(seg, note, !t->utf8, annot, sizeof annot);
 	append_app_label(t, m, seg->frame, annot, sizeof annot);
 	snprintf(frame, sizeof frame, "%u", seg->frame);
@@ -538,14 +525,10 @@ void tl_text_row(struct tl_text_ladder *t, struct tl_out *o,
 	int lx, room;
 	int a = tl_ladder_anchor(&geo, from), b = tl_ladder_anchor(&geo, to);
 	draw_arrow(&arrow, g, a, b, &lx, &room);
-	int len = utf8_len(label);
+	int len = tl_layout_cells(label);
 	if (t->pair_mode && !beside) {
 		char a[64], b[64], line[160];
-		unsigned d = tl_seg_dir(seg);
-		tl_format_endpoint(conn->ip_version, conn->addr[d],
-		                   conn->port[d], a, sizeof a);
-		tl_format_endpoint(conn->ip_version, conn->addr[!d],
-		                   conn->port[!d], b, sizeof b);
+		tl_format_endpoints(conn, tl_seg_dir(seg), a, b, sizeof a);
 		snprintf(line, sizeof line, "%s %s %s", a,
 		         t->utf8 ? "\u2192" : "->", b);
 		emit_prefix(t, o, "", "", "");
@@ -566,22 +549,25 @@ void tl_text_row(struct tl_text_ladder *t, struct tl_out *o,
 	} else {
 		cells_blank(&text, geo.width, g, &geo, columns);
 		int lo = a < b ? a : b;
-		/* Past --width the label drops parts in the layout's order. */
+		/* Past --width the label drops parts in the layout's order
+		 * (SACK blocks after Len=0, Seq= and Win=, before Ack=). */
 		int lead = prefix_width(t) + (beside ? PAIR_NAME_WIDTH + 1
 		                                           : 0);
 		int lroom = t->width - lead - lo - 2;
 		if (lroom < MIN_WRAP)
 			lroom = MIN_WRAP;
 		const char *rest = label;
-		if (utf8_len(label) > lroom &&
-		    tl_layout_label(seg, conn, t->opt->absolute_seq, lroom,
-		                    label, sizeof label) < 0) {
+		if (tl_layout_cells(label) > lroom &&
+		    tl_layout_label_sack_kept(seg, conn, sack,
+		                              t->opt->absolute_seq, lroom,
+		                              label, sizeof label) < 0) {
 			/* Not even the shortest fits: every part, on as
-			 * many lines as it takes. */
-			tl_label_segment(seg, conn, TL_LABEL_ALL,
-			                 t->opt->absolute_seq, label,
-			                 sizeof label);
-			while (utf8_len(rest) > lroom) {
+			 * many lines as it takes (nothing is marked cut
+			 * here, so no SACK block is left out). */
+			tl_layout_label_full(seg, conn, sack,
+			                     t->opt->absolute_seq, label,
+			                     sizeof label);
+			while (tl_layout_cells(rest) > lroom) {
 				size_t n = tl_layout_wrap(rest, lroom);
 				char piece[512];
 				snprintf(piece, sizeof piece, "%.*s", (int)n,

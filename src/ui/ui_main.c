@@ -447,9 +447,7 @@ static void replay_feed(struct ui *ui)
  * the last frame read, and the ladder draws it there. */
 static void poll_drops(struct ui *ui)
 {
-	uint64_t recv, drop;
-	if (ui->live && tl_capture_stats(ui->cap, &recv, &drop) &&
-	    tl_model_kernel_drops(&ui->m, drop))
+	if (ui->live && tl_model_poll_drops(&ui->m, ui->cap))
 		ui->dirty = true;
 }
 

@@ -206,6 +206,9 @@ static int series_role(unsigned series, unsigned kind)
 	case TL_PLOT_DATA: return R_GRAPH_DATA;
 	case TL_PLOT_ACK: return R_GRAPH_ACK;
 	case TL_PLOT_GAP: return R_LOST;
+	/* One graph shows one connection: the fourth stream colour (purple,
+	 * tcptrace's SACK colour) means nothing else here. */
+	case TL_PLOT_SACK: return R_STREAM0 + 3;
 	case TL_PLOT_CWND: return R_GRAPH_DATA;
 	case TL_PLOT_SSTHRESH: return R_WINDOW;
 	default: return R_HINT;
@@ -214,10 +217,11 @@ static int series_role(unsigned series, unsigned kind)
 
 static void legend(struct ui *ui, int y)
 {
-	struct { const char *glyph, *ascii, *text; int role; } items[2][6] = {
+	struct { const char *glyph, *ascii, *text; int role; } items[2][7] = {
 		{ { "\u2502", "|", "data", R_GRAPH_DATA },
 		  { "\u2500", "_", "ACK", R_GRAPH_ACK },
 		  { "\u2504", ".", "window", R_HINT },
+		  { "\u2502", "!", "SACK", R_STREAM0 + 3 },
 		  { "\u25a0", "#", "retransmission", R_RTX },
 		  { "\u25a0", "#", "out-of-order", R_OOO },
 		  { "\u25a0", "#", "not captured", R_LOST } },
@@ -229,11 +233,15 @@ static void legend(struct ui *ui, int y)
 		  { "\u25a0", "#", "dup ACK", R_DUPACK } },
 	};
 	int x = 1, k = ui->graph.kind ? 1 : 0, need = 1, gap = 3;
-	for (int i = 0; i < 6; i++)
+	int n = 0;
+	for (int i = 0; i < 7 && items[k][i].text; i++, n++)
 		need += 2 + ui_text_width(items[k][i].text) + 3;
-	if (need > ui->cols)
-		gap = 2;        /* narrow: closer, rather than cut */
-	for (int i = 0; i < 6 && items[k][i].text; i++) {
+	/* Narrow: closer, rather than cut (80 columns hold all seven). */
+	while (gap > 1 && need > ui->cols) {
+		gap--;
+		need -= n;
+	}
+	for (int i = 0; i < 7 && items[k][i].text; i++) {
 		x += ui_put(ui, y, x, ui->cols - x, ui->utf8 ? items[k][i].glyph
 		            : items[k][i].ascii, items[k][i].role, true);
 		x += 1;
@@ -241,9 +249,6 @@ static void legend(struct ui *ui, int y)
 		            false);
 		x += gap;
 	}
-	if (!ui->graph.kind && x + 22 < ui->cols)
-		ui_put(ui, y, x, ui->cols - x, "(no SACK blocks)", R_HINT,
-		       false);
 }
 
 static void axes(struct ui *ui, const struct glayout *L,
@@ -340,12 +345,8 @@ static void graph_draw(struct ui *ui)
 	char mid[512], from[80] = "?", to[80] = "?";
 	const struct tl_conn *conn = tl_tracker_stream(&ui->m.tracker,
 	                                               gs->stream);
-	if (conn && g) {
-		tl_format_endpoint(conn->ip_version, conn->addr[g->dir],
-		                   conn->port[g->dir], from, sizeof from);
-		tl_format_endpoint(conn->ip_version, conn->addr[!g->dir],
-		                   conn->port[!g->dir], to, sizeof to);
-	}
+	if (conn && g)
+		tl_format_endpoints(conn, g->dir, from, to, sizeof from);
 	const char *base = strrchr(ui->input_name, '/');
 	base = base ? base + 1 : ui->input_name;
 	/* Which graph first: a narrow title cuts the file name, not it. */

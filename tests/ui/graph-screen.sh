@@ -34,6 +34,7 @@ check "s: braille dots" screen_has '[⡀⡇⣀⠉⠒⠤⣿⢸]'
 check "s: y axis in bytes" screen_has '^ +[0-9]+ KB ┤'
 check "s: x axis in time" screen_has '[0-9.]+ ms +[0-9.]+ ms'
 check "s: legend" screen_has '─ ACK .*retransmission'
+check "s: SACK blocks in the legend" screen_has "window +│ SACK +■ retransmission"
 check "s: counts the retransmissions" screen_has '216 data segments, 5 retransmitted, 0 out of order, 0 after a gap, 21 dup ACKs'
 check "s: cursor on the first segment (the SYN)" screen_has '^ frame 3 .*SYN Seq=0'
 check "s: screen fits 120 columns" fits 120

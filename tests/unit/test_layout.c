@@ -730,6 +730,31 @@ static void test_label_from_tracker(void)
 
 /* ---- endpoints ---------------------------------------------------------------- */
 
+/* Both ends of a connection, the sender of a direction first. */
+static void test_format_endpoints(void)
+{
+	static struct tl_conn c;
+	char from[64], to[64];
+	c.ip_version = 4;
+	c.addr[0][0] = 192; c.addr[0][2] = 2; c.addr[0][3] = 1;
+	c.addr[1][0] = 192; c.addr[1][2] = 2; c.addr[1][3] = 2;
+	c.port[0] = 40000;
+	c.port[1] = 80;
+	tl_format_endpoints(&c, 0, from, to, sizeof from);
+	CHECK_STR(from, "192.0.2.1:40000");
+	CHECK_STR(to, "192.0.2.2:80");
+	tl_format_endpoints(&c, 1, from, to, sizeof from);
+	CHECK_STR(from, "192.0.2.2:80");
+	CHECK_STR(to, "192.0.2.1:40000");
+	tl_format_endpoints(NULL, 0, from, to, sizeof from);
+	CHECK_STR(from, "?");
+	CHECK_STR(to, "?");
+	/* cut to the buffer, never past it */
+	char small[8];
+	tl_format_endpoints(&c, 0, small, to, sizeof small);
+	CHECK(strlen(small) < sizeof small);
+}
+
 static void test_format_endpoint(void)
 {
 	char b[64];
@@ -866,6 +891,7 @@ static const struct check_test tests[] = {
 	CHECK_TEST(test_label_window_change),
 	CHECK_TEST(test_label_from_tracker),
 	CHECK_TEST(test_format_endpoint),
+	CHECK_TEST(test_format_endpoints),
 	CHECK_TEST(test_format_us),
 	CHECK_TEST(test_nsec_to_us),
 	CHECK_TEST(test_seg_pack),

@@ -6,6 +6,7 @@
 #include <stdlib.h>
 
 #include "check.h"
+#include "frame_builder.h"
 #include "tl_app.h"
 #include "tl_label.h"
 #include "tl_model.h"
@@ -13,45 +14,31 @@
 /* A SACK block for the next frame built (0: none): its edges. */
 static uint32_t next_sack_le, next_sack_re;
 
-/* One IPv4 TCP frame (DLT_RAW) from 192.0.2.1:port to 192.0.2.2:80, or
- * back when dir is 1. */
-static uint32_t build(uint8_t *f, unsigned dir, uint16_t port, uint32_t seq,
-                      uint32_t ack, uint8_t flags, uint32_t len)
+/* One IPv4 TCP frame (DLT_RAW) from 192.0.2.1:port to 192.0.2.2:7, or
+ * back when dir is 1; the payload is letters. */
+static uint32_t build(uint8_t *f, size_t size, unsigned dir, uint16_t port,
+                      uint32_t seq, uint32_t ack, uint8_t flags, uint32_t len)
 {
-	uint16_t sport = dir ? 7 : port, dport = dir ? port : 7;
-	uint32_t opt = next_sack_re ? 12 : 0;
-	uint32_t total = 40 + opt + len;
-	memset(f, 0, total);
-	f[0] = 0x45;
-	f[2] = (uint8_t)(total >> 8);
-	f[3] = (uint8_t)total;
-	f[8] = 64;
-	f[9] = 6;
-	f[12] = 192; f[13] = 0; f[14] = 2; f[15] = dir ? 2 : 1;
-	f[16] = 192; f[17] = 0; f[18] = 2; f[19] = dir ? 1 : 2;
-	uint8_t *t = f + 20;
-	t[0] = (uint8_t)(sport >> 8); t[1] = (uint8_t)sport;
-	t[2] = (uint8_t)(dport >> 8); t[3] = (uint8_t)dport;
+	static uint8_t letters[2048];
+	if (!letters[0])
+		for (size_t i = 0; i < sizeof letters; i++)
+			letters[i] = (uint8_t)('a' + i % 26);
+	/* NOP, NOP, SACK (kind 5, length 10) with one block. */
+	uint8_t opt[12] = { 1, 1, 5, 10 };
 	for (int i = 0; i < 4; i++) {
-		t[4 + i] = (uint8_t)(seq >> (24 - 8 * i));
-		t[8 + i] = (uint8_t)(ack >> (24 - 8 * i));
+		opt[4 + i] = (uint8_t)(next_sack_le >> (24 - 8 * i));
+		opt[8 + i] = (uint8_t)(next_sack_re >> (24 - 8 * i));
 	}
-	t[12] = (uint8_t)((20 + opt) / 4 << 4);
-	t[13] = flags;
-	t[14] = 0x10;
-	if (opt) {
-		/* NOP, NOP, SACK (kind 5, length 10) with one block. */
-		uint8_t *o = t + 20;
-		o[0] = 1; o[1] = 1; o[2] = 5; o[3] = 10;
-		for (int i = 0; i < 4; i++) {
-			o[4 + i] = (uint8_t)(next_sack_le >> (24 - 8 * i));
-			o[8 + i] = (uint8_t)(next_sack_re >> (24 - 8 * i));
-		}
-		next_sack_le = next_sack_re = 0;
-	}
-	for (uint32_t i = 0; i < len; i++)
-		f[40 + opt + i] = (uint8_t)('a' + i % 26);
-	return total;
+	struct fb_tcp t = {
+		.src = dir ? FB_HOST_B : FB_HOST_A,
+		.dst = dir ? FB_HOST_A : FB_HOST_B,
+		.sport = dir ? 7 : port, .dport = dir ? port : 7,
+		.seq = seq, .ack = ack, .flags = flags, .win = 0x1000,
+		.opt = opt, .opt_len = next_sack_re ? sizeof opt : 0,
+		.payload = letters, .len = len <= sizeof letters ? len : 0,
+	};
+	next_sack_le = next_sack_re = 0;
+	return fb_ipv4_tcp(f, size, &t);
 }
 
 /* Two models fed the same frames: one bounded, one keeping everything. */
@@ -81,7 +68,8 @@ static void pair_free(struct pair *p)
 static void feed(struct pair *p, unsigned dir, uint16_t port, uint32_t seq,
                  uint32_t ack, uint8_t flags, uint32_t len)
 {
-	uint32_t n = build(p->buf, dir, port, seq, ack, flags, len);
+	uint32_t n = build(p->buf, sizeof p->buf, dir, port, seq, ack, flags,
+	                   len);
 	struct tl_seg seg;
 	struct tl_seg_note note;
 	bool has_note;
@@ -271,8 +259,8 @@ static void test_bytes_bound_syn_flood(void)
 	tl_nsec ts = INT64_C(1700000000) * TL_NSEC_PER_SEC;
 	uint64_t peak = 0;
 	for (uint32_t i = 0; i < 200000; i++) {
-		uint32_t n = build(f, 0, (uint16_t)(1024 + i % 60000), i * 7919u,
-		                   0, TL_TH_SYN, 0);
+		uint32_t n = build(f, sizeof f, 0, (uint16_t)(1024 + i % 60000),
+		                   i * 7919u, 0, TL_TH_SYN, 0);
 		f[12] = (uint8_t)(10 + i / 60000);      /* another source */
 		struct tl_seg seg;
 		struct tl_seg_note note;
@@ -446,7 +434,7 @@ static void test_last_frame_number(void)
 	pair_init(&p, 0, 0);
 	p.lim.frames = UINT32_MAX - 1;
 	uint8_t f[64];
-	uint32_t n = build(f, 0, 40001, 1000, 0, TL_TH_SYN, 0);
+	uint32_t n = build(f, sizeof f, 0, 40001, 1000, 0, TL_TH_SYN, 0);
 	struct tl_seg seg;
 	struct tl_seg_note note;
 	bool has_note;

@@ -209,6 +209,32 @@ static void test_label_sack(void)
 	CHECK_STR(b, "ACK Seq=1 Ack=1 Win=64240 Len=0 SACK 11-21,31-41");
 }
 
+/* -T text keeps every block: past the shortest label with them it says
+ * so (-1) and leaves that label to be wrapped, never "ACK Ack=1". */
+static void test_label_sack_kept(void)
+{
+	char b[160];
+	struct tl_seg s = seg_of(TL_TH_ACK, 1, 1, 0, 64240);
+	struct tl_seg_sack sk = { .count = 1, .edge = { { 29, 59 } } };
+	int w = tl_layout_label_sack_kept(&s, NULL, &sk, 0, 30, b, sizeof b);
+	CHECK_STR(b, "ACK Ack=1 Win=64240 SACK 29-59");
+	CHECK_INT(w, 30);
+	tl_layout_label_sack_kept(&s, NULL, &sk, 0, 24, b, sizeof b);
+	CHECK_STR(b, "ACK Ack=1 SACK 29-59");
+	w = tl_layout_label_sack_kept(&s, NULL, &sk, 0, 12, b, sizeof b);
+	CHECK_INT(w, -1);
+	CHECK_STR(b, "ACK Ack=1 SACK 29-59");
+	/* no blocks: as tl_layout_label */
+	w = tl_layout_label_sack_kept(&s, NULL, NULL, 0, 12, b, sizeof b);
+	CHECK_STR(b, "ACK Ack=1");
+	CHECK_INT(w, 9);
+	/* data keeps Seq= and Len= with its blocks (a SACK on data) */
+	struct tl_seg d = seg_of(TL_TH_ACK | TL_TH_PSH, 1, 1, 100, 501);
+	w = tl_layout_label_sack_kept(&d, NULL, &sk, 0, 36, b, sizeof b);
+	CHECK_STR(b, "PSH, ACK Seq=1 Len=100 SACK 29-59");
+	CHECK_INT(w, (int)strlen(b));
+}
+
 static void test_wrap(void)
 {
 	CHECK_UINT(tl_layout_wrap("short", 10), 5);
@@ -230,6 +256,7 @@ static const struct check_test tests[] = {
 	CHECK_TEST(test_label_pure_ack),
 	CHECK_TEST(test_label_data_and_syn),
 	CHECK_TEST(test_label_sack),
+	CHECK_TEST(test_label_sack_kept),
 	CHECK_TEST(test_wrap),
 };
 
