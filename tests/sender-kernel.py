@@ -439,8 +439,9 @@ def compare(rows, evs, port):
 
 def one_run(tool, net, tag, cc, loss, nbytes, workdir, port, nth, parts):
     net.set_loss(loss, nth)
-    pcap_s = os.path.join(workdir, "snd-%s-%s.pcap" % (cc, loss))
-    pcap_r = os.path.join(workdir, "rcv-%s-%s.pcap" % (cc, loss))
+    # Named by port too, so that TLS_KEEP keeps every run (--offline).
+    pcap_s = os.path.join(workdir, "snd-%s-%s-%d.pcap" % (cc, loss, port))
+    pcap_r = os.path.join(workdir, "rcv-%s-%s-%d.pcap" % (cc, loss, port))
     tr = Trace(tag)
     tr.remove()
     tr.start(port)
@@ -482,9 +483,13 @@ def one_run(tool, net, tag, cc, loss, nbytes, workdir, port, nth, parts):
         raise RuntimeError("sender failed")
     evs = parse_trace(text)
     if os.environ.get("TLS_KEEP"):
-        with open(os.path.join(workdir, "trace-%s-%s.txt" % (cc, loss)),
-                  "w") as f:
+        with open(os.path.join(workdir, "trace-%s-%s-%d.txt" %
+                               (cc, loss, port)), "w") as f:
             f.write(text)
+    return compare_files(tool, cc, pcap_s, pcap_r, evs, port)
+
+
+def compare_files(tool, cc, pcap_s, pcap_r, evs, port):
     rows = run_tool(tool, pcap_s, cc)
     res = compare(rows, evs, port)
     # The same comparison on the capture taken at the receiver.
@@ -524,6 +529,28 @@ def add(tot, r):
             tot[k] = tot.get(k, 0) + v
 
 
+def offline(a):
+    """The runs kept by TLS_KEEP=1 in a.offline, compared again."""
+    import glob
+    tot = {}
+    for tr in sorted(glob.glob(os.path.join(a.offline, "trace-*.txt"))):
+        cc, loss, port = os.path.basename(tr)[6:-4].split("-")
+        if cc not in a.cc.split(","):
+            continue
+        with open(tr) as f:
+            evs = parse_trace(f.read())
+        r = compare_files(a.tcpladder, cc,
+                          os.path.join(a.offline, "snd-%s-%s-%s.pcap" %
+                                       (cc, loss, port)),
+                          os.path.join(a.offline, "rcv-%s-%s-%s.pcap" %
+                                       (cc, loss, port)), evs, int(port))
+        add(tot, r)
+        print(summarize("%s %s %s" % (cc, loss, port), r), flush=True)
+    if tot:
+        print(summarize("all", tot))
+    return 0
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("tcpladder")
@@ -544,7 +571,12 @@ def main():
     ap.add_argument("--check", action="store_true",
                     help="exit 1 unless the issue's thresholds are met")
     ap.add_argument("--markdown", action="store_true")
+    ap.add_argument("--offline", metavar="DIR",
+                    help="compare again the runs kept in DIR by TLS_KEEP=1 "
+                    "(no transfer; for changing the model)")
     a = ap.parse_args()
+    if a.offline:
+        return offline(a)
     if os.geteuid() != 0:
         skip("needs root (network namespaces, tracefs)")
     if not os.path.isdir(os.path.join(TRACEFS, "events", "tcp")):

@@ -87,6 +87,7 @@ struct sdir {
 	uint8_t backoff;
 	tl_nsec timer_base;
 	tl_nsec last_data;      /* lsndtime: the last data sent */
+	tl_nsec last_ack;       /* when the last ACK was processed */
 	/* RACK: the most recently sent segment known delivered. */
 	tl_nsec rack_xmit;
 	uint32_t rack_end, rack_rtt;
@@ -1102,6 +1103,7 @@ static void process_ack(struct tl_sender *s, struct sdir *d, const struct ack *a
 		return;
 	uint32_t newly = 0, lost_before = d->lost_out;
 	int64_t seq_rtt = -1, ca_rtt = -1, sack_rtt = -1;
+	d->last_ack = now;
 	int flag = 0;
 	/* SACK blocks first, then the cumulative ACK, as tcp_ack() does:
 	 * RACK keeps the RTT of the last segment it was told about. */
@@ -1187,6 +1189,22 @@ static void cwnd_restart(struct sdir *d, tl_nsec now)
 	d->cwnd = cwnd > restart ? cwnd : restart;
 }
 
+/* New data goes out only while fewer than cwnd segments are in flight
+ * (tcp_cwnd_test), so what the wire shows in flight is a floor for cwnd.
+ * The model falls below it when CUBIC's clock, whose jiffy phase the
+ * capture cannot show, lets the kernel grow a tick earlier. Only in open
+ * state, soon after an ACK: a tail loss probe may send one segment
+ * beyond cwnd, but not before 2 srtt of quiet. */
+static void cwnd_floor(struct sdir *d, tl_nsec now)
+{
+	uint32_t f = in_flight(d);
+	if (d->state != TL_CA_OPEN || f <= d->cwnd || !d->last_ack ||
+	    !d->rtt_set || (now - d->last_ack) / 1000 > (d->srtt8 >> 3))
+		return;
+	d->cwnd = f;
+	d->cwnd_cnt = 0;
+}
+
 static void send_new(struct sdir *d, uint32_t seq, uint32_t end, tl_nsec now,
                      bool unseen)
 {
@@ -1210,6 +1228,8 @@ static void send_new(struct sdir *d, uint32_t seq, uint32_t end, tl_nsec now,
 	d->nxt = end;
 	if (d->state == TL_CA_CWR || d->state == TL_CA_RECOVERY)
 		d->prr_out += e.pcount;
+	if (!unseen)
+		cwnd_floor(d, now);
 	cwnd_validate(d);
 }
 

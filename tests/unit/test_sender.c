@@ -170,6 +170,37 @@ static void test_not_cwnd_limited(void)
 	run_free(&r);
 }
 
+/* What the wire shows in flight is a floor for cwnd (tcp_cwnd_test lets
+ * nothing new out beyond it): after one ACK of the first ten, cwnd 20,
+ * 24 segments out mean 24. A new segment beyond cwnd long after the last
+ * ACK is a tail loss probe's and says nothing. */
+static void test_wire_floor(void)
+{
+	struct run r;
+	run_init(&r, TL_CC_CUBIC);
+	handshake(&r, 1.0);
+	for (uint32_t k = 0; k < 10; k++)
+		data(&r, 1.06, k);
+	const struct tl_sender_vals *v = ack(&r, 1.11, 10);
+	CHECK_UINT(v->cwnd, 20);
+	for (uint32_t k = 10; k < 34; k++)
+		v = data(&r, 1.111, k);
+	CHECK_UINT(v->cwnd, 24);
+	CHECK_STR(tl_ca_state_name(v->ca_state), "open");
+	run_free(&r);
+
+	run_init(&r, TL_CC_CUBIC);
+	handshake(&r, 1.0);
+	for (uint32_t k = 0; k < 10; k++)
+		data(&r, 1.06, k);
+	ack(&r, 1.11, 10);
+	for (uint32_t k = 10; k < 30; k++)
+		data(&r, 1.111, k);
+	v = data(&r, 1.3, 30);
+	CHECK_UINT(v->cwnd, 20);
+	run_free(&r);
+}
+
 /* Data after a silence longer than the RTO restarts from the initial
  * window (tcp_slow_start_after_idle), halving what is above it per RTO. */
 static void test_restart_after_idle(void)
@@ -534,6 +565,7 @@ static const struct check_test tests[] = {
 	CHECK_TEST(test_probe_before_timeout),
 	CHECK_TEST(test_spurious_retransmission),
 	CHECK_TEST(test_never_sent),
+	CHECK_TEST(test_wire_floor),
 	CHECK_TEST(test_random_segments),
 	CHECK_TEST(test_names),
 };
