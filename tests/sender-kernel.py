@@ -36,6 +36,7 @@ import time
 TRACEFS = "/sys/kernel/tracing"
 CHUNK = int(os.environ.get("TLS_CHUNK", "1448"))
 STATES = ["open", "disorder", "cwr", "recovery", "loss"]
+PAIRS = None    # with --pairs: (model's frame, kernel's cwnd) per ACK
 
 
 def skip(why):
@@ -382,6 +383,8 @@ def compare(rows, evs, port):
         if b is None or b["cwnd"] is None:
             continue
         r["acks"] += 1
+        if PAIRS is not None:
+            PAIRS.append((b["frame"], p["cwnd"]))
         if os.environ.get("TLS_DEBUG"):
             print("probe %d frame %d: kernel cwnd %d ssthresh %d %s | "
                   "model (frame %d) cwnd %s ssthresh %s %s" % (
@@ -493,7 +496,10 @@ def compare_files(tool, cc, pcap_s, pcap_r, evs, port):
     rows = run_tool(tool, pcap_s, cc)
     res = compare(rows, evs, port)
     # The same comparison on the capture taken at the receiver.
+    global PAIRS
+    keep, PAIRS = PAIRS, None
     rr = compare(run_tool(tool, pcap_r, cc), evs, port)
+    PAIRS = keep
     res["rcv_n"], res["rcv_cwnd1"], res["rcv_state"] = \
         rr["acks"], rr["cwnd1"], rr["state"]
     res["segments"] = len(rows)
@@ -571,12 +577,23 @@ def main():
     ap.add_argument("--check", action="store_true",
                     help="exit 1 unless the issue's thresholds are met")
     ap.add_argument("--markdown", action="store_true")
+    ap.add_argument("--pairs", metavar="FILE",
+                    help="with --offline: write the model's frame and the "
+                    "kernel's cwnd at each compared ACK (a test's truth)")
     ap.add_argument("--offline", metavar="DIR",
                     help="compare again the runs kept in DIR by TLS_KEEP=1 "
                     "(no transfer; for changing the model)")
     a = ap.parse_args()
     if a.offline:
-        return offline(a)
+        global PAIRS
+        if a.pairs:
+            PAIRS = []
+        rc = offline(a)
+        if a.pairs:
+            with open(a.pairs, "w") as f:
+                for fr, cw in PAIRS:
+                    f.write("%d\t%d\n" % (fr, cw))
+        return rc
     if os.geteuid() != 0:
         skip("needs root (network namespaces, tracefs)")
     if not os.path.isdir(os.path.join(TRACEFS, "events", "tcp")):
