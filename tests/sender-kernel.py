@@ -535,6 +535,26 @@ def add(tot, r):
             tot[k] = tot.get(k, 0) + v
 
 
+def show(a, cc, loss, agg, what):
+    if not a.markdown:
+        print(summarize("%s %.1f%%%s" % (cc, loss * 100, what), agg),
+              flush=True)
+        return
+    print("| %s | %.1f%% | %d | %.1f%% | %.1f%% | %.1f%% | %.1f%% | "
+          "%.1f%% | %d/%d | %d | %d/%d | %d | %.1f%% |" % (
+              cc + (" HTTP x%d" % a.http if a.http > 1 else "") + what,
+              loss * 100, agg["acks"],
+              pct(agg["cwnd1"], agg["acks"]),
+              pct(agg["cwnd10"], agg["acks"]),
+              pct(agg["cwnd10s"], agg["acks"]),
+              pct(agg["ssthresh"], agg["acks"]),
+              pct(agg["state"], agg["acks"]),
+              agg["rto_found"], agg["k_rto"],
+              agg["rto_false"], agg["rtx_cause_ok"],
+              agg["rtx_cause_n"], agg["never_sent_wrong"],
+              pct(agg["rcv_cwnd1"], agg["rcv_n"])), flush=True)
+
+
 def offline(a):
     """The runs kept by TLS_KEEP=1 in a.offline, compared again."""
     import glob
@@ -573,10 +593,12 @@ def main():
                     help="drop every 1/LOSS-th segment instead of at random")
     ap.add_argument("--cubic-min", type=float, default=85.0,
                     help="with --check: CUBIC's least share of ACKs with "
-                    "cwnd within 10 %% (one segment below ten)")
+                    "cwnd within 10 %% of the kernel's")
     ap.add_argument("--check", action="store_true",
                     help="exit 1 unless the issue's thresholds are met")
     ap.add_argument("--markdown", action="store_true")
+    ap.add_argument("--per-run", action="store_true",
+                    help="a row per transfer, not per loss rate")
     ap.add_argument("--pairs", metavar="FILE",
                     help="with --offline: write the model's frame and the "
                     "kernel's cwnd at each compared ACK (a test's truth)")
@@ -625,34 +647,20 @@ def main():
             tot = {}
             for loss in (float(x) for x in a.loss.split(",")):
                 agg = {}
-                for _ in range(a.runs):
+                for n in range(a.runs):
                     port += 1
                     r = one_run(a.tcpladder, net, tag, cc, loss, a.bytes,
                                 workdir, port, a.nth, a.http)
                     add(agg, r)
+                    if a.per_run:
+                        show(a, cc, loss, r, " (run %d)" % (n + 1))
                 add(tot, agg)
-                name = "%s %.1f%%" % (cc, loss * 100)
-                if a.markdown:
-                    print("| %s | %.1f%% | %d | %.1f%% | %.1f%% | %.1f%% | "
-                          "%.1f%% | "
-                          "%.1f%% | %d/%d | %d | %d/%d | %d | %.1f%% |" % (
-                              cc + (" HTTP x%d" % a.http if a.http > 1
-                                    else ""), loss * 100, agg["acks"],
-                              pct(agg["cwnd1"], agg["acks"]),
-                              pct(agg["cwnd10"], agg["acks"]),
-                              pct(agg["cwnd10s"], agg["acks"]),
-                              pct(agg["ssthresh"], agg["acks"]),
-                              pct(agg["state"], agg["acks"]),
-                              agg["rto_found"], agg["k_rto"],
-                              agg["rto_false"], agg["rtx_cause_ok"],
-                              agg["rtx_cause_n"], agg["never_sent_wrong"],
-                              pct(agg["rcv_cwnd1"], agg["rcv_n"])))
-                else:
-                    print(summarize(name, agg), flush=True)
+                if not a.per_run:
+                    show(a, cc, loss, agg, "")
             if not a.markdown:
                 print(summarize("%s all" % cc, tot), flush=True)
             need_cwnd = pct(tot["cwnd1"], tot["acks"]) >= 95 if cc == "reno" \
-                else pct(tot["cwnd10s"], tot["acks"]) >= a.cubic_min
+                else pct(tot["cwnd10"], tot["acks"]) >= a.cubic_min
             if not (need_cwnd and pct(tot["state"], tot["acks"]) >= 95 and
                     tot["rto_found"] == tot["k_rto"] and
                     tot["rto_false"] <= 0.05 * max(tot["m_rto"], 1) and
