@@ -1204,9 +1204,14 @@ static void fastretrans_alert(struct tl_sender *s, struct sdir *d,
 		return;
 	case TL_CA_LOSS:
 		process_loss(s, d, flag, tsecr, has_ts);
-		if (d->state == TL_CA_LOSS)
+		if (d->state == TL_CA_LOSS) {
 			rack_detect(d, now);
-		return;
+			return;
+		}
+		/* Out of Loss, on to the open state's rules at once: a loss
+		 * RACK sees now starts a recovery on this very ACK (Linux's
+		 * tcp_fastretrans_alert falls through). */
+		/* fall through */
 	default:
 		if (d->state <= TL_CA_DISORDER && d->undo_marker &&
 		    !d->undo_retrans && (flag & F_DSACK)) {

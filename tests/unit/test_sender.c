@@ -386,6 +386,34 @@ static void test_rto_and_backoff(void)
 	run_free(&r);
 }
 
+/* The ACK that ends Loss goes on to the open state's rules at once
+ * (tcp_fastretrans_alert falls through): a segment sent after the timeout
+ * that RACK finds lost on it starts a recovery there and then. */
+static void test_loss_to_recovery(void)
+{
+	struct run r;
+	run_init(&r, TL_CC_RENO);
+	handshake(&r, 1.0);
+	data(&r, 1.06, 0);
+	ack(&r, 1.11, 1);       /* srtt 50 ms: RTO 250 ms */
+	data(&r, 1.12, 1);
+	data(&r, 1.12, 2);
+	data(&r, 1.371, 1);     /* timeout */
+	data(&r, 1.872, 1);     /* and again */
+	const struct tl_sender_vals *v = ack(&r, 1.922, 2);
+	CHECK_STR(tl_ca_state_name(v->ca_state), "loss");
+	v = data(&r, 1.923, 2);
+	CHECK_STR(tl_rtx_cause_name(v->rtx_cause), "rto");
+	data(&r, 1.923, 3);
+	data(&r, 1.94, 4);
+	/* All that was out at the timeout ACKed, and the later of the two
+	 * new segments SACKed 20 ms after it went: the earlier one, out for
+	 * 37 ms, is lost (20 ms + min_rtt / 4). */
+	v = sack(&r, 1.96, 3, 4, 5);
+	CHECK_STR(tl_ca_state_name(v->ca_state), "recovery");
+	run_free(&r);
+}
+
 /* With timestamps, an ACK of retransmitted data still times the path
  * (the echoed TSval): the backoff ends and the RTO is srtt + rttvar. */
 static void test_timestamp_rtt_ends_backoff(void)
@@ -566,6 +594,7 @@ static const struct check_test tests[] = {
 	CHECK_TEST(test_spurious_retransmission),
 	CHECK_TEST(test_never_sent),
 	CHECK_TEST(test_wire_floor),
+	CHECK_TEST(test_loss_to_recovery),
 	CHECK_TEST(test_random_segments),
 	CHECK_TEST(test_names),
 };
