@@ -1326,11 +1326,12 @@ static void cwnd_restart(struct sdir *d, tl_nsec now)
 }
 
 /* New data goes out only while fewer than cwnd segments are in flight
- * (tcp_cwnd_test), so what the wire shows in flight is a floor for cwnd.
- * The model falls below it when CUBIC's clock, whose jiffy phase the
- * capture cannot show, lets the kernel grow a tick earlier. Only in open
- * state, soon after an ACK: a tail loss probe may send one segment
- * beyond cwnd, but not before 2 srtt of quiet. */
+ * (tcp_cwnd_test), so what the wire shows in flight is a floor for cwnd
+ * (the model falls below it when it times an increase later than the
+ * kernel did; each CUBIC clock below it is raised and counted as
+ * contradicted). Only in open state, soon after an ACK: a tail loss
+ * probe may send one segment beyond cwnd, but not before 2 srtt of
+ * quiet. */
 static void cwnd_floor(const struct tl_sender *s, struct sdir *d,
                        tl_nsec now)
 {
@@ -1355,7 +1356,6 @@ static void cwnd_floor(const struct tl_sender *s, struct sdir *d,
 	d->cwnd = f;
 	d->cwnd_cnt = 0;
 }
-
 
 static void send_new(const struct tl_sender *s, struct sdir *d, uint32_t seq,
                      uint32_t end, tl_nsec now, bool unseen)
