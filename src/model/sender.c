@@ -1205,12 +1205,15 @@ static void fastretrans_alert(struct tl_sender *s, struct sdir *d,
 	case TL_CA_LOSS:
 		process_loss(s, d, flag, tsecr, has_ts);
 		if (d->state == TL_CA_LOSS) {
+			uint32_t retrans = d->retrans_out;
 			rack_detect(d, now);
-			return;
+			if (d->retrans_out >= retrans)
+				return;
 		}
-		/* Out of Loss, on to the open state's rules at once: a loss
-		 * RACK sees now starts a recovery on this very ACK (Linux's
-		 * tcp_fastretrans_alert falls through). */
+		/* Out of Loss, or a retransmission lost again (Linux's
+		 * FLAG_LOST_RETRANS): on to the open state's rules at once,
+		 * so a loss RACK sees starts a recovery on this very ACK
+		 * (tcp_fastretrans_alert falls through). */
 		/* fall through */
 	default:
 		if (d->state <= TL_CA_DISORDER && d->undo_marker &&

@@ -414,6 +414,32 @@ static void test_loss_to_recovery(void)
 	run_free(&r);
 }
 
+/* In Loss, a retransmission found lost again (a later one SACKed, RACK
+ * with no reordering window) starts a recovery (FLAG_LOST_RETRANS). */
+static void test_lost_retransmission(void)
+{
+	struct run r;
+	run_init(&r, TL_CC_CUBIC);
+	handshake(&r, 1.0);
+	data(&r, 1.06, 0);
+	ack(&r, 1.11, 1);       /* srtt 50 ms: RTO 250 ms */
+	for (uint32_t k = 1; k <= 3; k++)
+		data(&r, 1.12, k);
+	data(&r, 1.371, 1);     /* timeout */
+	const struct tl_sender_vals *v = ack(&r, 1.421, 2);
+	CHECK_STR(tl_ca_state_name(v->ca_state), "loss");
+	CHECK_UINT(v->cwnd, 2);
+	data(&r, 1.422, 2);
+	v = data(&r, 1.43, 3);
+	CHECK_STR(tl_rtx_cause_name(v->rtx_cause), "rto");
+	/* The second retransmission SACKed 50 ms after it went, the first,
+	 * out for 58 ms, not: lost again. */
+	v = sack(&r, 1.48, 2, 3, 4);
+	CHECK_STR(tl_ca_state_name(v->ca_state), "recovery");
+	CHECK_UINT(v->ssthresh, 2);
+	run_free(&r);
+}
+
 /* With timestamps, an ACK of retransmitted data still times the path
  * (the echoed TSval): the backoff ends and the RTO is srtt + rttvar. */
 static void test_timestamp_rtt_ends_backoff(void)
@@ -595,6 +621,7 @@ static const struct check_test tests[] = {
 	CHECK_TEST(test_never_sent),
 	CHECK_TEST(test_wire_floor),
 	CHECK_TEST(test_loss_to_recovery),
+	CHECK_TEST(test_lost_retransmission),
 	CHECK_TEST(test_random_segments),
 	CHECK_TEST(test_names),
 };
