@@ -12,6 +12,7 @@
 # Environment:
 #   SK_LOSS      loss rates (default "0.005,0.01,0.02,0.05,0.1,0.2,0.3")
 #   SK_RUNS      transfers per rate and controller (default 3)
+#   SK_PER_RUN   1: a row per transfer rather than per rate
 #   SK_BYTES     bytes per transfer below 10 % loss (default 3000000;
 #                a thirtieth of it from 10 % up, where timeouts make it slow)
 #   TCPLADDER    binary under test (default ./tcpladder)
@@ -39,7 +40,7 @@ done
 {
 	echo "## Sender model against the kernel (bench/sender-kernel.sh)"
 	echo
-	echo "- date: $(date -u '+%Y-%m-%d %H:%M UTC'); kernel $(uname -r); $RUNS transfers per row, $BYTES bytes (a thirtieth from 10 % loss up), 20 Mbit/s bottleneck, 40 ms queue, random loss at the router, captured at the sender"
+	echo "- date: $(date -u '+%Y-%m-%d %H:%M UTC'); kernel $(uname -r); $RUNS transfers per rate${SK_PER_RUN:+ (a row each)}, $BYTES bytes (a thirtieth from 10 % loss up), 20 Mbit/s bottleneck, 40 ms queue, random loss at the router, captured at the sender"
 	echo "- tcpladder: $TL ($(git rev-parse --short HEAD 2>/dev/null || echo '?'))"
 	echo
 	status=0
@@ -53,7 +54,8 @@ done
 		[ -n "$rates" ] || continue
 		python3 tests/sender-kernel.py "$TL" --cc reno,cubic \
 			--loss "$rates" --runs "$RUNS" --bytes "$n" --markdown \
-			--http "$http" >"$tmp.part" || status=$?
+			--http "$http" ${SK_PER_RUN:+--per-run} \
+			>"$tmp.part" || status=$?
 		[ "$status" = 77 ] && { cat "$tmp.part"; exit 77; }
 		if [ -z "$hdr" ]; then cat "$tmp.part"; hdr=1
 		else tail -n +3 "$tmp.part"; fi

@@ -36,6 +36,7 @@ import time
 TRACEFS = "/sys/kernel/tracing"
 CHUNK = int(os.environ.get("TLS_CHUNK", "1448"))
 STATES = ["open", "disorder", "cwr", "recovery", "loss"]
+PAIRS = None    # with --pairs: (model's frame, kernel's cwnd) per ACK
 
 
 def skip(why):
@@ -382,6 +383,8 @@ def compare(rows, evs, port):
         if b is None or b["cwnd"] is None:
             continue
         r["acks"] += 1
+        if PAIRS is not None:
+            PAIRS.append((b["frame"], p["cwnd"]))
         if os.environ.get("TLS_DEBUG"):
             print("probe %d frame %d: kernel cwnd %d ssthresh %d %s | "
                   "model (frame %d) cwnd %s ssthresh %s %s" % (
@@ -439,8 +442,9 @@ def compare(rows, evs, port):
 
 def one_run(tool, net, tag, cc, loss, nbytes, workdir, port, nth, parts):
     net.set_loss(loss, nth)
-    pcap_s = os.path.join(workdir, "snd-%s-%s.pcap" % (cc, loss))
-    pcap_r = os.path.join(workdir, "rcv-%s-%s.pcap" % (cc, loss))
+    # Named by port too, so that TLS_KEEP keeps every run (--offline).
+    pcap_s = os.path.join(workdir, "snd-%s-%s-%d.pcap" % (cc, loss, port))
+    pcap_r = os.path.join(workdir, "rcv-%s-%s-%d.pcap" % (cc, loss, port))
     tr = Trace(tag)
     tr.remove()
     tr.start(port)
@@ -482,13 +486,20 @@ def one_run(tool, net, tag, cc, loss, nbytes, workdir, port, nth, parts):
         raise RuntimeError("sender failed")
     evs = parse_trace(text)
     if os.environ.get("TLS_KEEP"):
-        with open(os.path.join(workdir, "trace-%s-%s.txt" % (cc, loss)),
-                  "w") as f:
+        with open(os.path.join(workdir, "trace-%s-%s-%d.txt" %
+                               (cc, loss, port)), "w") as f:
             f.write(text)
+    return compare_files(tool, cc, pcap_s, pcap_r, evs, port)
+
+
+def compare_files(tool, cc, pcap_s, pcap_r, evs, port):
     rows = run_tool(tool, pcap_s, cc)
     res = compare(rows, evs, port)
     # The same comparison on the capture taken at the receiver.
+    global PAIRS
+    keep, PAIRS = PAIRS, None
     rr = compare(run_tool(tool, pcap_r, cc), evs, port)
+    PAIRS = keep
     res["rcv_n"], res["rcv_cwnd1"], res["rcv_state"] = \
         rr["acks"], rr["cwnd1"], rr["state"]
     res["segments"] = len(rows)
@@ -524,6 +535,48 @@ def add(tot, r):
             tot[k] = tot.get(k, 0) + v
 
 
+def show(a, cc, loss, agg, what):
+    if not a.markdown:
+        print(summarize("%s %.1f%%%s" % (cc, loss * 100, what), agg),
+              flush=True)
+        return
+    print("| %s | %.1f%% | %d | %.1f%% | %.1f%% | %.1f%% | %.1f%% | "
+          "%.1f%% | %d/%d | %d | %d/%d | %d | %.1f%% |" % (
+              cc + (" HTTP x%d" % a.http if a.http > 1 else "") + what,
+              loss * 100, agg["acks"],
+              pct(agg["cwnd1"], agg["acks"]),
+              pct(agg["cwnd10"], agg["acks"]),
+              pct(agg["cwnd10s"], agg["acks"]),
+              pct(agg["ssthresh"], agg["acks"]),
+              pct(agg["state"], agg["acks"]),
+              agg["rto_found"], agg["k_rto"],
+              agg["rto_false"], agg["rtx_cause_ok"],
+              agg["rtx_cause_n"], agg["never_sent_wrong"],
+              pct(agg["rcv_cwnd1"], agg["rcv_n"])), flush=True)
+
+
+def offline(a):
+    """The runs kept by TLS_KEEP=1 in a.offline, compared again."""
+    import glob
+    tot = {}
+    for tr in sorted(glob.glob(os.path.join(a.offline, "trace-*.txt"))):
+        cc, loss, port = os.path.basename(tr)[6:-4].split("-")
+        if cc not in a.cc.split(","):
+            continue
+        with open(tr) as f:
+            evs = parse_trace(f.read())
+        r = compare_files(a.tcpladder, cc,
+                          os.path.join(a.offline, "snd-%s-%s-%s.pcap" %
+                                       (cc, loss, port)),
+                          os.path.join(a.offline, "rcv-%s-%s-%s.pcap" %
+                                       (cc, loss, port)), evs, int(port))
+        add(tot, r)
+        print(summarize("%s %s %s" % (cc, loss, port), r), flush=True)
+    if tot:
+        print(summarize("all", tot))
+    return 0
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("tcpladder")
@@ -540,11 +593,29 @@ def main():
                     help="drop every 1/LOSS-th segment instead of at random")
     ap.add_argument("--cubic-min", type=float, default=85.0,
                     help="with --check: CUBIC's least share of ACKs with "
-                    "cwnd within 10 %% (one segment below ten)")
+                    "cwnd within 10 %% of the kernel's")
     ap.add_argument("--check", action="store_true",
                     help="exit 1 unless the issue's thresholds are met")
     ap.add_argument("--markdown", action="store_true")
+    ap.add_argument("--per-run", action="store_true",
+                    help="a row per transfer, not per loss rate")
+    ap.add_argument("--pairs", metavar="FILE",
+                    help="with --offline: write the model's frame and the "
+                    "kernel's cwnd at each compared ACK (a test's truth)")
+    ap.add_argument("--offline", metavar="DIR",
+                    help="compare again the runs kept in DIR by TLS_KEEP=1 "
+                    "(no transfer; for changing the model)")
     a = ap.parse_args()
+    if a.offline:
+        global PAIRS
+        if a.pairs:
+            PAIRS = []
+        rc = offline(a)
+        if a.pairs:
+            with open(a.pairs, "w") as f:
+                for fr, cw in PAIRS:
+                    f.write("%d\t%d\n" % (fr, cw))
+        return rc
     if os.geteuid() != 0:
         skip("needs root (network namespaces, tracefs)")
     if not os.path.isdir(os.path.join(TRACEFS, "events", "tcp")):
@@ -576,34 +647,20 @@ def main():
             tot = {}
             for loss in (float(x) for x in a.loss.split(",")):
                 agg = {}
-                for _ in range(a.runs):
+                for n in range(a.runs):
                     port += 1
                     r = one_run(a.tcpladder, net, tag, cc, loss, a.bytes,
                                 workdir, port, a.nth, a.http)
                     add(agg, r)
+                    if a.per_run:
+                        show(a, cc, loss, r, " (run %d)" % (n + 1))
                 add(tot, agg)
-                name = "%s %.1f%%" % (cc, loss * 100)
-                if a.markdown:
-                    print("| %s | %.1f%% | %d | %.1f%% | %.1f%% | %.1f%% | "
-                          "%.1f%% | "
-                          "%.1f%% | %d/%d | %d | %d/%d | %d | %.1f%% |" % (
-                              cc + (" HTTP x%d" % a.http if a.http > 1
-                                    else ""), loss * 100, agg["acks"],
-                              pct(agg["cwnd1"], agg["acks"]),
-                              pct(agg["cwnd10"], agg["acks"]),
-                              pct(agg["cwnd10s"], agg["acks"]),
-                              pct(agg["ssthresh"], agg["acks"]),
-                              pct(agg["state"], agg["acks"]),
-                              agg["rto_found"], agg["k_rto"],
-                              agg["rto_false"], agg["rtx_cause_ok"],
-                              agg["rtx_cause_n"], agg["never_sent_wrong"],
-                              pct(agg["rcv_cwnd1"], agg["rcv_n"])))
-                else:
-                    print(summarize(name, agg), flush=True)
+                if not a.per_run:
+                    show(a, cc, loss, agg, "")
             if not a.markdown:
                 print(summarize("%s all" % cc, tot), flush=True)
             need_cwnd = pct(tot["cwnd1"], tot["acks"]) >= 95 if cc == "reno" \
-                else pct(tot["cwnd10s"], tot["acks"]) >= a.cubic_min
+                else pct(tot["cwnd10"], tot["acks"]) >= a.cubic_min
             if not (need_cwnd and pct(tot["state"], tot["acks"]) >= 95 and
                     tot["rto_found"] == tot["k_rto"] and
                     tot["rto_false"] <= 0.05 * max(tot["m_rto"], 1) and

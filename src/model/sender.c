@@ -57,11 +57,29 @@ struct sb {
 	uint8_t flags;
 };
 
+/* HyStart and the delay CUBIC adds to its clock. */
 struct cubic {
-	uint32_t cnt, last_max_cwnd, last_cwnd, last_time, origin, k;
-	uint32_t delay_min, epoch_start, ack_cnt, tcp_cwnd;
+	uint32_t delay_min;
 	bool found;
 	uint32_t round_start, last_ack, end_seq, curr_rtt, sample_cnt;
+};
+
+/* CUBIC's growth is timed in jiffies, and where the kernel's jiffy
+ * boundaries fall is not on the wire: which side of one an ACK lands
+ * decides whether cnt is worked out again, and so when cwnd grows (one
+ * millisecond moves agreement with the kernel by 10-30 points). Linux's
+ * ticks fall on multiples of the tick in CLOCK_MONOTONIC and its TCP
+ * timestamps count that clock's milliseconds, so the TSvals give the
+ * phase within a millisecond; which of the NCLOCK milliseconds of a tick
+ * is the kernel's is learnt from the wire: each clock runs its own CUBIC
+ * and counts the times the sender's segments contradict its cwnd. */
+#define NCLOCK 4        /* ms per jiffy at HZ 250 */
+#define PHASE_BINS 20   /* 50 us each */
+struct cclock {
+	uint32_t cnt, last_max_cwnd, last_cwnd, last_time, origin, k;
+	uint32_t epoch_start, ack_cnt, tcp_cwnd;
+	uint32_t cwnd, cwnd_cnt;
+	uint32_t miss;          /* segments that contradicted this clock */
 };
 
 struct sdir {
@@ -87,6 +105,7 @@ struct sdir {
 	uint8_t backoff;
 	tl_nsec timer_base;
 	tl_nsec last_data;      /* lsndtime: the last data sent */
+	tl_nsec last_ack;       /* when the last ACK was processed */
 	/* RACK: the most recently sent segment known delivered. */
 	tl_nsec rack_xmit;
 	uint32_t rack_end, rack_rtt;
@@ -104,6 +123,13 @@ struct sdir {
 	uint32_t ts_last;
 	tl_nsec ts_time;
 	struct cubic cu;
+	struct cclock ck[NCLOCK];
+	uint8_t best;           /* the clock whose cwnd is the model's */
+	uint32_t ca_cwnd, ca_cnt;       /* cwnd, cwnd_cnt as CUBIC left them */
+	bool sent_since_ack;
+	/* Where the sender's TSval ticks within a millisecond. */
+	uint16_t ms_bins[PHASE_BINS];
+	uint32_t ms_phase_us;
 	struct tl_sender_vals ev;       /* the event of the current segment */
 };
 
@@ -416,9 +442,36 @@ static void drop_entry(struct sdir *d, struct sb *e)
 
 /* ---- congestion control (Reno, CUBIC) --------------------------------- */
 
-static uint32_t jiffies_of(tl_nsec t)
+/* Jiffies by clock k: ticks at the TSval's millisecond edges plus k ms. */
+static uint32_t jiffies_of(const struct sdir *d, unsigned k, tl_nsec t)
 {
+	t -= (tl_nsec)(d->ms_phase_us + 1000u * k) * 1000;
 	return (uint32_t)(uint64_t)(t / (TL_NSEC_PER_SEC / HZ));
+}
+
+/* A TSval one above the last, in a capture less than a millisecond
+ * after it: the sender's millisecond ended in between. */
+static void ts_phase(struct sdir *d, uint32_t tsval, tl_nsec now)
+{
+	if (d->ts_set && tsval == d->ts_last + 1 && now > d->ts_time &&
+	    now - d->ts_time < 1000000) {
+		uint32_t a = (uint32_t)(uint64_t)(d->ts_time / 1000 % 1000);
+		uint32_t n = (uint32_t)((now - d->ts_time) / 1000);
+		uint32_t bw = 1000 / PHASE_BINS;
+		for (uint32_t u = a / bw; u <= (a + n) / bw; u++) {
+			uint16_t *b = &d->ms_bins[u % PHASE_BINS];
+			if (*b == UINT16_MAX) {     /* keep the shape */
+				for (unsigned i = 0; i < PHASE_BINS; i++)
+					d->ms_bins[i] >>= 1;
+			}
+			(*b)++;
+		}
+		unsigned best = 0;
+		for (unsigned i = 1; i < PHASE_BINS; i++)
+			if (d->ms_bins[i] > d->ms_bins[best])
+				best = i;
+		d->ms_phase_us = best * bw + bw / 2;
+	}
 }
 
 static void hystart_reset(struct sdir *d, tl_nsec now)
@@ -435,19 +488,60 @@ static void cubic_reset(struct sdir *d, tl_nsec now)
 	uint32_t end = d->cu.end_seq;
 	memset(&d->cu, 0, sizeof d->cu);
 	d->cu.end_seq = end;
+	for (unsigned k = 0; k < NCLOCK; k++) {
+		struct cclock *c = &d->ck[k];
+		uint32_t cwnd = c->cwnd, cnt = c->cwnd_cnt, miss = c->miss;
+		memset(c, 0, sizeof *c);
+		c->cwnd = cwnd, c->cwnd_cnt = cnt, c->miss = miss;
+	}
 	hystart_reset(d, now);
+}
+
+/* Whether the clocks' cwnd still are CUBIC's own: nothing else (a
+ * reduction, an undo, a restart) changed cwnd since CUBIC last did. */
+static bool clocks_current(const struct sdir *d)
+{
+	return d->cwnd == d->ca_cwnd && d->cwnd_cnt == d->ca_cnt;
+}
+
+static void clocks_sync(struct sdir *d)
+{
+	if (clocks_current(d))
+		return;
+	for (unsigned k = 0; k < NCLOCK; k++) {
+		d->ck[k].cwnd = d->cwnd;
+		d->ck[k].cwnd_cnt = d->cwnd_cnt;
+	}
+	d->ca_cwnd = d->cwnd;
+	d->ca_cnt = d->cwnd_cnt;
+}
+
+/* The clock with the fewest contradictions (the current one on a tie)
+ * gives the model its cwnd. */
+static void clocks_pick(struct sdir *d)
+{
+	for (unsigned k = 0; k < NCLOCK; k++)
+		if (d->ck[k].miss < d->ck[d->best].miss)
+			d->best = (uint8_t)k;
+	d->cwnd = d->ca_cwnd = d->ck[d->best].cwnd;
+	d->cwnd_cnt = d->ca_cnt = d->ck[d->best].cwnd_cnt;
 }
 
 static uint32_t cc_ssthresh(const struct tl_sender *s, struct sdir *d)
 {
 	if (s->cc == TL_CC_RENO)
 		return d->cwnd / 2 > 2 ? d->cwnd / 2 : 2;
-	d->cu.epoch_start = 0;
-	if (d->cwnd < d->cu.last_max_cwnd)
-		d->cu.last_max_cwnd = d->cwnd * (BICTCP_BETA_SCALE + CUBIC_BETA) /
-		                      (2 * BICTCP_BETA_SCALE);
-	else
-		d->cu.last_max_cwnd = d->cwnd;
+	bool own = clocks_current(d);
+	for (unsigned k = 0; k < NCLOCK; k++) {
+		struct cclock *c = &d->ck[k];
+		uint32_t w = own ? c->cwnd : d->cwnd;
+		c->epoch_start = 0;
+		if (w < c->last_max_cwnd)
+			c->last_max_cwnd = w * (BICTCP_BETA_SCALE + CUBIC_BETA) /
+			                   (2 * BICTCP_BETA_SCALE);
+		else
+			c->last_max_cwnd = w;
+	}
 	uint32_t t = d->cwnd * CUBIC_BETA / BICTCP_BETA_SCALE;
 	return t > 2 ? t : 2;
 }
@@ -492,10 +586,11 @@ static uint32_t cube_root(uint64_t a)
 	return (uint32_t)lo;
 }
 
-static void cubic_update(struct sdir *d, tl_nsec now, uint32_t acked)
+static void cubic_update(struct sdir *d, unsigned clock, tl_nsec now,
+                         uint32_t acked)
 {
-	struct cubic *ca = &d->cu;
-	uint32_t cwnd = d->cwnd, jif = jiffies_of(now);
+	struct cclock *ca = &d->ck[clock];
+	uint32_t cwnd = d->cwnd, jif = jiffies_of(d, clock, now);
 	ca->ack_cnt += acked;
 	if (ca->last_cwnd == cwnd && (int32_t)(jif - ca->last_time) <= HZ / 32)
 		return;
@@ -520,7 +615,7 @@ static void cubic_update(struct sdir *d, tl_nsec now, uint32_t acked)
 		}
 		uint64_t t = (uint32_t)(jif - ca->epoch_start);
 		/* usecs_to_jiffies() rounds up */
-		t += ((uint64_t)ca->delay_min * HZ + 999999u) / 1000000u;
+		t += ((uint64_t)d->cu.delay_min * HZ + 999999u) / 1000000u;
 		t = (t << BICTCP_HZ) / HZ;
 		uint64_t offs = t < ca->k ? ca->k - t : t - ca->k;
 		uint64_t delta = (CUBE_RTT_SCALE * offs * offs * offs) >>
@@ -568,18 +663,29 @@ static void cong_avoid(struct tl_sender *s, struct sdir *d, tl_nsec now,
 	if (!is_cwnd_limited(d))
 		return;
 	bool was_slow = d->cwnd < d->ssthresh;
-	if (d->cwnd < d->ssthresh) {
-		acked = slow_start(d, acked);
-		if (!acked)
-			goto done;
-	}
 	if (s->cc == TL_CC_RENO) {
-		cong_avoid_ai(d, d->cwnd, acked);
+		if (d->cwnd < d->ssthresh)
+			acked = slow_start(d, acked);
+		if (acked)
+			cong_avoid_ai(d, d->cwnd, acked);
 	} else {
-		cubic_update(d, now, acked);
-		cong_avoid_ai(d, d->cu.cnt, acked);
+		/* Each clock from its own cwnd. */
+		clocks_sync(d);
+		for (unsigned k = 0; k < NCLOCK; k++) {
+			uint32_t a = acked;
+			d->cwnd = d->ck[k].cwnd;
+			d->cwnd_cnt = d->ck[k].cwnd_cnt;
+			if (d->cwnd < d->ssthresh)
+				a = slow_start(d, a);
+			if (a) {
+				cubic_update(d, k, now, a);
+				cong_avoid_ai(d, d->ck[k].cnt, a);
+			}
+			d->ck[k].cwnd = d->cwnd;
+			d->ck[k].cwnd_cnt = d->cwnd_cnt;
+		}
+		clocks_pick(d);
 	}
-done:
 	if (was_slow && d->cwnd >= d->ssthresh && !d->ev.event)
 		d->ev.event = TL_SEV_SS_DONE;
 }
@@ -590,8 +696,9 @@ static void cubic_acked(struct sdir *d, tl_nsec now, int64_t rtt_us)
 	struct cubic *ca = &d->cu;
 	if (rtt_us < 0)
 		return;
-	if (ca->epoch_start &&
-	    (int32_t)(jiffies_of(now) - ca->epoch_start) < HZ)
+	const struct cclock *c = &d->ck[d->best];
+	if (c->epoch_start &&
+	    (int32_t)(jiffies_of(d, d->best, now) - c->epoch_start) < HZ)
 		return;
 	uint32_t delay = rtt_us ? (uint32_t)rtt_us : 1;
 	if (!ca->delay_min || ca->delay_min > delay)
@@ -869,6 +976,28 @@ static void enter_loss(struct tl_sender *s, struct sdir *d, tl_nsec now)
 		cubic_reset(d, now);
 }
 
+/* An ACK comes after a bulk sender has filled what cwnd allowed: in open
+ * state the segments in flight are the window the previous ACK left.
+ * Clocks whose cwnd is larger are contradicted (unless nothing was sent
+ * since the previous ACK or the sender keeps fewer out than every clock
+ * would allow: then it is short of data, not of window). */
+static void clocks_check(struct sdir *d)
+{
+	if (!d->sent_since_ack || d->state != TL_CA_OPEN || d->sacked_out ||
+	    d->lost_out || d->retrans_out || !clocks_current(d))
+		return;
+	uint32_t f = in_flight(d), least = UINT32_MAX;
+	for (unsigned k = 0; k < NCLOCK; k++)
+		if (d->ck[k].cwnd < least)
+			least = d->ck[k].cwnd;
+	if (f < least)
+		return;
+	for (unsigned k = 0; k < NCLOCK; k++)
+		if (d->ck[k].cwnd > f)
+			d->ck[k].miss++;
+	clocks_pick(d);
+}
+
 /* ---- one ACK (tcp_ack) ------------------------------------------------ */
 
 struct ack {
@@ -1075,9 +1204,17 @@ static void fastretrans_alert(struct tl_sender *s, struct sdir *d,
 		return;
 	case TL_CA_LOSS:
 		process_loss(s, d, flag, tsecr, has_ts);
-		if (d->state == TL_CA_LOSS)
+		if (d->state == TL_CA_LOSS) {
+			uint32_t retrans = d->retrans_out;
 			rack_detect(d, now);
-		return;
+			if (d->retrans_out >= retrans)
+				return;
+		}
+		/* Out of Loss, or a retransmission lost again (Linux's
+		 * FLAG_LOST_RETRANS): on to the open state's rules at once,
+		 * so a loss RACK sees starts a recovery on this very ACK
+		 * (tcp_fastretrans_alert falls through). */
+		/* fall through */
 	default:
 		if (d->state <= TL_CA_DISORDER && d->undo_marker &&
 		    !d->undo_retrans && (flag & F_DSACK)) {
@@ -1102,6 +1239,10 @@ static void process_ack(struct tl_sender *s, struct sdir *d, const struct ack *a
 		return;
 	uint32_t newly = 0, lost_before = d->lost_out;
 	int64_t seq_rtt = -1, ca_rtt = -1, sack_rtt = -1;
+	d->last_ack = now;
+	if (s->cc == TL_CC_CUBIC)
+		clocks_check(d);
+	d->sent_since_ack = false;
 	int flag = 0;
 	/* SACK blocks first, then the cumulative ACK, as tcp_ack() does:
 	 * RACK keeps the RTT of the last segment it was told about. */
@@ -1187,16 +1328,52 @@ static void cwnd_restart(struct sdir *d, tl_nsec now)
 	d->cwnd = cwnd > restart ? cwnd : restart;
 }
 
-static void send_new(struct sdir *d, uint32_t seq, uint32_t end, tl_nsec now,
-                     bool unseen)
+/* New data goes out only while fewer than cwnd segments are in flight
+ * (tcp_cwnd_test), so what the wire shows in flight is a floor for cwnd
+ * (the model falls below it when it times an increase later than the
+ * kernel did; each CUBIC clock below it is raised and counted as
+ * contradicted). Only in open state, soon after an ACK: a tail loss
+ * probe may send one segment beyond cwnd, but not before 2 srtt of
+ * quiet. */
+static void cwnd_floor(const struct tl_sender *s, struct sdir *d,
+                       tl_nsec now)
+{
+	uint32_t f = in_flight(d);
+	if (d->state != TL_CA_OPEN || !d->last_ack || !d->rtt_set ||
+	    (now - d->last_ack) / 1000 > (d->srtt8 >> 3))
+		return;
+	if (s->cc == TL_CC_CUBIC && clocks_current(d)) {
+		for (unsigned k = 0; k < NCLOCK; k++) {
+			struct cclock *c = &d->ck[k];
+			if (f > c->cwnd) {
+				c->miss++;
+				c->cwnd = f;
+				c->cwnd_cnt = 0;
+			}
+		}
+		clocks_pick(d);
+		return;
+	}
+	if (f <= d->cwnd)
+		return;
+	d->cwnd = f;
+	d->cwnd_cnt = 0;
+}
+
+static void send_new(const struct tl_sender *s, struct sdir *d, uint32_t seq,
+                     uint32_t end, tl_nsec now, bool unseen)
 {
 	/* Nothing in flight: CUBIC's epoch moves on by the time nothing was
 	 * sent (CA_EVENT_TX_START). */
-	if (!in_flight(d) && d->cu.epoch_start && d->last_data) {
-		uint32_t now_j = jiffies_of(now);
-		d->cu.epoch_start += now_j - jiffies_of(d->last_data);
-		if ((int32_t)(d->cu.epoch_start - now_j) > 0)
-			d->cu.epoch_start = now_j;
+	for (unsigned k = 0; k < NCLOCK && !in_flight(d) && d->last_data;
+	     k++) {
+		struct cclock *c = &d->ck[k];
+		if (!c->epoch_start)
+			continue;
+		uint32_t now_j = jiffies_of(d, k, now);
+		c->epoch_start += now_j - jiffies_of(d, k, d->last_data);
+		if ((int32_t)(c->epoch_start - now_j) > 0)
+			c->epoch_start = now_j;
 	}
 	cwnd_restart(d, now);
 	d->last_data = now;
@@ -1210,6 +1387,9 @@ static void send_new(struct sdir *d, uint32_t seq, uint32_t end, tl_nsec now,
 	d->nxt = end;
 	if (d->state == TL_CA_CWR || d->state == TL_CA_RECOVERY)
 		d->prr_out += e.pcount;
+	if (!unseen)
+		cwnd_floor(s, d, now);
+	d->sent_since_ack = true;
 	cwnd_validate(d);
 }
 
@@ -1366,14 +1546,14 @@ static uint8_t process_send(struct tl_sender *s, struct sdir *d,
 	                                       TL_AN_SPURIOUS_RETRANSMISSION);
 	if (GE(seq, d->nxt)) {
 		if (GT(seq, d->nxt))    /* not captured: sent all the same */
-			send_new(d, d->nxt, seq, now, true);
-		send_new(d, seq, end, now, false);
+			send_new(s, d, d->nxt, seq, now, true);
+		send_new(s, d, seq, end, now, false);
 		return wireshark_rtx ? TL_RTX_NEVER_SENT : TL_RTX_NONE;
 	}
 	uint8_t cause = send_rtx(s, d, seq, LT(end, d->nxt) ? end : d->nxt,
 	                         now, pkt->opt.tsval);
 	if (GT(end, d->nxt))
-		send_new(d, d->nxt, end, now, false);
+		send_new(s, d, d->nxt, end, now, false);
 	return cause;
 }
 
@@ -1436,6 +1616,7 @@ void tl_sender_segment(struct tl_sender *s, const struct tl_packet *pkt,
 	                              me->sack_ok;
 	set_mss(peer, info->conn, !dir);
 	if (pkt->opt.present & TL_OPT_TIMESTAMP) {
+		ts_phase(me, pkt->opt.tsval, ts);
 		me->ts_set = true;
 		me->ts_last = pkt->opt.tsval;
 		me->ts_time = ts;

@@ -170,6 +170,37 @@ static void test_not_cwnd_limited(void)
 	run_free(&r);
 }
 
+/* What the wire shows in flight is a floor for cwnd (tcp_cwnd_test lets
+ * nothing new out beyond it): after one ACK of the first ten, cwnd 20,
+ * 24 segments out mean 24. A new segment beyond cwnd long after the last
+ * ACK is a tail loss probe's and says nothing. */
+static void test_wire_floor(void)
+{
+	struct run r;
+	run_init(&r, TL_CC_CUBIC);
+	handshake(&r, 1.0);
+	for (uint32_t k = 0; k < 10; k++)
+		data(&r, 1.06, k);
+	const struct tl_sender_vals *v = ack(&r, 1.11, 10);
+	CHECK_UINT(v->cwnd, 20);
+	for (uint32_t k = 10; k < 34; k++)
+		v = data(&r, 1.111, k);
+	CHECK_UINT(v->cwnd, 24);
+	CHECK_STR(tl_ca_state_name(v->ca_state), "open");
+	run_free(&r);
+
+	run_init(&r, TL_CC_CUBIC);
+	handshake(&r, 1.0);
+	for (uint32_t k = 0; k < 10; k++)
+		data(&r, 1.06, k);
+	ack(&r, 1.11, 10);
+	for (uint32_t k = 10; k < 30; k++)
+		data(&r, 1.111, k);
+	v = data(&r, 1.3, 30);
+	CHECK_UINT(v->cwnd, 20);
+	run_free(&r);
+}
+
 /* Data after a silence longer than the RTO restarts from the initial
  * window (tcp_slow_start_after_idle), halving what is above it per RTO. */
 static void test_restart_after_idle(void)
@@ -355,6 +386,60 @@ static void test_rto_and_backoff(void)
 	run_free(&r);
 }
 
+/* The ACK that ends Loss goes on to the open state's rules at once
+ * (tcp_fastretrans_alert falls through): a segment sent after the timeout
+ * that RACK finds lost on it starts a recovery there and then. */
+static void test_loss_to_recovery(void)
+{
+	struct run r;
+	run_init(&r, TL_CC_RENO);
+	handshake(&r, 1.0);
+	data(&r, 1.06, 0);
+	ack(&r, 1.11, 1);       /* srtt 50 ms: RTO 250 ms */
+	data(&r, 1.12, 1);
+	data(&r, 1.12, 2);
+	data(&r, 1.371, 1);     /* timeout */
+	data(&r, 1.872, 1);     /* and again */
+	const struct tl_sender_vals *v = ack(&r, 1.922, 2);
+	CHECK_STR(tl_ca_state_name(v->ca_state), "loss");
+	v = data(&r, 1.923, 2);
+	CHECK_STR(tl_rtx_cause_name(v->rtx_cause), "rto");
+	data(&r, 1.923, 3);
+	data(&r, 1.94, 4);
+	/* All that was out at the timeout ACKed, and the later of the two
+	 * new segments SACKed 20 ms after it went: the earlier one, out for
+	 * 37 ms, is lost (20 ms + min_rtt / 4). */
+	v = sack(&r, 1.96, 3, 4, 5);
+	CHECK_STR(tl_ca_state_name(v->ca_state), "recovery");
+	run_free(&r);
+}
+
+/* In Loss, a retransmission found lost again (a later one SACKed, RACK
+ * with no reordering window) starts a recovery (FLAG_LOST_RETRANS). */
+static void test_lost_retransmission(void)
+{
+	struct run r;
+	run_init(&r, TL_CC_CUBIC);
+	handshake(&r, 1.0);
+	data(&r, 1.06, 0);
+	ack(&r, 1.11, 1);       /* srtt 50 ms: RTO 250 ms */
+	for (uint32_t k = 1; k <= 3; k++)
+		data(&r, 1.12, k);
+	data(&r, 1.371, 1);     /* timeout */
+	const struct tl_sender_vals *v = ack(&r, 1.421, 2);
+	CHECK_STR(tl_ca_state_name(v->ca_state), "loss");
+	CHECK_UINT(v->cwnd, 2);
+	data(&r, 1.422, 2);
+	v = data(&r, 1.43, 3);
+	CHECK_STR(tl_rtx_cause_name(v->rtx_cause), "rto");
+	/* The second retransmission SACKed 50 ms after it went, the first,
+	 * out for 58 ms, not: lost again. */
+	v = sack(&r, 1.48, 2, 3, 4);
+	CHECK_STR(tl_ca_state_name(v->ca_state), "recovery");
+	CHECK_UINT(v->ssthresh, 2);
+	run_free(&r);
+}
+
 /* With timestamps, an ACK of retransmitted data still times the path
  * (the echoed TSval): the backoff ends and the RTO is srtt + rttvar. */
 static void test_timestamp_rtt_ends_backoff(void)
@@ -534,6 +619,9 @@ static const struct check_test tests[] = {
 	CHECK_TEST(test_probe_before_timeout),
 	CHECK_TEST(test_spurious_retransmission),
 	CHECK_TEST(test_never_sent),
+	CHECK_TEST(test_wire_floor),
+	CHECK_TEST(test_loss_to_recovery),
+	CHECK_TEST(test_lost_retransmission),
 	CHECK_TEST(test_random_segments),
 	CHECK_TEST(test_names),
 };
