@@ -45,6 +45,8 @@ enum tl_encap_kind {
 	TL_ENCAP_ETHERNET,      /* an inner Ethernet header */
 	TL_ENCAP_UDP,           /* the UDP header of a UDP tunnel */
 	TL_ENCAP_CAPWAP,        /* CAPWAP data */
+	TL_ENCAP_PBB,           /* an 802.1ah I-tag */
+	TL_ENCAP_NSH,           /* a network service header */
 	TL_ENCAP_KIND_COUNT
 };
 

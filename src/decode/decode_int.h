@@ -71,6 +71,13 @@ enum tl_decode_result tl_dec_80211_swapped(const uint8_t *f, uint32_t caplen,
 enum tl_decode_result tl_dec_gre(const uint8_t *f, uint32_t caplen,
                                  uint32_t off, struct tl_packet *pkt,
                                  unsigned depth);
+/* decode_shim.c: 802.1ah PBB (from its I-tag) and NSH (RFC 8300). */
+enum tl_decode_result tl_dec_pbb(const uint8_t *f, uint32_t caplen,
+                                 uint32_t off, struct tl_packet *pkt,
+                                 unsigned depth);
+enum tl_decode_result tl_dec_nsh(const uint8_t *f, uint32_t caplen,
+                                 uint32_t off, struct tl_packet *pkt,
+                                 unsigned depth);
 /* UDP: the tunnels tshark follows on their default ports. */
 enum tl_decode_result tl_dec_udp(const uint8_t *f, uint32_t caplen,
                                  uint32_t off, uint32_t ip_payload_len,

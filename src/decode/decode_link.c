@@ -15,6 +15,8 @@
 #define ETHERTYPE_MPLS_MC 0x8848
 #define ETHERTYPE_PPP 0x880b
 #define ETHERTYPE_TEB 0x6558
+#define ETHERTYPE_PBB 0x88e7
+#define ETHERTYPE_NSH 0x894f
 
 #ifndef DLT_LINUX_SLL2
 #define DLT_LINUX_SLL2 276
@@ -163,6 +165,10 @@ enum tl_decode_result tl_dec_ethertype(const uint8_t *f, uint32_t caplen,
 		case ETHERTYPE_TEB:
 			tl_note_encap(pkt, TL_ENCAP_ETHERNET, off);
 			return tl_dec_ethernet(f, caplen, off, pkt, depth);
+		case ETHERTYPE_PBB:
+			return tl_dec_pbb(f, caplen, off, pkt, depth);
+		case ETHERTYPE_NSH:
+			return tl_dec_nsh(f, caplen, off, pkt, depth);
 		default:
 			return TL_DECODE_NOT_TCP;
 		}
@@ -386,7 +392,8 @@ const char *tl_encap_name(unsigned kind)
 		[TL_ENCAP_ERSPAN] = "ERSPAN", [TL_ENCAP_MPLS] = "MPLS",
 		[TL_ENCAP_PPP] = "PPP", [TL_ENCAP_PPPOE] = "PPPoE",
 		[TL_ENCAP_ETHERNET] = "Ethernet", [TL_ENCAP_UDP] = "UDP",
-		[TL_ENCAP_CAPWAP] = "CAPWAP",
+		[TL_ENCAP_CAPWAP] = "CAPWAP", [TL_ENCAP_PBB] = "PBB",
+		[TL_ENCAP_NSH] = "NSH",
 	};
 	return kind < TL_ENCAP_KIND_COUNT ? names[kind] : "?";
 }

@@ -168,6 +168,8 @@ static enum tl_decode_result vxlan_gpe(const uint8_t *f, uint32_t caplen,
 		return tl_dec_ip(f, caplen, off + 8, pkt, depth);
 	case 3:
 		return tl_dec_ethernet(f, caplen, off + 8, pkt, depth);
+	case 4:
+		return tl_dec_nsh(f, caplen, off + 8, pkt, depth);
 	case 5:
 		return tl_dec_mpls(f, caplen, off + 8, pkt, depth);
 	default:

@@ -1659,6 +1659,65 @@ static void llc_snap(struct frame *f, unsigned type)
 	put16(f, type);
 }
 
+/* 802.1ah PBB and NSH (decode_shim.c): read down to the TCP inside, and
+ * their own lengths checked. */
+static void test_shims(void)
+{
+	struct tcp_spec t = TCP_DEFAULT;
+	struct tl_packet p;
+	struct frame f;
+	struct ip4_spec inner = { 0 };
+	/* PBB: I-tag, customer addresses, C-VLAN, IPv4 */
+	f.n = 0;
+	ethernet(&f, 0x88e7);
+	put32(&f, 0x00012345);
+	ethernet(&f, 0x8100);
+	vlan_tag(&f, 100, 0x0800);
+	ipv4(&f, &inner, tcp_size(&t));
+	tcp(&f, &t);
+	CHECK_RESULT(decode(DLT_EN10MB, f.b, f.n, &p), TL_DECODE_TCP);
+	check_v4_addrs(&p);
+	CHECK_UINT(p.ip_offset, 14 + 4 + 14 + 4);
+	CHECK_RESULT(decode(DLT_EN10MB, f.b, 14 + 3, &p),
+	             TL_DECODE_TRUNCATED);
+	/* NSH, MD type 1 (length 6 words) and 2 (no metadata), IPv4 */
+	static const unsigned lengths[] = { 6, 2 };
+	for (size_t k = 0; k < 2; k++) {
+		unsigned words = lengths[k];
+		f.n = 0;
+		ethernet(&f, 0x894f);
+		put16(&f, (63u << 6) | words);
+		put8(&f, words == 6 ? 1 : 2);
+		put8(&f, 1);
+		put32(&f, (42u << 8) | 255);
+		putfill(&f, 0, (words - 2) * 4);
+		ipv4(&f, &inner, tcp_size(&t));
+		tcp(&f, &t);
+		CHECK_RESULT(decode(DLT_EN10MB, f.b, f.n, &p), TL_DECODE_TCP);
+		check_v4_addrs(&p);
+		CHECK_UINT(p.ip_offset, 14 + words * 4);
+	}
+	/* a length shorter than NSH's own 8 bytes; next protocol unknown;
+	 * cut before the service path */
+	f.b[14 + 1] = 1;
+	CHECK_RESULT(decode(DLT_EN10MB, f.b, f.n, &p), TL_DECODE_MALFORMED);
+	f.b[14 + 1] = 2;
+	f.b[14 + 3] = 0x77;
+	CHECK_RESULT(decode(DLT_EN10MB, f.b, f.n, &p), TL_DECODE_NOT_TCP);
+	CHECK_RESULT(decode(DLT_EN10MB, f.b, 14 + 7, &p),
+	             TL_DECODE_TRUNCATED);
+	/* NSH in NSH, nested past tshark's depth: counted, not recursed */
+	f.n = 0;
+	ethernet(&f, 0x894f);
+	for (unsigned i = 0; i < 600; i++) {
+		put16(&f, (63u << 6) | 2);
+		put8(&f, 2);
+		put8(&f, 4);
+		put32(&f, (42u << 8) | 255);
+	}
+	CHECK_RESULT(decode(DLT_EN10MB, f.b, f.n, &p), TL_DECODE_TOO_DEEP);
+}
+
 static void test_ieee80211(void)
 {
 	struct tcp_spec t = TCP_DEFAULT;
@@ -1808,6 +1867,7 @@ static const struct check_test tests[] = {
 	CHECK_TEST(test_ip_in_ip_depth),
 	CHECK_TEST(test_capwap),
 	CHECK_TEST(test_gre),
+	CHECK_TEST(test_shims),
 	CHECK_TEST(test_ieee80211),
 	CHECK_TEST(test_tcp_options_each),
 	CHECK_TEST(test_tcp_options_sack_blocks),
