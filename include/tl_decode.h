@@ -21,6 +21,8 @@ enum tl_decode_result {
 	TL_DECODE_TUNNEL_FRAGMENT, /* a fragment of a tunnel's own (CAPWAP),
 	                         * described by pkt->frag as an IP fragment
 	                         * is: put back together by the model */
+	TL_DECODE_ENCRYPTED,    /* MACsec whose data is encrypted: nobody
+	                         * without the key reads it */
 	TL_DECODE_ICMP_TCP,     /* an ICMP/ICMPv6 error quoting a TCP header
 	                         * (16 bytes at least): addresses and ports
 	                         * are the quoted ones; no segment */
@@ -47,6 +49,7 @@ enum tl_encap_kind {
 	TL_ENCAP_CAPWAP,        /* CAPWAP data */
 	TL_ENCAP_PBB,           /* an 802.1ah I-tag */
 	TL_ENCAP_NSH,           /* a network service header */
+	TL_ENCAP_MACSEC,        /* an 802.1AE SecTAG */
 	TL_ENCAP_KIND_COUNT
 };
 

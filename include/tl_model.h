@@ -184,6 +184,9 @@ struct tl_model_unread {
 	uint64_t too_deep;      /* nested deeper than tshark reads */
 	uint64_t tunnel_fragments;  /* CAPWAP fragments whose packet never
 	                             * completed */
+	uint64_t encrypted;     /* MACsec frames whose data is encrypted (they
+	                         * may or may not carry TCP: nobody without
+	                         * the key knows) */
 	uint64_t tunnel;        /* in a GRE tunnel of an unknown payload */
 	uint16_t tunnel_type;   /* the first such payload type */
 	uint64_t link;          /* on an interface of a link type we cannot

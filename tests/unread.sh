@@ -71,6 +71,8 @@ open(sys.argv[2], "wb").write(b)
 PY
 expect "CAPWAP fragments" "$tmp/capwap_frag.pcap" 11 \
 	'not shown: 2 CAPWAP fragments never reassembled \(the rest of their packet never came\)$'
+expect "MACsec encrypted" "$d/encap/unread_macsec_encrypted.pcap" 0 \
+	'not shown: 13 MACsec frames encrypted \(tshark cannot read them either\)$'
 # nothing unread: no warning
 expect "tunnels read whole" "$d/encap/nested_vxlan_gre_mpls.pcap" 13 -
 expect "several link types in one pcapng" "$d/encap/pcapng_multi.pcapng" 14 -

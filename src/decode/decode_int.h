@@ -71,7 +71,11 @@ enum tl_decode_result tl_dec_80211_swapped(const uint8_t *f, uint32_t caplen,
 enum tl_decode_result tl_dec_gre(const uint8_t *f, uint32_t caplen,
                                  uint32_t off, struct tl_packet *pkt,
                                  unsigned depth);
-/* decode_shim.c: 802.1ah PBB (from its I-tag) and NSH (RFC 8300). */
+/* decode_shim.c: 802.1ah PBB (from its I-tag), NSH (RFC 8300), MACsec
+ * (from its SecTAG). */
+enum tl_decode_result tl_dec_macsec(const uint8_t *f, uint32_t caplen,
+                                    uint32_t off, struct tl_packet *pkt,
+                                    unsigned depth);
 enum tl_decode_result tl_dec_pbb(const uint8_t *f, uint32_t caplen,
                                  uint32_t off, struct tl_packet *pkt,
                                  unsigned depth);

@@ -17,6 +17,7 @@
 #define ETHERTYPE_TEB 0x6558
 #define ETHERTYPE_PBB 0x88e7
 #define ETHERTYPE_NSH 0x894f
+#define ETHERTYPE_MACSEC 0x88e5
 
 #ifndef DLT_LINUX_SLL2
 #define DLT_LINUX_SLL2 276
@@ -169,6 +170,8 @@ enum tl_decode_result tl_dec_ethertype(const uint8_t *f, uint32_t caplen,
 			return tl_dec_pbb(f, caplen, off, pkt, depth);
 		case ETHERTYPE_NSH:
 			return tl_dec_nsh(f, caplen, off, pkt, depth);
+		case ETHERTYPE_MACSEC:
+			return tl_dec_macsec(f, caplen, off, pkt, depth);
 		default:
 			return TL_DECODE_NOT_TCP;
 		}
@@ -393,7 +396,7 @@ const char *tl_encap_name(unsigned kind)
 		[TL_ENCAP_PPP] = "PPP", [TL_ENCAP_PPPOE] = "PPPoE",
 		[TL_ENCAP_ETHERNET] = "Ethernet", [TL_ENCAP_UDP] = "UDP",
 		[TL_ENCAP_CAPWAP] = "CAPWAP", [TL_ENCAP_PBB] = "PBB",
-		[TL_ENCAP_NSH] = "NSH",
+		[TL_ENCAP_NSH] = "NSH", [TL_ENCAP_MACSEC] = "MACsec",
 	};
 	return kind < TL_ENCAP_KIND_COUNT ? names[kind] : "?";
 }

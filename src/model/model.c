@@ -332,6 +332,9 @@ bool tl_model_unread_text(const struct tl_model *m, char *buf, size_t size)
 	at = add_cause(buf, size, at, u->tunnel_fragments, "CAPWAP fragment",
 	               "CAPWAP fragments", " never reassembled (the rest of "
 	               "their packet never came)");
+	at = add_cause(buf, size, at, u->encrypted, "MACsec frame",
+	               "MACsec frames", " encrypted (tshark cannot read them "
+	               "either)");
 	snprintf(tail, sizeof tail, " on an interface of an unsupported link "
 	         "type (%d)", u->link_type);
 	at = add_cause(buf, size, at, u->link, "packet", "packets", tail);
@@ -434,6 +437,9 @@ bool tl_model_frame(struct tl_model *m, int dlt, const uint8_t *data,
 		return false;
 	case TL_DECODE_TOO_DEEP:
 		m->unread.too_deep++;
+		return false;
+	case TL_DECODE_ENCRYPTED:
+		m->unread.encrypted++;
 		return false;
 	case TL_DECODE_TUNNEL_FRAGMENT:
 		/* CAPWAP's: tshark joins the payloads and reads the whole on

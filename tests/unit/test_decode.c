@@ -218,6 +218,7 @@ static const char *result_name(enum tl_decode_result r)
 	case TL_DECODE_TOO_DEEP: return "TOO_DEEP";
 	case TL_DECODE_TUNNEL_FRAGMENT: return "TUNNEL_FRAGMENT";
 	case TL_DECODE_TUNNEL: return "TUNNEL";
+	case TL_DECODE_ENCRYPTED: return "ENCRYPTED";
 	case TL_DECODE_ICMP_TCP: return "ICMP_TCP";
 	}
 	return "?";
@@ -1659,8 +1660,8 @@ static void llc_snap(struct frame *f, unsigned type)
 	put16(f, type);
 }
 
-/* 802.1ah PBB and NSH (decode_shim.c): read down to the TCP inside, and
- * their own lengths checked. */
+/* 802.1ah PBB, NSH and MACsec (decode_shim.c): read down to the TCP
+ * inside, and their own lengths checked. */
 static void test_shims(void)
 {
 	struct tcp_spec t = TCP_DEFAULT;
@@ -1716,6 +1717,34 @@ static void test_shims(void)
 		put32(&f, (42u << 8) | 255);
 	}
 	CHECK_RESULT(decode(DLT_EN10MB, f.b, f.n, &p), TL_DECODE_TOO_DEEP);
+	/* MACsec, integrity only: SecTAG with SCI, ethertype, IPv4, ICV */
+	f.n = 0;
+	ethernet(&f, 0x88e5);
+	put8(&f, 0x21);
+	put8(&f, 0);
+	put32(&f, 7);
+	putfill(&f, 2, 8);
+	put16(&f, 0x0800);
+	ipv4(&f, &inner, tcp_size(&t));
+	tcp(&f, &t);
+	putfill(&f, 0xee, 16);
+	CHECK_RESULT(decode(DLT_EN10MB, f.b, f.n, &p), TL_DECODE_TCP);
+	check_v4_addrs(&p);
+	CHECK_UINT(p.ip_offset, 14 + 14 + 2);
+	CHECK_UINT(p.seglen, t.paylen);
+	/* a short length that ends the data inside the IP header */
+	f.b[14 + 1] = 10;
+	CHECK_RESULT(decode(DLT_EN10MB, f.b, f.n, &p), TL_DECODE_TRUNCATED);
+	f.b[14 + 1] = 1;
+	CHECK_RESULT(decode(DLT_EN10MB, f.b, f.n, &p), TL_DECODE_MALFORMED);
+	/* encrypted (E and C): counted; version 1: not read */
+	f.b[14 + 1] = 0;
+	f.b[14] = 0x2d;
+	CHECK_RESULT(decode(DLT_EN10MB, f.b, f.n, &p), TL_DECODE_ENCRYPTED);
+	f.b[14] = 0xa1;
+	CHECK_RESULT(decode(DLT_EN10MB, f.b, f.n, &p), TL_DECODE_NOT_TCP);
+	CHECK_RESULT(decode(DLT_EN10MB, f.b, 14 + 5, &p),
+	             TL_DECODE_TRUNCATED);
 }
 
 static void test_ieee80211(void)

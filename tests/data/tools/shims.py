@@ -1,9 +1,12 @@
 #!/usr/bin/python3
 """Headers between the link and IP that tshark 4.0 reads by default:
 802.1ah provider backbone bridging (PBB, ethertype 0x88e7: an I-tag and
-the customer's addresses) and the network service header (NSH, RFC 8300,
+the customer's addresses), the network service header (NSH, RFC 8300,
 ethertype 0x894f; VXLAN-GPE next protocol 4; GRE protocol 0x894f), with
-MD types 1 and 2, carrying IPv4, IPv6 or Ethernet: tests/data/encap.
+MD types 1 and 2, carrying IPv4, IPv6 or Ethernet, and 802.1AE MACsec
+(ethertype 0x88e5) with integrity only, which tshark reads, and encrypted,
+which nobody reads without the key (unread_macsec_encrypted.pcap: counted,
+not shown): tests/data/encap.
 
 Each file carries encaps.py's exchange (a handshake, data, duplicate ACKs,
 a fast retransmission) wrapped one way; tests/agreement.sh compares the
@@ -81,6 +84,20 @@ def nsh_v6(p):
     return eth_outer(p, 0x894f, nsh(NSH_IPV6, 1, raw(encaps.inner_ip(p))))
 
 
+def macsec(p, encrypted=False):
+    """A SecTAG (with the SCI on even packets), the secure data (its
+    length in the short length when under 48 bytes, as senders do), and
+    a 16-byte ICV."""
+    sci = int(p.time * 1000) % 2 == 0
+    data = b"\x08\x00" + raw(encaps.inner_ip(p))
+    tci = (0x20 if sci else 0) | (0x0c if encrypted else 0) | 1
+    tag = struct.pack(">BBI", tci, len(data) if len(data) < 48 else 0,
+                      int(p.time * 1000) + 1)
+    if sci:
+        tag += b"\x02\x00\x00\x00\x00\x01\x00\x01"
+    return eth_outer(p, 0x88e5, tag + data + b"\xee" * 16)
+
+
 def main(argv):
     if not argv:
         sys.exit(__doc__)
@@ -90,7 +107,10 @@ def main(argv):
             ("eth_nsh", nsh_eth, encaps.base()),
             ("eth_nsh_ipv6", nsh_v6, encaps.base6()),
             ("udp_vxlan_gpe_nsh", vxlan_gpe_nsh, encaps.base()),
-            ("gre_nsh", gre_nsh, encaps.base())):
+            ("gre_nsh", gre_nsh, encaps.base()),
+            ("eth_macsec", macsec, encaps.base()),
+            ("unread_macsec_encrypted", lambda p: macsec(p, True),
+             encaps.base())):
         wrpcap(os.path.join(argv[0], name + ".pcap"), [fn(p) for p in pkts])
 
 
