@@ -378,6 +378,7 @@ bool tl_decode_link_supported(int dlt)
 	case DLT_ARCNET: case DLT_ARCNET_LINUX: case DLT_FDDI:
 	case DLT_IEEE802: case DLT_MPLS: case DLT_NETANALYZER:
 	case DLT_NETANALYZER_TRANSPARENT: case DLT_IPNET:
+	case DLT_PFLOG: case TL_LINKTYPE_PKTAP:
 		return true;
 	default:
 		return false;
@@ -416,6 +417,10 @@ static enum tl_decode_result by_link(int dlt, const uint8_t *f,
 	case DLT_IPV4:
 	case DLT_IPV6:
 		return tl_dec_ip_nibble(f, caplen, 0, pkt, 0);
+	case DLT_PFLOG:
+		return tl_dec_pflog(f, caplen, pkt);
+	case TL_LINKTYPE_PKTAP:
+		return tl_dec_pktap(f, caplen, pkt);
 	case DLT_LINUX_SLL:
 		if (caplen < 16)
 			return TL_DECODE_TRUNCATED;

@@ -1747,6 +1747,51 @@ static void test_shims(void)
 	             TL_DECODE_TRUNCATED);
 }
 
+/* pf's log and Apple's PKTAP (decode_meta.c): the packet after their
+ * header, and their own lengths checked. */
+static void test_meta_links(void)
+{
+	struct tcp_spec t = TCP_DEFAULT;
+	struct tl_packet p;
+	struct frame f;
+	struct ip4_spec ip = { 0 };
+	/* pflog: length 61, padded to 64, AF_INET */
+	f.n = 0;
+	put8(&f, 61);
+	put8(&f, 2);
+	putfill(&f, 0, 62);
+	ipv4(&f, &ip, tcp_size(&t));
+	tcp(&f, &t);
+	CHECK_RESULT(decode(117, f.b, f.n, &p), TL_DECODE_TCP);
+	check_v4_addrs(&p);
+	CHECK_UINT(p.ip_offset, 64);
+	f.b[1] = 17;                    /* a family that is not IP */
+	CHECK_RESULT(decode(117, f.b, f.n, &p), TL_DECODE_NOT_TCP);
+	f.b[0] = 20;                    /* shorter than any pf header */
+	CHECK_RESULT(decode(117, f.b, f.n, &p), TL_DECODE_MALFORMED);
+	CHECK_RESULT(decode(117, f.b, 1, &p), TL_DECODE_TRUNCATED);
+	/* PKTAP: 108-byte header, then BSD loopback (AF 2, host order) */
+	f.n = 0;
+	put32(&f, 0x6c000000);          /* 108, little-endian */
+	put32(&f, 0x01000000);          /* a packet */
+	put32(&f, 0);                   /* DLT_NULL */
+	putfill(&f, 0, 96);
+	put32(&f, 0x02000000);
+	ipv4(&f, &ip, tcp_size(&t));
+	tcp(&f, &t);
+	CHECK_RESULT(decode(258, f.b, f.n, &p), TL_DECODE_TCP);
+	CHECK_UINT(p.ip_offset, 112);
+	f.b[4] = 2;                     /* a service record */
+	CHECK_RESULT(decode(258, f.b, f.n, &p), TL_DECODE_NOT_TCP);
+	f.b[4] = 1;
+	f.b[0] = 100;                   /* shorter than version 1's header */
+	CHECK_RESULT(decode(258, f.b, f.n, &p), TL_DECODE_MALFORMED);
+	f.b[0] = 108;
+	CHECK_RESULT(decode(258, f.b, 110, &p), TL_DECODE_TRUNCATED);
+	CHECK_RESULT(decode(258, f.b, 11, &p), TL_DECODE_TRUNCATED);
+	CHECK(tl_decode_link_supported(117) && tl_decode_link_supported(258));
+}
+
 static void test_ieee80211(void)
 {
 	struct tcp_spec t = TCP_DEFAULT;
@@ -1897,6 +1942,7 @@ static const struct check_test tests[] = {
 	CHECK_TEST(test_capwap),
 	CHECK_TEST(test_gre),
 	CHECK_TEST(test_shims),
+	CHECK_TEST(test_meta_links),
 	CHECK_TEST(test_ieee80211),
 	CHECK_TEST(test_tcp_options_each),
 	CHECK_TEST(test_tcp_options_sack_blocks),
