@@ -214,63 +214,139 @@ static void h2_header_block_done(struct feed *f, struct tl_app_dir *d,
 	}
 }
 
+/* A DATA frame is labelled at its header; at its end, the padding is
+ * taken off the stream's bytes and END_STREAM ends the stream. */
+static void h2_data_done(struct feed *f, struct tl_app_dir *d)
+{
+	if (d->client)
+		return;
+	struct tl_app_stream *s = app_stream_by_id(f->c, d->fsid, false);
+	if (s && (d->fflags & H2F_PADDED)) {
+		uint32_t padding = d->pad + 1u;
+		s->bytes -= s->bytes >= padding ? padding : s->bytes;
+	}
+	if (s && (d->fflags & H2F_END_STREAM))
+		app_stream_ended(f, s);
+}
+
+/* HEADERS or PUSH_PROMISE: only the header block fragment is kept (no
+ * padding, priority or promised id), and decoded once END_HEADERS says the
+ * block is whole. */
+static void h2_headers_done(struct feed *f, struct tl_app_dir *d,
+                            const char *name)
+{
+	const uint8_t *p = d->buf;
+	uint32_t kept = d->buf_over ? 0 : d->buf_len;
+	app_lab_add(f, "%s", name);
+	uint32_t skip = 0, trail = 0;
+	if (d->fflags & H2F_PADDED) {
+		trail = kept ? p[0] : 0;
+		skip = 1;
+	}
+	if (d->ftype == H2_HEADERS && (d->fflags & H2F_PRIORITY))
+		skip += 5;
+	if (d->ftype == H2_PUSH_PROMISE)
+		skip += 4;
+	if (!d->buf_over && (uint64_t)skip + trail > kept) {
+		app_lab_add(f, "(padding longer than the frame)");
+		d->hpack_broken = true;
+		app_buf_reset(d);
+		return;
+	}
+	if (!d->buf_over && d->buf) {
+		memmove(d->buf, d->buf + skip, kept - skip - trail);
+		d->buf_len = kept - skip - trail;
+	}
+	d->block_over = d->buf_over;
+	d->block_sid = d->fsid;
+	d->block_type = d->ftype;
+	if (d->fflags & H2F_END_HEADERS) {
+		h2_header_block_done(f, d, d->fflags & H2F_END_STREAM);
+	} else {
+		d->in_block = true;
+		d->buf_over = false;
+	}
+}
+
+/* SETTINGS, each parameter by name; a new header table size bounds what
+ * we decode in the direction towards the side that sent it. */
+static void h2_settings_done(struct feed *f, struct tl_app_dir *d,
+                             const char *name)
+{
+	static const char *const sn[] = {
+		NULL, "HEADER_TABLE_SIZE", "ENABLE_PUSH",
+		"MAX_CONCURRENT_STREAMS", "INITIAL_WINDOW_SIZE",
+		"MAX_FRAME_SIZE", "MAX_HEADER_LIST_SIZE", NULL,
+		"ENABLE_CONNECT_PROTOCOL", "NO_RFC7540_PRIORITIES",
+	};
+	const uint8_t *p = d->buf;
+	uint32_t kept = d->buf_over ? 0 : d->buf_len;
+	char params[200];
+	size_t n = 0;
+	params[0] = '\0';
+	for (uint32_t i = 0; i + 6 <= kept; i += 6) {
+		unsigned id = tl_get_be16(p + i);
+		uint32_t v = tl_get_be32(p + i + 2);
+		if (id < sizeof sn / sizeof sn[0] && sn[id])
+			n = tl_bappend(params, sizeof params, n, " %s=%u",
+			               sn[id], v);
+		else
+			n = tl_bappend(params, sizeof params, n, " 0x%x=%u",
+			               id, v);
+#ifdef HAVE_NGHTTP2
+		if (id == 1 && !(d->fflags & H2F_ACK)) {
+			struct tl_app_conn *c = f->c;
+			nghttp2_hd_inflater *in = hpack_of(c, !f->dir);
+			if (in &&
+			    nghttp2_hd_inflate_change_table_size(in, v) != 0)
+				c->dir[!f->dir]->hpack_broken = true;
+		}
+#endif
+	}
+	app_lab_add(f, "%s%s", name, params);
+}
+
+/* Clients send PRIORITY frames in runs: "PRIORITY[3,5,7]". */
+static void h2_priority_done(struct feed *f, const struct tl_app_dir *d)
+{
+	if (f->prio_end && f->prio_end == f->len && !f->full &&
+	    f->len + 16 < TL_APP_LABEL_MAX - 4) {
+		int w = snprintf(f->lab + f->len - 1, 16, ",%u]", d->fsid);
+		if (w > 0)
+			f->len = f->len - 1 + (size_t)w;
+	} else {
+		app_lab_add(f, "PRIORITY[%u]", d->fsid);
+	}
+	f->prio_end = f->len;
+}
+
+static void h2_rst_stream_done(struct feed *f, const struct tl_app_dir *d,
+                               uint32_t kept)
+{
+	uint32_t code = kept >= 4 ? tl_get_be32(d->buf) : 0;
+	app_lab_add(f, "RST_STREAM[%u] %s", d->fsid, h2_error_name(code));
+	struct tl_app_stream *s = app_stream_by_id(f->c, d->fsid, false);
+	if (s) {
+		s->reset = true;
+		app_stream_ended(f, s);
+	}
+}
+
+/* A frame's payload is complete (what was kept of it is in d->buf). */
 static void h2_frame_done(struct feed *f, struct tl_app_dir *d)
 {
-	struct tl_app_conn *c = f->c;
 	char name[96];
 	const uint8_t *p = d->buf;
 	uint32_t kept = d->buf_over ? 0 : d->buf_len;
 	h2_frame_name(d, name, sizeof name);
 	switch (d->ftype) {
 	case H2_DATA:
-		if (!d->client) {
-			struct tl_app_stream *s = app_stream_by_id(c, d->fsid,
-			                                           false);
-			if (s && (d->fflags & H2F_PADDED)) {
-				uint32_t padding = d->pad + 1u;
-				s->bytes -= s->bytes >= padding ? padding
-				                                : s->bytes;
-			}
-			if (s && (d->fflags & H2F_END_STREAM))
-				app_stream_ended(f, s);
-		}
-		app_buf_reset(d);
-		return;   /* labelled at its header */
+		h2_data_done(f, d);
+		break;
 	case H2_HEADERS:
-	case H2_PUSH_PROMISE: {
-		app_lab_add(f, "%s", name);
-		/* Keep only the header block fragment. */
-		uint32_t skip = 0, trail = 0;
-		if (d->fflags & H2F_PADDED) {
-			trail = kept ? p[0] : 0;
-			skip = 1;
-		}
-		if (d->ftype == H2_HEADERS && (d->fflags & H2F_PRIORITY))
-			skip += 5;
-		if (d->ftype == H2_PUSH_PROMISE)
-			skip += 4;
-		if (!d->buf_over && (uint64_t)skip + trail > kept) {
-			app_lab_add(f, "(padding longer than the frame)");
-			d->hpack_broken = true;
-			app_buf_reset(d);
-			return;
-		}
-		if (!d->buf_over && d->buf) {
-			memmove(d->buf, d->buf + skip, kept - skip - trail);
-			d->buf_len = kept - skip - trail;
-		}
-		d->block_over = d->buf_over;
-		d->block_sid = d->fsid;
-		d->block_type = d->ftype;
-		if (d->fflags & H2F_END_HEADERS) {
-			h2_header_block_done(f, d,
-			                     d->fflags & H2F_END_STREAM);
-		} else {
-			d->in_block = true;
-			d->buf_over = false;
-		}
-		return;
-	}
+	case H2_PUSH_PROMISE:
+		h2_headers_done(f, d, name);
+		return;         /* the block may go on in CONTINUATIONs */
 	case H2_CONTINUATION:
 		app_lab_add(f, "%s", name);
 		if (d->buf_over)
@@ -278,39 +354,9 @@ static void h2_frame_done(struct feed *f, struct tl_app_dir *d)
 		if (d->fflags & H2F_END_HEADERS)
 			h2_header_block_done(f, d, false);
 		return;
-	case H2_SETTINGS: {
-		static const char *const sn[] = {
-			NULL, "HEADER_TABLE_SIZE", "ENABLE_PUSH",
-			"MAX_CONCURRENT_STREAMS", "INITIAL_WINDOW_SIZE",
-			"MAX_FRAME_SIZE", "MAX_HEADER_LIST_SIZE", NULL,
-			"ENABLE_CONNECT_PROTOCOL", "NO_RFC7540_PRIORITIES",
-		};
-		char params[200];
-		size_t n = 0;
-		params[0] = '\0';
-		for (uint32_t i = 0; i + 6 <= kept; i += 6) {
-			unsigned id = tl_get_be16(p + i);
-			uint32_t v = tl_get_be32(p + i + 2);
-			if (id < sizeof sn / sizeof sn[0] && sn[id])
-				n = tl_bappend(params, sizeof params, n, " %s=%u",
-				               sn[id], v);
-			else
-				n = tl_bappend(params, sizeof params, n,
-				               " 0x%x=%u", id, v);
-#ifdef HAVE_NGHTTP2
-			/* The table size a receiver allows bounds what we
-			 * decode in the direction towards it. */
-			if (id == 1 && !(d->fflags & H2F_ACK)) {
-				nghttp2_hd_inflater *in = hpack_of(c, !f->dir);
-				if (in && nghttp2_hd_inflate_change_table_size(
-				              in, v) != 0)
-					c->dir[!f->dir]->hpack_broken = true;
-			}
-#endif
-		}
-		app_lab_add(f, "%s%s", name, params);
+	case H2_SETTINGS:
+		h2_settings_done(f, d, name);
 		break;
-	}
 	case H2_WINDOW_UPDATE:
 		if (kept >= 4)
 			app_lab_add(f, "WINDOW_UPDATE[%u] +%u", d->fsid,
@@ -318,29 +364,11 @@ static void h2_frame_done(struct feed *f, struct tl_app_dir *d)
 		else
 			app_lab_add(f, "%s", name);
 		break;
-	case H2_RST_STREAM: {
-		uint32_t code = kept >= 4 ? tl_get_be32(p) : 0;
-		app_lab_add(f, "RST_STREAM[%u] %s", d->fsid,
-		            h2_error_name(code));
-		struct tl_app_stream *s = app_stream_by_id(c, d->fsid, false);
-		if (s) {
-			s->reset = true;
-			app_stream_ended(f, s);
-		}
+	case H2_RST_STREAM:
+		h2_rst_stream_done(f, d, kept);
 		break;
-	}
 	case H2_PRIORITY:
-		/* Clients send them in runs: "PRIORITY[3,5,7]". */
-		if (f->prio_end && f->prio_end == f->len && !f->full &&
-		    f->len + 16 < TL_APP_LABEL_MAX - 4) {
-			int w = snprintf(f->lab + f->len - 1, 16, ",%u]",
-			                 d->fsid);
-			if (w > 0)
-				f->len = f->len - 1 + (size_t)w;
-		} else {
-			app_lab_add(f, "PRIORITY[%u]", d->fsid);
-		}
-		f->prio_end = f->len;
+		h2_priority_done(f, d);
 		break;
 	case H2_GOAWAY:
 		if (kept >= 8)
