@@ -88,6 +88,8 @@ enum tl_decode_result tl_dec_pflog(const uint8_t *f, uint32_t caplen,
                                    struct tl_packet *pkt);
 enum tl_decode_result tl_dec_pktap(const uint8_t *f, uint32_t caplen,
                                    struct tl_packet *pkt);
+enum tl_decode_result tl_dec_enc(const uint8_t *f, uint32_t caplen,
+                                 struct tl_packet *pkt);
 #define TL_LINKTYPE_PKTAP 258   /* in files, whatever the system's DLT_ */
 /* UDP: the tunnels tshark follows on their default ports. */
 enum tl_decode_result tl_dec_udp(const uint8_t *f, uint32_t caplen,

@@ -378,7 +378,8 @@ bool tl_decode_link_supported(int dlt)
 	case DLT_ARCNET: case DLT_ARCNET_LINUX: case DLT_FDDI:
 	case DLT_IEEE802: case DLT_MPLS: case DLT_NETANALYZER:
 	case DLT_NETANALYZER_TRANSPARENT: case DLT_IPNET:
-	case DLT_PFLOG: case TL_LINKTYPE_PKTAP:
+	case DLT_PFLOG: case TL_LINKTYPE_PKTAP: case DLT_ENC:
+	case DLT_ATM_RFC1483:
 		return true;
 	default:
 		return false;
@@ -421,6 +422,10 @@ static enum tl_decode_result by_link(int dlt, const uint8_t *f,
 		return tl_dec_pflog(f, caplen, pkt);
 	case TL_LINKTYPE_PKTAP:
 		return tl_dec_pktap(f, caplen, pkt);
+	case DLT_ENC:
+		return tl_dec_enc(f, caplen, pkt);
+	case DLT_ATM_RFC1483:   /* LLC/SNAP from the first byte */
+		return llc_snap(f, caplen, 0, pkt, 1);
 	case DLT_LINUX_SLL:
 		if (caplen < 16)
 			return TL_DECODE_TRUNCATED;

@@ -1,7 +1,8 @@
 /* Link types whose header is the capturing system's own record before the
  * packet, as tshark 4.0 reads them: OpenBSD's pf log (DLT_PFLOG, also
- * pfSense and FreeBSD) and Apple's PKTAP (macOS `tcpdump -k`, whose files
- * carry link type 258 whatever the system's DLT_ number). */
+ * pfSense and FreeBSD), OpenBSD's IPsec interface enc(4) (DLT_ENC) and
+ * Apple's PKTAP (macOS `tcpdump -k`, whose files carry link type 258
+ * whatever the system's DLT_ number). */
 #include "config.h"
 
 #include <pcap/dlt.h>
@@ -40,6 +41,20 @@ static uint32_t get_le32(const uint8_t *p)
 {
 	return (uint32_t)p[0] | ((uint32_t)p[1] << 8) |
 	       ((uint32_t)p[2] << 16) | ((uint32_t)p[3] << 24);
+}
+
+/* enc(4): the address family, the SPI and flags (12 bytes, in the
+ * byte order of the capturing host: a family fits in the low byte), then
+ * the packet as IPsec saw it, in clear. */
+enum tl_decode_result tl_dec_enc(const uint8_t *f, uint32_t caplen,
+                                 struct tl_packet *pkt)
+{
+	if (caplen < 12)
+		return TL_DECODE_TRUNCATED;
+	uint32_t be = tl_get_be32(f);
+	if (!bsd_af_ip(be < 256 ? be : get_le32(f)))
+		return TL_DECODE_NOT_TCP;
+	return tl_dec_ip_nibble(f, caplen, 12, pkt, 1);
 }
 
 /* PKTAP: little-endian (macOS runs little-endian) header length, record

@@ -1747,8 +1747,8 @@ static void test_shims(void)
 	             TL_DECODE_TRUNCATED);
 }
 
-/* pf's log and Apple's PKTAP (decode_meta.c): the packet after their
- * header, and their own lengths checked. */
+/* pf's log, Apple's PKTAP, OpenBSD's enc(4) (decode_meta.c) and ATM
+ * with LLC/SNAP: the packet after their header, their lengths checked. */
 static void test_meta_links(void)
 {
 	struct tcp_spec t = TCP_DEFAULT;
@@ -1790,6 +1790,27 @@ static void test_meta_links(void)
 	CHECK_RESULT(decode(258, f.b, 110, &p), TL_DECODE_TRUNCATED);
 	CHECK_RESULT(decode(258, f.b, 11, &p), TL_DECODE_TRUNCATED);
 	CHECK(tl_decode_link_supported(117) && tl_decode_link_supported(258));
+	/* enc(4): the family in either byte order, then IPv4 */
+	f.n = 0;
+	put32(&f, 2);
+	put32(&f, 0x1234);
+	put32(&f, 0);
+	ipv4(&f, &ip, tcp_size(&t));
+	tcp(&f, &t);
+	CHECK_RESULT(decode(109, f.b, f.n, &p), TL_DECODE_TCP);
+	CHECK_UINT(p.ip_offset, 12);
+	f.b[0] = 2, f.b[3] = 0;
+	CHECK_RESULT(decode(109, f.b, f.n, &p), TL_DECODE_TCP);
+	f.b[0] = 17;
+	CHECK_RESULT(decode(109, f.b, f.n, &p), TL_DECODE_NOT_TCP);
+	CHECK_RESULT(decode(109, f.b, 11, &p), TL_DECODE_TRUNCATED);
+	/* ATM, LLC/SNAP */
+	f.n = 0;
+	putn(&f, "\xaa\xaa\x03\x00\x00\x00\x08\x00", 8);
+	ipv4(&f, &ip, tcp_size(&t));
+	tcp(&f, &t);
+	CHECK_RESULT(decode(DLT_ATM_RFC1483, f.b, f.n, &p), TL_DECODE_TCP);
+	CHECK_UINT(p.ip_offset, 8);
 }
 
 static void test_ieee80211(void)

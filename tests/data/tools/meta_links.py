@@ -1,9 +1,11 @@
 #!/usr/bin/python3
 """Link types whose header is the capturing system's own record before
 the packet, which tshark 4.0 reads: OpenBSD/pfSense pflog (117: the rule's
-header, its length word-aligned, then IPv4 or IPv6 by address family) and
-Apple's PKTAP (258: a little-endian header naming the link type of the
-packet that follows: Ethernet, BSD loopback or raw IP): tests/data/encap.
+header, its length word-aligned, then IPv4 or IPv6 by address family),
+OpenBSD's enc(4) (109: family, SPI, flags in the host's byte order, both
+orders in turn here), Apple's PKTAP (258: a little-endian header naming
+the link type of the packet that follows: Ethernet, BSD loopback or raw
+IP), and ATM with LLC/SNAP (RFC 1483, 11): tests/data/encap.
 
 Each file carries encaps.py's exchange (IPv4, and IPv6 for pflog_ipv6).
 
@@ -79,6 +81,12 @@ def main(argv):
           [pflog(p, AF_INET6_OPENBSD) for p in v4], t4)
     write(os.path.join(out, "link_pflog_ipv6.pcap"), 117,
           [pflog(p, AF_INET6_FREEBSD) for p in v6], t6)
+    write(os.path.join(out, "link_enc.pcap"), 109,
+          [struct.pack("<III" if i % 2 else ">III", AF_INET, 0x1234, 0) +
+           raw(encaps.inner_ip(p)) for i, p in enumerate(v4)], t4)
+    write(os.path.join(out, "link_atm_rfc1483.pcap"), 11,
+          [b"\xaa\xaa\x03\x00\x00\x00\x08\x00" + raw(encaps.inner_ip(p))
+           for p in v4], t4)
     # en0, lo0 and utun in turn within one connection
     write(os.path.join(out, "link_pktap.pcap"), 258,
           [pktap(p, (1, 0, 12)[i % 3]) for i, p in enumerate(v4)], t4)
