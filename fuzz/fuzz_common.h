@@ -28,6 +28,7 @@ static const int fuzz_dlts[] = {
 	242 /* IPOIB */, DLT_ARCNET, DLT_ARCNET_LINUX, DLT_FDDI, DLT_IEEE802,
 	219 /* MPLS */, 240 /* NETANALYZER */,
 	241 /* NETANALYZER_TRANSPARENT */, 226 /* IPNET */, DLT_PPI,
+	117 /* PFLOG */, 258 /* PKTAP */, 109 /* ENC */, DLT_ATM_RFC1483,
 };
 #define FUZZ_DLT_COUNT (sizeof fuzz_dlts / sizeof fuzz_dlts[0])
 /* Rows drawn as text: slow under the sanitizers, and by then every column

@@ -1,5 +1,6 @@
-/* libFuzzer target: one frame through the link, IP and TCP decoders.
- * The first byte picks the link type; the rest is the frame. */
+/* libFuzzer target: one frame through the link, IP and TCP decoders (and
+ * the same bytes as a joined CAPWAP payload). The first byte picks the
+ * link type; the rest is the frame. */
 #include "config.h"
 
 #include <stdlib.h>
@@ -41,6 +42,20 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			(void)sum;
 		}
 	}
+	/* A fragment's piece is copied from the frame by the model: it must
+	 * lie in the captured bytes (IP fragments and CAPWAP's). */
+	if ((r == TL_DECODE_FRAGMENT || r == TL_DECODE_TUNNEL_FRAGMENT) &&
+	    (pkt.frag.data_off > caplen ||
+	     pkt.frag.data_len > caplen - pkt.frag.data_off ||
+	     pkt.frag.data_len > pkt.frag.data_wire ||
+	     pkt.frag.hdr_off > caplen ||
+	     pkt.frag.hdr_len > caplen - pkt.frag.hdr_off))
+		abort();
+	/* The same bytes as a CAPWAP payload put back together (802.3, or
+	 * 802.11 when the selector's high bit is set). */
+	struct tl_packet joined;
+	joined.encap_count = 0;
+	tl_decode_capwap_payload(frame, caplen, data[0] >> 7, &joined);
 	/* Options alone, from any offset, with any length. */
 	struct tl_tcp_options o;
 	if (caplen)

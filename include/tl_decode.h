@@ -18,8 +18,11 @@ enum tl_decode_result {
 	TL_DECODE_TOO_DEEP,     /* nested deeper than tshark reads */
 	TL_DECODE_TUNNEL,       /* a GRE payload type we do not read
 	                         * (pkt->tunnel_type says which) */
-	TL_DECODE_TUNNEL_FRAGMENT, /* a fragment of a tunnel's own (CAPWAP):
-	                         * tshark puts them back together, we do not */
+	TL_DECODE_TUNNEL_FRAGMENT, /* a fragment of a tunnel's own (CAPWAP),
+	                         * described by pkt->frag as an IP fragment
+	                         * is: put back together by the model */
+	TL_DECODE_ENCRYPTED,    /* MACsec whose data is encrypted: nobody
+	                         * without the key reads it */
 	TL_DECODE_ICMP_TCP,     /* an ICMP/ICMPv6 error quoting a TCP header
 	                         * (16 bytes at least): addresses and ports
 	                         * are the quoted ones; no segment */
@@ -44,6 +47,9 @@ enum tl_encap_kind {
 	TL_ENCAP_ETHERNET,      /* an inner Ethernet header */
 	TL_ENCAP_UDP,           /* the UDP header of a UDP tunnel */
 	TL_ENCAP_CAPWAP,        /* CAPWAP data */
+	TL_ENCAP_PBB,           /* an 802.1ah I-tag */
+	TL_ENCAP_NSH,           /* a network service header */
+	TL_ENCAP_MACSEC,        /* an 802.1AE SecTAG */
 	TL_ENCAP_KIND_COUNT
 };
 
@@ -116,6 +122,10 @@ struct tl_packet {
 		uint32_t hdr_off, hdr_len;    /* the IP header (v4) */
 		uint32_t data_off, data_len;  /* this piece, as captured */
 		uint32_t data_wire;           /* its length on the wire */
+		/* for TL_DECODE_TUNNEL_FRAGMENT (CAPWAP): 0 when the
+		 * payload is an 802.3 frame, else the wireless binding of
+		 * a native frame (1: 802.11) */
+		uint8_t binding;
 	} frag;
 	uint8_t encap_count;
 	bool in_error;                /* inside an ICMP error's quote */
@@ -141,6 +151,14 @@ enum tl_decode_result tl_decode_frame(int dlt, const uint8_t *frame,
 
 /* Whether the link type is one we can decode (checked once at open). */
 bool tl_decode_link_supported(int dlt);
+
+/* A CAPWAP payload put back together from its fragments (binding as in
+ * pkt->frag.binding): decodes it from offset 0. The encapsulations pkt
+ * already lists (the frame's, up to CAPWAP) are kept; its outer IP headers
+ * are not (they are the frame's, not in payload). */
+enum tl_decode_result tl_decode_capwap_payload(const uint8_t *payload,
+                                               uint32_t len, unsigned binding,
+                                               struct tl_packet *pkt);
 
 /* Layer entry points, exposed for the unit tests and the fuzzer. */
 enum tl_decode_result tl_decode_ip(const uint8_t *frame, uint32_t caplen,

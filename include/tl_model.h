@@ -182,7 +182,11 @@ struct tl_model_unread {
 	                         * before a TCP header could be read */
 	uint64_t fragments;     /* IP fragments whose datagram never completed */
 	uint64_t too_deep;      /* nested deeper than tshark reads */
-	uint64_t tunnel_fragments;  /* CAPWAP fragments (not put together) */
+	uint64_t tunnel_fragments;  /* CAPWAP fragments whose packet never
+	                             * completed */
+	uint64_t encrypted;     /* MACsec frames whose data is encrypted (they
+	                         * may or may not carry TCP: nobody without
+	                         * the key knows) */
 	uint64_t tunnel;        /* in a GRE tunnel of an unknown payload */
 	uint16_t tunnel_type;   /* the first such payload type */
 	uint64_t link;          /* on an interface of a link type we cannot
@@ -205,6 +209,7 @@ struct tl_model {
 	uint64_t not_tcp;
 	struct tl_model_unread unread;
 	struct tl_reasm *reasm;         /* IP fragments, made when one comes */
+	struct tl_reasm *capwap_reasm;  /* CAPWAP's own fragments, likewise */
 	/* Application labels (tl_app.h); NULL unless a front end that shows
 	 * them asked (tl_model_enable_app): -T tsv never pays for them. */
 	struct tl_app *app;

@@ -54,8 +54,9 @@ expect "TCP headers cut before 16 bytes" "$d/synth/truncated_headers.pcap" 10 \
 	> "$tmp/all.pcap"
 expect "all causes in one line" "$tmp/all.pcap" 13 \
 	'not shown: 2 IP fragments never reassembled .*, 13 packets inside a GRE tunnel'
-# CAPWAP fragments (the F bit set on frames 5 and 6 of udp_capwap.pcap):
-# tshark puts them back together, tcpladder counts them.
+# CAPWAP fragments (the F bit set on frames 5 and 6 of udp_capwap.pcap,
+# neither the last one): put back together as tshark does, these never
+# complete and are counted.
 python3 - "$d/encap/udp_capwap.pcap" "$tmp/capwap_frag.pcap" <<'PY'
 import struct, sys
 b = bytearray(open(sys.argv[1], "rb").read())
@@ -69,7 +70,9 @@ while at + 16 <= len(b):
 open(sys.argv[2], "wb").write(b)
 PY
 expect "CAPWAP fragments" "$tmp/capwap_frag.pcap" 11 \
-	'not shown: 2 CAPWAP fragments \(tcpladder does not put them back together\)$'
+	'not shown: 2 CAPWAP fragments never reassembled \(the rest of their packet never came\)$'
+expect "MACsec encrypted" "$d/encap/unread_macsec_encrypted.pcap" 0 \
+	'not shown: 13 MACsec frames encrypted \(tshark cannot read them either\)$'
 # nothing unread: no warning
 expect "tunnels read whole" "$d/encap/nested_vxlan_gre_mpls.pcap" 13 -
 expect "several link types in one pcapng" "$d/encap/pcapng_multi.pcapng" 14 -

@@ -71,6 +71,26 @@ enum tl_decode_result tl_dec_80211_swapped(const uint8_t *f, uint32_t caplen,
 enum tl_decode_result tl_dec_gre(const uint8_t *f, uint32_t caplen,
                                  uint32_t off, struct tl_packet *pkt,
                                  unsigned depth);
+/* decode_shim.c: 802.1ah PBB (from its I-tag), NSH (RFC 8300), MACsec
+ * (from its SecTAG). */
+enum tl_decode_result tl_dec_macsec(const uint8_t *f, uint32_t caplen,
+                                    uint32_t off, struct tl_packet *pkt,
+                                    unsigned depth);
+enum tl_decode_result tl_dec_pbb(const uint8_t *f, uint32_t caplen,
+                                 uint32_t off, struct tl_packet *pkt,
+                                 unsigned depth);
+enum tl_decode_result tl_dec_nsh(const uint8_t *f, uint32_t caplen,
+                                 uint32_t off, struct tl_packet *pkt,
+                                 unsigned depth);
+/* decode_meta.c: link types that are a capture system's record before
+ * the packet (from offset 0). */
+enum tl_decode_result tl_dec_pflog(const uint8_t *f, uint32_t caplen,
+                                   struct tl_packet *pkt);
+enum tl_decode_result tl_dec_pktap(const uint8_t *f, uint32_t caplen,
+                                   struct tl_packet *pkt);
+enum tl_decode_result tl_dec_enc(const uint8_t *f, uint32_t caplen,
+                                 struct tl_packet *pkt);
+#define TL_LINKTYPE_PKTAP 258   /* in files, whatever the system's DLT_ */
 /* UDP: the tunnels tshark follows on their default ports. */
 enum tl_decode_result tl_dec_udp(const uint8_t *f, uint32_t caplen,
                                  uint32_t off, uint32_t ip_payload_len,

@@ -15,6 +15,9 @@
 #define ETHERTYPE_MPLS_MC 0x8848
 #define ETHERTYPE_PPP 0x880b
 #define ETHERTYPE_TEB 0x6558
+#define ETHERTYPE_PBB 0x88e7
+#define ETHERTYPE_NSH 0x894f
+#define ETHERTYPE_MACSEC 0x88e5
 
 #ifndef DLT_LINUX_SLL2
 #define DLT_LINUX_SLL2 276
@@ -163,6 +166,12 @@ enum tl_decode_result tl_dec_ethertype(const uint8_t *f, uint32_t caplen,
 		case ETHERTYPE_TEB:
 			tl_note_encap(pkt, TL_ENCAP_ETHERNET, off);
 			return tl_dec_ethernet(f, caplen, off, pkt, depth);
+		case ETHERTYPE_PBB:
+			return tl_dec_pbb(f, caplen, off, pkt, depth);
+		case ETHERTYPE_NSH:
+			return tl_dec_nsh(f, caplen, off, pkt, depth);
+		case ETHERTYPE_MACSEC:
+			return tl_dec_macsec(f, caplen, off, pkt, depth);
 		default:
 			return TL_DECODE_NOT_TCP;
 		}
@@ -369,6 +378,8 @@ bool tl_decode_link_supported(int dlt)
 	case DLT_ARCNET: case DLT_ARCNET_LINUX: case DLT_FDDI:
 	case DLT_IEEE802: case DLT_MPLS: case DLT_NETANALYZER:
 	case DLT_NETANALYZER_TRANSPARENT: case DLT_IPNET:
+	case DLT_PFLOG: case TL_LINKTYPE_PKTAP: case DLT_ENC:
+	case DLT_ATM_RFC1483:
 		return true;
 	default:
 		return false;
@@ -386,7 +397,8 @@ const char *tl_encap_name(unsigned kind)
 		[TL_ENCAP_ERSPAN] = "ERSPAN", [TL_ENCAP_MPLS] = "MPLS",
 		[TL_ENCAP_PPP] = "PPP", [TL_ENCAP_PPPOE] = "PPPoE",
 		[TL_ENCAP_ETHERNET] = "Ethernet", [TL_ENCAP_UDP] = "UDP",
-		[TL_ENCAP_CAPWAP] = "CAPWAP",
+		[TL_ENCAP_CAPWAP] = "CAPWAP", [TL_ENCAP_PBB] = "PBB",
+		[TL_ENCAP_NSH] = "NSH", [TL_ENCAP_MACSEC] = "MACsec",
 	};
 	return kind < TL_ENCAP_KIND_COUNT ? names[kind] : "?";
 }
@@ -406,6 +418,14 @@ static enum tl_decode_result by_link(int dlt, const uint8_t *f,
 	case DLT_IPV4:
 	case DLT_IPV6:
 		return tl_dec_ip_nibble(f, caplen, 0, pkt, 0);
+	case DLT_PFLOG:
+		return tl_dec_pflog(f, caplen, pkt);
+	case TL_LINKTYPE_PKTAP:
+		return tl_dec_pktap(f, caplen, pkt);
+	case DLT_ENC:
+		return tl_dec_enc(f, caplen, pkt);
+	case DLT_ATM_RFC1483:   /* LLC/SNAP from the first byte */
+		return llc_snap(f, caplen, 0, pkt, 1);
 	case DLT_LINUX_SLL:
 		if (caplen < 16)
 			return TL_DECODE_TRUNCATED;

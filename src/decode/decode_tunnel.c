@@ -168,6 +168,8 @@ static enum tl_decode_result vxlan_gpe(const uint8_t *f, uint32_t caplen,
 		return tl_dec_ip(f, caplen, off + 8, pkt, depth);
 	case 3:
 		return tl_dec_ethernet(f, caplen, off + 8, pkt, depth);
+	case 4:
+		return tl_dec_nsh(f, caplen, off + 8, pkt, depth);
 	case 5:
 		return tl_dec_mpls(f, caplen, off + 8, pkt, depth);
 	default:
@@ -275,11 +277,53 @@ static enum tl_decode_result l2tp(const uint8_t *f, uint32_t caplen,
 	return tl_dec_ppp(f, caplen, at, pkt, depth);
 }
 
+/* What a CAPWAP payload is: an 802.3 frame (binding 0 here) or a native
+ * frame of the wireless binding: 802.11 (binding 1), whose frame-control
+ * bytes tshark reads swapped by default. */
+static enum tl_decode_result capwap_payload(const uint8_t *f,
+                                            uint32_t caplen, uint32_t off,
+                                            unsigned binding,
+                                            struct tl_packet *pkt,
+                                            unsigned depth)
+{
+	if (binding == 0)
+		return tl_dec_ethernet(f, caplen, off, pkt, depth);
+	if (binding == 1)
+		return tl_dec_80211_swapped(f, caplen, off, true, pkt, depth);
+	return TL_DECODE_NOT_TCP;
+}
+
+/* A fragment (F set): the fragment ID, the offset in 8-byte units, L set
+ * on the last one. tshark puts them back together by default, keyed by
+ * the outer addresses and the ID (the model does, see reassemble.c); the
+ * packet's length on the wire comes from the UDP header just before. */
+static enum tl_decode_result capwap_fragment(const uint8_t *f,
+                                             uint32_t caplen, uint32_t off,
+                                             uint32_t hlen, unsigned binding,
+                                             struct tl_packet *pkt)
+{
+	uint32_t w = tl_get_be32(f + off);
+	uint32_t udp_len = tl_get_be16(f + off - 4);
+	if (udp_len < 8 + hlen || !tl_have(caplen, off, hlen))
+		return TL_DECODE_MALFORMED;
+	pkt->frag.proto = 0;
+	pkt->frag.more = !(w & 0x40);
+	pkt->frag.id = tl_get_be16(f + off + 4);
+	pkt->frag.offset = (uint32_t)(tl_get_be16(f + off + 6) >> 3) * 8;
+	pkt->frag.hdr_off = off;
+	pkt->frag.hdr_len = 0;          /* the payload alone is joined */
+	pkt->frag.data_off = off + hlen;
+	pkt->frag.data_wire = udp_len - 8 - hlen;
+	pkt->frag.data_len = caplen - (off + hlen);
+	if (pkt->frag.data_len > pkt->frag.data_wire)
+		pkt->frag.data_len = pkt->frag.data_wire;
+	pkt->frag.binding = (uint8_t)binding;
+	return TL_DECODE_TUNNEL_FRAGMENT;
+}
+
 /* CAPWAP data (RFC 5415): a preamble of version 0 and type 0 (type 1 is
- * DTLS, encrypted), a header of HLEN 4-byte words, then an 802.3 frame (T
- * clear) or a frame of the wireless binding (T set): 802.11 (binding 1),
- * whose frame-control bytes tshark reads swapped by default. A fragment
- * (F set) is not put back together (tshark does): it is counted. */
+ * DTLS, encrypted), a header of HLEN 4-byte words, then the payload (T
+ * clear: 802.3; T set: a frame of the wireless binding WBID). */
 static enum tl_decode_result capwap(const uint8_t *f, uint32_t caplen,
                                     uint32_t off, struct tl_packet *pkt,
                                     unsigned depth)
@@ -292,16 +336,22 @@ static enum tl_decode_result capwap(const uint8_t *f, uint32_t caplen,
 	bool native = w & 0x100, fragment = w & 0x80;
 	if (f[off] != 0)
 		return TL_DECODE_NOT_TCP;       /* DTLS: encrypted */
-	if (fragment)
-		return TL_DECODE_TUNNEL_FRAGMENT;
 	if (hlen < 8)
 		return TL_DECODE_MALFORMED;
-	if (!native)
-		return tl_dec_ethernet(f, caplen, off + hlen, pkt, depth);
-	if (wbid == 1)
-		return tl_dec_80211_swapped(f, caplen, off + hlen, true, pkt,
-		                            depth);
-	return TL_DECODE_NOT_TCP;
+	unsigned binding = native ? (wbid ? wbid : 0xff) : 0;
+	if (fragment)
+		return capwap_fragment(f, caplen, off, hlen, binding, pkt);
+	return capwap_payload(f, caplen, off + hlen, binding, pkt, depth);
+}
+
+enum tl_decode_result tl_decode_capwap_payload(const uint8_t *payload,
+                                               uint32_t len, unsigned binding,
+                                               struct tl_packet *pkt)
+{
+	pkt->outer_ip_count = 0;
+	pkt->in_error = false;
+	return capwap_payload(payload, len, 0, binding, pkt,
+	                      pkt->encap_count);
 }
 
 static enum tl_decode_result udp_tunnel(const uint8_t *f, uint32_t caplen,

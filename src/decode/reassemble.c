@@ -2,7 +2,10 @@
  * datagram is whole when its last piece has come and every byte before it;
  * the frame that completes it carries the segment. Memory is bounded:
  * past TL_REASM_MAX_DATAGRAMS datagrams or TL_REASM_MAX_BYTES bytes held,
- * the oldest incomplete one is given up (its fragments are counted). */
+ * the oldest incomplete one is given up (its fragments are counted).
+ * CAPWAP's own fragments are joined the same way (in a table of their
+ * own): they describe themselves as IP fragments do, with no header to
+ * keep (hdr_len 0), and the whole is their payloads end to end. */
 #include "config.h"
 
 #include "tl_reasm.h"
@@ -19,7 +22,8 @@ struct datagram {
 	uint8_t src[16], dst[16];
 	uint32_t id;
 	uint8_t *buf;                   /* the header, then the payload */
-	uint32_t hdr_len;               /* 0 until the first piece came */
+	uint32_t hdr_len;               /* of the first piece */
+	bool have_first;
 	uint32_t payload_cap;
 	uint32_t total;                 /* payload length, once known */
 	bool have_total;
@@ -85,7 +89,7 @@ static struct datagram *find(struct tl_reasm *r, const struct tl_packet *p,
 
 static bool all_there(const struct datagram *d)
 {
-	if (!d->have_total || !d->hdr_len)
+	if (!d->have_total || !d->have_first)
 		return false;
 	uint32_t units = (d->total + 7) / 8;
 	for (uint32_t u = 0; u < units; u++)
@@ -104,7 +108,9 @@ static void finish(struct tl_reasm *r, struct datagram *d,
 	r->out = tl_xmalloc(len ? len : 1);
 	memcpy(r->out, d->buf, d->hdr_len);
 	memcpy(r->out + d->hdr_len, d->buf + IPV6_HEADER + 60, d->total);
-	if (d->version == 4) {
+	if (!d->hdr_len) {
+		/* a tunnel's payload: nothing to rewrite */
+	} else if (d->version == 4) {
 		r->out[2] = (uint8_t)(len >> 8);
 		r->out[3] = (uint8_t)len;
 		r->out[6] = r->out[7] = 0;
@@ -172,7 +178,8 @@ bool tl_reasm_add(struct tl_reasm *r, const struct tl_packet *p,
 	       p->frag.data_len);
 	for (uint32_t u = off / 8; u < (need + 7) / 8; u++)
 		d->have[u / 8] |= (uint8_t)(1u << (u % 8));
-	if (off == 0 && !d->hdr_len) {
+	if (off == 0 && !d->have_first) {
+		d->have_first = true;
 		d->hdr_len = p->frag.hdr_len;
 		memcpy(d->buf, frame + p->frag.hdr_off, d->hdr_len);
 	}

@@ -206,6 +206,8 @@ void tl_model_free(struct tl_model *m)
 	m->app = NULL;
 	tl_reasm_free(m->reasm);
 	m->reasm = NULL;
+	tl_reasm_free(m->capwap_reasm);
+	m->capwap_reasm = NULL;
 	tl_sender_free(m->sender);
 	m->sender = NULL;
 	free(m->drops.v);
@@ -342,8 +344,11 @@ bool tl_model_unread_text(const struct tl_model *m, char *buf, size_t size)
 	at = add_cause(buf, size, at, u->too_deep, "packet", "packets",
 	               " nested deeper than tshark reads (496 layers, 20 VLAN tags)");
 	at = add_cause(buf, size, at, u->tunnel_fragments, "CAPWAP fragment",
-	               "CAPWAP fragments", " (tcpladder does not put them "
-	               "back together)");
+	               "CAPWAP fragments", " never reassembled (the rest of "
+	               "their packet never came)");
+	at = add_cause(buf, size, at, u->encrypted, "MACsec frame",
+	               "MACsec frames", " encrypted (tshark cannot read them "
+	               "either)");
 	snprintf(tail, sizeof tail, " on an interface of an unsupported link "
 	         "type (%d)", u->link_type);
 	at = add_cause(buf, size, at, u->link, "packet", "packets", tail);
@@ -365,22 +370,33 @@ static void forget_dropped(struct tl_model *m)
 		tl_sender_forget(m->sender, m->tracker.dropped[i]);
 }
 
-/* Takes a fragment; true with the whole datagram in *data when it is the
- * last one missing. */
-static bool reassembled(struct tl_model *m, const struct tl_packet *pkt,
-                        const uint8_t **data, uint32_t *caplen)
+/* Takes a fragment into table *r (made when the first one comes); true
+ * with the whole datagram in *data when it is the last one missing.
+ * *unfinished is the table's count of pieces never completed. */
+static bool reassembled(struct tl_reasm **r, const struct tl_packet *pkt,
+                        const uint8_t **data, uint32_t *caplen,
+                        uint64_t *unfinished)
 {
-	if (!m->reasm)
-		m->reasm = tl_reasm_new();
+	if (!*r)
+		*r = tl_reasm_new();
 	const uint8_t *whole;
 	uint32_t len;
-	bool done = tl_reasm_add(m->reasm, pkt, *data, &whole, &len);
-	m->unread.fragments = tl_reasm_unfinished(m->reasm);
+	bool done = tl_reasm_add(*r, pkt, *data, &whole, &len);
+	*unfinished = tl_reasm_unfinished(*r);
 	if (!done)
 		return false;
 	*data = whole;
 	*caplen = len;
 	return true;
+}
+
+/* Keeps the frame's IP headers around a fragment (the fields list them
+ * before the joined packet's own), as the last fragment shows them. */
+static void keep_frame_ips(struct tl_model *m)
+{
+	m->frag_outer_count = m->pkt.outer_ip_count;
+	memcpy(m->frag_outer, m->pkt.outer_ip,
+	       m->pkt.outer_ip_count * sizeof *m->frag_outer);
 }
 
 bool tl_model_frame(struct tl_model *m, int dlt, const uint8_t *data,
@@ -425,10 +441,9 @@ bool tl_model_frame(struct tl_model *m, int dlt, const uint8_t *data,
 		frame_data = data;
 		frame_caplen = caplen;
 		frame_ip = m->pkt.frag.hdr_off;
-		m->frag_outer_count = m->pkt.outer_ip_count;
-		memcpy(m->frag_outer, m->pkt.outer_ip,
-		       m->pkt.outer_ip_count * sizeof *m->frag_outer);
-		if (!reassembled(m, &m->pkt, &data, &caplen))
+		keep_frame_ips(m);
+		if (!reassembled(&m->reasm, &m->pkt, &data, &caplen,
+		                 &m->unread.fragments))
 			return false;
 		if (tl_decode_ip(data, caplen, 0, &m->pkt) == TL_DECODE_TCP)
 			break;
@@ -437,8 +452,23 @@ bool tl_model_frame(struct tl_model *m, int dlt, const uint8_t *data,
 	case TL_DECODE_TOO_DEEP:
 		m->unread.too_deep++;
 		return false;
+	case TL_DECODE_ENCRYPTED:
+		m->unread.encrypted++;
+		return false;
 	case TL_DECODE_TUNNEL_FRAGMENT:
-		m->unread.tunnel_fragments++;
+		/* CAPWAP's: tshark joins the payloads and reads the whole on
+		 * the frame that completes it, under that frame's headers. */
+		frame_data = data;
+		frame_caplen = caplen;
+		frame_ip = m->pkt.ip_offset;
+		keep_frame_ips(m);
+		if (!reassembled(&m->capwap_reasm, &m->pkt, &data, &caplen,
+		                 &m->unread.tunnel_fragments))
+			return false;
+		if (tl_decode_capwap_payload(data, caplen, m->pkt.frag.binding,
+		                             &m->pkt) == TL_DECODE_TCP)
+			break;
+		m->not_tcp++;
 		return false;
 	case TL_DECODE_ICMP_TCP:
 		tl_tracker_quoted(&m->tracker, &m->pkt, frame, ts);

@@ -451,6 +451,9 @@ if [ $DO_SYNTH = 1 ]; then
     # tunnels, link types, fragments and pcapng beyond libpcap: encap/
     $PY "$TOOLS/encaps.py" "$HERE/encap" 2>&1 | grep -v 'Mac address' || true
     $PY "$TOOLS/pcapng_multi.py" "$HERE/encap" 2>&1 | grep -v 'Mac address' || true
+    $PY "$TOOLS/capwap_frag.py" "$HERE/encap" 2>&1 | grep -v 'Mac address' || true
+    $PY "$TOOLS/shims.py" "$HERE/encap" 2>&1 | grep -v 'Mac address' || true
+    $PY "$TOOLS/meta_links.py" "$HERE/encap" 2>&1 | grep -v 'Mac address' || true
     # HTTP/1.1 and HTTP/2 with head-of-line blocking: app/
     $PY "$TOOLS/apps.py" "$HERE/app"
 fi

@@ -218,6 +218,7 @@ static const char *result_name(enum tl_decode_result r)
 	case TL_DECODE_TOO_DEEP: return "TOO_DEEP";
 	case TL_DECODE_TUNNEL_FRAGMENT: return "TUNNEL_FRAGMENT";
 	case TL_DECODE_TUNNEL: return "TUNNEL";
+	case TL_DECODE_ENCRYPTED: return "ENCRYPTED";
 	case TL_DECODE_ICMP_TCP: return "ICMP_TCP";
 	}
 	return "?";
@@ -1659,6 +1660,159 @@ static void llc_snap(struct frame *f, unsigned type)
 	put16(f, type);
 }
 
+/* 802.1ah PBB, NSH and MACsec (decode_shim.c): read down to the TCP
+ * inside, and their own lengths checked. */
+static void test_shims(void)
+{
+	struct tcp_spec t = TCP_DEFAULT;
+	struct tl_packet p;
+	struct frame f;
+	struct ip4_spec inner = { 0 };
+	/* PBB: I-tag, customer addresses, C-VLAN, IPv4 */
+	f.n = 0;
+	ethernet(&f, 0x88e7);
+	put32(&f, 0x00012345);
+	ethernet(&f, 0x8100);
+	vlan_tag(&f, 100, 0x0800);
+	ipv4(&f, &inner, tcp_size(&t));
+	tcp(&f, &t);
+	CHECK_RESULT(decode(DLT_EN10MB, f.b, f.n, &p), TL_DECODE_TCP);
+	check_v4_addrs(&p);
+	CHECK_UINT(p.ip_offset, 14 + 4 + 14 + 4);
+	CHECK_RESULT(decode(DLT_EN10MB, f.b, 14 + 3, &p),
+	             TL_DECODE_TRUNCATED);
+	/* NSH, MD type 1 (length 6 words) and 2 (no metadata), IPv4 */
+	static const unsigned lengths[] = { 6, 2 };
+	for (size_t k = 0; k < 2; k++) {
+		unsigned words = lengths[k];
+		f.n = 0;
+		ethernet(&f, 0x894f);
+		put16(&f, (63u << 6) | words);
+		put8(&f, words == 6 ? 1 : 2);
+		put8(&f, 1);
+		put32(&f, (42u << 8) | 255);
+		putfill(&f, 0, (words - 2) * 4);
+		ipv4(&f, &inner, tcp_size(&t));
+		tcp(&f, &t);
+		CHECK_RESULT(decode(DLT_EN10MB, f.b, f.n, &p), TL_DECODE_TCP);
+		check_v4_addrs(&p);
+		CHECK_UINT(p.ip_offset, 14 + words * 4);
+	}
+	/* a length shorter than NSH's own 8 bytes; next protocol unknown;
+	 * cut before the service path */
+	f.b[14 + 1] = 1;
+	CHECK_RESULT(decode(DLT_EN10MB, f.b, f.n, &p), TL_DECODE_MALFORMED);
+	f.b[14 + 1] = 2;
+	f.b[14 + 3] = 0x77;
+	CHECK_RESULT(decode(DLT_EN10MB, f.b, f.n, &p), TL_DECODE_NOT_TCP);
+	CHECK_RESULT(decode(DLT_EN10MB, f.b, 14 + 7, &p),
+	             TL_DECODE_TRUNCATED);
+	/* NSH in NSH, nested past tshark's depth: counted, not recursed */
+	f.n = 0;
+	ethernet(&f, 0x894f);
+	for (unsigned i = 0; i < 600; i++) {
+		put16(&f, (63u << 6) | 2);
+		put8(&f, 2);
+		put8(&f, 4);
+		put32(&f, (42u << 8) | 255);
+	}
+	CHECK_RESULT(decode(DLT_EN10MB, f.b, f.n, &p), TL_DECODE_TOO_DEEP);
+	/* MACsec, integrity only: SecTAG with SCI, ethertype, IPv4, ICV */
+	f.n = 0;
+	ethernet(&f, 0x88e5);
+	put8(&f, 0x21);
+	put8(&f, 0);
+	put32(&f, 7);
+	putfill(&f, 2, 8);
+	put16(&f, 0x0800);
+	ipv4(&f, &inner, tcp_size(&t));
+	tcp(&f, &t);
+	putfill(&f, 0xee, 16);
+	CHECK_RESULT(decode(DLT_EN10MB, f.b, f.n, &p), TL_DECODE_TCP);
+	check_v4_addrs(&p);
+	CHECK_UINT(p.ip_offset, 14 + 14 + 2);
+	CHECK_UINT(p.seglen, t.paylen);
+	/* a short length that ends the data inside the IP header */
+	f.b[14 + 1] = 10;
+	CHECK_RESULT(decode(DLT_EN10MB, f.b, f.n, &p), TL_DECODE_TRUNCATED);
+	f.b[14 + 1] = 1;
+	CHECK_RESULT(decode(DLT_EN10MB, f.b, f.n, &p), TL_DECODE_MALFORMED);
+	/* encrypted (E and C): counted; version 1: not read */
+	f.b[14 + 1] = 0;
+	f.b[14] = 0x2d;
+	CHECK_RESULT(decode(DLT_EN10MB, f.b, f.n, &p), TL_DECODE_ENCRYPTED);
+	f.b[14] = 0xa1;
+	CHECK_RESULT(decode(DLT_EN10MB, f.b, f.n, &p), TL_DECODE_NOT_TCP);
+	CHECK_RESULT(decode(DLT_EN10MB, f.b, 14 + 5, &p),
+	             TL_DECODE_TRUNCATED);
+}
+
+/* pf's log, Apple's PKTAP, OpenBSD's enc(4) (decode_meta.c) and ATM
+ * with LLC/SNAP: the packet after their header, their lengths checked. */
+static void test_meta_links(void)
+{
+	struct tcp_spec t = TCP_DEFAULT;
+	struct tl_packet p;
+	struct frame f;
+	struct ip4_spec ip = { 0 };
+	/* pflog: length 61, padded to 64, AF_INET */
+	f.n = 0;
+	put8(&f, 61);
+	put8(&f, 2);
+	putfill(&f, 0, 62);
+	ipv4(&f, &ip, tcp_size(&t));
+	tcp(&f, &t);
+	CHECK_RESULT(decode(117, f.b, f.n, &p), TL_DECODE_TCP);
+	check_v4_addrs(&p);
+	CHECK_UINT(p.ip_offset, 64);
+	f.b[1] = 17;                    /* a family that is not IP */
+	CHECK_RESULT(decode(117, f.b, f.n, &p), TL_DECODE_NOT_TCP);
+	f.b[0] = 20;                    /* shorter than any pf header */
+	CHECK_RESULT(decode(117, f.b, f.n, &p), TL_DECODE_MALFORMED);
+	CHECK_RESULT(decode(117, f.b, 1, &p), TL_DECODE_TRUNCATED);
+	/* PKTAP: 108-byte header, then BSD loopback (AF 2, host order) */
+	f.n = 0;
+	put32(&f, 0x6c000000);          /* 108, little-endian */
+	put32(&f, 0x01000000);          /* a packet */
+	put32(&f, 0);                   /* DLT_NULL */
+	putfill(&f, 0, 96);
+	put32(&f, 0x02000000);
+	ipv4(&f, &ip, tcp_size(&t));
+	tcp(&f, &t);
+	CHECK_RESULT(decode(258, f.b, f.n, &p), TL_DECODE_TCP);
+	CHECK_UINT(p.ip_offset, 112);
+	f.b[4] = 2;                     /* a service record */
+	CHECK_RESULT(decode(258, f.b, f.n, &p), TL_DECODE_NOT_TCP);
+	f.b[4] = 1;
+	f.b[0] = 100;                   /* shorter than version 1's header */
+	CHECK_RESULT(decode(258, f.b, f.n, &p), TL_DECODE_MALFORMED);
+	f.b[0] = 108;
+	CHECK_RESULT(decode(258, f.b, 110, &p), TL_DECODE_TRUNCATED);
+	CHECK_RESULT(decode(258, f.b, 11, &p), TL_DECODE_TRUNCATED);
+	CHECK(tl_decode_link_supported(117) && tl_decode_link_supported(258));
+	/* enc(4): the family in either byte order, then IPv4 */
+	f.n = 0;
+	put32(&f, 2);
+	put32(&f, 0x1234);
+	put32(&f, 0);
+	ipv4(&f, &ip, tcp_size(&t));
+	tcp(&f, &t);
+	CHECK_RESULT(decode(109, f.b, f.n, &p), TL_DECODE_TCP);
+	CHECK_UINT(p.ip_offset, 12);
+	f.b[0] = 2, f.b[3] = 0;
+	CHECK_RESULT(decode(109, f.b, f.n, &p), TL_DECODE_TCP);
+	f.b[0] = 17;
+	CHECK_RESULT(decode(109, f.b, f.n, &p), TL_DECODE_NOT_TCP);
+	CHECK_RESULT(decode(109, f.b, 11, &p), TL_DECODE_TRUNCATED);
+	/* ATM, LLC/SNAP */
+	f.n = 0;
+	putn(&f, "\xaa\xaa\x03\x00\x00\x00\x08\x00", 8);
+	ipv4(&f, &ip, tcp_size(&t));
+	tcp(&f, &t);
+	CHECK_RESULT(decode(DLT_ATM_RFC1483, f.b, f.n, &p), TL_DECODE_TCP);
+	CHECK_UINT(p.ip_offset, 8);
+}
+
 static void test_ieee80211(void)
 {
 	struct tcp_spec t = TCP_DEFAULT;
@@ -1808,6 +1962,8 @@ static const struct check_test tests[] = {
 	CHECK_TEST(test_ip_in_ip_depth),
 	CHECK_TEST(test_capwap),
 	CHECK_TEST(test_gre),
+	CHECK_TEST(test_shims),
+	CHECK_TEST(test_meta_links),
 	CHECK_TEST(test_ieee80211),
 	CHECK_TEST(test_tcp_options_each),
 	CHECK_TEST(test_tcp_options_sack_blocks),

@@ -1,5 +1,5 @@
 /* IP fragment reassembly (reassemble.c): order, overlaps, lengths, and the
- * bound on what is held. */
+ * bound on what is held; CAPWAP's own fragments, decoded and joined. */
 #include "config.h"
 
 #include <string.h>
@@ -97,11 +97,93 @@ static void test_damage_and_bounds(void)
 	CHECK_UINT(tl_reasm_unfinished(r), 1 + TL_REASM_MAX_DATAGRAMS + 9);
 	tl_reasm_free(r);
 }
+/* The inner frame a CAPWAP packet carries: Ethernet, IPv4, a TCP SYN. */
+static uint32_t inner_frame(uint8_t *b)
+{
+	memset(b, 0, 54);
+	b[12] = 0x08;                   /* IPv4 */
+	b[14] = 0x45;
+	b[14 + 3] = 40;                 /* total length */
+	b[14 + 8] = 64;
+	b[14 + 9] = 6;
+	b[14 + 12] = 192, b[14 + 15] = 1;
+	b[14 + 16] = 192, b[14 + 19] = 2;
+	b[34] = 0x9c, b[35] = 0x40;     /* 40000 -> 80 */
+	b[37] = 80;
+	b[34 + 12] = 0x50;
+	b[34 + 13] = 0x02;              /* SYN */
+	b[34 + 14] = 0x03, b[34 + 15] = 0xe8;
+	return 54;
+}
+
+/* Ethernet, IPv4, UDP to 5247 and a CAPWAP data header with F set (L on
+ * the last piece), then len bytes of the payload from off. */
+static uint32_t capwap_frame(uint8_t *b, const uint8_t *payload,
+                             uint32_t off, uint32_t len, bool last)
+{
+	uint32_t n = 14 + 20 + 8 + 8 + len;
+	memset(b, 0, 50);
+	b[12] = 0x08;
+	b[14] = 0x45;
+	b[14 + 2] = (uint8_t)((n - 14) >> 8), b[14 + 3] = (uint8_t)(n - 14);
+	b[14 + 8] = 64;
+	b[14 + 9] = 17;
+	b[14 + 12] = 198, b[14 + 15] = 1;
+	b[14 + 16] = 198, b[14 + 19] = 2;
+	b[34] = 0xc3, b[35] = 0x50;     /* 50000 -> 5247 */
+	b[36] = 0x14, b[37] = 0x7f;
+	b[38] = (uint8_t)((n - 34) >> 8), b[39] = (uint8_t)(n - 34);
+	/* HLEN 2, WBID 1, F (and L) */
+	b[42] = 0, b[43] = 0x10, b[44] = 0x02, b[45] = last ? 0xc0 : 0x80;
+	b[46] = 0x01, b[47] = 0x23;     /* fragment ID */
+	b[48] = (uint8_t)((off / 8) >> 5), b[49] = (uint8_t)((off / 8) << 3);
+	memcpy(b + 50, payload + off, len);
+	return n;
+}
+
+static void test_capwap(void)
+{
+	uint8_t payload[54], f[128];
+	uint32_t plen = inner_frame(payload);
+	struct tl_reasm *r = tl_reasm_new();
+	struct tl_packet p;
+	const uint8_t *out;
+	uint32_t len;
+	/* the last piece first, then the first: whole on the second */
+	uint32_t n = capwap_frame(f, payload, 32, plen - 32, true);
+	CHECK_INT(tl_decode_frame(1, f, n, &p), TL_DECODE_TUNNEL_FRAGMENT);
+	CHECK_UINT(p.frag.id, 0x123);
+	CHECK_UINT(p.frag.offset, 32);
+	CHECK(!p.frag.more);
+	CHECK_UINT(p.frag.data_wire, plen - 32);
+	CHECK_UINT(p.frag.binding, 0);
+	CHECK(!tl_reasm_add(r, &p, f, &out, &len));
+	n = capwap_frame(f, payload, 0, 32, false);
+	CHECK_INT(tl_decode_frame(1, f, n, &p), TL_DECODE_TUNNEL_FRAGMENT);
+	CHECK(p.frag.more);
+	CHECK(tl_reasm_add(r, &p, f, &out, &len));
+	CHECK_UINT(len, plen);
+	CHECK(!memcmp(out, payload, plen));
+	CHECK_INT(tl_decode_capwap_payload(out, len, 0, &p), TL_DECODE_TCP);
+	CHECK_UINT(p.sport, 40000);
+	CHECK_UINT(p.flags, TL_TH_SYN);
+	/* a UDP length too short for a UDP header and CAPWAP's: damage */
+	n = capwap_frame(f, payload, 0, 32, false);
+	f[38] = 0, f[39] = 4;
+	CHECK_INT(tl_decode_frame(1, f, n, &p), TL_DECODE_MALFORMED);
+	/* the first piece never comes: counted */
+	n = capwap_frame(f, payload, 32, plen - 32, true);
+	CHECK_INT(tl_decode_frame(1, f, n, &p), TL_DECODE_TUNNEL_FRAGMENT);
+	CHECK(!tl_reasm_add(r, &p, f, &out, &len));
+	CHECK_UINT(tl_reasm_unfinished(r), 1);
+	tl_reasm_free(r);
+}
 
 static const struct check_test tests[] = {
 	CHECK_TEST(test_in_any_order),
 	CHECK_TEST(test_gap_and_overlap),
 	CHECK_TEST(test_damage_and_bounds),
+	CHECK_TEST(test_capwap),
 };
 
 int main(void)
