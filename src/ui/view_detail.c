@@ -414,7 +414,19 @@ static void reread_lines(struct ui *ui, const struct tl_seg *seg,
 	if (!frame_bytes(ui, seg, &f))
 		return;
 	struct tl_packet pkt;
-	if (tl_decode_frame(f.dlt, f.data, f.caplen, &pkt) != TL_DECODE_TCP) {
+	enum tl_decode_result res = tl_decode_frame(f.dlt, f.data, f.caplen,
+	                                            &pkt);
+	if (res == TL_DECODE_FRAGMENT || res == TL_DECODE_TUNNEL_FRAGMENT) {
+		/* The row is the datagram the model put back together; this
+		 * pane decodes one frame, so it cannot show the whole. */
+		add_line(ui, R_HINT, "       frame %u completes a datagram put "
+		         "together from %s fragments: the fields above are the "
+		         "whole datagram's; header lines are shown only for "
+		         "segments carried in one frame", seg->frame,
+		         res == TL_DECODE_FRAGMENT ? "IP" : "CAPWAP");
+		return;
+	}
+	if (res != TL_DECODE_TCP) {
 		add_line(ui, R_ERROR, "       frame %u no longer decodes as TCP",
 		         seg->frame);
 		return;
