@@ -123,7 +123,9 @@ struct sdir {
 	uint32_t ts_last;
 	tl_nsec ts_time;
 	struct cubic cu;
-	struct cclock ck[NCLOCK];
+	/* NCLOCK clocks, made when CUBIC first needs them (most connections
+	 * never leave slow start: a flood of short ones must not pay). */
+	struct cclock *ck;
 	uint8_t best;           /* the clock whose cwnd is the model's */
 	uint32_t ca_cwnd, ca_cnt;       /* cwnd, cwnd_cnt as CUBIC left them */
 	bool sent_since_ack;
@@ -315,8 +317,9 @@ struct tl_sender *tl_sender_new(enum tl_cc cc)
 
 static uint64_t conn_bytes(const struct sconn *c)
 {
+	unsigned clocks = (c->d[0].ck ? NCLOCK : 0) + (c->d[1].ck ? NCLOCK : 0);
 	return sizeof *c + ((uint64_t)c->d[0].cap + c->d[1].cap) *
-	                   sizeof(struct sb);
+	                   sizeof(struct sb) + clocks * sizeof(struct cclock);
 }
 
 static void free_conn(struct sconn *c)
@@ -325,6 +328,8 @@ static void free_conn(struct sconn *c)
 		return;
 	free(c->d[0].q);
 	free(c->d[1].q);
+	free(c->d[0].ck);
+	free(c->d[1].ck);
 	free(c);
 }
 
@@ -410,7 +415,9 @@ static void q_push(struct sdir *d, const struct sb *e)
 		d->len -= d->head;
 		d->head = 0;
 	}
-	d->q = tl_xgrow(d->q, &d->cap, (uint64_t)d->len + 1, 16, sizeof *d->q);
+	/* Most connections never have more than a few segments out: start
+	 * small, the queue doubles when a window needs it. */
+	d->q = tl_xgrow(d->q, &d->cap, (uint64_t)d->len + 1, 4, sizeof *d->q);
 	d->q[d->len++] = *e;
 }
 
@@ -441,6 +448,14 @@ static void drop_entry(struct sdir *d, struct sb *e)
 }
 
 /* ---- congestion control (Reno, CUBIC) --------------------------------- */
+
+/* The clocks, all zero until now: what a missing array stands for. */
+static struct cclock *need_clocks(struct sdir *d)
+{
+	if (!d->ck)
+		d->ck = tl_xcalloc(NCLOCK, sizeof *d->ck);
+	return d->ck;
+}
 
 /* Jiffies by clock k: ticks at the TSval's millisecond edges plus k ms. */
 static uint32_t jiffies_of(const struct sdir *d, unsigned k, tl_nsec t)
@@ -488,7 +503,7 @@ static void cubic_reset(struct sdir *d, tl_nsec now)
 	uint32_t end = d->cu.end_seq;
 	memset(&d->cu, 0, sizeof d->cu);
 	d->cu.end_seq = end;
-	for (unsigned k = 0; k < NCLOCK; k++) {
+	for (unsigned k = 0; k < NCLOCK && d->ck; k++) {
 		struct cclock *c = &d->ck[k];
 		uint32_t cwnd = c->cwnd, cnt = c->cwnd_cnt, miss = c->miss;
 		memset(c, 0, sizeof *c);
@@ -506,6 +521,7 @@ static bool clocks_current(const struct sdir *d)
 
 static void clocks_sync(struct sdir *d)
 {
+	need_clocks(d);
 	if (clocks_current(d))
 		return;
 	for (unsigned k = 0; k < NCLOCK; k++) {
@@ -520,6 +536,7 @@ static void clocks_sync(struct sdir *d)
  * gives the model its cwnd. */
 static void clocks_pick(struct sdir *d)
 {
+	need_clocks(d);
 	for (unsigned k = 0; k < NCLOCK; k++)
 		if (d->ck[k].miss < d->ck[d->best].miss)
 			d->best = (uint8_t)k;
@@ -532,6 +549,7 @@ static uint32_t cc_ssthresh(const struct tl_sender *s, struct sdir *d)
 	if (s->cc == TL_CC_RENO)
 		return d->cwnd / 2 > 2 ? d->cwnd / 2 : 2;
 	bool own = clocks_current(d);
+	need_clocks(d);
 	for (unsigned k = 0; k < NCLOCK; k++) {
 		struct cclock *c = &d->ck[k];
 		uint32_t w = own ? c->cwnd : d->cwnd;
@@ -696,8 +714,8 @@ static void cubic_acked(struct sdir *d, tl_nsec now, int64_t rtt_us)
 	struct cubic *ca = &d->cu;
 	if (rtt_us < 0)
 		return;
-	const struct cclock *c = &d->ck[d->best];
-	if (c->epoch_start &&
+	const struct cclock *c = d->ck ? &d->ck[d->best] : NULL;
+	if (c && c->epoch_start &&
 	    (int32_t)(jiffies_of(d, d->best, now) - c->epoch_start) < HZ)
 		return;
 	uint32_t delay = rtt_us ? (uint32_t)rtt_us : 1;
@@ -986,6 +1004,7 @@ static void clocks_check(struct sdir *d)
 	if (!d->sent_since_ack || d->state != TL_CA_OPEN || d->sacked_out ||
 	    d->lost_out || d->retrans_out || !clocks_current(d))
 		return;
+	need_clocks(d);
 	uint32_t f = in_flight(d), least = UINT32_MAX;
 	for (unsigned k = 0; k < NCLOCK; k++)
 		if (d->ck[k].cwnd < least)
@@ -1343,6 +1362,7 @@ static void cwnd_floor(const struct tl_sender *s, struct sdir *d,
 	    (now - d->last_ack) / 1000 > (d->srtt8 >> 3))
 		return;
 	if (s->cc == TL_CC_CUBIC && clocks_current(d)) {
+		need_clocks(d);
 		for (unsigned k = 0; k < NCLOCK; k++) {
 			struct cclock *c = &d->ck[k];
 			if (f > c->cwnd) {
@@ -1365,8 +1385,8 @@ static void send_new(const struct tl_sender *s, struct sdir *d, uint32_t seq,
 {
 	/* Nothing in flight: CUBIC's epoch moves on by the time nothing was
 	 * sent (CA_EVENT_TX_START). */
-	for (unsigned k = 0; k < NCLOCK && !in_flight(d) && d->last_data;
-	     k++) {
+	for (unsigned k = 0; k < NCLOCK && d->ck && !in_flight(d) &&
+	     d->last_data; k++) {
 		struct cclock *c = &d->ck[k];
 		if (!c->epoch_start)
 			continue;
