@@ -52,6 +52,9 @@ cleanup() {
 	[ -n "${cap_pid:-}" ] && kill "$cap_pid" 2>/dev/null
 	tm kill-server >/dev/null 2>&1
 	bash "$LAB" down >/dev/null 2>&1
+	# LAB_KEEP=FILE keeps the capture, to look into a failure afterwards.
+	[ -n "${LAB_KEEP:-}" ] && [ -f "$TMP/lab.pcap" ] &&
+		cp "$TMP/lab.pcap" "$LAB_KEEP"
 	rm -rf "$TMP"
 }
 trap cleanup EXIT
