@@ -354,8 +354,16 @@ static unsigned options(const struct tl_fctx *c, unsigned id,
 	struct opt_walk w = { .want = id, .out = out,
 	                      .sack_base = conn ? conn->dir[!c->m->info.dir].base
 	                                        : 0 };
+	bool eol = false;
 	while (left && w.n < TL_FIELD_MAX_VALUES) {
 		unsigned kind = o[0], len = 1;
+		/* After an end-of-list only zero padding is listed (each
+		 * byte an EOL); the first other byte ends the list, even
+		 * one that would read as an option (docs/analysis.md). */
+		if (kind == 0)
+			eol = true;
+		else if (eol)
+			break;
 		if (kind > 1) {
 			if (left < 2 || o[1] < 2 || o[1] > left)
 				break;
@@ -496,7 +504,9 @@ static unsigned tcp_values(const struct tl_fctx *c, unsigned id,
 		/* Not on SYNs; else -1 (unknown), -2 (none) or 2^shift. */
 		if (p->flags & TL_TH_SYN)
 			return 0;
-		int s = in->conn->dir[in->dir].win_scale;
+		/* The shift this window was read with: a window scale
+		 * option outside a SYN counts from the next segment. */
+		int s = in->win_scale;
 		out->i = s < 0 ? s : (int64_t)1 << s;
 		return 1;
 	}
@@ -525,14 +535,17 @@ static unsigned analysis_values(const struct tl_fctx *c, unsigned id,
 		return (an >> (id - F_AN_FIRST_FLAG)) & 1u ? put_u(out, 1) : 0;
 	/* The analysis subtree exists when there is something in it: the
 	 * iRTT is shown only then (docs/analysis.md). */
-	bool tree = an || in->acks_frame || in->push_bytes_sent;
+	bool tree = an || in->acks_frame || in->push_bytes_sent ||
+	            in->an_tree;
 	switch (id) {
 	case F_AN_TREE: return tree ? put_u(out, 1) : 0;
 	case F_AN_FLAGS: return an ? put_u(out, 1) : 0;
 	case F_AN_ACKS_FRAME:
 		return in->acks_frame ? put_u(out, in->acks_frame) : 0;
 	case F_AN_ACK_RTT:
-		return in->acks_frame ? put_t(out, in->ack_rtt) : 0;
+		/* 4.0 shows no RTT of exactly zero (docs/analysis.md). */
+		return in->acks_frame && in->ack_rtt ? put_t(out, in->ack_rtt)
+		                                     : 0;
 	case F_AN_INITIAL_RTT:
 		return in->conn->irtt && tree ? put_t(out, in->conn->irtt) : 0;
 	case F_AN_BIF:
@@ -695,7 +708,8 @@ static unsigned stored_values(const struct tl_fctx *c, unsigned id,
 	case F_AN_ACK_RTT: {
 		uint32_t j;
 		int64_t us;
-		if (!tl_seg_acked(c->m, c->seg_index, &j, &us))
+		if (!tl_seg_acked(c->m, c->seg_index, &j, &us) ||
+		    (id == F_AN_ACK_RTT && us == 0))
 			return 0;
 		return id == F_AN_ACKS_FRAME
 		       ? put_u(out, tl_segstore_get(&c->m->segs, j)->frame)
