@@ -678,13 +678,21 @@ void tl_tracker_quoted(struct tl_tracker *tr, const struct tl_packet *p,
 {
 	tr->dropped_count = 0;
 	uint32_t hash = tuple_hash(tr, p) & tr->bucket_mask;
-	/* 4.0 times the quote as one of the connection's frames: the next
-	 * segment's tcp.time_delta counts from it (docs/analysis.md). */
-	for (struct tl_conn *c = tr->buckets[hash]; c; c = c->hash_next)
-		if (conn_match(c, p) >= 0) {
-			c->delta_from = ts;
-			return;
-		}
+	/* 4.0 files the quote under the connection without analysing it,
+	 * yet the next segment's tcp.time_delta counts from it, and it
+	 * clears the SACK blocks bytes in flight subtract
+	 * (docs/analysis.md). */
+	for (struct tl_conn *c = tr->buckets[hash]; c; c = c->hash_next) {
+		int d = conn_match(c, p);
+		if (d < 0)
+			continue;
+		c->delta_from = ts;
+		/* Its SACK blocks (none, mostly: the quote is short)
+		 * replace the quoted sender's, as a segment's would. */
+		if (tr->want_bif)
+			note_sacks(&c->dir[d], p);
+		return;
+	}
 	struct tl_conn *c = new_conn(tr, p, hash, frame, ts);
 	lru_touch(tr, c);
 	if (tr->max_live && tr->tracked > tr->max_live)
