@@ -443,10 +443,19 @@ bool tl_model_frame(struct tl_model *m, int dlt, const uint8_t *data,
 			cut_first_fragment(m, data, caplen, frame, ts);
 			return false;
 		}
-		if (tl_decode_ip(data, caplen, 0, &m->pkt) == TL_DECODE_TCP)
+		switch (tl_decode_ip(data, caplen, 0, &m->pkt)) {
+		case TL_DECODE_TCP:
 			break;
-		m->not_tcp++;   /* or in a tunnel: tunnels are read whole */
-		return false;
+		case TL_DECODE_ICMP_TCP:        /* an error sent in pieces */
+			tl_tracker_quoted(&m->tracker, &m->pkt, frame, ts);
+			forget_dropped(m);
+			m->not_tcp++;
+			return false;
+		default:
+			m->not_tcp++;   /* or in a tunnel: read whole */
+			return false;
+		}
+		break;
 	case TL_DECODE_TOO_DEEP:
 		m->unread.too_deep++;
 		return false;

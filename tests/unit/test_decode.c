@@ -660,11 +660,15 @@ static void test_ipv4_fragments(void)
 	CHECK_UINT(p.frag.proto, 6);
 	CHECK_UINT(p.frag.data_off, 14u + 20);
 	CHECK_UINT(p.frag.data_len, f.n - 14u - 20);
-	/* Fragments of a datagram that cannot carry TCP (ICMP) are not
-	 * ours; UDP's are (a tunnel may be in it). */
+	/* Fragments of a datagram that cannot carry TCP (OSPF) are not
+	 * ours; UDP's are (a tunnel may be in it), and ICMP's (an error
+	 * may quote a TCP header: tshark files it under the connection). */
+	struct ip4_spec ospf = { .frag = 0x2000, .proto = 89 };
+	build_eth_v4(&f, &ospf, &t);
+	CHECK_RESULT(decode(DLT_EN10MB, f.b, f.n, &p), TL_DECODE_NOT_TCP);
 	struct ip4_spec icmp = { .frag = 0x2000, .proto = 1 };
 	build_eth_v4(&f, &icmp, &t);
-	CHECK_RESULT(decode(DLT_EN10MB, f.b, f.n, &p), TL_DECODE_NOT_TCP);
+	CHECK_RESULT(decode(DLT_EN10MB, f.b, f.n, &p), TL_DECODE_FRAGMENT);
 	struct ip4_spec udp = { .frag = 0x2000, .proto = 17 };
 	build_eth_v4(&f, &udp, &t);
 	CHECK_RESULT(decode(DLT_EN10MB, f.b, f.n, &p), TL_DECODE_FRAGMENT);
