@@ -2,7 +2,7 @@
 """Differential run against tshark 4.0 on generated captures.
 
 Usage:  tests/diff-run.py TCPLADDER FIRST_SEED COUNT [OUTDIR] [--plain]
-        [--filters FILE] [--keep]
+        [--filters FILE] [--filters-only] [--keep]
 
 For each seed, tests/data/tools/randcap.py writes a capture; then
   * `-T tsv` is compared with tests/tshark-table.py (every column), and
@@ -53,6 +53,7 @@ def tsv_compare(ours, cap):
 def main(argv):
     plain = "--plain" in argv
     keep = "--keep" in argv
+    only_filters = "--filters-only" in argv
     filters = None
     if "--filters" in argv:
         i = argv.index("--filters")
@@ -73,6 +74,8 @@ def main(argv):
             print("seed %d: generator failed: %s" % (seed, err[-300:]))
             continue
         caps.append((seed, cap))
+        if only_filters:
+            continue
         n, bad, err = tsv_compare(ours, cap)
         rows += n
         frames = set()
@@ -123,8 +126,10 @@ def filter_pairs(ours, caps, ffile, out):
     rc, rows, _ = sh([ours, "-r", merged, "-T", "fields", "-e",
                       "frame.number"])
     shown = set(rows.split())
-    flist = [l.strip() for l in open(ffile) if l.strip() and
-             not l.startswith("#")]
+    flist = []
+    for ff in ffile.split(","):
+        flist += [l.strip() for l in open(ff) if l.strip() and
+                  not l.startswith("#")]
     pairs = bad = 0
     env = dict(os.environ, LC_ALL="C.UTF-8")
     for f in flist:

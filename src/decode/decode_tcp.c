@@ -122,6 +122,40 @@ void tl_decode_tcp_options(const uint8_t *p, uint32_t len,
 	decode_options(p, len, len, o);
 }
 
+/* Whether 4.0, walking options of the header's length over the cap bytes
+ * captured, reads past the capture (and stops the segment's dissection
+ * there, docs/analysis.md). It lists bytes up to a bad length or a
+ * non-zero byte after an EOL and stops without reading further. */
+static bool options_reach_cut(const uint8_t *p, uint32_t len, uint32_t cap)
+{
+	bool eol = false;
+	uint32_t i = 0;
+	while (i < len) {
+		if (i >= cap)
+			return true;
+		uint8_t kind = p[i];
+		if (kind == OPT_EOL) {
+			eol = true;
+			i++;
+			continue;
+		}
+		if (eol)
+			return false;
+		if (kind == OPT_NOP) {
+			i++;
+			continue;
+		}
+		if (i + 1 >= cap)
+			return true;
+		if (p[i + 1] < 2 || p[i + 1] > len - i)
+			return false;
+		if (p[i + 1] > cap - i)
+			return true;
+		i += p[i + 1];
+	}
+	return false;
+}
+
 enum tl_decode_result tl_decode_tcp(const uint8_t *f, uint32_t caplen,
                                     uint32_t off, struct tl_packet *pkt)
 {
@@ -145,6 +179,16 @@ enum tl_decode_result tl_decode_tcp(const uint8_t *f, uint32_t caplen,
 	pkt->urgent = avail >= 20 ? tl_get_be16(h + 18) : 0;
 	pkt->tcp_header_len = (uint8_t)hlen;
 	pkt->seglen = pkt->ip_payload_len - hlen;
+	if (avail < hlen && !options_reach_cut(h + 20, hlen - 20,
+	                                       avail > 20 ? avail - 20 : 0)) {
+		/* Cut, but in what 4.0 never reads: a whole segment
+		 * without payload bytes. */
+		tl_decode_tcp_options(h + 20, avail - 20, &pkt->opt);
+		pkt->options_cut = false;
+		pkt->payload_offset = caplen;
+		pkt->payload_caplen = 0;
+		return TL_DECODE_TCP;
+	}
 	if (avail < hlen) {
 		/* Options cut by the snap length are decoded as far as they
 		 * go; the window scale may be among those that are left. */

@@ -308,7 +308,9 @@ static void opt_value(struct opt_walk *w, unsigned kind, const uint8_t *o,
 			w->n += put_u(v, 1u << (o[2] > 14 ? 14 : o[2]));
 		break;
 	case F_OPT_SACK_PERM:
-		if (kind == 4 && len == 2) {
+		/* The item is the whole option, added before 4.0 checks
+		 * its length: a bad length still shows it. */
+		if (kind == 4) {
 			v->bytes = o;
 			v->len = len;
 			w->n++;
@@ -345,11 +347,14 @@ static unsigned options(const struct tl_fctx *c, unsigned id,
 	const struct tl_packet *p = &c->m->pkt;
 	uint32_t len;
 	packet_bytes(c, &len);
-	if (!th || p->tcp_header_len <= 20 ||
-	    len - p->tcp_offset < p->tcp_header_len)
+	if (!th || p->tcp_header_len <= 20 || len - p->tcp_offset <= 20)
 		return 0;
 	const uint8_t *o = th + 20;
+	/* What the capture holds of them: 4.0 lists options up to a cut
+	 * (a walk that ends before it shows the segment whole). */
 	unsigned left = p->tcp_header_len - 20u;
+	if (len - p->tcp_offset < p->tcp_header_len)
+		left = len - p->tcp_offset - 20u;
 	const struct tl_conn *conn = c->m->info.conn;
 	struct opt_walk w = { .want = id, .out = out,
 	                      .sack_base = conn ? conn->dir[!c->m->info.dir].base

@@ -679,14 +679,16 @@ void tl_tracker_quoted(struct tl_tracker *tr, const struct tl_packet *p,
 	tr->dropped_count = 0;
 	uint32_t hash = tuple_hash(tr, p) & tr->bucket_mask;
 	/* 4.0 files the quote under the connection without analysing it,
-	 * yet the next segment's tcp.time_delta counts from it, and it
-	 * clears the SACK blocks bytes in flight subtract
-	 * (docs/analysis.md). */
+	 * yet the next segment's tcp.time_delta counts from it, a quoted
+	 * SYN or first ACK times the iRTT, and it clears the SACK blocks
+	 * bytes in flight subtract (docs/analysis.md). */
 	for (struct tl_conn *c = tr->buckets[hash]; c; c = c->hash_next) {
 		int d = conn_match(c, p);
 		if (d < 0)
 			continue;
 		c->delta_from = ts;
+		/* A quoted SYN is the latest SYN the iRTT counts from. */
+		update_timing(c, p, ts);
 		/* Its SACK blocks (none, mostly: the quote is short)
 		 * replace the quoted sender's, as a segment's would. */
 		if (tr->want_bif)
@@ -694,6 +696,7 @@ void tl_tracker_quoted(struct tl_tracker *tr, const struct tl_packet *p,
 		return;
 	}
 	struct tl_conn *c = new_conn(tr, p, hash, frame, ts);
+	update_timing(c, p, ts);
 	lru_touch(tr, c);
 	if (tr->max_live && tr->tracked > tr->max_live)
 		evict_oldest(tr, c);
