@@ -119,7 +119,7 @@ def filter_pairs(ours, caps, ffile, out):
     ranges = []
     start = 1
     for seed, c in caps:
-        rc, o, _ = sh(["capinfos", "-M", "-c", "-r", c])
+        rc, o, _ = sh(["capinfos", "-M", "-c", "-T", "-r", c])
         n = int(o.strip().split("\t")[-1]) if o.strip() else 0
         ranges.append((seed, start, start + n - 1))
         start += n
