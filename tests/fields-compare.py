@@ -39,7 +39,8 @@ tcp.urgent_pointer tcp.option_kind tcp.options.mss_val
 tcp.options.wscale.shift tcp.options.wscale.multiplier
 tcp.options.sack_perm tcp.options.sack_le tcp.options.sack_re
 tcp.options.sack.count tcp.options.timestamp.tsval
-tcp.options.timestamp.tsecr tcp.time_relative tcp.time_delta
+tcp.options.timestamp.tsecr tcp.options tcp.options.mss tcp.options.wscale
+tcp.options.sack tcp.options.timestamp tcp.time_relative tcp.time_delta
 tcp.analysis.flags tcp.analysis.acks_frame tcp.analysis.ack_rtt
 tcp.analysis.initial_rtt tcp.analysis.bytes_in_flight
 tcp.analysis.push_bytes_sent tcp.analysis.duplicate_ack_num

@@ -179,8 +179,8 @@ enum tl_decode_result tl_decode_tcp(const uint8_t *f, uint32_t caplen,
 	pkt->urgent = avail >= 20 ? tl_get_be16(h + 18) : 0;
 	pkt->tcp_header_len = (uint8_t)hlen;
 	pkt->seglen = pkt->ip_payload_len - hlen;
-	if (avail < hlen && !options_reach_cut(h + 20, hlen - 20,
-	                                       avail > 20 ? avail - 20 : 0)) {
+	if (avail >= 20 && avail < hlen &&
+	    !options_reach_cut(h + 20, hlen - 20, avail - 20)) {
 		/* Cut, but in what 4.0 never reads: a whole segment
 		 * without payload bytes. */
 		tl_decode_tcp_options(h + 20, avail - 20, &pkt->opt);

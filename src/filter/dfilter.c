@@ -522,11 +522,6 @@ static void protocol_presence(const char *name, size_t len, struct node *n)
 	static const char *const alias[][2] = {
 		{ "frame", NULL }, { "tcp", NULL },
 		{ "ip", "ip.src" }, { "ipv6", "ipv6.src" },
-		{ "tcp.options", "tcp.option_kind" },
-		{ "tcp.options.mss", "tcp.options.mss_val" },
-		{ "tcp.options.wscale", "tcp.options.wscale.shift" },
-		{ "tcp.options.sack", "tcp.options.sack.count" },
-		{ "tcp.options.timestamp", "tcp.options.timestamp.tsval" },
 	};
 	for (size_t i = 0; i < sizeof alias / sizeof *alias; i++) {
 		if (!is_word(name, len, alias[i][0]))

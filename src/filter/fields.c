@@ -25,6 +25,7 @@ enum {
 	F_CHECKSUM_STATUS, F_URGENT_POINTER, F_OPTION_KIND, F_OPT_MSS_VAL,
 	F_OPT_WSCALE_SHIFT, F_OPT_WSCALE_MULT, F_OPT_SACK_PERM, F_OPT_SACK_LE,
 	F_OPT_SACK_RE, F_OPT_SACK_COUNT, F_OPT_TSVAL, F_OPT_TSECR,
+	F_OPTIONS, F_OPT_MSS, F_OPT_WSCALE, F_OPT_SACK, F_OPT_TS,
 	F_TCP_TIME_RELATIVE, F_TCP_TIME_DELTA,
 	F_AN_TREE, F_AN_FLAGS, F_AN_ACKS_FRAME, F_AN_ACK_RTT, F_AN_INITIAL_RTT,
 	F_AN_BIF, F_AN_PUSH_BYTES, F_AN_DUPACK_NUM, F_AN_DUPACK_FRAME,
@@ -95,6 +96,13 @@ static const struct tl_field table[F_COUNT] = {
 	U("tcp.options.sack.count", F_OPT_SACK_COUNT, 8),
 	U("tcp.options.timestamp.tsval", F_OPT_TSVAL, 32),
 	U("tcp.options.timestamp.tsecr", F_OPT_TSECR, 32),
+	/* The option list and each option as protocol items: their bytes
+	 * (4.0 adds an option's item before it checks its length). */
+	{ "tcp.options", TL_FT_BYTES, TL_BASE_DEC, F_OPTIONS, 0 },
+	{ "tcp.options.mss", TL_FT_BYTES, TL_BASE_DEC, F_OPT_MSS, 0 },
+	{ "tcp.options.wscale", TL_FT_BYTES, TL_BASE_DEC, F_OPT_WSCALE, 0 },
+	{ "tcp.options.sack", TL_FT_BYTES, TL_BASE_DEC, F_OPT_SACK, 0 },
+	{ "tcp.options.timestamp", TL_FT_BYTES, TL_BASE_DEC, F_OPT_TS, 0 },
 	T("tcp.time_relative", F_TCP_TIME_RELATIVE),
 	T("tcp.time_delta", F_TCP_TIME_DELTA),
 	N("tcp.analysis", F_AN_TREE),
@@ -307,10 +315,16 @@ static void opt_value(struct opt_walk *w, unsigned kind, const uint8_t *o,
 		if (kind == 3 && len == 3)
 			w->n += put_u(v, 1u << (o[2] > 14 ? 14 : o[2]));
 		break;
+	case F_OPT_MSS:
+	case F_OPT_WSCALE:
 	case F_OPT_SACK_PERM:
+	case F_OPT_SACK:
+	case F_OPT_TS:
 		/* The item is the whole option, added before 4.0 checks
 		 * its length: a bad length still shows it. */
-		if (kind == 4) {
+		if (kind == (w->want == F_OPT_MSS ? 2u : w->want == F_OPT_WSCALE
+		             ? 3u : w->want == F_OPT_SACK_PERM ? 4u
+		             : w->want == F_OPT_SACK ? 5u : 8u)) {
 			v->bytes = o;
 			v->len = len;
 			w->n++;
@@ -324,10 +338,14 @@ static void opt_value(struct opt_walk *w, unsigned kind, const uint8_t *o,
 	case F_OPT_SACK_RE:
 		if (kind != 5)
 			break;
-		for (unsigned i = 2; i + 8 <= len; i += 8) {
+		/* 4.0 reads edge by edge: a left edge with no room for its
+		 * right one is still shown. */
+		for (unsigned i = 2; i + 4 <= len; i += 8) {
 			if (w->n >= TL_FIELD_MAX_VALUES)
 				break;
 			unsigned at = i + (w->want == F_OPT_SACK_RE ? 4 : 0);
+			if (at + 4 > len)
+				break;
 			w->out[w->n++].u = tl_get_be32(o + at) - w->sack_base;
 		}
 		break;
@@ -347,7 +365,19 @@ static unsigned options(const struct tl_fctx *c, unsigned id,
 	const struct tl_packet *p = &c->m->pkt;
 	uint32_t len;
 	packet_bytes(c, &len);
-	if (!th || p->tcp_header_len <= 20 || len - p->tcp_offset <= 20)
+	if (!th || p->tcp_header_len <= 20)
+		return 0;
+	if (id == F_OPTIONS) {
+		/* Present whenever the header has options: what of them
+		 * was captured (maybe nothing). */
+		uint32_t have = len - p->tcp_offset > 20
+		                ? len - p->tcp_offset - 20u : 0;
+		out->bytes = th + 20;
+		out->len = have < p->tcp_header_len - 20u
+		           ? have : p->tcp_header_len - 20u;
+		return 1;
+	}
+	if (len - p->tcp_offset <= 20)
 		return 0;
 	const uint8_t *o = th + 20;
 	/* What the capture holds of them: 4.0 lists options up to a cut
