@@ -108,6 +108,8 @@ struct tl_conn {
 	tl_nsec syn_time;
 	tl_nsec irtt;
 	tl_nsec first_time, last_time;
+	tl_nsec delta_from;     /* tcp.time_delta's base: the last segment
+	                         * or ICMP quote of it */
 	uint32_t first_frame, last_frame;
 	uint32_t counts[TL_AN_WIRESHARK_COUNT];
 	struct tl_conn *hash_next;
@@ -121,7 +123,13 @@ struct tl_seg_info {
 	uint8_t dir;                /* index of the sender in conn */
 	uint32_t seq_rel, ack_rel;  /* as Wireshark shows tcp.seq / tcp.ack */
 	uint32_t win_scaled;        /* tcp.window_size */
+	int8_t win_scale;           /* the shift it was scaled with (as
+	                             * tl_dir.win_scale), before this
+	                             * segment's own options */
 	uint16_t analysis;          /* TL_AN_* */
+	bool an_tree;               /* 4.0 built its analysis subtree even
+	                             * without a flag (ACK past a parked
+	                             * ACKed-unseen check) */
 	uint32_t dupack_num, dupack_frame;
 	uint32_t acks_frame;        /* 0 if it acknowledges no listed segment */
 	tl_nsec ack_rtt;

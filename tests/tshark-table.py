@@ -63,7 +63,11 @@ Which packets get a row -- only real TCP segments:
     carries TCP inside TCP, only the outer (first) TCP header is used.
   * IP fragments: tshark reassembles IPv4/IPv6 fragments by default and
     shows the TCP segment on the frame that completes the datagram; the
-    other fragments have no TCP layer and no row.
+    other fragments have no TCP layer and no row.  A fragment the snap
+    length cut is never added, so its datagram never completes; when it
+    is the first one, tshark reads the TCP header in it without analysis
+    (absolute seq, tcp.len empty), filing it under its connection as it
+    does an ICMP quote: no row either.
 
 tshark runs with WIRESHARK_CONFIG_DIR pointing at an empty directory so
 that personal preferences cannot change the analysis (4.0 defaults: the
@@ -223,6 +227,10 @@ def main(argv):
                 continue
             addrs = pick_addrs(protos, cols)
             if addrs is None:
+                continue
+            # No length: a first fragment tshark never reassembled (see
+            # "IP fragments" above).
+            if not first(cols[IDX["tcp.len"]]):
                 continue
             st = first(cols[IDX["tcp.stream"]])
             if not raw_stream:

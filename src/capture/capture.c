@@ -539,6 +539,10 @@ static tl_nsec frame_time(const struct tl_capture *cap,
 {
 	int64_t sec = (int64_t)hdr->ts.tv_sec;
 	int64_t frac = (int64_t)hdr->ts.tv_usec;
+	/* A pcap file's seconds are an unsigned 32-bit count, which libpcap
+	 * hands over sign-extended: past 2038 they came out negative. */
+	if (!cap->live && sec < 0 && sec >= -(INT64_C(1) << 31))
+		sec += INT64_C(1) << 32;
 	if (sec > MAX_TS_SEC)
 		sec = MAX_TS_SEC;
 	else if (sec < -MAX_TS_SEC)

@@ -14,6 +14,7 @@
 #define BT_OPB 0x00000002u      /* obsolete Packet Block */
 #define BT_SPB 0x00000003u
 #define BT_EPB 0x00000006u
+#define DLT_NFLOG_ 239
 #define BT_JOURNAL 0x00000009u  /* systemd journal export */
 #define BT_CUSTOM 0x00000BADu
 #define BT_CUSTOM_COPY 0x40000BADu
@@ -424,6 +425,27 @@ static const struct iface *iface_of(struct tl_pcapng *ng, uint32_t id)
 	return &ng->ifs[id];
 }
 
+/* NFLOG's TLV lengths and types are in the capturing host's byte order,
+ * which a pcapng section records: a section of the other order has them
+ * turned to ours, as libpcap and wiretap do, so the decoder reads them
+ * little-endian. The data is our block buffer. */
+static void nflog_to_host(uint8_t *p, uint32_t caplen)
+{
+	uint32_t off = 4;
+	while (caplen >= 4 && off <= caplen - 4) {
+		uint8_t t = p[off];
+		p[off] = p[off + 1];
+		p[off + 1] = t;
+		t = p[off + 2];
+		p[off + 2] = p[off + 3];
+		p[off + 3] = t;
+		uint32_t len = (uint32_t)p[off] | (uint32_t)p[off + 1] << 8;
+		if (len < 4)
+			break;
+		off += (len + 3) & ~3u;
+	}
+}
+
 /* Fills frame from a packet's fields; false if they contradict the
  * block. */
 static bool packet(struct tl_pcapng *ng, const struct iface *in,
@@ -434,6 +456,9 @@ static bool packet(struct tl_pcapng *ng, const struct iface *in,
 		fail(ng, "a packet longer than its block");
 		return false;
 	}
+	if (ng->swap && in->dlt == DLT_NFLOG_ && __BYTE_ORDER__ ==
+	    __ORDER_LITTLE_ENDIAN__ && data >= ng->buf)
+		nflog_to_host(ng->buf + (data - ng->buf), caplen);
 	fr->data = data;
 	fr->caplen = caplen;
 	fr->len = len < caplen ? caplen : len;

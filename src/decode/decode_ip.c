@@ -63,6 +63,7 @@ static enum tl_decode_result fragment(const uint8_t *f, uint32_t caplen,
 	switch (proto) {
 	case PROTO_TCP: case PROTO_IPIP: case PROTO_IPV6: case PROTO_GRE:
 	case PROTO_UDP:
+	case PROTO_ICMP: case PROTO_ICMPV6:     /* errors quoting TCP */
 		break;
 	default:
 		return TL_DECODE_NOT_TCP;

@@ -64,12 +64,32 @@ static void one_option(const uint8_t *p, uint32_t len, struct tl_tcp_options *o)
 	add_unknown(o, p[0]);
 }
 
-void tl_decode_tcp_options(const uint8_t *p, uint32_t len,
+/* A SACK option the snap length cut: 4.0 reads its blocks one by one
+ * until the cut, and the whole ones count (bytes in flight). */
+static void cut_sack(const uint8_t *p, uint32_t avail, uint32_t len,
+                     struct tl_tcp_options *o)
+{
+	if (len < 10 || (len - 2) % 8)
+		return;
+	for (uint32_t i = 2; i + 8 <= avail; i += 8) {
+		if (o->sack_count >= TL_MAX_SACK_BLOCKS)
+			break;
+		o->present |= TL_OPT_SACK;
+		o->sack[o->sack_count][0] = tl_get_be32(p + i);
+		o->sack[o->sack_count][1] = tl_get_be32(p + i + 4);
+		o->sack_count++;
+	}
+}
+
+/* len: the options' length by the header; cap: how much of it was
+ * captured (at most len). An option's length is checked against the
+ * header, as 4.0 does; one that runs past the capture ends the list. */
+static void decode_options(const uint8_t *p, uint32_t len, uint32_t cap,
                            struct tl_tcp_options *o)
 {
 	memset(o, 0, sizeof *o);
 	uint32_t i = 0;
-	while (i < len) {
+	while (i < cap) {
 		uint8_t kind = p[i];
 		if (kind == OPT_EOL)
 			return;
@@ -77,13 +97,63 @@ void tl_decode_tcp_options(const uint8_t *p, uint32_t len,
 			i++;
 			continue;
 		}
-		if (len - i < 2 || p[i + 1] < 2 || p[i + 1] > len - i) {
+		if (cap - i < 2) {
+			if (len - i < 2)
+				o->present |= TL_OPT_MALFORMED;
+			return;
+		}
+		if (p[i + 1] < 2 || p[i + 1] > len - i) {
 			o->present |= TL_OPT_MALFORMED;
+			return;
+		}
+		if (p[i + 1] > cap - i) {
+			if (kind == OPT_SACK)
+				cut_sack(p + i, cap - i, p[i + 1], o);
 			return;
 		}
 		one_option(p + i, p[i + 1], o);
 		i += p[i + 1];
 	}
+}
+
+void tl_decode_tcp_options(const uint8_t *p, uint32_t len,
+                           struct tl_tcp_options *o)
+{
+	decode_options(p, len, len, o);
+}
+
+/* Whether 4.0, walking options of the header's length over the cap bytes
+ * captured, reads past the capture (and stops the segment's dissection
+ * there, docs/analysis.md). It lists bytes up to a bad length or a
+ * non-zero byte after an EOL and stops without reading further. */
+static bool options_reach_cut(const uint8_t *p, uint32_t len, uint32_t cap)
+{
+	bool eol = false;
+	uint32_t i = 0;
+	while (i < len) {
+		if (i >= cap)
+			return true;
+		uint8_t kind = p[i];
+		if (kind == OPT_EOL) {
+			eol = true;
+			i++;
+			continue;
+		}
+		if (eol)
+			return false;
+		if (kind == OPT_NOP) {
+			i++;
+			continue;
+		}
+		if (i + 1 >= cap)
+			return true;
+		if (p[i + 1] < 2 || p[i + 1] > len - i)
+			return false;
+		if (p[i + 1] > cap - i)
+			return true;
+		i += p[i + 1];
+	}
+	return false;
 }
 
 enum tl_decode_result tl_decode_tcp(const uint8_t *f, uint32_t caplen,
@@ -109,11 +179,21 @@ enum tl_decode_result tl_decode_tcp(const uint8_t *f, uint32_t caplen,
 	pkt->urgent = avail >= 20 ? tl_get_be16(h + 18) : 0;
 	pkt->tcp_header_len = (uint8_t)hlen;
 	pkt->seglen = pkt->ip_payload_len - hlen;
+	if (avail >= 20 && avail < hlen &&
+	    !options_reach_cut(h + 20, hlen - 20, avail - 20)) {
+		/* Cut, but in what 4.0 never reads: a whole segment
+		 * without payload bytes. */
+		tl_decode_tcp_options(h + 20, avail - 20, &pkt->opt);
+		pkt->options_cut = false;
+		pkt->payload_offset = caplen;
+		pkt->payload_caplen = 0;
+		return TL_DECODE_TCP;
+	}
 	if (avail < hlen) {
 		/* Options cut by the snap length are decoded as far as they
 		 * go; the window scale may be among those that are left. */
-		tl_decode_tcp_options(h + 20, avail > 20 ? avail - 20 : 0,
-		                      &pkt->opt);
+		decode_options(h + 20, hlen - 20, avail > 20 ? avail - 20 : 0,
+		               &pkt->opt);
 		pkt->options_cut = true;
 		pkt->payload_offset = caplen;
 		pkt->payload_caplen = 0;

@@ -134,6 +134,12 @@ bool tl_reasm_add(struct tl_reasm *r, const struct tl_packet *p,
 		r->given_up++;
 		return false;
 	}
+	/* tshark adds only a piece it has whole: one the snap length cut
+	 * is left out, and its datagram never completes. */
+	if (p->frag.data_len < wire) {
+		r->given_up++;
+		return false;
+	}
 	struct datagram *prev, *d = find(r, p, &prev);
 	if (!d) {
 		/* Bounded: the oldest unfinished datagram makes room. */
@@ -173,7 +179,6 @@ bool tl_reasm_add(struct tl_reasm *r, const struct tl_packet *p,
 		r->bytes += cap - d->payload_cap;
 		d->payload_cap = cap;
 	}
-	/* What the snap length cut stays zero: the length is the wire's. */
 	memcpy(d->buf + IPV6_HEADER + 60 + off, frame + p->frag.data_off,
 	       p->frag.data_len);
 	for (uint32_t u = off / 8; u < (need + 7) / 8; u++)

@@ -447,8 +447,21 @@ static bool literal_for(struct parser *p, const struct tl_field *f,
 	case TL_FT_UINT:
 	case TL_FT_INT:
 	case TL_FT_FRAMENUM:
-		if (parse_int(s, n, &l->i))
+		if (parse_int(s, n, &l->i)) {
+			/* 4.0 rejects a value past an unsigned field's
+			 * width (a negative one it takes). */
+			unsigned w = f->bits <= 8 ? 8 : f->bits <= 16 ? 16
+			           : f->bits <= 32 ? 32 : 64;
+			if (f->type == TL_FT_UINT && w < 64 && l->i > 0 &&
+			    (uint64_t)l->i >> w) {
+				fail_at(p, t->pos, n, "\"%.*s\" too big for "
+				        "this field, maximum %llu", (int)n, s,
+				        (unsigned long long)((UINT64_C(1) << w)
+				                             - 1));
+				return false;
+			}
 			return true;
+		}
 		fail_at(p, t->pos, n, "\"%.*s\" is not a valid number", (int)n, s);
 		return false;
 	case TL_FT_TIME:
@@ -541,11 +554,6 @@ static void protocol_presence(const char *name, size_t len, struct node *n)
 	static const char *const alias[][2] = {
 		{ "frame", NULL }, { "tcp", NULL },
 		{ "ip", "ip.src" }, { "ipv6", "ipv6.src" },
-		{ "tcp.options", "tcp.option_kind" },
-		{ "tcp.options.mss", "tcp.options.mss_val" },
-		{ "tcp.options.wscale", "tcp.options.wscale.shift" },
-		{ "tcp.options.sack", "tcp.options.sack.count" },
-		{ "tcp.options.timestamp", "tcp.options.timestamp.tsval" },
 	};
 	for (size_t i = 0; i < sizeof alias / sizeof *alias; i++) {
 		if (!is_word(name, len, alias[i][0]))

@@ -25,6 +25,7 @@ enum {
 	F_CHECKSUM_STATUS, F_URGENT_POINTER, F_OPTION_KIND, F_OPT_MSS_VAL,
 	F_OPT_WSCALE_SHIFT, F_OPT_WSCALE_MULT, F_OPT_SACK_PERM, F_OPT_SACK_LE,
 	F_OPT_SACK_RE, F_OPT_SACK_COUNT, F_OPT_TSVAL, F_OPT_TSECR,
+	F_OPTIONS, F_OPT_MSS, F_OPT_WSCALE, F_OPT_SACK, F_OPT_TS,
 	F_TCP_TIME_RELATIVE, F_TCP_TIME_DELTA,
 	F_AN_TREE, F_AN_FLAGS, F_AN_ACKS_FRAME, F_AN_ACK_RTT, F_AN_INITIAL_RTT,
 	F_AN_BIF, F_AN_PUSH_BYTES, F_AN_DUPACK_NUM, F_AN_DUPACK_FRAME,
@@ -95,6 +96,13 @@ static const struct tl_field table[F_COUNT] = {
 	U("tcp.options.sack.count", F_OPT_SACK_COUNT, 8),
 	U("tcp.options.timestamp.tsval", F_OPT_TSVAL, 32),
 	U("tcp.options.timestamp.tsecr", F_OPT_TSECR, 32),
+	/* The option list and each option as protocol items: their bytes
+	 * (4.0 adds an option's item before it checks its length). */
+	{ "tcp.options", TL_FT_BYTES, TL_BASE_DEC, F_OPTIONS, 0 },
+	{ "tcp.options.mss", TL_FT_BYTES, TL_BASE_DEC, F_OPT_MSS, 0 },
+	{ "tcp.options.wscale", TL_FT_BYTES, TL_BASE_DEC, F_OPT_WSCALE, 0 },
+	{ "tcp.options.sack", TL_FT_BYTES, TL_BASE_DEC, F_OPT_SACK, 0 },
+	{ "tcp.options.timestamp", TL_FT_BYTES, TL_BASE_DEC, F_OPT_TS, 0 },
 	T("tcp.time_relative", F_TCP_TIME_RELATIVE),
 	T("tcp.time_delta", F_TCP_TIME_DELTA),
 	N("tcp.analysis", F_AN_TREE),
@@ -325,8 +333,16 @@ static void opt_value(struct opt_walk *w, unsigned kind, const uint8_t *o,
 		if (kind == 3 && len == 3)
 			w->n += put_u(v, 1u << (o[2] > 14 ? 14 : o[2]));
 		break;
+	case F_OPT_MSS:
+	case F_OPT_WSCALE:
 	case F_OPT_SACK_PERM:
-		if (kind == 4 && len == 2) {
+	case F_OPT_SACK:
+	case F_OPT_TS:
+		/* The item is the whole option, added before 4.0 checks
+		 * its length: a bad length still shows it. */
+		if (kind == (w->want == F_OPT_MSS ? 2u : w->want == F_OPT_WSCALE
+		             ? 3u : w->want == F_OPT_SACK_PERM ? 4u
+		             : w->want == F_OPT_SACK ? 5u : 8u)) {
 			v->bytes = o;
 			v->len = len;
 			w->n++;
@@ -340,10 +356,14 @@ static void opt_value(struct opt_walk *w, unsigned kind, const uint8_t *o,
 	case F_OPT_SACK_RE:
 		if (kind != 5)
 			break;
-		for (unsigned i = 2; i + 8 <= len; i += 8) {
+		/* 4.0 reads edge by edge: a left edge with no room for its
+		 * right one is still shown. */
+		for (unsigned i = 2; i + 4 <= len; i += 8) {
 			if (w->n >= TL_FIELD_MAX_VALUES)
 				break;
 			unsigned at = i + (w->want == F_OPT_SACK_RE ? 4 : 0);
+			if (at + 4 > len)
+				break;
 			w->out[w->n++].u = tl_get_be32(o + at) - w->sack_base;
 		}
 		break;
@@ -363,17 +383,40 @@ static unsigned options(const struct tl_fctx *c, unsigned id,
 	const struct tl_packet *p = &c->m->pkt;
 	uint32_t len;
 	packet_bytes(c, &len);
-	if (!th || p->tcp_header_len <= 20 ||
-	    len - p->tcp_offset < p->tcp_header_len)
+	if (!th || p->tcp_header_len <= 20)
+		return 0;
+	if (id == F_OPTIONS) {
+		/* Present whenever the header has options: what of them
+		 * was captured (maybe nothing). */
+		uint32_t have = len - p->tcp_offset > 20
+		                ? len - p->tcp_offset - 20u : 0;
+		out->bytes = th + 20;
+		out->len = have < p->tcp_header_len - 20u
+		           ? have : p->tcp_header_len - 20u;
+		return 1;
+	}
+	if (len - p->tcp_offset <= 20)
 		return 0;
 	const uint8_t *o = th + 20;
+	/* What the capture holds of them: 4.0 lists options up to a cut
+	 * (a walk that ends before it shows the segment whole). */
 	unsigned left = p->tcp_header_len - 20u;
+	if (len - p->tcp_offset < p->tcp_header_len)
+		left = len - p->tcp_offset - 20u;
 	const struct tl_conn *conn = c->m->info.conn;
 	struct opt_walk w = { .want = id, .out = out,
 	                      .sack_base = conn ? conn->dir[!c->m->info.dir].base
 	                                        : 0 };
+	bool eol = false;
 	while (left && w.n < TL_FIELD_MAX_VALUES) {
 		unsigned kind = o[0], len = 1;
+		/* After an end-of-list only zero padding is listed (each
+		 * byte an EOL); the first other byte ends the list, even
+		 * one that would read as an option (docs/analysis.md). */
+		if (kind == 0)
+			eol = true;
+		else if (eol)
+			break;
 		if (kind > 1) {
 			if (left < 2 || o[1] < 2 || o[1] > left)
 				break;
@@ -514,7 +557,9 @@ static unsigned tcp_values(const struct tl_fctx *c, unsigned id,
 		/* Not on SYNs; else -1 (unknown), -2 (none) or 2^shift. */
 		if (p->flags & TL_TH_SYN)
 			return 0;
-		int s = in->conn->dir[in->dir].win_scale;
+		/* The shift this window was read with: a window scale
+		 * option outside a SYN counts from the next segment. */
+		int s = in->win_scale;
 		out->i = s < 0 ? s : (int64_t)1 << s;
 		return 1;
 	}
@@ -543,14 +588,17 @@ static unsigned analysis_values(const struct tl_fctx *c, unsigned id,
 		return (an >> (id - F_AN_FIRST_FLAG)) & 1u ? put_u(out, 1) : 0;
 	/* The analysis subtree exists when there is something in it: the
 	 * iRTT is shown only then (docs/analysis.md). */
-	bool tree = an || in->acks_frame || in->push_bytes_sent;
+	bool tree = an || in->acks_frame || in->push_bytes_sent ||
+	            in->an_tree;
 	switch (id) {
 	case F_AN_TREE: return tree ? put_u(out, 1) : 0;
 	case F_AN_FLAGS: return an ? put_u(out, 1) : 0;
 	case F_AN_ACKS_FRAME:
 		return in->acks_frame ? put_u(out, in->acks_frame) : 0;
 	case F_AN_ACK_RTT:
-		return in->acks_frame ? put_t(out, in->ack_rtt) : 0;
+		/* 4.0 shows no RTT of exactly zero (docs/analysis.md). */
+		return in->acks_frame && in->ack_rtt ? put_t(out, in->ack_rtt)
+		                                     : 0;
 	case F_AN_INITIAL_RTT:
 		return in->conn->irtt && tree ? put_t(out, in->conn->irtt) : 0;
 	case F_AN_BIF:
@@ -752,7 +800,8 @@ static unsigned stored_values(const struct tl_fctx *c, unsigned id,
 	case F_AN_ACK_RTT: {
 		uint32_t j;
 		int64_t us;
-		if (!tl_seg_acked(c->m, c->seg_index, &j, &us))
+		if (!tl_seg_acked(c->m, c->seg_index, &j, &us) ||
+		    (id == F_AN_ACK_RTT && us == 0))
 			return 0;
 		return id == F_AN_ACKS_FRAME
 		       ? put_u(out, tl_segstore_get(&c->m->segs, j)->frame)

@@ -399,6 +399,27 @@ static void keep_frame_ips(struct tl_model *m)
 	       m->pkt.outer_ip_count * sizeof *m->frag_outer);
 }
 
+/* A first fragment the snap length cut is never reassembled; tshark still
+ * reads the TCP header in it, files it under its connection (a stream
+ * number, tcp.time_delta's base) and analyses nothing, as it does with a
+ * header quoted in an ICMP error. No row here (docs/analysis.md). */
+static void cut_first_fragment(struct tl_model *m, const uint8_t *data,
+                               uint32_t caplen, uint32_t frame, tl_nsec ts)
+{
+	const struct tl_packet *p = &m->pkt;
+	if (p->frag.offset != 0 || p->frag.proto != 6 ||
+	    p->frag.data_len >= p->frag.data_wire)
+		return;
+	struct tl_packet q = *p;
+	q.ip_payload_len = p->frag.data_wire;
+	enum tl_decode_result r = tl_decode_tcp(data, caplen,
+	                                        p->frag.data_off, &q);
+	if (r != TL_DECODE_TCP && r != TL_DECODE_TCP_CUT)
+		return;
+	tl_tracker_quoted(&m->tracker, &q, frame, ts);
+	forget_dropped(m);
+}
+
 bool tl_model_frame(struct tl_model *m, int dlt, const uint8_t *data,
                     uint32_t caplen, tl_nsec ts, struct tl_seg *seg,
                     struct tl_seg_note *note, bool *has_note)
@@ -411,8 +432,12 @@ bool tl_model_frame(struct tl_model *m, int dlt, const uint8_t *data,
 		m->start_time = ts;
 		m->last_ts = ts;
 	}
-	m->prev_ts = m->last_ts;
-	m->last_ts = ts;
+	/* A record without a time of its own (a pcapng block tshark counts
+	 * as a frame) is no frame.time_delta's reference, as in 4.0. */
+	if (dlt != TL_DLT_NONE) {
+		m->prev_ts = m->last_ts;
+		m->last_ts = ts;
+	}
 	const uint8_t *frame_data = NULL;  /* set when fragments were joined */
 	m->frag_outer_count = 0;
 	uint32_t frame_caplen = 0, frame_ip = 0;
@@ -443,12 +468,23 @@ bool tl_model_frame(struct tl_model *m, int dlt, const uint8_t *data,
 		frame_ip = m->pkt.frag.hdr_off;
 		keep_frame_ips(m);
 		if (!reassembled(&m->reasm, &m->pkt, &data, &caplen,
-		                 &m->unread.fragments))
+		                 &m->unread.fragments)) {
+			cut_first_fragment(m, data, caplen, frame, ts);
 			return false;
-		if (tl_decode_ip(data, caplen, 0, &m->pkt) == TL_DECODE_TCP)
+		}
+		switch (tl_decode_ip(data, caplen, 0, &m->pkt)) {
+		case TL_DECODE_TCP:
 			break;
-		m->not_tcp++;   /* or in a tunnel: tunnels are read whole */
-		return false;
+		case TL_DECODE_ICMP_TCP:        /* an error sent in pieces */
+			tl_tracker_quoted(&m->tracker, &m->pkt, frame, ts);
+			forget_dropped(m);
+			m->not_tcp++;
+			return false;
+		default:
+			m->not_tcp++;   /* or in a tunnel: read whole */
+			return false;
+		}
+		break;
 	case TL_DECODE_TOO_DEEP:
 		m->unread.too_deep++;
 		return false;

@@ -216,7 +216,7 @@ static struct tl_conn *new_conn(struct tl_tracker *tr,
 	init_dir(&c->dir[1]);
 	c->state = (p->flags & TL_TH_SYN) ? TL_STATE_HANDSHAKE
 	                                  : TL_STATE_ESTABLISHED;
-	c->first_time = c->last_time = ts;
+	c->first_time = c->last_time = c->delta_from = ts;
 	c->first_frame = c->last_frame = frame;
 	tr->streams = tl_xgrow(tr->streams, &tr->stream_cap,
 	                       (uint64_t)tr->stream_count + 1, 256,
@@ -475,6 +475,9 @@ static unsigned analyse(const struct seg_ctx *s, struct tl_dir *fwd,
 			rev->maxseqtobeacked = rev->nextseq;
 			an |= TL_AN_ACK_LOST_SEGMENT;
 		} else {
+			/* 4.0 opens the analysis subtree here even when it
+			 * then shows no flag (the iRTT appears). */
+			out->an_tree = true;
 			if (rev->dupacknum == 0)
 				an |= TL_AN_ACK_LOST_SEGMENT;
 			rev->dupacknum = DUPACK_PARKED;
@@ -675,10 +678,25 @@ void tl_tracker_quoted(struct tl_tracker *tr, const struct tl_packet *p,
 {
 	tr->dropped_count = 0;
 	uint32_t hash = tuple_hash(tr, p) & tr->bucket_mask;
-	for (struct tl_conn *c = tr->buckets[hash]; c; c = c->hash_next)
-		if (conn_match(c, p) >= 0)
-			return;
+	/* 4.0 files the quote under the connection without analysing it,
+	 * yet the next segment's tcp.time_delta counts from it, a quoted
+	 * SYN or first ACK times the iRTT, and it clears the SACK blocks
+	 * bytes in flight subtract (docs/analysis.md). */
+	for (struct tl_conn *c = tr->buckets[hash]; c; c = c->hash_next) {
+		int d = conn_match(c, p);
+		if (d < 0)
+			continue;
+		c->delta_from = ts;
+		/* A quoted SYN is the latest SYN the iRTT counts from. */
+		update_timing(c, p, ts);
+		/* Its SACK blocks (none, mostly: the quote is short)
+		 * replace the quoted sender's, as a segment's would. */
+		if (tr->want_bif)
+			note_sacks(&c->dir[d], p);
+		return;
+	}
 	struct tl_conn *c = new_conn(tr, p, hash, frame, ts);
+	update_timing(c, p, ts);
 	lru_touch(tr, c);
 	if (tr->max_live && tr->tracked > tr->max_live)
 		evict_oldest(tr, c);
@@ -703,6 +721,7 @@ void tl_tracker_segment(struct tl_tracker *tr, const struct tl_packet *p,
 	out->seq_rel = p->seq - fwd->base;
 	out->ack_rel = (p->flags & TL_TH_ACK) ? p->ack - rev->base : 0;
 	out->win_scaled = scaled_window(fwd, p);
+	out->win_scale = fwd->win_scale;
 
 	struct seg_ctx s = {
 		.seq = p->seq, .ack = p->ack, .seglen = p->seglen,
@@ -731,7 +750,7 @@ void tl_tracker_segment(struct tl_tracker *tr, const struct tl_packet *p,
 		c->counts[__builtin_ctz(m)]++;
 	fwd->segments++;
 	fwd->bytes += p->seglen;
-	out->prev_time = c->last_time;
-	c->last_time = ts;
+	out->prev_time = c->delta_from;
+	c->last_time = c->delta_from = ts;
 	c->last_frame = frame;
 }

@@ -34,6 +34,10 @@ static const struct err_case errors[] = {
 	{ "tcp.port == 9 tcp", "\"tcp\" was unexpected", 14, 3 },
 	{ "tcp.port == 9x", "\"9x\" is not a valid number", 12, 2 },
 	{ "tcp.stream == 0.5", "\"0.5\" is not a valid number", 14, 3 },
+	{ "tcp.port == 70000", "\"70000\" too big for this field, maximum "
+	  "65535", 12, 5 },
+	{ "tcp.len in {1, 5000000000}", "\"5000000000\" too big for this "
+	  "field, maximum 4294967295", 15, 10 },
 	{ "tcp.port == \"9\"", "Unsigned integer (2 bytes) cannot be "
 	  "converted from a string", 12, 3 },
 	{ "tcp.port in {9 5001}", "\"5001\" was unexpected", 15, 4 },
