@@ -82,6 +82,12 @@ def blocks_after_sack(s):
 # blocks, those where tcpladder finds any or whose bytes hold the option
 # as stacks send it (NOP, NOP, kind 5, 1 to 4 blocks).
 OPTION = re.compile(rb"\x01\x01\x05[\x0a\x12\x1a\x22]")
+def rows_of(f):
+    p = subprocess.run([binary, "-r", f, "-T", "tsv"], capture_output=True,
+                       env=env)
+    return {int(l.split("\t", 1)[0])
+            for l in p.stdout.decode().splitlines()[1:] if l}
+
 def may_sack(f):
     with open(f, "rb") as fh:
         if OPTION.search(fh.read()):
@@ -95,6 +101,11 @@ for f in files:
     if not may_sack(f):
         continue
     sacks = tshark_sacks(f)
+    # Frames that are no row of their own (a header quoted in an ICMP
+    # error, a first fragment cut short: see the agreement test, which
+    # checks the rows themselves) are not the ladder's to label.
+    rowed = rows_of(f)
+    sacks = {k: v for k, v in sacks.items() if k in rowed}
     if not sacks:
         continue
     name = os.path.relpath(f, top) if f.startswith(top) else os.path.basename(f)

@@ -256,6 +256,7 @@ struct ui {
 	bool replay;
 	int64_t replay_wall0_ms;
 	tl_nsec replay_ts0;
+	int64_t replay_paused_ms;       /* when Space paused the replay */
 	bool have_pending;      /* a frame read but not yet due */
 	struct tl_frame pending;
 	uint8_t *pending_buf;
@@ -338,6 +339,10 @@ const char *ui_time_name(enum tl_time_format f);
 
 /* view_ladder.c */
 void ui_ladder_show_all(struct ui *ui);
+/* ui_main.c: the replay's clock. Space stops and restarts it; a speed
+ * change takes effect from now on (what was drawn stays). */
+void ui_replay_pause(struct ui *ui);
+void ui_replay_speed(struct ui *ui, double factor);
 void ui_ladder_show_streams(struct ui *ui, const bool *want, uint32_t n);
 /* Every connection p admits, now and later. */
 void ui_ladder_show_pick(struct ui *ui, const struct ui_pick *p);

@@ -384,6 +384,10 @@ static void progress_text(struct ui *ui, char *buf, size_t size)
 		                                     : "  F: follow" : "");
 	} else if (ui->input_error) {
 		snprintf(buf, size, "read error after frame %s ", frames);
+	} else if (!ui->input_done && ui->replay && !ui->opt->step) {
+		snprintf(buf, size, "%s %gx  %s frames%s ",
+		         ui->paused ? "replay paused" : "replaying",
+		         ui->opt->replay_speed, frames, evicted);
 	} else if (!ui->input_done) {
 		snprintf(buf, size, "%s %s frames%s ",
 		         ui->replay ? ui->step_wait ? "step: n/Space"

@@ -529,6 +529,32 @@ static bool feed(struct ui *ui)
 	return ui->m.frames != before;
 }
 
+void ui_replay_pause(struct ui *ui)
+{
+	ui->paused = !ui->paused;
+	if (ui->paused)
+		ui->replay_paused_ms = ui_now_ms();
+	else if (ui->replay_wall0_ms)   /* the next frame as far away */
+		ui->replay_wall0_ms += ui_now_ms() - ui->replay_paused_ms;
+}
+
+/* The capture's time the replay's clock shows now: the clock restarts
+ * there at the new speed, so nothing jumps. */
+void ui_replay_speed(struct ui *ui, double factor)
+{
+	double speed = ui->opt->replay_speed * factor;
+	if (speed < 1.0 / 64 || speed > 1024)
+		return;
+	if (ui->replay_wall0_ms) {
+		int64_t now = ui->paused ? ui->replay_paused_ms : ui_now_ms();
+		double ns = (double)(now - ui->replay_wall0_ms) * 1e6 *
+		            ui->opt->replay_speed;
+		ui->replay_ts0 += (tl_nsec)ns;
+		ui->replay_wall0_ms = now;
+	}
+	ui->opt->replay_speed = speed;
+}
+
 /* Milliseconds until the replay's next frame is due. */
 static int replay_wait_ms(struct ui *ui)
 {

@@ -1529,6 +1529,14 @@ static enum ui_key_result ladder_key(struct ui *ui, int ch)
 		ui_set_view(ui, UI_VIEW_LIST);
 		l->opened_from_list = true;
 		break;
+	case '+': case '=': case '-':
+		if (ui->replay && !ui->input_done) {
+			ui_replay_speed(ui, ch == '-' ? 0.5 : 2.0);
+			ui_message(ui, false, "Replay at %gx the capture's pace "
+			           "(+ faster, - slower; 1/64x to 1024x)",
+			           ui->opt->replay_speed);
+		}
+		break;
 	case ' ':
 		if (ui->live) {
 			ui->paused = !ui->paused;
@@ -1536,14 +1544,7 @@ static enum ui_key_result ladder_key(struct ui *ui, int ch)
 			           ? "Drawing paused (capture goes on): Space "
 			             "resumes" : "Drawing resumed");
 		} else if (ui->replay && !ui->input_done) {
-			/* A replay's clock stops while paused: on resume the
-			 * next frame is as far away as it was. */
-			static int64_t paused_at;
-			ui->paused = !ui->paused;
-			if (ui->paused)
-				paused_at = ui_now_ms();
-			else if (ui->replay_wall0_ms)
-				ui->replay_wall0_ms += ui_now_ms() - paused_at;
+			ui_replay_pause(ui);
 			ui_message(ui, false, ui->paused
 			           ? "Replay paused: Space resumes"
 			           : "Replay resumed");
