@@ -60,6 +60,7 @@ struct literal {
 	uint8_t *bytes;         /* strings and byte strings */
 	size_t len;
 	int64_t hi;             /* N_IN ranges: i..hi */
+	uint8_t hi_addr[16];    /* N_IN ranges of addresses: addr..hi_addr */
 	bool range;
 };
 
@@ -76,6 +77,7 @@ struct node {
 	pcre2_code *re;
 	struct vexpr *va, *vb;          /* N_VCMP, N_VEXISTS */
 	bool vcontains;                 /* N_VCMP: va contains vb */
+	bool vmatches;                  /* N_VCMP: va matches re */
 	unsigned memo;                  /* 0, or 1 + its slot in conn_memo */
 	bool memo_flags;                /* the slot is one of the flags' */
 };
@@ -147,6 +149,74 @@ static bool is_word(const char *s, size_t n, const char *w)
 	return strlen(w) == n && !memcmp(s, w, n);
 }
 
+static unsigned hex_digit(char h)
+{
+	return isdigit((unsigned char)h) ? (unsigned)(h - '0')
+	                                 : (unsigned)(tolower((unsigned char)h) - 'a' + 10);
+}
+
+/* The escape at s[*i] (a backslash), as 4.0 reads it: \a \b \f \n \r
+ * \t \v \\ \" \', \x with one or two hex digits, one to three octal
+ * digits up to 255; any other is an error. Leaves *i past it; -1 on an
+ * error (said). */
+static int escape(struct parser *p, const char *s, size_t *i)
+{
+	static const char from[] = "abfnrtv\\\"'", to[] = "\a\b\f\n\r\t\v\\\"'";
+	size_t at = *i;
+	char c = s[at + 1];
+	const char *k = strchr(from, c);
+	if (c && k) {
+		*i = at + 2;
+		return (unsigned char)to[k - from];
+	}
+	unsigned v = 0, digits = 0;
+	size_t j = at + 1;
+	if (c == 'x') {
+		for (j++; digits < 2 && isxdigit((unsigned char)s[j]); j++, digits++)
+			v = v * 16 + hex_digit(s[j]);
+	} else {
+		for (; digits < 3 && s[j] >= '0' && s[j] <= '7'; j++, digits++)
+			v = v * 8 + (unsigned)(s[j] - '0');
+	}
+	if (!digits) {
+		fail_at(p, at, 2, "\\%c is not a valid character escape sequence",
+		        c);
+		return -1;
+	}
+	if (v > 255) {
+		fail_at(p, at, j - at, "%.*s is larger than 255.", (int)(j - at),
+		        s + at);
+		return -1;
+	}
+	*i = j;
+	return (int)v;
+}
+
+/* r"..." (4.0): backslashes are the string's own, for regular
+ * expressions; one before a quote keeps the quote in. */
+static void lex_raw_string(struct parser *p, size_t start)
+{
+	const char *s = p->text;
+	size_t i = start + 2, n = 0;
+	char *out = tl_xmalloc(strlen(s + start) + 1);
+	while (s[i] && s[i] != '"') {
+		if (s[i] == '\\' && s[i + 1])
+			out[n++] = s[i++];
+		out[n++] = s[i++];
+	}
+	if (s[i] != '"') {
+		free(out);
+		fail_at(p, start, i - start, "The string starting here is not "
+		        "closed");
+		p->tok.t = T_BAD;
+		return;
+	}
+	out[n] = '\0';
+	p->tok = (struct token){ .t = T_STRING, .pos = start,
+	                         .len = i + 1 - start, .str = out,
+	                         .str_len = n };
+}
+
 static void lex_string(struct parser *p, size_t start)
 {
 	const char *s = p->text;
@@ -155,23 +225,13 @@ static void lex_string(struct parser *p, size_t start)
 	size_t n = 0;
 	while (s[i] && s[i] != '"') {
 		if (s[i] == '\\' && s[i + 1]) {
-			i++;
-			char c = s[i];
-			if (c == 'n') c = '\n';
-			else if (c == 't') c = '\t';
-			else if (c == 'r') c = '\r';
-			else if (c == 'x' && isxdigit((unsigned char)s[i + 1])) {
-				unsigned v = 0, k = 0;
-				while (k < 2 && isxdigit((unsigned char)s[i + 1])) {
-					char h = s[++i];
-					v = v * 16 + (unsigned)(isdigit((unsigned char)h)
-					     ? h - '0' : (tolower((unsigned char)h) - 'a' + 10));
-					k++;
-				}
-				c = (char)v;
+			int c = escape(p, s, &i);
+			if (c < 0) {
+				free(out);
+				p->tok.t = T_BAD;
+				return;
 			}
-			out[n++] = c;
-			i++;
+			out[n++] = (char)c;
 			continue;
 		}
 		out[n++] = s[i++];
@@ -217,6 +277,10 @@ static void next(struct parser *p)
 	}
 	if (s[i] == '"') {
 		lex_string(p, i);
+		return;
+	}
+	if ((s[i] == 'r' || s[i] == 'R') && s[i + 1] == '"') {
+		lex_raw_string(p, i);
 		return;
 	}
 	/* A word: up to a character that cannot be in one, or "..". */
@@ -595,6 +659,7 @@ static struct node *parse_set(struct parser *p, const struct tl_field *f)
 			}
 			l.range = true;
 			l.hi = hi.i;
+			memcpy(l.hi_addr, hi.addr, sizeof l.hi_addr);
 			next(p);
 		}
 		n->lits = tl_xrealloc(n->lits, n->nlits + 1, sizeof *n->lits);
@@ -735,11 +800,19 @@ static bool wants_vexpr(struct parser *p)
 		save.str = tl_xmalloc(save.str_len + 1);
 		memcpy(save.str, p->tok.str, save.str_len + 1);
 	}
-	bool failed = p->failed, want = false, first = true;
-	int depth = 0;
+	bool failed = p->failed, want = false, first = true, proto = false;
+	int depth = 0, pr;
 	for (; p->tok.t != T_END && p->tok.t != T_BAD; first = false) {
 		const struct token *t = &p->tok;
 		const char *w = p->text + t->pos;
+		/* "tcp contains ...": a protocol's bytes, not a field. */
+		if (first && t->t == T_WORD && proto_of(w, t->len, &pr))
+			proto = true;
+		if (!first && proto && (t->t == T_CONTAINS ||
+		                        t->t == T_MATCHES)) {
+			want = true;
+			break;
+		}
 		if (depth == 0 && (t->t == T_AND || t->t == T_OR ||
 		                   t->t == T_RPAREN))
 			break;
@@ -1164,6 +1237,50 @@ static bool vcheck(struct parser *p, struct vexpr *e, enum vtype want)
 	return false;
 }
 
+/* The regular expression of "matches", from the string token at p
+ * (case-insensitive, as 4.0 compiles it). */
+static pcre2_code *compile_regex(struct parser *p, const char *re, size_t len)
+{
+	int ec;
+	PCRE2_SIZE off;
+	pcre2_code *code = pcre2_compile((PCRE2_SPTR)re, len, PCRE2_CASELESS,
+	                                 &ec, &off, NULL);
+	if (!code) {
+		char msg[160];
+		pcre2_get_error_message(ec, (PCRE2_UCHAR *)msg, sizeof msg);
+		fail_at(p, p->tok.pos, p->tok.len, "Regex compilation error: %s",
+		        msg);
+	}
+	return code;
+}
+
+/* "value matches "re"": the value's bytes against the expression. */
+static struct node *parse_vmatches(struct parser *p, struct node *n,
+                                   size_t start)
+{
+	struct vexpr *a = n->va;
+	next(p);
+	if (p->tok.t != T_STRING) {
+		fail_at(p, p->tok.pos, p->tok.len, "Matches right side must be "
+		        "a string");
+	} else if (a->kind == V_LIT || !vcheck(p, a, VT_NONE)) {
+		if (!p->err_len && !p->err_pos) {
+			p->err_pos = start;
+			p->err_len = p->tok.pos - start;
+		}
+	} else if (a->type != VT_BYTES && a->type != VT_STRING) {
+		fail_at(p, start, p->tok.pos - start, "%s cannot participate "
+		        "in matches comparison", ft_name(a->type));
+	} else if ((n->re = compile_regex(p, p->tok.str, p->tok.str_len))) {
+		n->kind = N_VCMP;
+		n->vmatches = true;
+		next(p);
+		return n;
+	}
+	free_node(n);
+	return NULL;
+}
+
 /* "left OP right", or a value alone (present). */
 static struct node *parse_vtest(struct parser *p)
 {
@@ -1191,7 +1308,9 @@ static struct node *parse_vtest(struct parser *p)
 			free_node(n);
 			return NULL;
 		}
-	} else if (p->tok.t == T_IN || p->tok.t == T_MATCHES) {
+	} else if (p->tok.t == T_MATCHES) {
+		return parse_vmatches(p, n, start);
+	} else if (p->tok.t == T_IN) {
 		fail_at(p, p->tok.pos, p->tok.len, "\"%.*s\" after a slice, "
 		        "function or arithmetic is not supported here",
 		        (int)p->tok.len, p->text + p->tok.pos);
@@ -1347,21 +1466,11 @@ static struct node *parse_test(struct parser *p)
 			return NULL;
 		}
 		n->nlits = 1;
-		if (op == T_MATCHES) {
-			int ec;
-			PCRE2_SIZE off;
-			n->re = pcre2_compile((PCRE2_SPTR)n->lits[0].bytes,
-			                      n->lits[0].len, PCRE2_CASELESS,
-			                      &ec, &off, NULL);
-			if (!n->re) {
-				char msg[160];
-				pcre2_get_error_message(ec, (PCRE2_UCHAR *)msg,
-				                        sizeof msg);
-				fail_at(p, p->tok.pos, p->tok.len, "Regex "
-				        "compilation error: %s", msg);
-				free_node(n);
-				return NULL;
-			}
+		if (op == T_MATCHES &&
+		    !(n->re = compile_regex(p, (const char *)n->lits[0].bytes,
+		                            n->lits[0].len))) {
+			free_node(n);
+			return NULL;
 		}
 		next(p);
 		return n;
@@ -1947,6 +2056,39 @@ static int vcmp(enum vtype t, const struct vval *a, const struct vval *b)
 static bool contains(const uint8_t *h, size_t hn, const uint8_t *nd,
                      size_t nn);
 
+/* What contains and matches search in a protocol named alone: 4.0 reads
+ * from where the protocol starts to the end of what it carries (len(ip)
+ * and ip[...] stay within the header, see proto_bytes). */
+static unsigned proto_rest(const struct vexpr *e, const struct tl_fctx *c,
+                           struct vval *out)
+{
+	unsigned n = proto_bytes(e, c, out);
+	if (!n || !c->m)
+		return n;
+	const struct tl_model *m = c->m;
+	const struct tl_packet *pk = &m->pkt;
+	if (e->proto == VP_IP || e->proto == VP_IPV6) {
+		out->len = m->ip_caplen - m->ip_offset;
+	} else if (e->proto == VP_TCP) {
+		uint32_t avail = m->pkt_caplen - pk->tcp_offset;
+		uint64_t whole = (uint64_t)pk->tcp_header_len + pk->seglen;
+		out->len = whole < avail ? (uint32_t)whole : avail;
+	}
+	return n;
+}
+
+static bool bytes_match(const pcre2_code *re, const struct vval *v,
+                        unsigned n)
+{
+	pcre2_match_data *md = pcre2_match_data_create_from_pattern(re, NULL);
+	bool hit = false;
+	for (unsigned i = 0; i < n && !hit; i++)
+		hit = pcre2_match(re, (PCRE2_SPTR)v[i].p, v[i].len, 0, 0, md,
+		                  NULL) >= 0;
+	pcre2_match_data_free(md);
+	return hit;
+}
+
 static bool match_vcmp(const struct node *n, const struct tl_fctx *c)
 {
 	struct vval a[TL_FIELD_MAX_VALUES], b[TL_FIELD_MAX_VALUES];
@@ -1964,6 +2106,10 @@ static bool match_vcmp(const struct node *n, const struct tl_fctx *c)
 		}
 		return false;
 	}
+	if ((n->vcontains || n->vmatches) && n->va->kind == V_PROTO)
+		na = proto_rest(n->va, c, a);
+	if (n->vmatches)
+		return bytes_match(n->re, a, na);
 	unsigned nb = na ? veval(n->vb, c, b) : 0;
 	if (!na || !nb)
 		return false;
@@ -2016,6 +2162,21 @@ static bool match_cmp(const struct node *n, const struct tl_fctx *c)
 	return all;
 }
 
+static bool is_addr(const struct tl_field *f)
+{
+	return f->type == TL_FT_IPV4 || f->type == TL_FT_IPV6;
+}
+
+/* An address range compares the addresses as numbers, ends included (as
+ * 4.0 does: 192.0.2.1..192.0.2.5). */
+static bool in_addr_range(const struct tl_field *f, const struct tl_fval *v,
+                          const struct literal *l)
+{
+	size_t n = f->type == TL_FT_IPV4 ? 4 : 16;
+	return cmp_bytes(v->addr, n, l->addr, n) >= 0 &&
+	       cmp_bytes(v->addr, n, l->hi_addr, n) <= 0;
+}
+
 static bool match_in(const struct node *n, const struct tl_fctx *c)
 {
 	struct tl_fval a[TL_FIELD_MAX_VALUES];
@@ -2023,7 +2184,10 @@ static bool match_in(const struct node *n, const struct tl_fctx *c)
 	for (unsigned i = 0; i < na; i++)
 		for (unsigned k = 0; k < n->nlits; k++) {
 			const struct literal *l = &n->lits[k];
-			if (l->range) {
+			if (l->range && is_addr(n->field)) {
+				if (in_addr_range(n->field, &a[i], l))
+					return true;
+			} else if (l->range) {
 				int64_t v = n->field->type == TL_FT_BOOL
 				            ? (int64_t)(a[i].u != 0)
 				            : ival(n->field, &a[i]);
