@@ -1476,6 +1476,8 @@ static enum ui_key_result ladder_key(struct ui *ui, int ch)
 	case 'F':
 		if (ui->arriving) {
 			l->follow = true;
+			if (ui->paused && ui->replay)
+				ui_replay_pause(ui);    /* its clock restarts */
 			ui->paused = false;
 			move_cursor(ui, n - 1);
 			l->follow = true;

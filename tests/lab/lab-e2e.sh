@@ -418,11 +418,12 @@ bash "$LAB" status >"$TMP/status" 2>&1
 # Each way 5 ms +- 1 ms (a reordered packet is not held at all, so the
 # handshake's iRTT may be short: the helper's own numbers are checked). A
 # packet never leaves before the one ahead of it, so in a download's
-# bursts the average is towards the upper end.
+# bursts the average is towards the upper end (and a loaded machine, with
+# the helper built with sanitizers, wakes it late: up to 7 ms seen).
 hold=$(sed -n 's/.*held \([0-9.]*\) ms on average (min \([0-9.]*\), max \([0-9.]*\)).*/\1 \2 \3/p' "$TMP/status")
 check "jitter: packets held 4 to 6 ms and more (avg, min, max: $hold)" \
 	awk -v h="$hold" 'BEGIN { split(h, v, " ")
-		exit !(v[1] >= 4.8 && v[1] <= 6.5 && v[2] >= 4 && v[2] < 5 && v[3] > 5.8 && v[3] <= 10) }'
+		exit !(v[1] >= 4.8 && v[1] <= 7 && v[2] >= 4 && v[2] < 5 && v[3] > 5.8 && v[3] <= 10) }'
 check "status: reno, the two names, packets reordered" \
 	bash -c "grep -q 'server reno, .*client reno' '$TMP/status' &&
 	         grep -q 'names a.example b.example' '$TMP/status' &&
