@@ -19,3 +19,29 @@ veth_pair() {
 	ip netns exec "$2" ethtool -K "$4" tso off gso off gro off >/dev/null 2>&1
 	return 0
 }
+
+# veth_transfer NS_A NS_B PORT BYTES: a kernel TCP transfer of BYTES from
+# 192.0.2.1 (in NS_A) to a sink on 192.0.2.2:PORT (in NS_B).
+veth_transfer() {
+	ip netns exec "$2" python3 -c '
+import socket, sys
+s = socket.socket(); s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+s.bind(("192.0.2.2", int(sys.argv[1]))); s.listen(1); s.settimeout(30)
+c, _ = s.accept()
+while c.recv(65536): pass' "$3" &
+	local srv=$!
+	sleep 0.3
+	# The sink may take longer than that to listen on a busy machine: the
+	# client tries again for up to 10 s.
+	ip netns exec "$1" python3 -c '
+import socket, sys, time
+for i in range(100):
+    try:
+        s = socket.create_connection(("192.0.2.2", int(sys.argv[1])),
+                                     timeout=30)
+        break
+    except ConnectionRefusedError:
+        time.sleep(0.1)
+s.sendall(b"x" * int(sys.argv[2])); s.close()' "$3" "$4"
+	wait $srv
+}

@@ -25,29 +25,7 @@ veth_pair $NS_A $NS_B da$$ db$$ ||
 	skip "cannot create network namespaces and a veth pair here"
 
 # transfer PORT BYTES: a kernel TCP transfer from 192.0.2.1 to 192.0.2.2.
-transfer() {
-	ip netns exec $NS_B python3 -c '
-import socket, sys
-s = socket.socket(); s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-s.bind(("192.0.2.2", int(sys.argv[1]))); s.listen(1); s.settimeout(30)
-c, _ = s.accept()
-while c.recv(65536): pass' "$1" &
-	local srv=$!
-	sleep 0.3
-	# The server may take longer than that to listen on a busy machine:
-	# the client tries again for up to 10 s.
-	ip netns exec $NS_A python3 -c '
-import socket, sys, time
-for i in range(100):
-    try:
-        s = socket.create_connection(("192.0.2.2", int(sys.argv[1])),
-                                     timeout=30)
-        break
-    except ConnectionRefusedError:
-        time.sleep(0.1)
-s.sendall(b"x" * int(sys.argv[2])); s.close()' "$1" "$2"
-	wait $srv
-}
+transfer() { veth_transfer $NS_A $NS_B "$@"; }
 
 # ---- -T text ---------------------------------------------------------------
 ip netns exec $NS_B "$BIN" --no-drop -B 64 -i db$$ -T text --width 120 \

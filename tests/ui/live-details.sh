@@ -24,27 +24,7 @@ veth_pair $NS_A $NS_B tl12la$$ tl12lb$$ ||
 	skip "cannot create network namespaces and a veth pair here"
 
 # transfer PORT BYTES: a kernel TCP transfer from 192.0.2.1 to 192.0.2.2.
-transfer() {
-	ip netns exec $NS_B python3 -c '
-import socket, sys
-s = socket.socket(); s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-s.bind(("192.0.2.2", int(sys.argv[1]))); s.listen(1); s.settimeout(30)
-c, _ = s.accept()
-while c.recv(65536): pass' "$1" &
-	local srv=$!
-	sleep 0.3
-	ip netns exec $NS_A python3 -c '
-import socket, sys, time
-for i in range(100):
-    try:
-        s = socket.create_connection(("192.0.2.2", int(sys.argv[1])),
-                                     timeout=30)
-        break
-    except ConnectionRefusedError:
-        time.sleep(0.1)
-s.sendall(b"x" * int(sys.argv[2])); s.close()' "$1" "$2"
-	wait $srv
-}
+transfer() { veth_transfer $NS_A $NS_B "$@"; }
 
 # live_run PORT ARGS...: the view capturing on the pair, then a small
 # transfer, then a large one (4 MB: far more than a ring of 512 KiB).
