@@ -1703,6 +1703,19 @@ static int cmp_i(int64_t a, int64_t b)
 	return a < b ? -1 : a > b;
 }
 
+/* Times order as 4.0's nstime_cmp does: by nanoseconds within the same
+ * second, otherwise by the difference of the seconds cut to a signed 32-bit
+ * int, so two times more than 68 years apart compare backwards
+ * (docs/filters.md). */
+static int cmp_time(int64_t a, int64_t b)
+{
+	int64_t as = a / 1000000000, bs = b / 1000000000;
+	if (as == bs)
+		return cmp_i(a % 1000000000, b % 1000000000);
+	int32_t d = (int32_t)(uint32_t)((uint64_t)as - (uint64_t)bs);
+	return d < 0 ? -1 : d > 0;
+}
+
 static int cmp_bytes(const uint8_t *a, size_t an, const uint8_t *b,
                      size_t bn)
 {
@@ -1750,6 +1763,8 @@ static int cmp_lit(const struct tl_field *f, const struct tl_fval *v,
 		return cmp_bytes(v->bytes, v->len, l->bytes, l->len);
 	case TL_FT_BOOL:
 		return cmp_i(v->u != 0, l->i);
+	case TL_FT_TIME:
+		return cmp_time(v->i, l->i);
 	default:
 		return cmp_i(ival(f, v), l->i);
 	}
@@ -1763,6 +1778,10 @@ static int cmp_vals(const struct tl_field *f, const struct tl_fval *a,
 	case TL_FT_IPV6: return cmp_bytes(a->addr, 16, b->addr, 16);
 	case TL_FT_STRING:
 	case TL_FT_BYTES: return cmp_bytes(a->bytes, a->len, b->bytes, b->len);
+	case TL_FT_TIME:
+		if (g->type == TL_FT_TIME)
+			return cmp_time(a->i, b->i);
+		return cmp_i(ival(f, a), ival(g, b));
 	default: return cmp_i(ival(f, a), ival(g, b));
 	}
 }
@@ -2048,6 +2067,8 @@ static int vcmp(enum vtype t, const struct vval *a, const struct vval *b)
 		return cmp_bytes(a->p, a->len, b->p, b->len);
 	case VT_STRING:
 		return cmp_bytes(a->p, a->len, b->p, b->len);
+	case VT_TIME:
+		return cmp_time(a->i, b->i);
 	default:
 		return cmp_i(a->i, b->i);
 	}
@@ -2186,6 +2207,11 @@ static bool match_in(const struct node *n, const struct tl_fctx *c)
 			const struct literal *l = &n->lits[k];
 			if (l->range && is_addr(n->field)) {
 				if (in_addr_range(n->field, &a[i], l))
+					return true;
+			} else if (l->range &&
+			           n->field->type == TL_FT_TIME) {
+				if (cmp_time(a[i].i, l->i) >= 0 &&
+				    cmp_time(a[i].i, l->hi) <= 0)
 					return true;
 			} else if (l->range) {
 				int64_t v = n->field->type == TL_FT_BOOL

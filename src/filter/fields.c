@@ -314,23 +314,25 @@ struct opt_walk {
 	uint32_t sack_base;
 };
 
+/* One option's values: len is its length, got what the capture holds of
+ * it (less than len where the snap length cut it). */
 static void opt_value(struct opt_walk *w, unsigned kind, const uint8_t *o,
-                      unsigned len)
+                      unsigned len, unsigned got)
 {
 	struct tl_fval *v = &w->out[w->n];
 	if (w->n >= TL_FIELD_MAX_VALUES)
 		return;
 	switch (w->want) {
 	case F_OPT_MSS_VAL:
-		if (kind == 2 && len == 4)
+		if (kind == 2 && len == 4 && got == 4)
 			w->n += put_u(v, (uint32_t)(o[2] << 8 | o[3]));
 		break;
 	case F_OPT_WSCALE_SHIFT:
-		if (kind == 3 && len == 3)
+		if (kind == 3 && len == 3 && got == 3)
 			w->n += put_u(v, o[2]);
 		break;
 	case F_OPT_WSCALE_MULT:
-		if (kind == 3 && len == 3)
+		if (kind == 3 && len == 3 && got == 3)
 			w->n += put_u(v, 1u << (o[2] > 14 ? 14 : o[2]));
 		break;
 	case F_OPT_MSS:
@@ -344,12 +346,12 @@ static void opt_value(struct opt_walk *w, unsigned kind, const uint8_t *o,
 		             ? 3u : w->want == F_OPT_SACK_PERM ? 4u
 		             : w->want == F_OPT_SACK ? 5u : 8u)) {
 			v->bytes = o;
-			v->len = len;
+			v->len = got;
 			w->n++;
 		}
 		break;
 	case F_OPT_SACK_COUNT:
-		if (kind == 5)
+		if (kind == 5 && got == len)
 			w->n += put_u(v, (len - 2) / 8);
 		break;
 	case F_OPT_SACK_LE:
@@ -362,14 +364,15 @@ static void opt_value(struct opt_walk *w, unsigned kind, const uint8_t *o,
 			if (w->n >= TL_FIELD_MAX_VALUES)
 				break;
 			unsigned at = i + (w->want == F_OPT_SACK_RE ? 4 : 0);
-			if (at + 4 > len)
+			if (at + 4 > len || at + 4 > got)
 				break;
 			w->out[w->n++].u = tl_get_be32(o + at) - w->sack_base;
 		}
 		break;
 	case F_OPT_TSVAL:
 	case F_OPT_TSECR:
-		if (kind == 8 && len == 10)
+		if (kind == 8 && len == 10 &&
+		    got >= (w->want == F_OPT_TSVAL ? 6u : 10u))
 			w->n += put_u(v, tl_get_be32(o + (w->want == F_OPT_TSVAL
 			                                  ? 2 : 6)));
 		break;
@@ -400,15 +403,15 @@ static unsigned options(const struct tl_fctx *c, unsigned id,
 	const uint8_t *o = th + 20;
 	/* What the capture holds of them: 4.0 lists options up to a cut
 	 * (a walk that ends before it shows the segment whole). */
-	unsigned left = p->tcp_header_len - 20u;
+	unsigned left = p->tcp_header_len - 20u, have = left;
 	if (len - p->tcp_offset < p->tcp_header_len)
-		left = len - p->tcp_offset - 20u;
+		have = len - p->tcp_offset - 20u;
 	const struct tl_conn *conn = c->m->info.conn;
 	struct opt_walk w = { .want = id, .out = out,
 	                      .sack_base = conn ? conn->dir[!c->m->info.dir].base
 	                                        : 0 };
 	bool eol = false;
-	while (left && w.n < TL_FIELD_MAX_VALUES) {
+	while (have && w.n < TL_FIELD_MAX_VALUES) {
 		unsigned kind = o[0], len = 1;
 		/* After an end-of-list only zero padding is listed (each
 		 * byte an EOL); the first other byte ends the list, even
@@ -418,16 +421,23 @@ static unsigned options(const struct tl_fctx *c, unsigned id,
 		else if (eol)
 			break;
 		if (kind > 1) {
-			if (left < 2 || o[1] < 2 || o[1] > left)
+			if (have < 2 || o[1] < 2 || o[1] > left)
 				break;
 			len = o[1];
 		}
+		/* An option the capture cuts is dissected up to the cut,
+		 * where 4.0 stops: its kind, the bytes it has, the values
+		 * read whole before it. */
+		unsigned got = len < have ? len : have;
 		if (id == F_OPTION_KIND)
 			w.n += put_u(&out[w.n], kind);
 		else
-			opt_value(&w, kind, o, len);
+			opt_value(&w, kind, o, len, got);
+		if (got < len)
+			break;
 		o += len;
 		left -= len;
+		have -= len;
 	}
 	return w.n;
 }

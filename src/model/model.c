@@ -420,6 +420,22 @@ static void cut_first_fragment(struct tl_model *m, const uint8_t *data,
 	forget_dropped(m);
 }
 
+/* A TCP header cut in its options: 4.0 stops dissecting at the cut, before
+ * it shows the SEQ/ACK analysis subtree, so no flag, RTT, acknowledged
+ * frame or bytes in flight is shown for it (the analysis itself ran, and
+ * later segments see its effects). */
+static void hide_analysis(struct tl_seg_info *in)
+{
+	in->analysis = 0;
+	in->an_tree = false;
+	in->acks_frame = 0;
+	in->ack_rtt = 0;
+	in->dupack_num = in->dupack_frame = 0;
+	in->rto = 0;
+	in->rto_frame = 0;
+	in->bytes_in_flight = in->push_bytes_sent = 0;
+}
+
 bool tl_model_frame(struct tl_model *m, int dlt, const uint8_t *data,
                     uint32_t caplen, tl_nsec ts, struct tl_seg *seg,
                     struct tl_seg_note *note, bool *has_note)
@@ -452,7 +468,7 @@ bool tl_model_frame(struct tl_model *m, int dlt, const uint8_t *data,
 		if (m->sender)
 			tl_sender_segment(m->sender, &m->pkt, &m->info, ts,
 			                  &m->sender_vals);
-		m->info.analysis = 0;
+		hide_analysis(&m->info);
 		goto row;
 	case TL_DECODE_TRUNCATED:
 		m->truncated++;
