@@ -53,23 +53,7 @@ done
 check "-Z nobody: running as uid $(id -u nobody) after opening the device" \
 	"[ \"$uid\" = \"$(id -u nobody)\" ]"
 
-ip netns exec "$ns_b" python3 -c '
-import socket
-s = socket.socket(); s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-s.bind(("192.0.2.2", 5001)); s.listen(1); s.settimeout(30)
-c, _ = s.accept(); n = 0
-while True:
-    d = c.recv(65536)
-    if not d: break
-    n += len(d)
-c.close(); print(n)' > "$tmp/server.out" &
-srv=$!
-sleep 0.3
-ip netns exec "$ns_a" python3 -c '
-import socket
-s = socket.create_connection(("192.0.2.2", 5001), timeout=30)
-s.sendall(b"x" * 1000000); s.close()'
-wait $srv
+veth_transfer "$ns_a" "$ns_b" 5001 1000000 "$tmp/server.out"
 # Segments must already be there while the capture is still running.
 sleep 1
 rows=$(($(wc -l < "$tmp/live.tsv") - 1))

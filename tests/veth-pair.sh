@@ -20,15 +20,20 @@ veth_pair() {
 	return 0
 }
 
-# veth_transfer NS_A NS_B PORT BYTES: a kernel TCP transfer of BYTES from
-# 192.0.2.1 (in NS_A) to a sink on 192.0.2.2:PORT (in NS_B).
+# veth_transfer NS_A NS_B PORT BYTES [FILE]: a kernel TCP transfer of BYTES
+# from 192.0.2.1 (in NS_A) to a sink on 192.0.2.2:PORT (in NS_B); the sink
+# writes the number of bytes it received to FILE.
 veth_transfer() {
 	ip netns exec "$2" python3 -c '
 import socket, sys
 s = socket.socket(); s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
 s.bind(("192.0.2.2", int(sys.argv[1]))); s.listen(1); s.settimeout(30)
-c, _ = s.accept()
-while c.recv(65536): pass' "$3" &
+c, _ = s.accept(); n = 0
+while True:
+    d = c.recv(65536)
+    if not d: break
+    n += len(d)
+print(n)' "$3" > "${5:-/dev/null}" &
 	local srv=$!
 	sleep 0.3
 	# The sink may take longer than that to listen on a busy machine: the

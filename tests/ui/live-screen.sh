@@ -30,19 +30,7 @@ stty_before
 run "clear; ip netns exec $NS_B $BIN --no-drop -i ub$$ tcp port 5002"
 check "live: the view starts" wait_for 'LIVE|ub'"$$" 5
 
-ip netns exec $NS_B python3 -c '
-import socket
-s = socket.socket(); s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-s.bind(("192.0.2.2", 5002)); s.listen(1); s.settimeout(30)
-c, _ = s.accept()
-while c.recv(65536): pass' &
-srv=$!
-sleep 0.3
-ip netns exec $NS_A python3 -c '
-import socket
-s = socket.create_connection(("192.0.2.2", 5002), timeout=30)
-s.sendall(b"x" * 1000000); s.close()'
-wait $srv
+veth_transfer $NS_A $NS_B 5002 1000000
 check "live: segments are drawn as they come" wait_for 'ACK Seq=' 5
 check "live: status bar counts captured packets" wait_for 'captured [0-9,]+' 3
 check "live: status bar shows kernel drops" screen_has 'drops? [0-9]'
