@@ -95,6 +95,19 @@ bool tl_field_needs_sender(const struct tl_field *f);
 unsigned tl_field_values(const struct tl_fctx *c, const struct tl_field *f,
                          struct tl_fval *out);
 
+/* Room for every IP header of one version a segment can carry. */
+#define TL_FIELD_IP_LAYERS_MAX (2 * TL_MAX_OUTER_IP + 1)
+
+/* The segment's IP headers of that version (4 or 6), outermost first, as
+ * 4.0's ip / ipv6 protocol items: where each starts, its header's length
+ * (the fixed IPv6 header, the IPv4 header with its options) and the
+ * datagram's (by its length field), both cut where the capture ends.
+ * Fills hdr, hlen and whole (TL_FIELD_IP_LAYERS_MAX entries each);
+ * returns how many. Needs the packet's bytes (not the view's records). */
+unsigned tl_field_ip_layers(const struct tl_fctx *c, unsigned version,
+                            const uint8_t **hdr, uint32_t *hlen,
+                            uint32_t *whole);
+
 /* For retained segment index of m (the view): the segment it acknowledges
  * as tcp.analysis.acks_frame does (docs/analysis.md) and the time since
  * it, found by walking back through its connection's kept segments.

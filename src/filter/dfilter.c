@@ -1811,6 +1811,23 @@ static bool every_pair(enum rel r)
 static unsigned veval(const struct vexpr *e, const struct tl_fctx *c,
                       struct vval *out);
 
+/* One value per IP header of that version, tunnels' outer ones first (as
+ * 4.0 lists them): the header, or with rest the datagram it starts. */
+static unsigned ip_layers(const struct tl_fctx *c, unsigned version,
+                          bool rest, struct vval *out)
+{
+	const uint8_t *hdr[TL_FIELD_IP_LAYERS_MAX];
+	uint32_t hlen[TL_FIELD_IP_LAYERS_MAX], whole[TL_FIELD_IP_LAYERS_MAX];
+	unsigned n = tl_field_ip_layers(c, version, hdr, hlen, whole);
+	if (n > TL_FIELD_MAX_VALUES)
+		n = TL_FIELD_MAX_VALUES;
+	for (unsigned i = 0; i < n; i++) {
+		out[i].p = hdr[i];
+		out[i].len = rest ? whole[i] : hlen[i];
+	}
+	return n;
+}
+
 static unsigned proto_bytes(const struct vexpr *e, const struct tl_fctx *c,
                             struct vval *out)
 {
@@ -1825,14 +1842,7 @@ static unsigned proto_bytes(const struct vexpr *e, const struct tl_fctx *c,
 		return c->data != NULL;
 	case VP_IP:
 	case VP_IPV6:
-		if (!m->ip_data || pk->ip_version != (e->proto == VP_IP ? 4 : 6)
-		    || m->ip_offset >= m->ip_caplen)
-			return 0;
-		out->p = m->ip_data + m->ip_offset;
-		out->len = m->ip_caplen - m->ip_offset;
-		if (out->len > pk->ip_header_len)
-			out->len = pk->ip_header_len;
-		return 1;
+		return ip_layers(c, e->proto == VP_IP ? 4 : 6, false, out);
 	default: {
 		if (!m->pkt_data || pk->tcp_offset >= m->pkt_caplen)
 			return 0;
@@ -2083,14 +2093,14 @@ static bool contains(const uint8_t *h, size_t hn, const uint8_t *nd,
 static unsigned proto_rest(const struct vexpr *e, const struct tl_fctx *c,
                            struct vval *out)
 {
+	if ((e->proto == VP_IP || e->proto == VP_IPV6) && !c->seg && c->m)
+		return ip_layers(c, e->proto == VP_IP ? 4 : 6, true, out);
 	unsigned n = proto_bytes(e, c, out);
 	if (!n || !c->m)
 		return n;
 	const struct tl_model *m = c->m;
 	const struct tl_packet *pk = &m->pkt;
-	if (e->proto == VP_IP || e->proto == VP_IPV6) {
-		out->len = m->ip_caplen - m->ip_offset;
-	} else if (e->proto == VP_TCP) {
+	if (e->proto == VP_TCP) {
 		uint32_t avail = m->pkt_caplen - pk->tcp_offset;
 		uint64_t whole = (uint64_t)pk->tcp_header_len + pk->seglen;
 		out->len = whole < avail ? (uint32_t)whole : avail;

@@ -245,11 +245,13 @@ static const uint8_t *packet_bytes(const struct tl_fctx *c, uint32_t *len)
 
 /* A fixed IP header of that version at b + at, if captured whole. */
 static const uint8_t *hdr_at(const uint8_t *b, uint32_t len, uint32_t at,
-                             unsigned version)
+                             unsigned version, uint32_t *room)
 {
 	uint32_t need = version == 4 ? 20 : 40;
 	if (at > len || len - at < need || (b[at] >> 4) != version)
 		return NULL;
+	if (room)
+		*room = len - at;
 	return b + at;
 }
 
@@ -258,9 +260,11 @@ static const uint8_t *hdr_at(const uint8_t *b, uint32_t len, uint32_t at,
  * together, the frame's headers around the fragment first; then the
  * tunnels' outer headers; then the one around the TCP header (the last,
  * when it is that version). A datagram's first header (offset 0) is shown
- * as the last fragment's own, as tshark does. Returns how many. */
-static unsigned ip_headers(const struct tl_fctx *c, unsigned version,
-                           const uint8_t **out, unsigned *inner)
+ * as the last fragment's own, as tshark does. room (may be NULL) gets the
+ * captured bytes from each header on. Returns how many. */
+static unsigned ip_headers_room(const struct tl_fctx *c, unsigned version,
+                                const uint8_t **out, uint32_t *room,
+                                unsigned *inner)
 {
 	const struct tl_model *m = c->m;
 	const struct tl_packet *p = &m->pkt;
@@ -273,26 +277,54 @@ static unsigned ip_headers(const struct tl_fctx *c, unsigned version,
 	*inner = UINT32_MAX;    /* the one around the TCP header, if listed */
 	for (unsigned i = 0; i < m->frag_outer_count && joined; i++)
 		if ((out[n] = hdr_at(frame, frame_len, m->frag_outer[i],
-		                     version)))
+		                     version, room ? room + n : NULL)))
 			n++;
 	for (unsigned i = 0; i < p->outer_ip_count; i++) {
 		uint32_t at = p->outer_ip[i];
 		if ((out[n] = joined && at == 0
-		              ? hdr_at(frame, frame_len, m->ip_offset, version)
-		              : hdr_at(b, len, at, version)))
+		              ? hdr_at(frame, frame_len, m->ip_offset, version,
+		                       room ? room + n : NULL)
+		              : hdr_at(b, len, at, version,
+		                       room ? room + n : NULL)))
 			n++;
 	}
 	if (p->ip_version != version)
 		return n;
 	if ((out[n] = joined && p->ip_offset == 0
-	              ? hdr_at(frame, frame_len, m->ip_offset, version)
-	              : hdr_at(b, len, p->ip_offset, version)))
+	              ? hdr_at(frame, frame_len, m->ip_offset, version,
+	                       room ? room + n : NULL)
+	              : hdr_at(b, len, p->ip_offset, version,
+	                       room ? room + n : NULL)))
 		*inner = n++;
 	return n;
 }
 
+static unsigned ip_headers(const struct tl_fctx *c, unsigned version,
+                           const uint8_t **out, unsigned *inner)
+{
+	return ip_headers_room(c, version, out, NULL, inner);
+}
+
+unsigned tl_field_ip_layers(const struct tl_fctx *c, unsigned version,
+                            const uint8_t **hdr, uint32_t *hlen,
+                            uint32_t *whole)
+{
+	const uint8_t *h[TL_FIELD_IP_LAYERS_MAX];
+	uint32_t room[TL_FIELD_IP_LAYERS_MAX];
+	unsigned inner, n = ip_headers_room(c, version, h, room, &inner);
+	for (unsigned i = 0; i < n; i++) {
+		uint32_t hl = version == 4 ? (h[i][0] & 0x0fu) * 4u : 40u;
+		uint32_t all = version == 4 ? tl_get_be16(h[i] + 2)
+		                            : 40u + tl_get_be16(h[i] + 4);
+		hdr[i] = h[i];
+		hlen[i] = hl < room[i] ? hl : room[i];
+		whole[i] = all > hlen[i] && all < room[i] ? all : room[i];
+	}
+	return n;
+}
+
 /* Room for every header ip_headers can list. */
-#define IP_HEADERS_MAX (2 * TL_MAX_OUTER_IP + 1)
+#define IP_HEADERS_MAX TL_FIELD_IP_LAYERS_MAX
 
 static const uint8_t *tcp_header(const struct tl_fctx *c)
 {
