@@ -329,13 +329,21 @@ static size_t add_cause(char *buf, size_t size, size_t at, uint64_t n,
 bool tl_model_unread_text(const struct tl_model *m, char *buf, size_t size)
 {
 	const struct tl_model_unread *u = &m->unread;
-	char tail[64];
+	char tail[96];
 	size_t at = 0;
 	if (size)
 		buf[0] = 0;
 	at = add_cause(buf, size, at, u->fragments, "IP fragment",
 	               "IP fragments", " never reassembled (the rest of "
-	               "their datagram never came)");
+	               "their datagram never came whole)");
+	at = add_cause(buf, size, at, u->fragments_cut, "IP fragment",
+	               "IP fragments", " cut by the snap length (tshark "
+	               "cannot reassemble them either)");
+	snprintf(tail, sizeof tail, " given up at the reassembly bound (%u "
+	         "datagrams or %u MiB held)", TL_REASM_MAX_DATAGRAMS,
+	         TL_REASM_MAX_BYTES >> 20);
+	at = add_cause(buf, size, at, u->fragments_evicted, "IP fragment",
+	               "IP fragments", tail);
 	at = add_cause(buf, size, at, u->cut, "packet", "packets",
 	               " cut short before a TCP header could be read");
 	snprintf(tail, sizeof tail, " inside a GRE tunnel of an unsupported "
@@ -372,22 +380,29 @@ static void forget_dropped(struct tl_model *m)
 
 /* Takes a fragment into table *r (made when the first one comes); true
  * with the whole datagram in *data when it is the last one missing.
- * *unfinished is the table's count of pieces never completed. */
+ * The caller copies the table's counts of pieces never completed. */
 static bool reassembled(struct tl_reasm **r, const struct tl_packet *pkt,
-                        const uint8_t **data, uint32_t *caplen,
-                        uint64_t *unfinished)
+                        const uint8_t **data, uint32_t *caplen)
 {
 	if (!*r)
 		*r = tl_reasm_new();
 	const uint8_t *whole;
 	uint32_t len;
 	bool done = tl_reasm_add(*r, pkt, *data, &whole, &len);
-	*unfinished = tl_reasm_unfinished(*r);
 	if (!done)
 		return false;
 	*data = whole;
 	*caplen = len;
 	return true;
+}
+
+/* The IP table's pieces never part of a whole datagram, by cause. */
+static void count_fragments(struct tl_model *m)
+{
+	struct tl_reasm_counts n = tl_reasm_counts(m->reasm);
+	m->unread.fragments = n.held + n.damaged;
+	m->unread.fragments_cut = n.cut;
+	m->unread.fragments_evicted = n.evicted;
 }
 
 /* Keeps the frame's IP headers around a fragment (the fields list them
@@ -441,6 +456,7 @@ bool tl_model_frame(struct tl_model *m, int dlt, const uint8_t *data,
 	const uint8_t *frame_data = NULL;  /* set when fragments were joined */
 	m->frag_outer_count = 0;
 	uint32_t frame_caplen = 0, frame_ip = 0;
+	bool joined;
 	switch (tl_decode_frame(dlt, data, caplen, &m->pkt)) {
 	case TL_DECODE_TCP:
 		break;
@@ -467,8 +483,9 @@ bool tl_model_frame(struct tl_model *m, int dlt, const uint8_t *data,
 		frame_caplen = caplen;
 		frame_ip = m->pkt.frag.hdr_off;
 		keep_frame_ips(m);
-		if (!reassembled(&m->reasm, &m->pkt, &data, &caplen,
-		                 &m->unread.fragments)) {
+		joined = reassembled(&m->reasm, &m->pkt, &data, &caplen);
+		count_fragments(m);
+		if (!joined) {
 			cut_first_fragment(m, data, caplen, frame, ts);
 			return false;
 		}
@@ -498,8 +515,11 @@ bool tl_model_frame(struct tl_model *m, int dlt, const uint8_t *data,
 		frame_caplen = caplen;
 		frame_ip = m->pkt.ip_offset;
 		keep_frame_ips(m);
-		if (!reassembled(&m->capwap_reasm, &m->pkt, &data, &caplen,
-		                 &m->unread.tunnel_fragments))
+		joined = reassembled(&m->capwap_reasm, &m->pkt, &data,
+		                     &caplen);
+		m->unread.tunnel_fragments =
+			tl_reasm_unfinished(m->capwap_reasm);
+		if (!joined)
 			return false;
 		if (tl_decode_capwap_payload(data, caplen, m->pkt.frag.binding,
 		                             &m->pkt) == TL_DECODE_TCP)

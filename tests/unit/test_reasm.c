@@ -84,6 +84,7 @@ static void test_damage_and_bounds(void)
 	piece(&p, 2, 65528, 16, false, 'z');
 	CHECK(!tl_reasm_add(r, &p, frame, &out, &len));
 	CHECK_UINT(tl_reasm_unfinished(r), 1);
+	CHECK_UINT(tl_reasm_counts(r).damaged, 1);
 	/* more unfinished datagrams than the bound: the oldest go, and
 	 * their pieces stay counted */
 	for (uint32_t id = 100; id < 100 + TL_REASM_MAX_DATAGRAMS + 10; id++) {
@@ -95,6 +96,63 @@ static void test_damage_and_bounds(void)
 	piece(&p, 100 + TL_REASM_MAX_DATAGRAMS + 9, 8, 8, false, 'r');
 	CHECK(tl_reasm_add(r, &p, frame, &out, &len));
 	CHECK_UINT(tl_reasm_unfinished(r), 1 + TL_REASM_MAX_DATAGRAMS + 9);
+	struct tl_reasm_counts n = tl_reasm_counts(r);
+	CHECK_UINT(n.evicted, 10);
+	CHECK_UINT(n.held, TL_REASM_MAX_DATAGRAMS - 1);
+	CHECK_UINT(n.damaged + n.cut, 1);
+	tl_reasm_free(r);
+}
+
+/* A piece the snap length cut is never added (tshark adds none): its
+ * datagram never completes, and the piece is counted as cut. */
+static void test_cut_piece(void)
+{
+	struct tl_reasm *r = tl_reasm_new();
+	struct tl_packet p;
+	const uint8_t *out;
+	uint32_t len;
+	piece(&p, 3, 0, 16, true, 'a');
+	p.frag.data_len = 10;
+	CHECK(!tl_reasm_add(r, &p, frame, &out, &len));
+	piece(&p, 3, 16, 8, false, 'b');
+	CHECK(!tl_reasm_add(r, &p, frame, &out, &len));
+	struct tl_reasm_counts n = tl_reasm_counts(r);
+	CHECK_UINT(n.cut, 1);
+	CHECK_UINT(n.held, 1);
+	CHECK_UINT(tl_reasm_unfinished(r), 2);
+	tl_reasm_free(r);
+}
+
+/* Thousands of datagrams in flight (every first piece, then every last
+ * one) all complete, as in tshark: the bound evicts none of them, and
+ * the first comes back whole even with the table at its fullest. */
+static void test_many_in_flight(void)
+{
+	struct tl_reasm *r = tl_reasm_new();
+	struct tl_packet p;
+	const uint8_t *out;
+	uint32_t len, whole = 0;
+	const uint32_t many = TL_REASM_MAX_DATAGRAMS;
+	for (uint32_t id = 0; id < many; id++) {
+		piece(&p, id, 0, 8, true, 'f');
+		CHECK(!tl_reasm_add(r, &p, frame, &out, &len));
+	}
+	CHECK_UINT(tl_reasm_counts(r).held, many);
+	for (uint32_t id = 0; id < many; id++) {
+		piece(&p, id, 8, 8, false, 'l');
+		if (tl_reasm_add(r, &p, frame, &out, &len) && len == 36 &&
+		    out[20] == 'f' && out[28] == 'l')
+			whole++;
+	}
+	CHECK_UINT(whole, many);
+	CHECK_UINT(tl_reasm_unfinished(r), 0);
+	/* the same id from another source is another datagram */
+	piece(&p, 5, 0, 8, true, 'x');
+	CHECK(!tl_reasm_add(r, &p, frame, &out, &len));
+	piece(&p, 5, 8, 8, false, 'y');
+	p.src[0] = 10;
+	CHECK(!tl_reasm_add(r, &p, frame, &out, &len));
+	CHECK_UINT(tl_reasm_counts(r).held, 2);
 	tl_reasm_free(r);
 }
 /* The inner frame a CAPWAP packet carries: Ethernet, IPv4, a TCP SYN. */
@@ -183,6 +241,8 @@ static const struct check_test tests[] = {
 	CHECK_TEST(test_in_any_order),
 	CHECK_TEST(test_gap_and_overlap),
 	CHECK_TEST(test_damage_and_bounds),
+	CHECK_TEST(test_cut_piece),
+	CHECK_TEST(test_many_in_flight),
 	CHECK_TEST(test_capwap),
 };
 
