@@ -160,6 +160,12 @@ enum tl_decode_result tl_decode_capwap_payload(const uint8_t *payload,
                                                uint32_t len, unsigned binding,
                                                struct tl_packet *pkt);
 
+/* The file of registered OUIs (Wireshark's manuf format) an MPLS
+ * pseudowire's guess reads, once, when first needed; NULL for none (an
+ * OUI then counts as registered when universally administered). The
+ * default is Wireshark's, as tshark reads it. For the tests. */
+void tl_decode_oui_file(const char *path);
+
 /* Layer entry points, exposed for the unit tests and the fuzzer. */
 enum tl_decode_result tl_decode_ip(const uint8_t *frame, uint32_t caplen,
                                    uint32_t off, struct tl_packet *pkt);

@@ -53,9 +53,24 @@ enum tl_decode_result tl_dec_ip_nibble(const uint8_t *f, uint32_t caplen,
 	return tl_dec_ip(f, caplen, off, pkt, depth);
 }
 
-/* MPLS carries no payload type: the bottom label is followed by IP if the
- * first nibble says so, as tshark guesses by default (it does not guess
- * Ethernet pseudowires). */
+/* An Ethernet pseudowire, which tshark 4.0 guesses when the first nibble
+ * after the labels is 0: Ethernet right away if both addresses' OUIs are
+ * registered, else a 4-byte control word first (RFC 4448). */
+static enum tl_decode_result pw_ethernet(const uint8_t *f, uint32_t caplen,
+                                         uint32_t off, struct tl_packet *pkt,
+                                         unsigned depth)
+{
+	if (!tl_have(caplen, off, 9))
+		return TL_DECODE_TRUNCATED;
+	if (!tl_oui_known(f + off) || !tl_oui_known(f + off + 6))
+		off += 4;
+	tl_note_encap(pkt, TL_ENCAP_ETHERNET, off);
+	return tl_dec_ethernet(f, caplen, off, pkt, depth + 1);
+}
+
+/* MPLS carries no payload type: after the bottom label tshark 4.0 guesses
+ * from the first nibble, IPv4 (4), IPv6 (6) or an Ethernet pseudowire
+ * (0); anything else is no TCP. */
 enum tl_decode_result tl_dec_mpls(const uint8_t *f, uint32_t caplen,
                                   uint32_t off, struct tl_packet *pkt,
                                   unsigned depth)
@@ -76,6 +91,8 @@ enum tl_decode_result tl_dec_mpls(const uint8_t *f, uint32_t caplen,
 	unsigned nibble = f[off] >> 4;
 	if (nibble == 4 || nibble == 6)
 		return tl_dec_ip(f, caplen, off, pkt, depth);
+	if (nibble == 0)
+		return pw_ethernet(f, caplen, off, pkt, depth);
 	return TL_DECODE_NOT_TCP;
 }
 
