@@ -186,6 +186,8 @@ struct tl_model_unread {
 	uint64_t fragments_evicted; /* IP fragments of datagrams given up at
 	                             * the reassembly memory bound */
 	uint64_t too_deep;      /* nested deeper than tshark reads */
+	uint64_t amsdu_more;    /* TCP segments after the first in an 802.11
+	                         * A-MSDU: analysed, but a frame has one row */
 	uint64_t tunnel_fragments;  /* CAPWAP fragments whose packet never
 	                             * completed */
 	uint64_t encrypted;     /* MACsec frames whose data is encrypted (they

@@ -44,6 +44,8 @@ expect "IPv6 fragments never completed" "$d/encap/frag_ipv6.pcap" 13 \
 # alone (IPv4 and IPv6): tshark adds no cut piece, so none completes
 expect "fragments cut by the snap length" "$d/encap/frag_cut.pcap" 52 \
 	'not shown: 20 IP fragments never reassembled \(the rest of their datagram never came whole\), 6 IP fragments cut by the snap length \(tshark cannot reassemble them either\)$'
+expect "A-MSDU segments after the first" "$d/encap/wifi_amsdu.pcap" 9 \
+	'not shown: 4 TCP segments after the first in an 802.11 A-MSDU \(analysed, but a frame has one row: its first\)$'
 expect "GRE payload type nobody reads" "$d/encap/unread_gre_type.pcap" 0 \
 	'not shown: 13 packets inside a GRE tunnel of an unsupported payload type \(0x88b6\)$'
 expect "nested past 500 layers" "$d/encap/unread_too_deep.pcap" 7 \

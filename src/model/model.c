@@ -351,6 +351,9 @@ bool tl_model_unread_text(const struct tl_model *m, char *buf, size_t size)
 	at = add_cause(buf, size, at, u->tunnel, "packet", "packets", tail);
 	at = add_cause(buf, size, at, u->too_deep, "packet", "packets",
 	               " nested deeper than tshark reads (496 layers, 20 VLAN tags)");
+	at = add_cause(buf, size, at, u->amsdu_more, "TCP segment",
+	               "TCP segments", " after the first in an 802.11 A-MSDU "
+	               "(analysed, but a frame has one row: its first)");
 	at = add_cause(buf, size, at, u->tunnel_fragments, "CAPWAP fragment",
 	               "CAPWAP fragments", " never reassembled (the rest of "
 	               "their packet never came)");
@@ -433,6 +436,36 @@ static void cut_first_fragment(struct tl_model *m, const uint8_t *data,
 		return;
 	tl_tracker_quoted(&m->tracker, &q, frame, ts);
 	forget_dropped(m);
+}
+
+/* The segments after the first in an 802.11 A-MSDU: tshark analyses each
+ * (stream numbers, sequence state) but the frame's row is the first one;
+ * what it flags in the others is the frame's too (its tcp.analysis
+ * fields hold them all). They get no row, no sender model and no
+ * application labels. */
+static void more_subframes(struct tl_model *m, const uint8_t *data,
+                           uint32_t caplen, uint32_t frame, tl_nsec ts)
+{
+	struct tl_packet q;
+	struct tl_seg_info info;
+	uint32_t next = m->pkt.amsdu_next;
+	forget_dropped(m);
+	m->tracker.dropped_count = 0;
+	while (next) {
+		enum tl_decode_result r = tl_decode_amsdu(data, caplen, next,
+		                                          &q);
+		if (r != TL_DECODE_TCP && r != TL_DECODE_TCP_CUT)
+			break;
+		if (q.amsdu_next <= next)   /* never backwards */
+			q.amsdu_next = 0;
+		next = q.amsdu_next;
+		tl_tracker_segment(&m->tracker, &q, frame, ts, &info);
+		if (r == TL_DECODE_TCP)
+			m->info.analysis |= info.analysis;
+		m->unread.amsdu_more++;
+		forget_dropped(m);
+		m->tracker.dropped_count = 0;
+	}
 }
 
 bool tl_model_frame(struct tl_model *m, int dlt, const uint8_t *data,
@@ -548,6 +581,8 @@ bool tl_model_frame(struct tl_model *m, int dlt, const uint8_t *data,
 		tl_sender_segment(m->sender, &m->pkt, &m->info, ts,
 		                  &m->sender_vals);
 row:
+	if (m->pkt.amsdu_next)
+		more_subframes(m, data, caplen, frame, ts);
 	m->pkt_data = data;
 	m->pkt_caplen = caplen;
 	m->ip_data = frame_data ? frame_data : data;

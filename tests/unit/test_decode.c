@@ -1903,6 +1903,76 @@ static void test_meta_links(void)
 	CHECK_UINT(p.ip_offset, 8);
 }
 
+/* One A-MSDU subframe holding LLC/SNAP, IPv4 and TCP (sport as given),
+ * padded to 4 bytes unless last. */
+static void amsdu_subframe(struct frame *f, uint16_t sport, bool last)
+{
+	struct ip4_spec ip = { 0 };
+	struct tcp_spec t = TCP_DEFAULT;
+	t.sport = sport;
+	uint32_t start = f->n;
+	putfill(f, 0x22, 12);
+	put16(f, 8 + 20 + tcp_size(&t));
+	llc_snap(f, 0x0800);
+	ipv4(f, &ip, tcp_size(&t));
+	tcp(f, &t);
+	while (!last && (f->n - start) % 4)
+		put8(f, 0);
+}
+
+/* QoS data with the A-MSDU present bit: the first subframe with TCP is
+ * the frame's segment, and amsdu_next leads to the others. */
+static void test_ieee80211_amsdu(void)
+{
+	struct frame f = { .n = 0 };
+	struct tl_packet p;
+	wlan_header(&f, 0x88, 0x01);
+	f.b[24] = 0x80;                 /* QoS control: A-MSDU present */
+	uint32_t first = f.n;
+	amsdu_subframe(&f, 1001, false);
+	uint32_t second = f.n;
+	amsdu_subframe(&f, 1002, false);
+	uint32_t third = f.n;
+	amsdu_subframe(&f, 1003, true);
+	CHECK_UINT((second - first) % 4, 0);
+	CHECK_RESULT(decode(DLT_IEEE802_11, f.b, f.n, &p), TL_DECODE_TCP);
+	CHECK_UINT(p.sport, 1001);
+	CHECK_UINT(p.ip_offset, first + 14 + 8);
+	CHECK_UINT(p.amsdu_next, second);
+	CHECK_RESULT(tl_decode_amsdu(f.b, f.n, p.amsdu_next, &p),
+	             TL_DECODE_TCP);
+	CHECK_UINT(p.sport, 1002);
+	CHECK_UINT(p.amsdu_next, third);
+	CHECK_RESULT(tl_decode_amsdu(f.b, f.n, p.amsdu_next, &p),
+	             TL_DECODE_TCP);
+	CHECK_UINT(p.sport, 1003);
+	CHECK_UINT(p.amsdu_next, 0);
+	/* a first subframe without TCP (ARP): the second is the segment */
+	f.b[first + 14 + 6] = 0x08, f.b[first + 14 + 7] = 0x06;
+	CHECK_RESULT(decode(DLT_IEEE802_11, f.b, f.n, &p), TL_DECODE_TCP);
+	CHECK_UINT(p.sport, 1002);
+	/* no subframe with TCP: the first one's answer */
+	f.b[second + 14 + 6] = 0x08, f.b[second + 14 + 7] = 0x06;
+	f.b[third + 14 + 6] = 0x08, f.b[third + 14 + 7] = 0x06;
+	CHECK_RESULT(decode(DLT_IEEE802_11, f.b, f.n, &p), TL_DECODE_NOT_TCP);
+	/* cut inside the first subframe's header; inside the second's */
+	CHECK_RESULT(decode(DLT_IEEE802_11, f.b, first + 10, &p),
+	             TL_DECODE_TRUNCATED);
+	f.b[first + 14 + 6] = 0x08, f.b[first + 14 + 7] = 0x00;
+	CHECK_RESULT(decode(DLT_IEEE802_11, f.b, second + 10, &p),
+	             TL_DECODE_TCP);
+	CHECK_UINT(p.amsdu_next, second);
+	CHECK_RESULT(tl_decode_amsdu(f.b, second + 10, second, &p),
+	             TL_DECODE_TRUNCATED);
+	/* a length past the frame: the subframe ends with the capture, and
+	 * there is no next one */
+	f.b[first + 12] = 0xff, f.b[first + 13] = 0xff;
+	CHECK_RESULT(decode(DLT_IEEE802_11, f.b, f.n, &p), TL_DECODE_TCP);
+	CHECK_UINT(p.amsdu_next, 0);
+	/* the QoS control cut off */
+	CHECK_RESULT(decode(DLT_IEEE802_11, f.b, 25, &p), TL_DECODE_TRUNCATED);
+}
+
 static void test_ieee80211(void)
 {
 	struct tcp_spec t = TCP_DEFAULT;
@@ -2100,6 +2170,7 @@ static const struct check_test tests[] = {
 	CHECK_TEST(test_shims),
 	CHECK_TEST(test_meta_links),
 	CHECK_TEST(test_ieee80211),
+	CHECK_TEST(test_ieee80211_amsdu),
 	CHECK_TEST(test_tcp_options_each),
 	CHECK_TEST(test_tcp_options_sack_blocks),
 	CHECK_TEST(test_tcp_options_all_together),
