@@ -417,15 +417,16 @@ static void keep_frame_ips(struct tl_model *m)
 	       m->pkt.outer_ip_count * sizeof *m->frag_outer);
 }
 
-/* A first fragment the snap length cut is never reassembled; tshark still
- * reads the TCP header in it, files it under its connection (a stream
- * number, tcp.time_delta's base) and analyses nothing, as it does with a
- * header quoted in an ICMP error. No row here (docs/analysis.md). */
+/* A first IPv4 fragment the snap length cut is never reassembled; tshark
+ * still reads the TCP header in it, files it under its connection (a
+ * stream number, tcp.time_delta's base) and analyses nothing, as it does
+ * with a header quoted in an ICMP error. No row here (docs/analysis.md).
+ * A first IPv6 fragment it shows as data only: nothing to file. */
 static void cut_first_fragment(struct tl_model *m, const uint8_t *data,
                                uint32_t caplen, uint32_t frame, tl_nsec ts)
 {
 	const struct tl_packet *p = &m->pkt;
-	if (p->frag.offset != 0 || p->frag.proto != 6 ||
+	if (p->ip_version != 4 || p->frag.offset != 0 || p->frag.proto != 6 ||
 	    p->frag.data_len >= p->frag.data_wire)
 		return;
 	struct tl_packet q = *p;

@@ -6,7 +6,9 @@ frag_cut.pcap: one short exchange per case, IPv4 and IPv6 alike (each on
 its own client port): a data segment sent in fragments whose first piece
 the snap length cut (68 and 96 bytes captured), whose first piece comes
 whole but nothing after it, whose last piece was cut, and one sent whole
-for reference; each exchange goes on with a segment and an ACK, so the
+for reference, and a cut first piece that is all a connection shows
+(IPv4: tshark opens a stream for it; IPv6: it reads no TCP in it, so no
+stream); each exchange goes on with a segment and an ACK, so the
 analysis after the missing datagram shows.  tshark 4.0 adds a fragment to
 a datagram only when it has all of it: a cut piece never is, so its
 datagram never completes.  A cut first piece is still read as TCP (a
@@ -61,9 +63,10 @@ def exchange(v6, port, case, t):
     def add(to_s, ip, cut=None):
         recs.append((t + len(recs) * 1000, eth(to_s, ip), cut))
 
-    add(True, seg(True, "S", 1000, 0))
-    add(False, seg(False, "SA", 5000, 1001))
-    add(True, seg(True, "A", 1001, 5001))
+    if case != "alone":
+        add(True, seg(True, "S", 1000, 0))
+        add(False, seg(False, "SA", 5000, 1001))
+        add(True, seg(True, "A", 1001, 5001))
     big = seg(True, "PA", 1001, 5001, bytes(range(200)))
     if v6:
         frs = fragment6(IPv6(raw(IPv6(src=c, dst=s) /
@@ -72,17 +75,20 @@ def exchange(v6, port, case, t):
     else:
         big.id = port
         frs = fragment(big, fragsize=64)
-    if case == "missing":
+    if case in ("missing", "alone"):
         frs = frs[:1]
     for i, fr in enumerate(frs):
         cut = None
-        if case.startswith("cut") and i == 0:
+        if case == "alone":
+            cut = 96        # the whole TCP header, for IPv6 too
+        elif case.startswith("cut") and i == 0:
             cut = int(case[3:])
         elif case == "lastcut" and i == len(frs) - 1:
             cut = len(eth(True, fr)) - 8
         add(True, fr, cut)
-    add(True, seg(True, "PA", 1201, 5001, b"b" * 10))
-    add(False, seg(False, "A", 5001, 1211))
+    if case != "alone":
+        add(True, seg(True, "PA", 1201, 5001, b"b" * 10))
+        add(False, seg(False, "A", 5001, 1211))
     return recs
 
 
@@ -90,8 +96,8 @@ def frag_cut():
     recs = []
     t = 0
     for v6 in (False, True):
-        for k, case in enumerate(("whole", "cut68", "cut96", "missing",
-                                  "lastcut")):
+        for k, case in enumerate(("alone", "whole", "cut68", "cut96",
+                                  "missing", "lastcut")):
             recs += exchange(v6, 40000 + 10 * k + (5 if v6 else 0), case, t)
             t += 100000
     return recs
