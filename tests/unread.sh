@@ -45,6 +45,9 @@ expect "IPv6 fragments never completed" "$d/encap/frag_ipv6.pcap" 13 \
 # alone (IPv4 and IPv6): tshark adds no cut piece, so none completes
 expect "fragments cut by the snap length" "$d/encap/frag_cut.pcap" 52 \
 	'not shown: 20 IP fragments never reassembled \(the rest of their datagram never came whole\), 8 IP fragments cut by the snap length \(tshark cannot reassemble them either\)$'
+# a last piece sent again after its datagram completed (IPv4 and IPv6)
+expect "overlapping fragments" "$d/encap/frag_overlap.pcap" 12 \
+	'not shown: 2 IP fragments never reassembled'
 expect "A-MSDU segments after the first" "$d/encap/wifi_amsdu.pcap" 9 \
 	'not shown: 4 TCP segments after the first in an 802.11 A-MSDU \(analysed, but a frame has one row: its first\)$'
 expect "GRE payload type nobody reads" "$d/encap/unread_gre_type.pcap" 0 \

@@ -33,7 +33,13 @@ struct datagram {
 	uint32_t payload_cap;
 	uint32_t total;                 /* payload length, once known */
 	bool have_total;
-	uint8_t have[MAX_PAYLOAD / 8 / 8 + 1];  /* 8-byte units received */
+	/* Which piece each payload byte came from: its offset / 8 + 1 (0:
+	 * none yet). Where pieces overlap, tshark keeps the bytes of the one
+	 * that starts first (of those starting at the same place, the one
+	 * that came first). */
+	uint16_t *owner;
+	uint32_t covered;               /* bytes with an owner */
+	uint32_t max_end;               /* of any piece */
 	uint32_t pieces;
 };
 
@@ -66,9 +72,10 @@ static void drop(struct tl_reasm *r, struct datagram *d)
 		at = &(*at)->chain;
 	*at = d->chain;
 	r->count--;
-	r->bytes -= d->payload_cap + IPV6_HEADER + 60 + sizeof *d;
+	r->bytes -= 3ull * d->payload_cap + IPV6_HEADER + 60 + sizeof *d;
 	r->n.held -= d->pieces;
 	free(d->buf);
+	free(d->owner);
 	free(d);
 }
 
@@ -154,13 +161,16 @@ static struct datagram *make(struct tl_reasm *r, const struct tl_packet *p,
 	return d;
 }
 
+/* Whole when every byte up to the end the last piece gave is there (and
+ * so the first piece), as tshark checks it. */
 static bool all_there(const struct datagram *d)
 {
 	if (!d->have_total || !d->have_first)
 		return false;
-	uint32_t units = (d->total + 7) / 8;
-	for (uint32_t u = 0; u < units; u++)
-		if (!(d->have[u / 8] & (1u << (u % 8))))
+	if (d->max_end <= d->total)
+		return d->covered == d->total;
+	for (uint32_t i = 0; i < d->total; i++)    /* pieces past the end */
+		if (!d->owner[i])
 			return false;
 	return true;
 }
@@ -223,13 +233,26 @@ bool tl_reasm_add(struct tl_reasm *r, const struct tl_packet *p,
 		d->buf = tl_xrealloc(d->buf, IPV6_HEADER + 60 + cap, 1);
 		memset(d->buf + IPV6_HEADER + 60 + d->payload_cap, 0,
 		       cap - d->payload_cap);
-		r->bytes += cap - d->payload_cap;
+		d->owner = tl_xrealloc(d->owner, cap, sizeof *d->owner);
+		memset(d->owner + d->payload_cap, 0,
+		       (cap - d->payload_cap) * sizeof *d->owner);
+		r->bytes += 3ull * (cap - d->payload_cap);
 		d->payload_cap = cap;
 	}
-	memcpy(d->buf + IPV6_HEADER + 60 + off, frame + p->frag.data_off,
-	       p->frag.data_len);
-	for (uint32_t u = off / 8; u < (need + 7) / 8; u++)
-		d->have[u / 8] |= (uint8_t)(1u << (u % 8));
+	uint8_t *data = d->buf + IPV6_HEADER + 60;
+	const uint8_t *src = frame + p->frag.data_off;
+	const uint16_t rank = (uint16_t)(off / 8 + 1);  /* off <= 65535 */
+	for (uint32_t i = 0; i < wire; i++) {
+		uint16_t *o = &d->owner[off + i];
+		if (*o && *o <= rank)
+			continue;       /* an earlier-starting piece's byte */
+		if (!*o)
+			d->covered++;
+		*o = rank;
+		data[off + i] = src[i];
+	}
+	if (need > d->max_end)
+		d->max_end = need;
 	if (off == 0 && !d->have_first) {
 		d->have_first = true;
 		d->hdr_len = p->frag.hdr_len;

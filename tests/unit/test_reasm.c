@@ -103,6 +103,42 @@ static void test_damage_and_bounds(void)
 	tl_reasm_free(r);
 }
 
+/* Overlapping pieces with different bytes: each byte is the one of the
+ * piece that starts first, of two starting together the one that came
+ * first (as tshark joins them); a hole inside an 8-byte unit is a hole. */
+static void test_overlap_precedence(void)
+{
+	struct tl_reasm *r = tl_reasm_new();
+	struct tl_packet p;
+	const uint8_t *out;
+	uint32_t len;
+	piece(&p, 4, 0, 16, true, 'a');
+	CHECK(!tl_reasm_add(r, &p, frame, &out, &len));
+	piece(&p, 4, 0, 16, true, 'b');                 /* came second */
+	CHECK(!tl_reasm_add(r, &p, frame, &out, &len));
+	piece(&p, 4, 8, 16, true, 'c');                 /* starts later */
+	CHECK(!tl_reasm_add(r, &p, frame, &out, &len));
+	piece(&p, 4, 24, 8, false, 'd');
+	CHECK(tl_reasm_add(r, &p, frame, &out, &len));
+	CHECK_UINT(len, 20 + 32);
+	CHECK(!memcmp(out + 20, "aaaaaaaaaaaaaaaaccccccccdddddddd", 32));
+	/* a later piece that starts first wins over an earlier one */
+	piece(&p, 5, 8, 8, false, 'y');
+	CHECK(!tl_reasm_add(r, &p, frame, &out, &len));
+	piece(&p, 5, 0, 12, true, 'x');
+	CHECK(tl_reasm_add(r, &p, frame, &out, &len));
+	CHECK(!memcmp(out + 20, "xxxxxxxxxxxxyyyy", 16));
+	/* bytes 5..8 missing: not whole, though every 8-byte unit has some */
+	piece(&p, 6, 0, 5, true, 'h');
+	CHECK(!tl_reasm_add(r, &p, frame, &out, &len));
+	piece(&p, 6, 8, 8, false, 'i');
+	CHECK(!tl_reasm_add(r, &p, frame, &out, &len));
+	piece(&p, 6, 0, 8, true, 'j');                  /* fills them */
+	CHECK(tl_reasm_add(r, &p, frame, &out, &len));
+	CHECK(!memcmp(out + 20, "hhhhhjjjiiiiiiii", 16));
+	tl_reasm_free(r);
+}
+
 /* A piece the snap length cut is never added (tshark adds none): its
  * datagram never completes, and the piece is counted as cut. */
 static void test_cut_piece(void)
@@ -241,6 +277,7 @@ static const struct check_test tests[] = {
 	CHECK_TEST(test_in_any_order),
 	CHECK_TEST(test_gap_and_overlap),
 	CHECK_TEST(test_damage_and_bounds),
+	CHECK_TEST(test_overlap_precedence),
 	CHECK_TEST(test_cut_piece),
 	CHECK_TEST(test_many_in_flight),
 	CHECK_TEST(test_capwap),

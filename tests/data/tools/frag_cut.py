@@ -1,6 +1,7 @@
 #!/usr/bin/python3
 """IP fragments tshark cannot put back together, and many in flight:
-tests/data/encap/frag_cut.pcap and frag_many.pcap.
+tests/data/encap/frag_cut.pcap, frag_many.pcap and frag_overlap.pcap
+(see frag_overlap below).
 
 frag_cut.pcap: one short exchange per case, IPv4 and IPv6 alike (each on
 its own client port): a data segment sent in fragments whose first piece
@@ -133,12 +134,65 @@ def frag_many(n=1100):
     return recs
 
 
+def frag_overlap():
+    """Pieces that overlap with different bytes: tshark keeps, for each
+    byte, the piece that starts first (of two starting at the same place,
+    the one that came first).  Per family: the first piece twice (the
+    second with another sequence number), then the rest; a piece starting
+    8 bytes in (another acknowledgement number there) after the first;
+    and a last piece sent again after its datagram completed."""
+    recs = []
+
+    def add(to_s, ip):
+        e = Ether(src=MAC_C if to_s else MAC_S, dst=MAC_S if to_s else MAC_C)
+        recs.append((len(recs) * 1000, raw(e / ip), None))
+
+    for v6 in (False, True):
+        c, s = (C6, S6) if v6 else (C4, S4)
+        ipc = IPv6 if v6 else IP
+        port = 42000 + (1 if v6 else 0)
+
+        def tcp(flags, seq, ack, data=b""):
+            t = TCP(sport=port, dport=80, flags=flags, seq=seq, ack=ack,
+                    window=1000)
+            return t / Raw(data) if data else t
+
+        def piece(ident, off, more, data):
+            if v6:
+                return IPv6(src=c, dst=s) / IPv6ExtHdrFragment(
+                    id=ident, offset=off // 8, m=int(more), nh=6) / Raw(data)
+            return IP(src=c, dst=s, id=ident, flags="MF" if more else 0,
+                      frag=off // 8, proto=6) / Raw(data)
+
+        add(True, ipc(src=c, dst=s) / tcp("S", 1000, 0))
+        add(False, ipc(src=s, dst=c) / TCP(sport=80, dport=port, flags="SA",
+                                           seq=5000, ack=1001, window=1000))
+        a = raw(tcp("PA", 1001, 5001, b"a" * 40))
+        b = raw(tcp("PA", 1501, 5001, b"b" * 40))
+        add(True, piece(1, 0, True, a[:32]))
+        add(True, piece(1, 0, True, b[:32]))        # loses: came second
+        add(True, piece(1, 32, False, a[32:]))
+        d = raw(tcp("PA", 1041, 5001, b"d" * 40))
+        e = raw(tcp("PA", 1041, 9999, b"e" * 40))
+        add(True, piece(2, 0, True, d[:32]))
+        add(True, piece(2, 8, True, e[8:40]))       # loses: starts later
+        add(True, piece(2, 32, False, d[32:]))
+        f = raw(tcp("PA", 1081, 5001, b"f" * 40))
+        add(True, piece(3, 0, True, f[:32]))
+        add(True, piece(3, 32, False, f[32:]))
+        add(True, piece(3, 32, False, f[32:]))      # again: never completes
+        add(False, ipc(src=s, dst=c) / TCP(sport=80, dport=port, flags="A",
+                                           seq=5001, ack=1121, window=1000))
+    return recs
+
+
 def main(argv):
     if len(argv) != 1:
         sys.stderr.write(__doc__)
         return 2
     write(os.path.join(argv[0], "frag_cut.pcap"), frag_cut())
     write(os.path.join(argv[0], "frag_many.pcap"), frag_many())
+    write(os.path.join(argv[0], "frag_overlap.pcap"), frag_overlap())
     return 0
 
 
