@@ -188,8 +188,12 @@ static void finish(struct tl_reasm *r, struct datagram *d,
 	if (!d->hdr_len) {
 		/* a tunnel's payload: nothing to rewrite */
 	} else if (d->version == 4) {
-		r->out[2] = (uint8_t)(len >> 8);
-		r->out[3] = (uint8_t)len;
+		/* Past 65535 bytes with its header the length cannot say it
+		 * (tshark reads such a datagram whole): 0, as TSO leaves it,
+		 * which the decoder takes for "the rest of the data". */
+		uint32_t field = len > 0xffff ? 0 : len;
+		r->out[2] = (uint8_t)(field >> 8);
+		r->out[3] = (uint8_t)field;
 		r->out[6] = r->out[7] = 0;
 	} else {
 		r->out[4] = (uint8_t)(d->total >> 8);

@@ -531,6 +531,17 @@ bool tl_model_frame(struct tl_model *m, int dlt, const uint8_t *data,
 			forget_dropped(m);
 			m->not_tcp++;
 			return false;
+		case TL_DECODE_MALFORMED:
+		case TL_DECODE_TRUNCATED:       /* whole, yet short: damage */
+			m->malformed++;
+			return false;
+		case TL_DECODE_TOO_DEEP:
+			m->unread.too_deep++;
+			return false;
+		case TL_DECODE_TUNNEL:
+			if (!m->unread.tunnel++)
+				m->unread.tunnel_type = m->pkt.tunnel_type;
+			return false;
 		default:
 			m->not_tcp++;   /* or in a tunnel: read whole */
 			return false;

@@ -139,6 +139,33 @@ static void test_overlap_precedence(void)
 	tl_reasm_free(r);
 }
 
+/* A datagram of 65528 payload bytes is more than an IPv4 total length
+ * can say with its header: tshark reads it whole, and so must the
+ * decoder (a zero length: the rest of the data). */
+static void test_past_65535(void)
+{
+	struct tl_reasm *r = tl_reasm_new();
+	struct tl_packet p;
+	const uint8_t *out = NULL;
+	uint32_t len = 0, off = 0;
+	bool done = false;
+	while (off < 65528) {
+		uint32_t n = 65528 - off < 2048 ? 65528 - off : 2048;
+		piece(&p, 9, off, n, off + n < 65528, 'q');
+		if (off == 0)
+			frame[20 + 12] = 0x50;  /* a TCP header: 20 bytes */
+		done = tl_reasm_add(r, &p, frame, &out, &len);
+		off += n;
+	}
+	CHECK(done);
+	CHECK_UINT(len, 20 + 65528);
+	CHECK_UINT(out[2] | out[3], 0);
+	struct tl_packet q;
+	CHECK_INT(tl_decode_ip(out, len, 0, &q), TL_DECODE_TCP);
+	CHECK_UINT(q.seglen, 65508);
+	tl_reasm_free(r);
+}
+
 /* A piece the snap length cut is never added (tshark adds none): its
  * datagram never completes, and the piece is counted as cut. */
 static void test_cut_piece(void)
@@ -278,6 +305,7 @@ static const struct check_test tests[] = {
 	CHECK_TEST(test_gap_and_overlap),
 	CHECK_TEST(test_damage_and_bounds),
 	CHECK_TEST(test_overlap_precedence),
+	CHECK_TEST(test_past_65535),
 	CHECK_TEST(test_cut_piece),
 	CHECK_TEST(test_many_in_flight),
 	CHECK_TEST(test_capwap),
