@@ -19,6 +19,7 @@
 #define MAX_PAYLOAD 65535u      /* an IPv4 total length, an IPv6 payload */
 #define IPV6_HEADER 40
 #define BUCKETS 16384u          /* a power of two */
+#define GONE 65536u             /* datagrams given up, remembered */
 
 struct datagram {
 	struct datagram *older, *newer; /* the age list */
@@ -46,6 +47,12 @@ struct datagram {
 struct tl_reasm {
 	struct datagram *oldest, *newest;
 	struct datagram *bucket[BUCKETS];
+	/* Datagrams given up at the bound, by hash (0: none), so their
+	 * later pieces are counted with them instead of each taking a
+	 * place and pushing out the next datagram still wanted (with more
+	 * in flight than the bound, none would ever complete). Made at the
+	 * first eviction. */
+	uint32_t *gone;
 	uint32_t count;
 	uint64_t bytes;
 	struct tl_reasm_counts n;
@@ -86,6 +93,7 @@ void tl_reasm_free(struct tl_reasm *r)
 	while (r->oldest)
 		drop(r, r->oldest);
 	free(r->out);
+	free(r->gone);
 	free(r);
 }
 
@@ -138,6 +146,9 @@ static struct datagram *make(struct tl_reasm *r, const struct tl_packet *p,
 	while (r->oldest && (r->count >= TL_REASM_MAX_DATAGRAMS ||
 	                     r->bytes > TL_REASM_MAX_BYTES)) {
 		r->n.evicted += r->oldest->pieces;
+		if (!r->gone)
+			r->gone = tl_xcalloc(GONE, sizeof *r->gone);
+		r->gone[r->oldest->hash % GONE] = r->oldest->hash | 1;
 		drop(r, r->oldest);
 	}
 	struct datagram *d = tl_xcalloc(1, sizeof *d);
@@ -223,6 +234,15 @@ bool tl_reasm_add(struct tl_reasm *r, const struct tl_packet *p,
 	}
 	uint32_t hash = key_hash(p);
 	struct datagram *d = find(r, p, hash);
+	if (!d && r->gone && r->gone[hash % GONE] == (hash | 1)) {
+		/* A later piece of one given up; a first piece starts a
+		 * datagram again (an IPv4 id comes back after 65536). */
+		if (off != 0) {
+			r->n.evicted++;
+			return false;
+		}
+		r->gone[hash % GONE] = 0;
+	}
 	if (!d)
 		d = make(r, p, hash);
 	/* The payload lives at buf + 100 (room for any IPv4 header or the

@@ -103,6 +103,39 @@ static void test_damage_and_bounds(void)
 	tl_reasm_free(r);
 }
 
+/* More datagrams in flight than the bound (every first piece, then every
+ * last one): the oldest are given up, and their later pieces counted with
+ * them rather than pushing out the rest, which all complete; a first
+ * piece starts a given-up datagram again. */
+static void test_past_the_bound(void)
+{
+	struct tl_reasm *r = tl_reasm_new();
+	struct tl_packet p;
+	const uint8_t *out;
+	uint32_t len, whole = 0;
+	const uint32_t many = TL_REASM_MAX_DATAGRAMS + 100;
+	for (uint32_t id = 0; id < many; id++) {
+		piece(&p, id, 0, 8, true, 'f');
+		CHECK(!tl_reasm_add(r, &p, frame, &out, &len));
+	}
+	for (uint32_t id = 0; id < many; id++) {
+		piece(&p, id, 8, 8, false, 'l');
+		if (tl_reasm_add(r, &p, frame, &out, &len))
+			whole++;
+	}
+	CHECK_UINT(whole, TL_REASM_MAX_DATAGRAMS);
+	struct tl_reasm_counts n = tl_reasm_counts(r);
+	CHECK_UINT(n.evicted, 2 * 100);
+	CHECK_UINT(n.held, 0);
+	/* datagram 5 was given up: sent again, first piece first */
+	piece(&p, 5, 0, 8, true, 'g');
+	CHECK(!tl_reasm_add(r, &p, frame, &out, &len));
+	piece(&p, 5, 8, 8, false, 'h');
+	CHECK(tl_reasm_add(r, &p, frame, &out, &len));
+	CHECK(!memcmp(out + 20, "gggggggghhhhhhhh", 16));
+	tl_reasm_free(r);
+}
+
 /* Overlapping pieces with different bytes: each byte is the one of the
  * piece that starts first, of two starting together the one that came
  * first (as tshark joins them); a hole inside an 8-byte unit is a hole. */
@@ -304,6 +337,7 @@ static const struct check_test tests[] = {
 	CHECK_TEST(test_in_any_order),
 	CHECK_TEST(test_gap_and_overlap),
 	CHECK_TEST(test_damage_and_bounds),
+	CHECK_TEST(test_past_the_bound),
 	CHECK_TEST(test_overlap_precedence),
 	CHECK_TEST(test_past_65535),
 	CHECK_TEST(test_cut_piece),
