@@ -49,6 +49,23 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			(void)sum;
 		}
 	}
+	/* The model walks an A-MSDU's other subframes: each step forward,
+	 * inside the frame. */
+	uint32_t next = (r == TL_DECODE_TCP || r == TL_DECODE_TCP_CUT)
+	                ? pkt.amsdu_next : 0;
+	while (next) {
+		if (next >= caplen)
+			abort();
+		struct tl_packet sub;
+		enum tl_decode_result s = tl_decode_amsdu(frame, caplen, next,
+		                                          &sub);
+		if (s != TL_DECODE_TCP && s != TL_DECODE_TCP_CUT)
+			break;
+		if (sub.tcp_offset > caplen ||
+		    (sub.amsdu_next && sub.amsdu_next <= next))
+			abort();
+		next = sub.amsdu_next;
+	}
 	/* A fragment's piece is copied from the frame by the model: it must
 	 * lie in the captured bytes (IP fragments and CAPWAP's). */
 	if ((r == TL_DECODE_FRAGMENT || r == TL_DECODE_TUNNEL_FRAGMENT) &&

@@ -135,6 +135,10 @@ struct tl_packet {
 	 * first TL_MAX_OUTER_IP (offsets in the frame) */
 	uint8_t outer_ip_count;
 	uint32_t outer_ip[TL_MAX_OUTER_IP];
+	/* An 802.11 A-MSDU holds several MSDUs: the segment is the first
+	 * that carries TCP, and this is where the next subframe starts in
+	 * the data decoded (0: no more), for tl_decode_amsdu. */
+	uint32_t amsdu_next;
 };
 
 /* A short name for an encapsulation ("GRE", "VXLAN"...). */
@@ -159,6 +163,18 @@ bool tl_decode_link_supported(int dlt);
 enum tl_decode_result tl_decode_capwap_payload(const uint8_t *payload,
                                                uint32_t len, unsigned binding,
                                                struct tl_packet *pkt);
+
+/* The A-MSDU subframes of frame (or of a payload put back together) from
+ * off, the next one pkt->amsdu_next named: decodes the first of them that
+ * carries TCP, as tl_decode_frame does, and sets pkt->amsdu_next again. */
+enum tl_decode_result tl_decode_amsdu(const uint8_t *frame, uint32_t caplen,
+                                      uint32_t off, struct tl_packet *pkt);
+
+/* The file of registered OUIs (Wireshark's manuf format) an MPLS
+ * pseudowire's guess reads, once, when first needed; NULL for none (an
+ * OUI then counts as registered when universally administered). The
+ * default is Wireshark's, as tshark reads it. For the tests. */
+void tl_decode_oui_file(const char *path);
 
 /* Layer entry points, exposed for the unit tests and the fuzzer. */
 enum tl_decode_result tl_decode_ip(const uint8_t *frame, uint32_t caplen,

@@ -181,7 +181,13 @@ struct tl_model_unread {
 	uint64_t cut;           /* cut short (by the snap length, mostly)
 	                         * before a TCP header could be read */
 	uint64_t fragments;     /* IP fragments whose datagram never completed */
+	uint64_t fragments_cut; /* IP fragments the snap length cut (never
+	                         * reassembled, by tshark either) */
+	uint64_t fragments_evicted; /* IP fragments of datagrams given up at
+	                             * the reassembly memory bound */
 	uint64_t too_deep;      /* nested deeper than tshark reads */
+	uint64_t amsdu_more;    /* TCP segments after the first in an 802.11
+	                         * A-MSDU: analysed, but a frame has one row */
 	uint64_t tunnel_fragments;  /* CAPWAP fragments whose packet never
 	                             * completed */
 	uint64_t encrypted;     /* MACsec frames whose data is encrypted (they

@@ -8,9 +8,19 @@
 #include "tl_decode.h"
 #include "tl_util.h"
 
-/* Unfinished datagrams held at most, and bytes for them. */
-#define TL_REASM_MAX_DATAGRAMS 1024u
+/* Unfinished datagrams held at most, and bytes for them (a small one
+ * takes about 2 kB: 3 bytes per payload byte, the data and whose it is). */
+#define TL_REASM_MAX_DATAGRAMS 16384u
 #define TL_REASM_MAX_BYTES (32u * 1024 * 1024)
+
+/* Pieces that never became part of a whole datagram, by cause. */
+struct tl_reasm_counts {
+	uint64_t held;          /* held now: the rest has not come (yet) */
+	uint64_t cut;           /* cut by the snap length: never added, as
+	                         * tshark never adds them */
+	uint64_t damaged;       /* would end past 65535 bytes */
+	uint64_t evicted;       /* of datagrams given up at the bound */
+};
 
 struct tl_reasm;
 
@@ -22,7 +32,9 @@ void tl_reasm_free(struct tl_reasm *r);
 bool tl_reasm_add(struct tl_reasm *r, const struct tl_packet *pkt,
                   const uint8_t *frame, const uint8_t **out,
                   uint32_t *out_len);
-/* Fragments of datagrams never completed so far (held or given up). */
+/* Fragments of datagrams never completed so far (held or given up): the
+ * sum of tl_reasm_counts. */
 uint64_t tl_reasm_unfinished(const struct tl_reasm *r);
+struct tl_reasm_counts tl_reasm_counts(const struct tl_reasm *r);
 
 #endif

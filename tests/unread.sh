@@ -40,6 +40,16 @@ expect "fragments never completed" "$d/encap/frag_ipv4.pcap" 13 \
 	'frag_ipv4.pcap: not shown: 2 IP fragments never reassembled'
 expect "IPv6 fragments never completed" "$d/encap/frag_ipv6.pcap" 13 \
 	'not shown: 3 IP fragments never reassembled'
+# first pieces cut at 68 and 96 bytes (one of them all its connection
+# shows), a last piece cut, a first piece
+# alone (IPv4 and IPv6): tshark adds no cut piece, so none completes
+expect "fragments cut by the snap length" "$d/encap/frag_cut.pcap" 52 \
+	'not shown: 20 IP fragments never reassembled \(the rest of their datagram never came whole\), 8 IP fragments cut by the snap length \(tshark cannot reassemble them either\)$'
+# a last piece sent again after its datagram completed (IPv4 and IPv6)
+expect "overlapping fragments" "$d/encap/frag_overlap.pcap" 12 \
+	'not shown: 2 IP fragments never reassembled'
+expect "A-MSDU segments after the first" "$d/encap/wifi_amsdu.pcap" 9 \
+	'not shown: 4 TCP segments after the first in an 802.11 A-MSDU \(analysed, but a frame has one row: its first\)$'
 expect "GRE payload type nobody reads" "$d/encap/unread_gre_type.pcap" 0 \
 	'not shown: 13 packets inside a GRE tunnel of an unsupported payload type \(0x88b6\)$'
 expect "nested past 500 layers" "$d/encap/unread_too_deep.pcap" 7 \
@@ -77,6 +87,7 @@ expect "MACsec encrypted" "$d/encap/unread_macsec_encrypted.pcap" 0 \
 expect "tunnels read whole" "$d/encap/nested_vxlan_gre_mpls.pcap" 13 -
 expect "several link types in one pcapng" "$d/encap/pcapng_multi.pcapng" 14 -
 expect "fragments reassembled" "$d/encap/frag_gre_outer.pcap" 13 -
+expect "1100 datagrams in flight, all reassembled" "$d/encap/frag_many.pcap" 1104 -
 # -w from a pcapng of several link types: a pcap file takes one; the frames
 # of the others are named as not saved.
 n=$((n + 1))

@@ -91,6 +91,9 @@ enum tl_decode_result tl_dec_pktap(const uint8_t *f, uint32_t caplen,
 enum tl_decode_result tl_dec_enc(const uint8_t *f, uint32_t caplen,
                                  struct tl_packet *pkt);
 #define TL_LINKTYPE_PKTAP 258   /* in files, whatever the system's DLT_ */
+/* oui.c: whether a MAC address's OUI is registered, as tshark 4.0 knows
+ * it (its manuf file); reads 3 bytes. */
+bool tl_oui_known(const uint8_t *mac);
 /* UDP: the tunnels tshark follows on their default ports. */
 enum tl_decode_result tl_dec_udp(const uint8_t *f, uint32_t caplen,
                                  uint32_t off, uint32_t ip_payload_len,

@@ -264,5 +264,6 @@ enum tl_decode_result tl_decode_ip(const uint8_t *f, uint32_t caplen,
 {
 	pkt->encap_count = 0;
 	pkt->outer_ip_count = 0;
+	pkt->amsdu_next = 0;
 	return tl_dec_ip_nibble(f, caplen, off, pkt, 0);
 }

@@ -53,9 +53,24 @@ enum tl_decode_result tl_dec_ip_nibble(const uint8_t *f, uint32_t caplen,
 	return tl_dec_ip(f, caplen, off, pkt, depth);
 }
 
-/* MPLS carries no payload type: the bottom label is followed by IP if the
- * first nibble says so, as tshark guesses by default (it does not guess
- * Ethernet pseudowires). */
+/* An Ethernet pseudowire, which tshark 4.0 guesses when the first nibble
+ * after the labels is 0: Ethernet right away if both addresses' OUIs are
+ * registered, else a 4-byte control word first (RFC 4448). */
+static enum tl_decode_result pw_ethernet(const uint8_t *f, uint32_t caplen,
+                                         uint32_t off, struct tl_packet *pkt,
+                                         unsigned depth)
+{
+	if (!tl_have(caplen, off, 9))
+		return TL_DECODE_TRUNCATED;
+	if (!tl_oui_known(f + off) || !tl_oui_known(f + off + 6))
+		off += 4;
+	tl_note_encap(pkt, TL_ENCAP_ETHERNET, off);
+	return tl_dec_ethernet(f, caplen, off, pkt, depth + 1);
+}
+
+/* MPLS carries no payload type: after the bottom label tshark 4.0 guesses
+ * from the first nibble, IPv4 (4), IPv6 (6) or an Ethernet pseudowire
+ * (0); anything else is no TCP. */
 enum tl_decode_result tl_dec_mpls(const uint8_t *f, uint32_t caplen,
                                   uint32_t off, struct tl_packet *pkt,
                                   unsigned depth)
@@ -76,6 +91,8 @@ enum tl_decode_result tl_dec_mpls(const uint8_t *f, uint32_t caplen,
 	unsigned nibble = f[off] >> 4;
 	if (nibble == 4 || nibble == 6)
 		return tl_dec_ip(f, caplen, off, pkt, depth);
+	if (nibble == 0)
+		return pw_ethernet(f, caplen, off, pkt, depth);
 	return TL_DECODE_NOT_TCP;
 }
 
@@ -205,6 +222,52 @@ enum tl_decode_result tl_dec_ethernet(const uint8_t *f, uint32_t caplen,
 	return llc_snap(f, caplen, off + 14, pkt, depth);
 }
 
+/* An A-MSDU's subframes from off: each a destination, a source, a
+ * big-endian length, the MSDU (LLC/SNAP) and padding to 4 bytes but the
+ * last. tshark reads every one; the first that carries TCP is the frame's
+ * segment, and pkt->amsdu_next says where the next subframe starts (0 if
+ * none) for tl_decode_amsdu. Without TCP, the first subframe's result. */
+static enum tl_decode_result amsdu(const uint8_t *f, uint32_t caplen,
+                                   uint32_t off, struct tl_packet *pkt,
+                                   unsigned depth)
+{
+	const uint8_t encaps = pkt->encap_count, outer = pkt->outer_ip_count;
+	enum tl_decode_result first = TL_DECODE_NOT_TCP;
+	pkt->amsdu_next = 0;
+	for (unsigned n = 0; off < caplen; n++) {
+		if (!tl_have(caplen, off, 14))
+			return n ? first : TL_DECODE_TRUNCATED;
+		uint32_t len = tl_get_be16(f + off + 12);
+		uint32_t end = caplen - (off + 14) > len ? off + 14 + len : caplen;
+		pkt->encap_count = encaps;
+		pkt->outer_ip_count = outer;
+		enum tl_decode_result r = llc_snap(f, end, off + 14, pkt,
+		                                   depth + 1);
+		/* the next one starts 4-aligned from this one's start */
+		uint64_t next = (uint64_t)off + ((14u + len + 3u) & ~3u);
+		if (r == TL_DECODE_TCP || r == TL_DECODE_TCP_CUT) {
+			if (next < caplen)
+				pkt->amsdu_next = (uint32_t)next;
+			return r;
+		}
+		if (!n)
+			first = r;
+		if (next >= caplen)
+			break;
+		off = (uint32_t)next;
+	}
+	return first;
+}
+
+enum tl_decode_result tl_decode_amsdu(const uint8_t *f, uint32_t caplen,
+                                      uint32_t off, struct tl_packet *pkt)
+{
+	pkt->encap_count = 0;
+	pkt->outer_ip_count = 0;
+	pkt->in_error = false;
+	return amsdu(f, caplen, off, pkt, 1);
+}
+
 /* 802.11 data frames carry IP behind LLC/SNAP; management and control
  * frames, and encrypted payloads, carry nothing we can read. */
 enum tl_decode_result tl_dec_80211(const uint8_t *f, uint32_t caplen,
@@ -225,15 +288,21 @@ enum tl_decode_result tl_dec_80211_swapped(const uint8_t *f, uint32_t caplen,
 	if (((fc0 >> 2) & 3) != 2 || (fc0 & 0x40) || (fc1 & 0x40))
 		return TL_DECODE_NOT_TCP;   /* not data, null data, protected */
 	uint32_t hlen = 24;
+	bool amsdu_present = false;
 	if ((fc1 & 3) == 3)
 		hlen += 6;                  /* four-address frame */
 	if (fc0 & 0x80) {
+		if (!tl_have(caplen, off + hlen, 2))
+			return TL_DECODE_TRUNCATED;
+		amsdu_present = f[off + hlen] & 0x80;
 		hlen += 2;                  /* QoS control */
 		if (fc1 & 0x80)
 			hlen += 4;          /* HT control */
 	}
 	if (off + hlen < off)
 		return TL_DECODE_TRUNCATED;
+	if (amsdu_present)
+		return amsdu(f, caplen, off + hlen, pkt, depth + 1);
 	return llc_snap(f, caplen, off + hlen, pkt, depth + 1);
 }
 
@@ -494,5 +563,6 @@ enum tl_decode_result tl_decode_frame(int dlt, const uint8_t *f,
 	pkt->encap_count = 0;
 	pkt->outer_ip_count = 0;
 	pkt->in_error = false;
+	pkt->amsdu_next = 0;
 	return by_link(dlt, f, caplen, pkt);
 }

@@ -350,6 +350,7 @@ enum tl_decode_result tl_decode_capwap_payload(const uint8_t *payload,
 {
 	pkt->outer_ip_count = 0;
 	pkt->in_error = false;
+	pkt->amsdu_next = 0;
 	return capwap_payload(payload, len, 0, binding, pkt,
 	                      pkt->encap_count);
 }

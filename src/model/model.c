@@ -329,13 +329,21 @@ static size_t add_cause(char *buf, size_t size, size_t at, uint64_t n,
 bool tl_model_unread_text(const struct tl_model *m, char *buf, size_t size)
 {
 	const struct tl_model_unread *u = &m->unread;
-	char tail[64];
+	char tail[96];
 	size_t at = 0;
 	if (size)
 		buf[0] = 0;
 	at = add_cause(buf, size, at, u->fragments, "IP fragment",
 	               "IP fragments", " never reassembled (the rest of "
-	               "their datagram never came)");
+	               "their datagram never came whole)");
+	at = add_cause(buf, size, at, u->fragments_cut, "IP fragment",
+	               "IP fragments", " cut by the snap length (tshark "
+	               "cannot reassemble them either)");
+	snprintf(tail, sizeof tail, " given up at the reassembly bound (%u "
+	         "datagrams or %u MiB held)", TL_REASM_MAX_DATAGRAMS,
+	         TL_REASM_MAX_BYTES >> 20);
+	at = add_cause(buf, size, at, u->fragments_evicted, "IP fragment",
+	               "IP fragments", tail);
 	at = add_cause(buf, size, at, u->cut, "packet", "packets",
 	               " cut short before a TCP header could be read");
 	snprintf(tail, sizeof tail, " inside a GRE tunnel of an unsupported "
@@ -343,6 +351,9 @@ bool tl_model_unread_text(const struct tl_model *m, char *buf, size_t size)
 	at = add_cause(buf, size, at, u->tunnel, "packet", "packets", tail);
 	at = add_cause(buf, size, at, u->too_deep, "packet", "packets",
 	               " nested deeper than tshark reads (496 layers, 20 VLAN tags)");
+	at = add_cause(buf, size, at, u->amsdu_more, "TCP segment",
+	               "TCP segments", " after the first in an 802.11 A-MSDU "
+	               "(analysed, but a frame has one row: its first)");
 	at = add_cause(buf, size, at, u->tunnel_fragments, "CAPWAP fragment",
 	               "CAPWAP fragments", " never reassembled (the rest of "
 	               "their packet never came)");
@@ -372,22 +383,29 @@ static void forget_dropped(struct tl_model *m)
 
 /* Takes a fragment into table *r (made when the first one comes); true
  * with the whole datagram in *data when it is the last one missing.
- * *unfinished is the table's count of pieces never completed. */
+ * The caller copies the table's counts of pieces never completed. */
 static bool reassembled(struct tl_reasm **r, const struct tl_packet *pkt,
-                        const uint8_t **data, uint32_t *caplen,
-                        uint64_t *unfinished)
+                        const uint8_t **data, uint32_t *caplen)
 {
 	if (!*r)
 		*r = tl_reasm_new();
 	const uint8_t *whole;
 	uint32_t len;
 	bool done = tl_reasm_add(*r, pkt, *data, &whole, &len);
-	*unfinished = tl_reasm_unfinished(*r);
 	if (!done)
 		return false;
 	*data = whole;
 	*caplen = len;
 	return true;
+}
+
+/* The IP table's pieces never part of a whole datagram, by cause. */
+static void count_fragments(struct tl_model *m)
+{
+	struct tl_reasm_counts n = tl_reasm_counts(m->reasm);
+	m->unread.fragments = n.held + n.damaged;
+	m->unread.fragments_cut = n.cut;
+	m->unread.fragments_evicted = n.evicted;
 }
 
 /* Keeps the frame's IP headers around a fragment (the fields list them
@@ -399,15 +417,16 @@ static void keep_frame_ips(struct tl_model *m)
 	       m->pkt.outer_ip_count * sizeof *m->frag_outer);
 }
 
-/* A first fragment the snap length cut is never reassembled; tshark still
- * reads the TCP header in it, files it under its connection (a stream
- * number, tcp.time_delta's base) and analyses nothing, as it does with a
- * header quoted in an ICMP error. No row here (docs/analysis.md). */
+/* A first IPv4 fragment the snap length cut is never reassembled; tshark
+ * still reads the TCP header in it, files it under its connection (a
+ * stream number, tcp.time_delta's base) and analyses nothing, as it does
+ * with a header quoted in an ICMP error. No row here (docs/analysis.md).
+ * A first IPv6 fragment it shows as data only: nothing to file. */
 static void cut_first_fragment(struct tl_model *m, const uint8_t *data,
                                uint32_t caplen, uint32_t frame, tl_nsec ts)
 {
 	const struct tl_packet *p = &m->pkt;
-	if (p->frag.offset != 0 || p->frag.proto != 6 ||
+	if (p->ip_version != 4 || p->frag.offset != 0 || p->frag.proto != 6 ||
 	    p->frag.data_len >= p->frag.data_wire)
 		return;
 	struct tl_packet q = *p;
@@ -436,6 +455,36 @@ static void hide_analysis(struct tl_seg_info *in)
 	in->bytes_in_flight = in->push_bytes_sent = 0;
 }
 
+/* The segments after the first in an 802.11 A-MSDU: tshark analyses each
+ * (stream numbers, sequence state) but the frame's row is the first one;
+ * what it flags in the others is the frame's too (its tcp.analysis
+ * fields hold them all). They get no row, no sender model and no
+ * application labels. */
+static void more_subframes(struct tl_model *m, const uint8_t *data,
+                           uint32_t caplen, uint32_t frame, tl_nsec ts)
+{
+	struct tl_packet q;
+	struct tl_seg_info info;
+	uint32_t next = m->pkt.amsdu_next;
+	forget_dropped(m);
+	m->tracker.dropped_count = 0;
+	while (next) {
+		enum tl_decode_result r = tl_decode_amsdu(data, caplen, next,
+		                                          &q);
+		if (r != TL_DECODE_TCP && r != TL_DECODE_TCP_CUT)
+			break;
+		if (q.amsdu_next <= next)   /* never backwards */
+			q.amsdu_next = 0;
+		next = q.amsdu_next;
+		tl_tracker_segment(&m->tracker, &q, frame, ts, &info);
+		if (r == TL_DECODE_TCP)
+			m->info.analysis |= info.analysis;
+		m->unread.amsdu_more++;
+		forget_dropped(m);
+		m->tracker.dropped_count = 0;
+	}
+}
+
 bool tl_model_frame(struct tl_model *m, int dlt, const uint8_t *data,
                     uint32_t caplen, tl_nsec ts, struct tl_seg *seg,
                     struct tl_seg_note *note, bool *has_note)
@@ -457,6 +506,7 @@ bool tl_model_frame(struct tl_model *m, int dlt, const uint8_t *data,
 	const uint8_t *frame_data = NULL;  /* set when fragments were joined */
 	m->frag_outer_count = 0;
 	uint32_t frame_caplen = 0, frame_ip = 0;
+	bool joined;
 	switch (tl_decode_frame(dlt, data, caplen, &m->pkt)) {
 	case TL_DECODE_TCP:
 		break;
@@ -483,8 +533,9 @@ bool tl_model_frame(struct tl_model *m, int dlt, const uint8_t *data,
 		frame_caplen = caplen;
 		frame_ip = m->pkt.frag.hdr_off;
 		keep_frame_ips(m);
-		if (!reassembled(&m->reasm, &m->pkt, &data, &caplen,
-		                 &m->unread.fragments)) {
+		joined = reassembled(&m->reasm, &m->pkt, &data, &caplen);
+		count_fragments(m);
+		if (!joined) {
 			cut_first_fragment(m, data, caplen, frame, ts);
 			return false;
 		}
@@ -495,6 +546,17 @@ bool tl_model_frame(struct tl_model *m, int dlt, const uint8_t *data,
 			tl_tracker_quoted(&m->tracker, &m->pkt, frame, ts);
 			forget_dropped(m);
 			m->not_tcp++;
+			return false;
+		case TL_DECODE_MALFORMED:
+		case TL_DECODE_TRUNCATED:       /* whole, yet short: damage */
+			m->malformed++;
+			return false;
+		case TL_DECODE_TOO_DEEP:
+			m->unread.too_deep++;
+			return false;
+		case TL_DECODE_TUNNEL:
+			if (!m->unread.tunnel++)
+				m->unread.tunnel_type = m->pkt.tunnel_type;
 			return false;
 		default:
 			m->not_tcp++;   /* or in a tunnel: read whole */
@@ -514,8 +576,11 @@ bool tl_model_frame(struct tl_model *m, int dlt, const uint8_t *data,
 		frame_caplen = caplen;
 		frame_ip = m->pkt.ip_offset;
 		keep_frame_ips(m);
-		if (!reassembled(&m->capwap_reasm, &m->pkt, &data, &caplen,
-		                 &m->unread.tunnel_fragments))
+		joined = reassembled(&m->capwap_reasm, &m->pkt, &data,
+		                     &caplen);
+		m->unread.tunnel_fragments =
+			tl_reasm_unfinished(m->capwap_reasm);
+		if (!joined)
 			return false;
 		if (tl_decode_capwap_payload(data, caplen, m->pkt.frag.binding,
 		                             &m->pkt) == TL_DECODE_TCP)
@@ -544,6 +609,8 @@ bool tl_model_frame(struct tl_model *m, int dlt, const uint8_t *data,
 		tl_sender_segment(m->sender, &m->pkt, &m->info, ts,
 		                  &m->sender_vals);
 row:
+	if (m->pkt.amsdu_next)
+		more_subframes(m, data, caplen, frame, ts);
 	m->pkt_data = data;
 	m->pkt_caplen = caplen;
 	m->ip_data = frame_data ? frame_data : data;

@@ -452,6 +452,9 @@ if [ $DO_SYNTH = 1 ]; then
     $PY "$TOOLS/encaps.py" "$HERE/encap" 2>&1 | grep -v 'Mac address' || true
     $PY "$TOOLS/pcapng_multi.py" "$HERE/encap" 2>&1 | grep -v 'Mac address' || true
     $PY "$TOOLS/capwap_frag.py" "$HERE/encap" 2>&1 | grep -v 'Mac address' || true
+    $PY "$TOOLS/frag_cut.py" "$HERE/encap" 2>&1 | grep -v 'Mac address' || true
+    $PY "$TOOLS/mpls_pw.py" "$HERE/encap" 2>&1 | grep -v 'Mac address' || true
+    $PY "$TOOLS/amsdu.py" "$HERE/encap" 2>&1 | grep -v 'Mac address' || true
     $PY "$TOOLS/shims.py" "$HERE/encap" 2>&1 | grep -v 'Mac address' || true
     $PY "$TOOLS/meta_links.py" "$HERE/encap" 2>&1 | grep -v 'Mac address' || true
     # HTTP/1.1 and HTTP/2 with head-of-line blocking: app/

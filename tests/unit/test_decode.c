@@ -6,8 +6,10 @@
 #include "config.h"
 
 #include <pcap/dlt.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "tl_decode.h"
 
@@ -279,6 +281,90 @@ static void build_eth_v4(struct frame *f, const struct ip4_spec *ip,
 }
 
 /* ---- link layers ------------------------------------------------------ */
+
+/* Ethernet, MPLS (one label, bottom), then a pseudowire: a control word
+ * when cw is set, then an Ethernet frame from mac (12 bytes) carrying
+ * IPv4 and TCP. */
+static void build_mpls_pw(struct frame *f, const uint8_t *mac, bool cw,
+                          const struct tcp_spec *t)
+{
+	struct ip4_spec ip = { 0 };
+	f->n = 0;
+	ethernet(f, 0x8847);
+	put32(f, (200u << 12) | 0x100 | 64);
+	if (cw)
+		put32(f, 0x00000001);
+	putn(f, mac, 12);
+	put16(f, 0x0800);
+	ipv4(f, &ip, tcp_size(t));
+	tcp(f, t);
+}
+
+/* tshark 4.0's guess after the labels when the first nibble is 0: plain
+ * Ethernet if both addresses' OUIs are registered (its manuf file), else
+ * a control word first. */
+static void test_mpls_pseudowire(void)
+{
+	char path[] = "/tmp/tl-manuf-XXXXXX";
+	int fd = mkstemp(path);
+	CHECK(fd >= 0);
+	FILE *m = fdopen(fd, "w");
+	CHECK(m != NULL);
+	if (!m)
+		return;
+	fputs("# comment\n00:00:00\tXerox\n00-1B-21\tIntel\n"
+	      "00:1B:22:30:00:00/28\tPart\n", m);
+	fclose(m);
+	tl_decode_oui_file(path);
+	static const uint8_t intel[12] = { 0, 0x1b, 0x21, 0, 0, 2,
+	                                   0, 0x1b, 0x21, 0, 0, 1 };
+	static const uint8_t local[12] = { 2, 0, 0, 0, 0, 2, 2, 0, 0, 0, 0, 1 };
+	static const uint8_t part[12] = { 0, 0x1b, 0x22, 0, 0, 2,
+	                                  0, 0x1b, 0x21, 0, 0, 1 };
+	struct frame f;
+	struct tcp_spec t = TCP_DEFAULT;
+	struct tl_packet p;
+	/* registered addresses, no control word */
+	build_mpls_pw(&f, intel, false, &t);
+	CHECK_RESULT(decode(DLT_EN10MB, f.b, f.n, &p), TL_DECODE_TCP);
+	check_v4_addrs(&p);
+	CHECK_UINT(p.ip_offset, 14 + 4 + 14);
+	check_tcp_fields(&p, &t, 14 + 4 + 14 + 20);
+	/* a control word before them: 00:00:00 is registered, but the
+	 * "source" read from bytes 6..8 (21:00:00) is not: a control word */
+	build_mpls_pw(&f, intel, true, &t);
+	CHECK_RESULT(decode(DLT_EN10MB, f.b, f.n, &p), TL_DECODE_TCP);
+	CHECK_UINT(p.ip_offset, 14 + 4 + 4 + 14);
+	/* unregistered (locally administered) addresses without a control
+	 * word: taken for one, so the frame is misread, as in tshark */
+	build_mpls_pw(&f, local, false, &t);
+	CHECK(decode(DLT_EN10MB, f.b, f.n, &p) != TL_DECODE_TCP);
+	/* a /28 block names part of an OUI, not the OUI */
+	build_mpls_pw(&f, part, false, &t);
+	CHECK(decode(DLT_EN10MB, f.b, f.n, &p) != TL_DECODE_TCP);
+	/* without the file: universally administered counts as registered */
+	tl_decode_oui_file(NULL);
+	build_mpls_pw(&f, part, false, &t);
+	CHECK_RESULT(decode(DLT_EN10MB, f.b, f.n, &p), TL_DECODE_TCP);
+	static const uint8_t odd[12] = { 0, 0x1b, 0x02, 0, 0, 2,
+	                                 0, 0x1b, 0x21, 0, 0, 1 };
+	build_mpls_pw(&f, odd, true, &t);       /* bytes 6..8: 02:00:00 */
+	CHECK_RESULT(decode(DLT_EN10MB, f.b, f.n, &p), TL_DECODE_TCP);
+	CHECK_UINT(p.ip_offset, 14 + 4 + 4 + 14);
+	build_mpls_pw(&f, local, false, &t);
+	CHECK(decode(DLT_EN10MB, f.b, f.n, &p) != TL_DECODE_TCP);
+	/* cut inside the addresses */
+	build_mpls_pw(&f, intel, false, &t);
+	CHECK_RESULT(decode(DLT_EN10MB, f.b, 14 + 4 + 8, &p),
+	             TL_DECODE_TRUNCATED);
+	/* other nibbles: 1 (an associated channel), 5: no TCP */
+	build_mpls_pw(&f, local, false, &t);
+	f.b[18] = 0x12;
+	CHECK_RESULT(decode(DLT_EN10MB, f.b, f.n, &p), TL_DECODE_NOT_TCP);
+	f.b[18] = 0x52;
+	CHECK_RESULT(decode(DLT_EN10MB, f.b, f.n, &p), TL_DECODE_NOT_TCP);
+	unlink(path);
+}
 
 static void test_ethernet_ipv4(void)
 {
@@ -1817,6 +1903,76 @@ static void test_meta_links(void)
 	CHECK_UINT(p.ip_offset, 8);
 }
 
+/* One A-MSDU subframe holding LLC/SNAP, IPv4 and TCP (sport as given),
+ * padded to 4 bytes unless last. */
+static void amsdu_subframe(struct frame *f, uint16_t sport, bool last)
+{
+	struct ip4_spec ip = { 0 };
+	struct tcp_spec t = TCP_DEFAULT;
+	t.sport = sport;
+	uint32_t start = f->n;
+	putfill(f, 0x22, 12);
+	put16(f, 8 + 20 + tcp_size(&t));
+	llc_snap(f, 0x0800);
+	ipv4(f, &ip, tcp_size(&t));
+	tcp(f, &t);
+	while (!last && (f->n - start) % 4)
+		put8(f, 0);
+}
+
+/* QoS data with the A-MSDU present bit: the first subframe with TCP is
+ * the frame's segment, and amsdu_next leads to the others. */
+static void test_ieee80211_amsdu(void)
+{
+	struct frame f = { .n = 0 };
+	struct tl_packet p;
+	wlan_header(&f, 0x88, 0x01);
+	f.b[24] = 0x80;                 /* QoS control: A-MSDU present */
+	uint32_t first = f.n;
+	amsdu_subframe(&f, 1001, false);
+	uint32_t second = f.n;
+	amsdu_subframe(&f, 1002, false);
+	uint32_t third = f.n;
+	amsdu_subframe(&f, 1003, true);
+	CHECK_UINT((second - first) % 4, 0);
+	CHECK_RESULT(decode(DLT_IEEE802_11, f.b, f.n, &p), TL_DECODE_TCP);
+	CHECK_UINT(p.sport, 1001);
+	CHECK_UINT(p.ip_offset, first + 14 + 8);
+	CHECK_UINT(p.amsdu_next, second);
+	CHECK_RESULT(tl_decode_amsdu(f.b, f.n, p.amsdu_next, &p),
+	             TL_DECODE_TCP);
+	CHECK_UINT(p.sport, 1002);
+	CHECK_UINT(p.amsdu_next, third);
+	CHECK_RESULT(tl_decode_amsdu(f.b, f.n, p.amsdu_next, &p),
+	             TL_DECODE_TCP);
+	CHECK_UINT(p.sport, 1003);
+	CHECK_UINT(p.amsdu_next, 0);
+	/* a first subframe without TCP (ARP): the second is the segment */
+	f.b[first + 14 + 6] = 0x08, f.b[first + 14 + 7] = 0x06;
+	CHECK_RESULT(decode(DLT_IEEE802_11, f.b, f.n, &p), TL_DECODE_TCP);
+	CHECK_UINT(p.sport, 1002);
+	/* no subframe with TCP: the first one's answer */
+	f.b[second + 14 + 6] = 0x08, f.b[second + 14 + 7] = 0x06;
+	f.b[third + 14 + 6] = 0x08, f.b[third + 14 + 7] = 0x06;
+	CHECK_RESULT(decode(DLT_IEEE802_11, f.b, f.n, &p), TL_DECODE_NOT_TCP);
+	/* cut inside the first subframe's header; inside the second's */
+	CHECK_RESULT(decode(DLT_IEEE802_11, f.b, first + 10, &p),
+	             TL_DECODE_TRUNCATED);
+	f.b[first + 14 + 6] = 0x08, f.b[first + 14 + 7] = 0x00;
+	CHECK_RESULT(decode(DLT_IEEE802_11, f.b, second + 10, &p),
+	             TL_DECODE_TCP);
+	CHECK_UINT(p.amsdu_next, second);
+	CHECK_RESULT(tl_decode_amsdu(f.b, second + 10, second, &p),
+	             TL_DECODE_TRUNCATED);
+	/* a length past the frame: the subframe ends with the capture, and
+	 * there is no next one */
+	f.b[first + 12] = 0xff, f.b[first + 13] = 0xff;
+	CHECK_RESULT(decode(DLT_IEEE802_11, f.b, f.n, &p), TL_DECODE_TCP);
+	CHECK_UINT(p.amsdu_next, 0);
+	/* the QoS control cut off */
+	CHECK_RESULT(decode(DLT_IEEE802_11, f.b, 25, &p), TL_DECODE_TRUNCATED);
+}
+
 static void test_ieee80211(void)
 {
 	struct tcp_spec t = TCP_DEFAULT;
@@ -1998,6 +2154,7 @@ static const struct check_test tests[] = {
 	CHECK_TEST(test_unsupported_link),
 	CHECK_TEST(test_ipv4_options),
 	CHECK_TEST(test_ipv4_fragments),
+	CHECK_TEST(test_mpls_pseudowire),
 	CHECK_TEST(test_ipv4_lying_lengths),
 	CHECK_TEST(test_ipv4_total_zero_tso),
 	CHECK_TEST(test_truncated_payload_keeps_seglen),
@@ -2013,6 +2170,7 @@ static const struct check_test tests[] = {
 	CHECK_TEST(test_shims),
 	CHECK_TEST(test_meta_links),
 	CHECK_TEST(test_ieee80211),
+	CHECK_TEST(test_ieee80211_amsdu),
 	CHECK_TEST(test_tcp_options_each),
 	CHECK_TEST(test_tcp_options_sack_blocks),
 	CHECK_TEST(test_tcp_options_all_together),

@@ -84,6 +84,7 @@ static void test_damage_and_bounds(void)
 	piece(&p, 2, 65528, 16, false, 'z');
 	CHECK(!tl_reasm_add(r, &p, frame, &out, &len));
 	CHECK_UINT(tl_reasm_unfinished(r), 1);
+	CHECK_UINT(tl_reasm_counts(r).damaged, 1);
 	/* more unfinished datagrams than the bound: the oldest go, and
 	 * their pieces stay counted */
 	for (uint32_t id = 100; id < 100 + TL_REASM_MAX_DATAGRAMS + 10; id++) {
@@ -95,6 +96,159 @@ static void test_damage_and_bounds(void)
 	piece(&p, 100 + TL_REASM_MAX_DATAGRAMS + 9, 8, 8, false, 'r');
 	CHECK(tl_reasm_add(r, &p, frame, &out, &len));
 	CHECK_UINT(tl_reasm_unfinished(r), 1 + TL_REASM_MAX_DATAGRAMS + 9);
+	struct tl_reasm_counts n = tl_reasm_counts(r);
+	CHECK_UINT(n.evicted, 10);
+	CHECK_UINT(n.held, TL_REASM_MAX_DATAGRAMS - 1);
+	CHECK_UINT(n.damaged + n.cut, 1);
+	tl_reasm_free(r);
+}
+
+/* More datagrams in flight than the bound (every first piece, then every
+ * last one): the oldest are given up, and their later pieces counted with
+ * them rather than pushing out the rest, which all complete; a first
+ * piece starts a given-up datagram again. */
+static void test_past_the_bound(void)
+{
+	struct tl_reasm *r = tl_reasm_new();
+	struct tl_packet p;
+	const uint8_t *out;
+	uint32_t len, whole = 0;
+	const uint32_t many = TL_REASM_MAX_DATAGRAMS + 100;
+	for (uint32_t id = 0; id < many; id++) {
+		piece(&p, id, 0, 8, true, 'f');
+		CHECK(!tl_reasm_add(r, &p, frame, &out, &len));
+	}
+	for (uint32_t id = 0; id < many; id++) {
+		piece(&p, id, 8, 8, false, 'l');
+		if (tl_reasm_add(r, &p, frame, &out, &len))
+			whole++;
+	}
+	CHECK_UINT(whole, TL_REASM_MAX_DATAGRAMS);
+	struct tl_reasm_counts n = tl_reasm_counts(r);
+	CHECK_UINT(n.evicted, 2 * 100);
+	CHECK_UINT(n.held, 0);
+	/* datagram 5 was given up: sent again, first piece first */
+	piece(&p, 5, 0, 8, true, 'g');
+	CHECK(!tl_reasm_add(r, &p, frame, &out, &len));
+	piece(&p, 5, 8, 8, false, 'h');
+	CHECK(tl_reasm_add(r, &p, frame, &out, &len));
+	CHECK(!memcmp(out + 20, "gggggggghhhhhhhh", 16));
+	tl_reasm_free(r);
+}
+
+/* Overlapping pieces with different bytes: each byte is the one of the
+ * piece that starts first, of two starting together the one that came
+ * first (as tshark joins them); a hole inside an 8-byte unit is a hole. */
+static void test_overlap_precedence(void)
+{
+	struct tl_reasm *r = tl_reasm_new();
+	struct tl_packet p;
+	const uint8_t *out;
+	uint32_t len;
+	piece(&p, 4, 0, 16, true, 'a');
+	CHECK(!tl_reasm_add(r, &p, frame, &out, &len));
+	piece(&p, 4, 0, 16, true, 'b');                 /* came second */
+	CHECK(!tl_reasm_add(r, &p, frame, &out, &len));
+	piece(&p, 4, 8, 16, true, 'c');                 /* starts later */
+	CHECK(!tl_reasm_add(r, &p, frame, &out, &len));
+	piece(&p, 4, 24, 8, false, 'd');
+	CHECK(tl_reasm_add(r, &p, frame, &out, &len));
+	CHECK_UINT(len, 20 + 32);
+	CHECK(!memcmp(out + 20, "aaaaaaaaaaaaaaaaccccccccdddddddd", 32));
+	/* a later piece that starts first wins over an earlier one */
+	piece(&p, 5, 8, 8, false, 'y');
+	CHECK(!tl_reasm_add(r, &p, frame, &out, &len));
+	piece(&p, 5, 0, 12, true, 'x');
+	CHECK(tl_reasm_add(r, &p, frame, &out, &len));
+	CHECK(!memcmp(out + 20, "xxxxxxxxxxxxyyyy", 16));
+	/* bytes 5..8 missing: not whole, though every 8-byte unit has some */
+	piece(&p, 6, 0, 5, true, 'h');
+	CHECK(!tl_reasm_add(r, &p, frame, &out, &len));
+	piece(&p, 6, 8, 8, false, 'i');
+	CHECK(!tl_reasm_add(r, &p, frame, &out, &len));
+	piece(&p, 6, 0, 8, true, 'j');                  /* fills them */
+	CHECK(tl_reasm_add(r, &p, frame, &out, &len));
+	CHECK(!memcmp(out + 20, "hhhhhjjjiiiiiiii", 16));
+	tl_reasm_free(r);
+}
+
+/* A datagram of 65528 payload bytes is more than an IPv4 total length
+ * can say with its header: tshark reads it whole, and so must the
+ * decoder (a zero length: the rest of the data). */
+static void test_past_65535(void)
+{
+	struct tl_reasm *r = tl_reasm_new();
+	struct tl_packet p;
+	const uint8_t *out = NULL;
+	uint32_t len = 0, off = 0;
+	bool done = false;
+	while (off < 65528) {
+		uint32_t n = 65528 - off < 2048 ? 65528 - off : 2048;
+		piece(&p, 9, off, n, off + n < 65528, 'q');
+		if (off == 0)
+			frame[20 + 12] = 0x50;  /* a TCP header: 20 bytes */
+		done = tl_reasm_add(r, &p, frame, &out, &len);
+		off += n;
+	}
+	CHECK(done);
+	CHECK_UINT(len, 20 + 65528);
+	CHECK_UINT(out[2] | out[3], 0);
+	struct tl_packet q;
+	CHECK_INT(tl_decode_ip(out, len, 0, &q), TL_DECODE_TCP);
+	CHECK_UINT(q.seglen, 65508);
+	tl_reasm_free(r);
+}
+
+/* A piece the snap length cut is never added (tshark adds none): its
+ * datagram never completes, and the piece is counted as cut. */
+static void test_cut_piece(void)
+{
+	struct tl_reasm *r = tl_reasm_new();
+	struct tl_packet p;
+	const uint8_t *out;
+	uint32_t len;
+	piece(&p, 3, 0, 16, true, 'a');
+	p.frag.data_len = 10;
+	CHECK(!tl_reasm_add(r, &p, frame, &out, &len));
+	piece(&p, 3, 16, 8, false, 'b');
+	CHECK(!tl_reasm_add(r, &p, frame, &out, &len));
+	struct tl_reasm_counts n = tl_reasm_counts(r);
+	CHECK_UINT(n.cut, 1);
+	CHECK_UINT(n.held, 1);
+	CHECK_UINT(tl_reasm_unfinished(r), 2);
+	tl_reasm_free(r);
+}
+
+/* Thousands of datagrams in flight (every first piece, then every last
+ * one) all complete, as in tshark: the bound evicts none of them, and
+ * the first comes back whole even with the table at its fullest. */
+static void test_many_in_flight(void)
+{
+	struct tl_reasm *r = tl_reasm_new();
+	struct tl_packet p;
+	const uint8_t *out;
+	uint32_t len, whole = 0;
+	const uint32_t many = TL_REASM_MAX_DATAGRAMS;
+	for (uint32_t id = 0; id < many; id++) {
+		piece(&p, id, 0, 8, true, 'f');
+		CHECK(!tl_reasm_add(r, &p, frame, &out, &len));
+	}
+	CHECK_UINT(tl_reasm_counts(r).held, many);
+	for (uint32_t id = 0; id < many; id++) {
+		piece(&p, id, 8, 8, false, 'l');
+		if (tl_reasm_add(r, &p, frame, &out, &len) && len == 36 &&
+		    out[20] == 'f' && out[28] == 'l')
+			whole++;
+	}
+	CHECK_UINT(whole, many);
+	CHECK_UINT(tl_reasm_unfinished(r), 0);
+	/* the same id from another source is another datagram */
+	piece(&p, 5, 0, 8, true, 'x');
+	CHECK(!tl_reasm_add(r, &p, frame, &out, &len));
+	piece(&p, 5, 8, 8, false, 'y');
+	p.src[0] = 10;
+	CHECK(!tl_reasm_add(r, &p, frame, &out, &len));
+	CHECK_UINT(tl_reasm_counts(r).held, 2);
 	tl_reasm_free(r);
 }
 /* The inner frame a CAPWAP packet carries: Ethernet, IPv4, a TCP SYN. */
@@ -183,6 +337,11 @@ static const struct check_test tests[] = {
 	CHECK_TEST(test_in_any_order),
 	CHECK_TEST(test_gap_and_overlap),
 	CHECK_TEST(test_damage_and_bounds),
+	CHECK_TEST(test_past_the_bound),
+	CHECK_TEST(test_overlap_precedence),
+	CHECK_TEST(test_past_65535),
+	CHECK_TEST(test_cut_piece),
+	CHECK_TEST(test_many_in_flight),
 	CHECK_TEST(test_capwap),
 };
 
