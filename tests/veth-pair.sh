@@ -34,10 +34,14 @@ while True:
     if not d: break
     n += len(d)
 print(n)' "$3" > "${5:-/dev/null}" &
-	local srv=$!
-	sleep 0.3
-	# The sink may take longer than that to listen on a busy machine: the
-	# client tries again for up to 10 s.
+	local srv=$! i=0
+	# Connect only once the sink listens (a loaded machine can take
+	# seconds to start it): a refused first try would add a connection to
+	# what the tests capture. The client still tries again for 10 s.
+	while [ $i -lt 100 ] && ! ip netns exec "$2" ss -Hltn \
+	        "sport = :$3" 2>/dev/null | grep -q .; do
+		sleep 0.1; i=$((i + 1))
+	done
 	ip netns exec "$1" python3 -c '
 import socket, sys, time
 for i in range(100):
