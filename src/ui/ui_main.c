@@ -30,6 +30,10 @@
 #define SLICE_MS 40
 #define IDLE_POLL_MS 200
 #define LOADING_DRAW_MS 100
+/* A replay redraws at most this often (about 30 a second): at a fast pace
+ * every frame asked for a redraw, and a terminal (or tmux) behind a slow
+ * link fell seconds behind the replay's clock. */
+#define REPLAY_DRAW_MS 33
 #define MESSAGE_MS 6000
 
 static const struct ui_glyphs utf8_glyphs = {
@@ -433,12 +437,10 @@ static void replay_feed(struct ui *ui)
 		if (!ui->opt->step && (double)ui_now_ms() < due)
 			break;
 		ui->have_pending = false;
-		if (feed_frame(ui, &ui->pending)) {
-			ui->dirty = true;
-			if (ui->opt->step) {
-				ui->step_wait = true;
-				break;
-			}
+		if (feed_frame(ui, &ui->pending) && ui->opt->step) {
+			ui->dirty = true;       /* each step is drawn at once */
+			ui->step_wait = true;
+			break;
 		}
 	}
 }
@@ -974,8 +976,10 @@ int tl_ui_run(struct tl_options *opt, struct tl_capture *cap)
 			ui->msg[0] = '\0';
 			ui->dirty = true;
 		}
+		int64_t draw_every = ui->replay ? REPLAY_DRAW_MS
+		                                : LOADING_DRAW_MS;
 		bool loading_redraw = unseen && !ui->paused &&
-		                      now - ui->last_draw_ms >= LOADING_DRAW_MS;
+		                      now - ui->last_draw_ms >= draw_every;
 		bool done_redraw = changed && ui->input_done;
 		if (ui->dirty || loading_redraw || done_redraw ||
 		    now - ui->last_draw_ms >= 1000) {
@@ -987,8 +991,8 @@ int tl_ui_run(struct tl_options *opt, struct tl_capture *cap)
 		if (!ui->input_done && !ui->live)
 			timeout = ui->replay ? replay_wait_ms(ui) : 0;
 		if (unseen && !ui->paused) {
-			int64_t left = LOADING_DRAW_MS - (ui_now_ms() -
-			                                  ui->last_draw_ms);
+			int64_t left = draw_every - (ui_now_ms() -
+			                             ui->last_draw_ms);
 			if (left < timeout)
 				timeout = left < 0 ? 0 : (int)left;
 		}
