@@ -509,6 +509,7 @@ const char *tl_proto_name(unsigned proto)
 		[TL_PROTO_IPV6_ROUTING] = "ipv6.routing",
 		[TL_PROTO_IPV6_FRAGHDR] = "ipv6.fraghdr",
 		[TL_PROTO_IPV6_DSTOPTS] = "ipv6.dstopts",
+		[TL_PROTO_MPTCP] = "mptcp",
 	};
 	return proto < TL_PROTO_COUNT ? names[proto] : NULL;
 }
