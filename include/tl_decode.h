@@ -53,6 +53,35 @@ enum tl_encap_kind {
 	TL_ENCAP_KIND_COUNT
 };
 
+/* Protocols tshark 4.0 dissects in a frame (frame.protocols) that the
+ * decoder crosses on the way to the TCP header, beside ip, ipv6 and tcp,
+ * which the fields tell: one bit each in tl_packet's protos, set as each
+ * layer is read, so that "udp" or "vlan" named alone in a filter is
+ * present when 4.0 dissected that protocol in the frame. Those 4.0 lists
+ * but adds no item for (ethertype, pwethheuristic, pwethnocw,
+ * pcap_pktdata: a filter never finds them) have no bit. tl_proto_name
+ * gives 4.0's name. */
+enum tl_proto {
+	TL_PROTO_ETH, TL_PROTO_VLAN, TL_PROTO_8021AD,
+	TL_PROTO_8021AH, TL_PROTO_SLL, TL_PROTO_NULL, TL_PROTO_LOOP,
+	TL_PROTO_RAW, TL_PROTO_PPP, TL_PROTO_PPPOES, TL_PROTO_CHDLC,
+	TL_PROTO_MPLS, TL_PROTO_PW_CW, TL_PROTO_GRE, TL_PROTO_UDP, TL_PROTO_VXLAN,
+	TL_PROTO_GENEVE, TL_PROTO_GTP, TL_PROTO_TEREDO, TL_PROTO_AYIYA,
+	TL_PROTO_L2TP, TL_PROTO_LISP_DATA, TL_PROTO_ERSPAN, TL_PROTO_NSH,
+	TL_PROTO_CAPWAP_DATA, TL_PROTO_WLAN, TL_PROTO_LLC, TL_PROTO_MACSEC,
+	TL_PROTO_NFLOG, TL_PROTO_PFLOG, TL_PROTO_PKTAP,
+	TL_PROTO_ENC, TL_PROTO_IPOIB, TL_PROTO_ARCNET, TL_PROTO_FDDI,
+	TL_PROTO_TR, TL_PROTO_RADIOTAP, TL_PROTO_WLAN_RADIO, TL_PROTO_PPI,
+	TL_PROTO_NETANALYZER, TL_PROTO_IPNET, TL_PROTO_ARP,
+	TL_PROTO_IPV6_HOPOPTS, TL_PROTO_IPV6_ROUTING, TL_PROTO_IPV6_FRAGHDR,
+	TL_PROTO_IPV6_DSTOPTS, TL_PROTO_MPTCP,
+	TL_PROTO_COUNT
+};
+
+/* 4.0's name of a protocol bit ("udp", "capwap.data"), NULL past the
+ * last. */
+const char *tl_proto_name(unsigned proto);
+
 #define TL_MAX_ENCAPS 8
 /* Outer IP headers kept for the fields (tshark's ip.src has one occurrence
  * per header, outermost first): more than any real tunnel nests. */
@@ -73,6 +102,7 @@ enum {
 	TL_OPT_TIMESTAMP = 1u << 4,
 	TL_OPT_UNKNOWN = 1u << 5,
 	TL_OPT_MALFORMED = 1u << 6,  /* an option ran past the header */
+	TL_OPT_MPTCP = 1u << 7,      /* a multipath TCP option (kind 30) */
 };
 
 #define TL_MAX_SACK_BLOCKS 4
@@ -128,6 +158,9 @@ struct tl_packet {
 		uint8_t binding;
 	} frag;
 	uint8_t encap_count;
+	/* 1 << TL_PROTO_* for each protocol crossed, in every layer 4.0
+	 * dissects in the frame (an A-MSDU's other subframes too) */
+	uint64_t protos;
 	bool in_error;                /* inside an ICMP error's quote */
 	uint16_t tunnel_type;         /* for TL_DECODE_TUNNEL */
 	struct { uint8_t kind; uint32_t offset; } encap[TL_MAX_ENCAPS];

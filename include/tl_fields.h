@@ -75,6 +75,12 @@ const struct tl_field *tl_field_find(const char *name, size_t len);
  * does not have (so a filter naming it is valid but matches nothing). */
 bool tl_field_known_elsewhere(const char *name, size_t len);
 const struct tl_field *tl_field_at(unsigned id);
+/* The protocol bit (TL_PROTO_*, tl_decode.h) of a protocol 4.0 lists in
+ * frame.protocols named alone, or -1 for none of those. */
+int tl_proto_find(const char *name, size_t len);
+/* Whether the segment's frame had that protocol: the last frame's
+ * decoded packet, or for a retained segment its kept protocols. */
+bool tl_proto_present(const struct tl_fctx *c, unsigned proto);
 /* Whether the field's value needs the tracker's bytes in flight
  * (tl_tracker_want_bif), which cost a walk per data segment. */
 bool tl_field_needs_bif(const struct tl_field *f);

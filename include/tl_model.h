@@ -82,6 +82,16 @@ struct tl_segstore {
 	struct tl_seg_sack **sack_chunks;
 	uint32_t sack_chunk_count, sack_chunk_cap;
 	uint32_t sack_count;
+	/* The protocols of each segment's frame (tl_packet's protos), as
+	 * runs: from seg_index on, until the next run. A capture's frames
+	 * mostly share one stack, so this is one run or a few. */
+	struct tl_seg_protos *proto_runs;
+	uint32_t proto_run_count, proto_run_cap;
+};
+
+struct tl_seg_protos {
+	uint32_t seg_index;
+	uint64_t protos;
 };
 
 void tl_segstore_init(struct tl_segstore *st);
@@ -123,6 +133,11 @@ static inline struct tl_seg_sack *tl_segstore_sack_at(
 /* Keeps the SACK blocks of segment index (the last appended). */
 void tl_segstore_add_sack(struct tl_segstore *st, uint32_t index,
                           const struct tl_seg_sack *sack);
+/* Keeps the protocols of segment index (the last appended). */
+void tl_segstore_set_protos(struct tl_segstore *st, uint32_t index,
+                            uint64_t protos);
+/* The protocols of a kept segment's frame (1 << TL_PROTO_*). */
+uint64_t tl_segstore_protos(const struct tl_segstore *st, uint32_t index);
 /* The SACK blocks of a segment, or NULL when it carries none. */
 const struct tl_seg_sack *tl_segstore_sack(const struct tl_segstore *st,
                                            uint32_t seg_index);

@@ -20,12 +20,39 @@ static inline bool tl_have(uint32_t caplen, uint32_t off, uint32_t len)
 	return off <= caplen && caplen - off >= len;
 }
 
+static inline void tl_proto_seen(struct tl_packet *pkt, unsigned proto)
+{
+	pkt->protos |= UINT64_C(1) << proto;
+}
+
 /* Notes an encapsulation on the way to the TCP header (kept for the
  * details pane); the first TL_MAX_ENCAPS are kept. An outer IP header is
  * also kept apart, for the fields. */
 static inline void tl_note_encap(struct tl_packet *pkt, uint8_t kind,
                                  uint32_t off)
 {
+	/* 4.0's protocol for each kind (ip and ipv6 are the fields'). */
+	static const int8_t proto[TL_ENCAP_KIND_COUNT] = {
+		[TL_ENCAP_IP] = -1, [TL_ENCAP_GRE] = TL_PROTO_GRE,
+		[TL_ENCAP_VXLAN] = TL_PROTO_VXLAN,
+		[TL_ENCAP_VXLAN_GPE] = TL_PROTO_VXLAN,
+		[TL_ENCAP_GENEVE] = TL_PROTO_GENEVE,
+		[TL_ENCAP_GTPU] = TL_PROTO_GTP,
+		[TL_ENCAP_TEREDO] = TL_PROTO_TEREDO,
+		[TL_ENCAP_AYIYA] = TL_PROTO_AYIYA,
+		[TL_ENCAP_L2TP] = TL_PROTO_L2TP,
+		[TL_ENCAP_LISP] = TL_PROTO_LISP_DATA,
+		[TL_ENCAP_ERSPAN] = TL_PROTO_ERSPAN,
+		[TL_ENCAP_MPLS] = TL_PROTO_MPLS, [TL_ENCAP_PPP] = TL_PROTO_PPP,
+		[TL_ENCAP_PPPOE] = TL_PROTO_PPPOES,
+		[TL_ENCAP_ETHERNET] = TL_PROTO_ETH,
+		[TL_ENCAP_UDP] = TL_PROTO_UDP,
+		[TL_ENCAP_CAPWAP] = TL_PROTO_CAPWAP_DATA,
+		[TL_ENCAP_PBB] = TL_PROTO_8021AH, [TL_ENCAP_NSH] = TL_PROTO_NSH,
+		[TL_ENCAP_MACSEC] = TL_PROTO_MACSEC,
+	};
+	if (kind < TL_ENCAP_KIND_COUNT && proto[kind] >= 0)
+		tl_proto_seen(pkt, (unsigned)proto[kind]);
 	if (kind == TL_ENCAP_IP && pkt->outer_ip_count < TL_MAX_OUTER_IP)
 		pkt->outer_ip[pkt->outer_ip_count++] = off;
 	if (pkt->encap_count < TL_MAX_ENCAPS) {

@@ -180,6 +180,25 @@ static uint32_t jumbo_length(const uint8_t *f, uint32_t caplen, uint32_t at,
 	return 0;
 }
 
+/* The extension headers 4.0 lists as protocols of their own. */
+static void ext_protocol(unsigned nh, struct tl_packet *pkt)
+{
+	switch (nh) {
+	case PROTO_HOPOPTS:
+		tl_proto_seen(pkt, TL_PROTO_IPV6_HOPOPTS);
+		break;
+	case PROTO_ROUTING:
+		tl_proto_seen(pkt, TL_PROTO_IPV6_ROUTING);
+		break;
+	case PROTO_FRAGMENT:
+		tl_proto_seen(pkt, TL_PROTO_IPV6_FRAGHDR);
+		break;
+	case PROTO_DSTOPTS:
+		tl_proto_seen(pkt, TL_PROTO_IPV6_DSTOPTS);
+		break;
+	}
+}
+
 static enum tl_decode_result ipv6(const uint8_t *f, uint32_t caplen,
                                   uint32_t off, struct tl_packet *pkt,
                                   unsigned depth)
@@ -205,6 +224,7 @@ static enum tl_decode_result ipv6(const uint8_t *f, uint32_t caplen,
 		if (!tl_have(caplen, at, 8))
 			return TL_DECODE_TRUNCATED;
 		uint32_t len;
+		ext_protocol(nh, pkt);
 		if (nh == PROTO_FRAGMENT) {
 			uint16_t frag = tl_get_be16(f + at + 2);
 			if (frag & 0xfff9) {
@@ -265,5 +285,6 @@ enum tl_decode_result tl_decode_ip(const uint8_t *f, uint32_t caplen,
 	pkt->encap_count = 0;
 	pkt->outer_ip_count = 0;
 	pkt->amsdu_next = 0;
+	pkt->protos = 0;
 	return tl_dec_ip_nibble(f, caplen, off, pkt, 0);
 }

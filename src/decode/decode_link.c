@@ -4,6 +4,7 @@
 #include "decode_int.h"
 
 #include <pcap/dlt.h>
+#include <stddef.h>
 
 #define ETHERTYPE_IPV4 0x0800
 #define ETHERTYPE_IPV6 0x86dd
@@ -18,6 +19,7 @@
 #define ETHERTYPE_PBB 0x88e7
 #define ETHERTYPE_NSH 0x894f
 #define ETHERTYPE_MACSEC 0x88e5
+#define ETHERTYPE_ARP 0x0806
 
 #ifndef DLT_LINUX_SLL2
 #define DLT_LINUX_SLL2 276
@@ -62,8 +64,10 @@ static enum tl_decode_result pw_ethernet(const uint8_t *f, uint32_t caplen,
 {
 	if (!tl_have(caplen, off, 9))
 		return TL_DECODE_TRUNCATED;
-	if (!tl_oui_known(f + off) || !tl_oui_known(f + off + 6))
+	if (!tl_oui_known(f + off) || !tl_oui_known(f + off + 6)) {
+		tl_proto_seen(pkt, TL_PROTO_PW_CW);
 		off += 4;
+	}
 	tl_note_encap(pkt, TL_ENCAP_ETHERNET, off);
 	return tl_dec_ethernet(f, caplen, off, pkt, depth + 1);
 }
@@ -113,6 +117,7 @@ enum tl_decode_result tl_dec_ppp_proto(const uint8_t *f, uint32_t caplen,
 		proto = tl_get_be16(f + off);
 		off += 2;
 	}
+	tl_proto_seen(pkt, TL_PROTO_PPP);
 	switch (proto) {
 	case 0x0021:
 	case 0x0057:
@@ -168,6 +173,8 @@ enum tl_decode_result tl_dec_ethertype(const uint8_t *f, uint32_t caplen,
 		case ETHERTYPE_VLAN:
 		case ETHERTYPE_QINQ:
 		case ETHERTYPE_QINQ_OLD:
+			tl_proto_seen(pkt, type == ETHERTYPE_QINQ
+			                   ? TL_PROTO_8021AD : TL_PROTO_VLAN);
 			if (!tl_have(caplen, off, 4))
 				return TL_DECODE_TRUNCATED;
 			type = tl_get_be16(f + off + 2);
@@ -189,6 +196,9 @@ enum tl_decode_result tl_dec_ethertype(const uint8_t *f, uint32_t caplen,
 			return tl_dec_nsh(f, caplen, off, pkt, depth);
 		case ETHERTYPE_MACSEC:
 			return tl_dec_macsec(f, caplen, off, pkt, depth);
+		case ETHERTYPE_ARP:     /* an A-MSDU's other subframe */
+			tl_proto_seen(pkt, TL_PROTO_ARP);
+			return TL_DECODE_NOT_TCP;
 		default:
 			return TL_DECODE_NOT_TCP;
 		}
@@ -201,6 +211,7 @@ static enum tl_decode_result llc_snap(const uint8_t *f, uint32_t caplen,
                                       uint32_t off, struct tl_packet *pkt,
                                       unsigned depth)
 {
+	tl_proto_seen(pkt, TL_PROTO_LLC);
 	if (!tl_have(caplen, off, 8))
 		return TL_DECODE_TRUNCATED;
 	if (f[off] != 0xaa || f[off + 1] != 0xaa || f[off + 2] != 0x03)
@@ -213,11 +224,14 @@ enum tl_decode_result tl_dec_ethernet(const uint8_t *f, uint32_t caplen,
                                       uint32_t off, struct tl_packet *pkt,
                                       unsigned depth)
 {
+	tl_proto_seen(pkt, TL_PROTO_ETH);
 	if (!tl_have(caplen, off, 14))
 		return TL_DECODE_TRUNCATED;
 	uint16_t type = tl_get_be16(f + off + 12);
-	if (type >= 1536)
-		return tl_dec_ethertype(f, caplen, off + 14, type, pkt, depth);
+	if (type >= 1536) {
+		return tl_dec_ethertype(f, caplen, off + 14, type, pkt,
+		                        depth);
+	}
 	/* 802.3 length field: only LLC/SNAP can carry an ethertype. */
 	return llc_snap(f, caplen, off + 14, pkt, depth);
 }
@@ -265,6 +279,7 @@ enum tl_decode_result tl_decode_amsdu(const uint8_t *f, uint32_t caplen,
 	pkt->encap_count = 0;
 	pkt->outer_ip_count = 0;
 	pkt->in_error = false;
+	pkt->protos = 0;
 	return amsdu(f, caplen, off, pkt, 1);
 }
 
@@ -282,6 +297,7 @@ enum tl_decode_result tl_dec_80211_swapped(const uint8_t *f, uint32_t caplen,
                                            struct tl_packet *pkt,
                                            unsigned depth)
 {
+	tl_proto_seen(pkt, TL_PROTO_WLAN);
 	if (!tl_have(caplen, off, 24))
 		return TL_DECODE_TRUNCATED;
 	uint8_t fc0 = f[off + swapped], fc1 = f[off + !swapped];
@@ -309,6 +325,8 @@ enum tl_decode_result tl_dec_80211_swapped(const uint8_t *f, uint32_t caplen,
 static enum tl_decode_result radiotap(const uint8_t *f, uint32_t caplen,
                                       struct tl_packet *pkt)
 {
+	tl_proto_seen(pkt, TL_PROTO_RADIOTAP);
+	tl_proto_seen(pkt, TL_PROTO_WLAN_RADIO);
 	if (caplen < 8)
 		return TL_DECODE_TRUNCATED;
 	uint32_t len = (uint32_t)f[2] | ((uint32_t)f[3] << 8);
@@ -322,6 +340,7 @@ static enum tl_decode_result radiotap(const uint8_t *f, uint32_t caplen,
 static enum tl_decode_result ppi(const uint8_t *f, uint32_t caplen,
                                  struct tl_packet *pkt)
 {
+	tl_proto_seen(pkt, TL_PROTO_PPI);
 	if (caplen < 8)
 		return TL_DECODE_TRUNCATED;
 	uint32_t len = (uint32_t)f[2] | ((uint32_t)f[3] << 8);
@@ -361,9 +380,11 @@ static enum tl_decode_result ppp_serial(const uint8_t *f, uint32_t caplen,
 {
 	if (caplen < 4)
 		return TL_DECODE_TRUNCATED;
-	if (f[0] == 0x0f || f[0] == 0x8f)
+	if (f[0] == 0x0f || f[0] == 0x8f) {
+		tl_proto_seen(pkt, TL_PROTO_CHDLC);
 		return tl_dec_ethertype(f, caplen, 4, tl_get_be16(f + 2), pkt,
 		                        1);
+	}
 	return tl_dec_ppp(f, caplen, 0, pkt, 1);
 }
 
@@ -373,6 +394,7 @@ static enum tl_decode_result ppp_serial(const uint8_t *f, uint32_t caplen,
 static enum tl_decode_result nflog(const uint8_t *f, uint32_t caplen,
                                    struct tl_packet *pkt)
 {
+	tl_proto_seen(pkt, TL_PROTO_NFLOG);
 	if (caplen < 4)
 		return TL_DECODE_TRUNCATED;
 	if (f[0] != 2 && f[0] != 10)
@@ -402,6 +424,7 @@ static enum tl_decode_result arcnet(const uint8_t *f, uint32_t caplen,
                                     bool linux_hdr, struct tl_packet *pkt)
 {
 	uint32_t off = linux_hdr ? 4 : 2;
+	tl_proto_seen(pkt, TL_PROTO_ARCNET);
 	if (!tl_have(caplen, off, 1))
 		return TL_DECODE_TRUNCATED;
 	uint8_t proto = f[off++];
@@ -425,6 +448,7 @@ static enum tl_decode_result arcnet(const uint8_t *f, uint32_t caplen,
 static enum tl_decode_result token_ring(const uint8_t *f, uint32_t caplen,
                                         struct tl_packet *pkt)
 {
+	tl_proto_seen(pkt, TL_PROTO_TR);
 	if (caplen < 14)
 		return TL_DECODE_TRUNCATED;
 	uint32_t off = 14;
@@ -455,6 +479,41 @@ bool tl_decode_link_supported(int dlt)
 	}
 }
 
+const char *tl_proto_name(unsigned proto)
+{
+	static const char *const names[TL_PROTO_COUNT] = {
+		[TL_PROTO_ETH] = "eth",
+		[TL_PROTO_VLAN] = "vlan", [TL_PROTO_8021AD] = "ieee8021ad",
+		[TL_PROTO_8021AH] = "ieee8021ah", [TL_PROTO_SLL] = "sll",
+		[TL_PROTO_NULL] = "null", [TL_PROTO_LOOP] = "loop",
+		[TL_PROTO_RAW] = "raw", [TL_PROTO_PPP] = "ppp",
+		[TL_PROTO_PPPOES] = "pppoes", [TL_PROTO_CHDLC] = "chdlc",
+		[TL_PROTO_MPLS] = "mpls", [TL_PROTO_PW_CW] = "pwethcw",
+		[TL_PROTO_GRE] = "gre", [TL_PROTO_UDP] = "udp",
+		[TL_PROTO_VXLAN] = "vxlan", [TL_PROTO_GENEVE] = "geneve",
+		[TL_PROTO_GTP] = "gtp", [TL_PROTO_TEREDO] = "teredo",
+		[TL_PROTO_AYIYA] = "ayiya", [TL_PROTO_L2TP] = "l2tp",
+		[TL_PROTO_LISP_DATA] = "lisp-data",
+		[TL_PROTO_ERSPAN] = "erspan", [TL_PROTO_NSH] = "nsh",
+		[TL_PROTO_CAPWAP_DATA] = "capwap.data",
+		[TL_PROTO_WLAN] = "wlan", [TL_PROTO_LLC] = "llc",
+		[TL_PROTO_MACSEC] = "macsec", [TL_PROTO_NFLOG] = "nflog",
+		[TL_PROTO_PFLOG] = "pflog", [TL_PROTO_PKTAP] = "pktap",
+		[TL_PROTO_ENC] = "enc", [TL_PROTO_IPOIB] = "ipoib",
+		[TL_PROTO_ARCNET] = "arcnet", [TL_PROTO_FDDI] = "fddi",
+		[TL_PROTO_TR] = "tr", [TL_PROTO_RADIOTAP] = "radiotap",
+		[TL_PROTO_WLAN_RADIO] = "wlan_radio", [TL_PROTO_PPI] = "ppi",
+		[TL_PROTO_NETANALYZER] = "netanalyzer",
+		[TL_PROTO_IPNET] = "ipnet", [TL_PROTO_ARP] = "arp",
+		[TL_PROTO_IPV6_HOPOPTS] = "ipv6.hopopts",
+		[TL_PROTO_IPV6_ROUTING] = "ipv6.routing",
+		[TL_PROTO_IPV6_FRAGHDR] = "ipv6.fraghdr",
+		[TL_PROTO_IPV6_DSTOPTS] = "ipv6.dstopts",
+		[TL_PROTO_MPTCP] = "mptcp",
+	};
+	return proto < TL_PROTO_COUNT ? names[proto] : NULL;
+}
+
 const char *tl_encap_name(unsigned kind)
 {
 	static const char *const names[TL_ENCAP_KIND_COUNT] = {
@@ -482,25 +541,33 @@ static enum tl_decode_result by_link(int dlt, const uint8_t *f,
 		return tl_dec_ethernet(f, caplen, 0, pkt, 0);
 	case DLT_NULL:
 	case DLT_LOOP:
+		tl_proto_seen(pkt, dlt == DLT_NULL ? TL_PROTO_NULL
+		                                   : TL_PROTO_LOOP);
 		return null_loop(f, caplen, pkt);
 	case DLT_RAW:
 	case DLT_IPV4:
 	case DLT_IPV6:
+		tl_proto_seen(pkt, TL_PROTO_RAW);
 		return tl_dec_ip_nibble(f, caplen, 0, pkt, 0);
 	case DLT_PFLOG:
+		tl_proto_seen(pkt, TL_PROTO_PFLOG);
 		return tl_dec_pflog(f, caplen, pkt);
 	case TL_LINKTYPE_PKTAP:
+		tl_proto_seen(pkt, TL_PROTO_PKTAP);
 		return tl_dec_pktap(f, caplen, pkt);
 	case DLT_ENC:
+		tl_proto_seen(pkt, TL_PROTO_ENC);
 		return tl_dec_enc(f, caplen, pkt);
 	case DLT_ATM_RFC1483:   /* LLC/SNAP from the first byte */
 		return llc_snap(f, caplen, 0, pkt, 1);
 	case DLT_LINUX_SLL:
+		tl_proto_seen(pkt, TL_PROTO_SLL);
 		if (caplen < 16)
 			return TL_DECODE_TRUNCATED;
 		return tl_dec_ethertype(f, caplen, 16, tl_get_be16(f + 14), pkt,
 		                        0);
 	case DLT_LINUX_SLL2:
+		tl_proto_seen(pkt, TL_PROTO_SLL);
 		if (caplen < 20)
 			return TL_DECODE_TRUNCATED;
 		return tl_dec_ethertype(f, caplen, 20, tl_get_be16(f), pkt, 0);
@@ -517,6 +584,7 @@ static enum tl_decode_result by_link(int dlt, const uint8_t *f,
 	case DLT_PPP_ETHER:
 		return pppoe(f, caplen, 0, pkt, 0);
 	case DLT_C_HDLC:
+		tl_proto_seen(pkt, TL_PROTO_CHDLC);
 		if (caplen < 4)
 			return TL_DECODE_TRUNCATED;
 		return tl_dec_ethertype(f, caplen, 4, tl_get_be16(f + 2), pkt,
@@ -524,6 +592,7 @@ static enum tl_decode_result by_link(int dlt, const uint8_t *f,
 	case DLT_NFLOG:
 		return nflog(f, caplen, pkt);
 	case DLT_IPOIB:
+		tl_proto_seen(pkt, TL_PROTO_IPOIB);
 		/* A 40-byte address header (as Linux writes it), then RFC
 		 * 4391's: an ethertype, 2 reserved bytes. */
 		if (caplen < 44)
@@ -537,16 +606,20 @@ static enum tl_decode_result by_link(int dlt, const uint8_t *f,
 	case DLT_ARCNET_LINUX:
 		return arcnet(f, caplen, true, pkt);
 	case DLT_FDDI:          /* frame control, two addresses, LLC */
+		tl_proto_seen(pkt, TL_PROTO_FDDI);
 		return llc_snap(f, caplen, 13, pkt, 1);
 	case DLT_IEEE802:
 		return token_ring(f, caplen, pkt);
 	case DLT_MPLS:
 		return tl_dec_mpls(f, caplen, 0, pkt, 0);
 	case DLT_NETANALYZER:   /* a 4-byte status header, then Ethernet */
+		tl_proto_seen(pkt, TL_PROTO_NETANALYZER);
 		return tl_dec_ethernet(f, caplen, 4, pkt, 0);
 	case DLT_NETANALYZER_TRANSPARENT:  /* and preamble and SFD */
+		tl_proto_seen(pkt, TL_PROTO_NETANALYZER);
 		return tl_dec_ethernet(f, caplen, 12, pkt, 0);
 	case DLT_IPNET:         /* Solaris: 24 bytes, family at byte 1 */
+		tl_proto_seen(pkt, TL_PROTO_IPNET);
 		if (caplen < 24)
 			return TL_DECODE_TRUNCATED;
 		if (f[1] != 2 && f[1] != 26)
@@ -564,5 +637,6 @@ enum tl_decode_result tl_decode_frame(int dlt, const uint8_t *f,
 	pkt->outer_ip_count = 0;
 	pkt->in_error = false;
 	pkt->amsdu_next = 0;
+	pkt->protos = 0;
 	return by_link(dlt, f, caplen, pkt);
 }

@@ -76,6 +76,7 @@ enum tl_decode_result tl_dec_pktap(const uint8_t *f, uint32_t caplen,
 	case DLT_EN10MB:
 		return tl_dec_ethernet(f, caplen, hlen, pkt, 1);
 	case DLT_NULL:
+		tl_proto_seen(pkt, TL_PROTO_NULL);
 		if (!tl_have(caplen, hlen, 4))
 			return TL_DECODE_TRUNCATED;
 		if (!bsd_af_ip(get_le32(f + hlen)))
@@ -84,6 +85,7 @@ enum tl_decode_result tl_dec_pktap(const uint8_t *f, uint32_t caplen,
 	case 12:                        /* DLT_RAW on most systems */
 	case 14:                        /* and on OpenBSD */
 	case LINKTYPE_RAW:
+		tl_proto_seen(pkt, TL_PROTO_RAW);
 		return tl_dec_ip_nibble(f, caplen, hlen, pkt, 1);
 	default:
 		return TL_DECODE_NOT_TCP;

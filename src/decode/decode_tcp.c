@@ -1,13 +1,13 @@
 /* The TCP header and its options. */
 #include "config.h"
 
-#include "tl_decode.h"
+#include "decode_int.h"
 
 #include <string.h>
 
 enum {
 	OPT_EOL = 0, OPT_NOP = 1, OPT_MSS = 2, OPT_WSCALE = 3,
-	OPT_SACK_PERM = 4, OPT_SACK = 5, OPT_TIMESTAMP = 8,
+	OPT_SACK_PERM = 4, OPT_SACK = 5, OPT_TIMESTAMP = 8, OPT_MPTCP = 30,
 };
 
 static void add_unknown(struct tl_tcp_options *o, uint8_t kind)
@@ -61,7 +61,19 @@ static void one_option(const uint8_t *p, uint32_t len, struct tl_tcp_options *o)
 	default:
 		break;
 	}
+	if (p[0] == OPT_MPTCP)
+		o->present |= TL_OPT_MPTCP;
 	add_unknown(o, p[0]);
+}
+
+/* 4.0 dissects a multipath TCP option (kind 30) as the protocol mptcp
+ * (tl_proto). */
+static enum tl_decode_result mptcp_seen(struct tl_packet *pkt,
+                                        enum tl_decode_result r)
+{
+	if (pkt->opt.present & TL_OPT_MPTCP)
+		tl_proto_seen(pkt, TL_PROTO_MPTCP);
+	return r;
 }
 
 /* A SACK option the snap length cut: 4.0 reads its blocks one by one
@@ -187,7 +199,7 @@ enum tl_decode_result tl_decode_tcp(const uint8_t *f, uint32_t caplen,
 		pkt->options_cut = false;
 		pkt->payload_offset = caplen;
 		pkt->payload_caplen = 0;
-		return TL_DECODE_TCP;
+		return mptcp_seen(pkt, TL_DECODE_TCP);
 	}
 	if (avail < hlen) {
 		/* Options cut by the snap length are decoded as far as they
@@ -197,7 +209,7 @@ enum tl_decode_result tl_decode_tcp(const uint8_t *f, uint32_t caplen,
 		pkt->options_cut = true;
 		pkt->payload_offset = caplen;
 		pkt->payload_caplen = 0;
-		return TL_DECODE_TCP_CUT;
+		return mptcp_seen(pkt, TL_DECODE_TCP_CUT);
 	}
 	pkt->options_cut = false;
 	tl_decode_tcp_options(h + 20, hlen - 20, &pkt->opt);
@@ -205,5 +217,5 @@ enum tl_decode_result tl_decode_tcp(const uint8_t *f, uint32_t caplen,
 	pkt->payload_caplen = avail > hlen ? avail - hlen : 0;
 	if (pkt->payload_caplen > pkt->seglen)
 		pkt->payload_caplen = pkt->seglen;   /* Ethernet padding */
-	return TL_DECODE_TCP;
+	return mptcp_seen(pkt, TL_DECODE_TCP);
 }

@@ -49,7 +49,8 @@ static bool word_char(int c)
 /* ---- the tree -------------------------------------------------------------- */
 
 enum node_kind { N_AND, N_OR, N_NOT, N_TRUE, N_EXISTS, N_CMP, N_IN,
-                 N_CONTAINS, N_MATCHES, N_FALSE, N_VCMP, N_VEXISTS };
+                 N_CONTAINS, N_MATCHES, N_FALSE, N_VCMP, N_VEXISTS,
+                 N_PROTO };
 
 struct vexpr;
 
@@ -80,6 +81,7 @@ struct node {
 	bool vmatches;                  /* N_VCMP: va matches re */
 	unsigned memo;                  /* 0, or 1 + its slot in conn_memo */
 	bool memo_flags;                /* the slot is one of the flags' */
+	unsigned proto;                 /* N_PROTO: TL_PROTO_* */
 };
 
 /* The view's memo (tl_dfilter_match_seg): a subtree that reads only a
@@ -612,9 +614,17 @@ static bool same_kind(const struct tl_field *a, const struct tl_field *b)
 }
 
 /* A protocol or subtree named alone is present when one of its fields
- * is: this table says which; the others are never on a row we show. */
+ * is: this table says which. The link and tunnel protocols the decoder
+ * crosses are present when 4.0 dissected them in the frame (tl_packet's
+ * protos); the others are never on a row we show. */
 static void protocol_presence(const char *name, size_t len, struct node *n)
 {
+	int proto = tl_proto_find(name, len);
+	if (proto >= 0) {
+		n->kind = N_PROTO;
+		n->proto = (unsigned)proto;
+		return;
+	}
 	static const char *const alias[][2] = {
 		{ "frame", NULL }, { "tcp", NULL },
 		{ "ip", "ip.src" }, { "ipv6", "ipv6.src" },
@@ -2278,6 +2288,7 @@ static bool eval(const struct node *n, const struct tl_fctx *c)
 	case N_NOT: return !eval(n->a, c);
 	case N_TRUE: return true;
 	case N_FALSE: return false;
+	case N_PROTO: return tl_proto_present(c, n->proto);
 	case N_EXISTS: {
 		unsigned k = tl_field_values(c, n->field, v);
 		if (!n->has_mask)

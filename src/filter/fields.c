@@ -144,8 +144,9 @@ static const struct tl_field table[F_COUNT] = {
  * hold: valid, never present on what tcpladder shows (or, for the
  * protocols, present on every row). */
 static const char *const elsewhere[] = {
-	"frame", "eth", "sll", "vlan", "ip", "ipv6", "tcp", "udp", "icmp",
-	"icmpv6", "arp", "dns", "http", "tls", "ssl", "data",
+	"frame", "ip", "ipv6", "tcp", "icmp", "icmpv6", "dns", "http",
+	"tls", "ssl", "data", "ethertype", "pwethheuristic", "pwethnocw",
+	"pcap_pktdata",
 	"tcp.options", "tcp.options.mss", "tcp.options.wscale",
 	"tcp.options.sack", "tcp.options.timestamp", "tcp.options.nop",
 	"tcp.options.eol", "tcp.payload", "tcp.segment_data",
@@ -168,13 +169,31 @@ const struct tl_field *tl_field_find(const char *name, size_t len)
 	return NULL;
 }
 
+int tl_proto_find(const char *name, size_t len)
+{
+	for (unsigned i = 0; i < TL_PROTO_COUNT; i++) {
+		const char *n = tl_proto_name(i);
+		if (strlen(n) == len && !memcmp(n, name, len))
+			return (int)i;
+	}
+	return -1;
+}
+
+bool tl_proto_present(const struct tl_fctx *c, unsigned proto)
+{
+	uint64_t protos = c->seg ? tl_segstore_protos(&c->m->segs,
+	                                              c->seg_index)
+	                         : c->m->pkt.protos;
+	return (protos >> proto) & 1;
+}
+
 bool tl_field_known_elsewhere(const char *name, size_t len)
 {
 	for (size_t i = 0; i < sizeof elsewhere / sizeof *elsewhere; i++)
 		if (strlen(elsewhere[i]) == len &&
 		    !memcmp(elsewhere[i], name, len))
 			return true;
-	return false;
+	return tl_proto_find(name, len) >= 0;
 }
 
 bool tl_field_needs_bif(const struct tl_field *f)

@@ -46,6 +46,7 @@ void tl_segstore_free(struct tl_segstore *st)
 	for (uint32_t i = 0; i < st->sack_chunk_count; i++)
 		free(st->sack_chunks[i]);
 	free(st->sack_chunks);
+	free(st->proto_runs);
 	memset(st, 0, sizeof *st);
 }
 
@@ -188,6 +189,33 @@ const struct tl_seg_note *tl_segstore_note(const struct tl_segstore *st,
 	    tl_segstore_note_at(st, lo)->seg_index == seg_index)
 		return tl_segstore_note_at(st, lo);
 	return NULL;
+}
+
+void tl_segstore_set_protos(struct tl_segstore *st, uint32_t index,
+                            uint64_t protos)
+{
+	if (st->proto_run_count &&
+	    st->proto_runs[st->proto_run_count - 1].protos == protos)
+		return;
+	st->proto_runs = tl_xgrow(st->proto_runs, &st->proto_run_cap,
+	                          (uint64_t)st->proto_run_count + 1, 16,
+	                          sizeof *st->proto_runs);
+	st->proto_runs[st->proto_run_count++] =
+		(struct tl_seg_protos){ index, protos };
+}
+
+uint64_t tl_segstore_protos(const struct tl_segstore *st, uint32_t index)
+{
+	/* the last run that starts at or before index */
+	uint32_t lo = 0, hi = st->proto_run_count;
+	while (lo < hi) {
+		uint32_t mid = lo + (hi - lo) / 2;
+		if (st->proto_runs[mid].seg_index <= index)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo ? st->proto_runs[lo - 1].protos : 0;
 }
 
 void tl_model_init(struct tl_model *m, bool retain)
@@ -506,6 +534,8 @@ bool tl_model_frame(struct tl_model *m, int dlt, const uint8_t *data,
 	const uint8_t *frame_data = NULL;  /* set when fragments were joined */
 	m->frag_outer_count = 0;
 	uint32_t frame_caplen = 0, frame_ip = 0;
+	uint64_t frame_protos;
+	enum tl_decode_result r;
 	bool joined;
 	switch (tl_decode_frame(dlt, data, caplen, &m->pkt)) {
 	case TL_DECODE_TCP:
@@ -539,7 +569,11 @@ bool tl_model_frame(struct tl_model *m, int dlt, const uint8_t *data,
 			cut_first_fragment(m, data, caplen, frame, ts);
 			return false;
 		}
-		switch (tl_decode_ip(data, caplen, 0, &m->pkt)) {
+		/* 4.0 lists the frame's protocols before the datagram's. */
+		frame_protos = m->pkt.protos;
+		r = tl_decode_ip(data, caplen, 0, &m->pkt);
+		m->pkt.protos |= frame_protos;
+		switch (r) {
 		case TL_DECODE_TCP:
 			break;
 		case TL_DECODE_ICMP_TCP:        /* an error sent in pieces */
@@ -626,6 +660,7 @@ row:
 		if (m->sender)
 			tl_segstore_set_cc(&m->segs, i, &m->sender_vals);
 		keep_sack(m, i);
+		tl_segstore_set_protos(&m->segs, i, m->pkt.protos);
 	}
 	if (m->app) {
 		/* Streaming front ends print a row at once: earlier labels

@@ -38,7 +38,8 @@ static uint64_t segstore_bytes(const struct tl_segstore *st)
 	       (uint64_t)st->cc_chunk_cap * sizeof *st->cc_chunks +
 	       (uint64_t)st->sack_chunk_count * TL_NOTE_CHUNK *
 	               sizeof(struct tl_seg_sack) +
-	       (uint64_t)st->sack_chunk_cap * sizeof *st->sack_chunks;
+	       (uint64_t)st->sack_chunk_cap * sizeof *st->sack_chunks +
+	       (uint64_t)st->proto_run_cap * sizeof *st->proto_runs;
 }
 
 uint64_t tl_model_bytes(const struct tl_model *m)
@@ -229,8 +230,18 @@ static bool keep_seg(const struct plan *p, const struct tl_seg *seg)
 static void compact(struct tl_segstore *st, const struct plan *p)
 {
 	uint32_t kept = 0, note = 0, kept_notes = 0, sack = 0, kept_sacks = 0;
+	uint32_t run = 0, kept_runs = 0;
 	for (uint32_t i = 0; i < st->count; i++) {
 		const struct tl_seg *seg = tl_segstore_get(st, i);
+		/* The protocol runs: written at or before the one read. */
+		while (run + 1 < st->proto_run_count &&
+		       st->proto_runs[run + 1].seg_index <= i)
+			run++;
+		if (run < st->proto_run_count && keep_seg(p, seg) &&
+		    (!kept_runs || st->proto_runs[kept_runs - 1].protos !=
+		                   st->proto_runs[run].protos))
+			st->proto_runs[kept_runs++] = (struct tl_seg_protos){
+				kept, st->proto_runs[run].protos };
 		bool has_note = note < st->note_count &&
 		                tl_segstore_note_at(st, note)->seg_index == i;
 		bool has_sack = sack < st->sack_count &&
@@ -264,6 +275,7 @@ static void compact(struct tl_segstore *st, const struct plan *p)
 	}
 	st->count = kept;
 	st->note_count = kept_notes;
+	st->proto_run_count = kept_runs;
 	uint32_t chunks = (kept + TL_SEG_CHUNK - 1) >> TL_SEG_CHUNK_BITS;
 	while (st->chunk_count > chunks)
 		free(st->chunks[--st->chunk_count]);

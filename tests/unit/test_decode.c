@@ -1292,14 +1292,15 @@ static void test_tcp_options_all_together(void)
 		1,                                  /* NOP */
 		3, 3, 7,                            /* WS 7 */
 		5, 10, 0, 0, 0, 10, 0, 0, 0, 20,    /* SACK 10-20 */
-		30, 4, 0, 0,                        /* MPTCP: unknown */
+		30, 4, 0, 0,                        /* MPTCP: unknown, marked */
 		0, 0, 0, 0, 0, 0,                   /* EOL + pad */
 	};
 	CHECK_UINT(sizeof o40, 40);
 	struct tl_tcp_options o;
 	opts(o40, sizeof o40, &o);
 	CHECK_UINT(o.present, TL_OPT_MSS | TL_OPT_SACK_PERM | TL_OPT_TIMESTAMP |
-	                      TL_OPT_WSCALE | TL_OPT_SACK | TL_OPT_UNKNOWN);
+	                      TL_OPT_WSCALE | TL_OPT_SACK | TL_OPT_UNKNOWN |
+	                      TL_OPT_MPTCP);
 	CHECK_UINT(o.mss, 1460);
 	CHECK_UINT(o.wscale, 7);
 	CHECK_UINT(o.tsval, 1);

@@ -85,6 +85,10 @@ static const struct err_case errors[] = {
 	{ "tcp.len-1 == 1", "Left side of \"==\" expression must be a field "
 	  "or function, not tcp.len-1", 0, 9 },
 	{ "ip.src#x == 1.1.1.1", "\"x\" was unexpected", 7, 1 },
+	/* Protocols named alone: 4.0's names only. */
+	{ "vlann", "vlann is neither a field nor a protocol name", 0, 5 },
+	{ "tcp and Eth", "Eth is neither a field nor a protocol name", 8, 3 },
+	{ "capwap.dat", "capwap.dat is neither a field", 0, 10 },
 };
 
 static void test_errors(void)
@@ -313,7 +317,133 @@ static void test_memo(void)
 	tl_model_free(&m);
 }
 
+/* syn_frame with a VLAN tag (vlan), or inside VXLAN (udp_vxlan): an
+ * outer Ethernet, IPv4 and UDP header to port 4789, the VXLAN header. */
+static uint32_t wrapped_frame(uint8_t *f, bool vlan, bool udp_vxlan)
+{
+	uint32_t n = 0;
+	if (udp_vxlan) {
+		static const uint8_t outer[] = {
+			0, 1, 2, 3, 4, 5, 0, 1, 2, 3, 4, 6, 0x08, 0x00,
+			0x45, 0, 0, 0, 0, 1, 0, 0, 64, 17, 0, 0,
+			198, 51, 100, 1, 198, 51, 100, 2,
+			0x30, 0x39, 0x12, 0xb5, 0, 0, 0, 0,
+			0x08, 0, 0, 0, 0, 0, 1, 0,
+		};
+		memcpy(f, outer, sizeof outer);
+		n = sizeof outer;
+		uint32_t ip_len = 20 + 8 + 8 + sizeof syn_frame;
+		f[16] = (uint8_t)(ip_len >> 8);
+		f[17] = (uint8_t)ip_len;
+		f[38] = (uint8_t)((ip_len - 20) >> 8);
+		f[39] = (uint8_t)(ip_len - 20);
+	}
+	memcpy(f + n, syn_frame, 12);
+	n += 12;
+	if (vlan) {
+		static const uint8_t tag[] = { 0x81, 0x00, 0x00, 0x0a };
+		memcpy(f + n, tag, sizeof tag);
+		n += sizeof tag;
+	}
+	memcpy(f + n, syn_frame + 12, sizeof syn_frame - 12);
+	return n + (uint32_t)(sizeof syn_frame - 12);
+}
+
+/* Protocols named alone are present when the frame had them: the last
+ * frame's decoded packet (streaming), a retained row's kept protocols
+ * (the view), also once rows were let go. */
+static void test_protocols(void)
+{
+	static const struct { bool vlan, vxlan; const char *f; bool want; }
+	cases[] = {
+		{ false, false, "eth", true },
+		{ false, false, "udp", false },
+		{ false, false, "vlan", false },
+		{ false, false, "eth && ip && !vlan && !udp", true },
+		{ false, false, "ethertype", false },   /* 4.0: no item */
+		{ false, false, "sll or null or gre or mpls", false },
+		{ true, false, "vlan", true },
+		{ true, false, "eth && vlan && !ieee8021ad", true },
+		{ false, true, "udp && vxlan && eth", true },
+		{ false, true, "gre || geneve || vlan", false },
+		{ true, true, "vlan && udp", true },
+	};
+	uint8_t f[128];
+	char err[256];
+	for (size_t i = 0; i < CHECK_COUNT(cases); i++) {
+		struct tl_model m;
+		struct tl_seg seg;
+		struct tl_seg_note note;
+		bool has_note;
+		uint32_t n = wrapped_frame(f, cases[i].vlan, cases[i].vxlan);
+		check_context = cases[i].f;
+		tl_model_init(&m, true);
+		CHECK(tl_model_frame(&m, 1, f, n, INT64_C(1000000000), &seg,
+		                     &note, &has_note));
+		struct tl_dfilter *df = tl_dfilter_compile(cases[i].f, err,
+		                                           sizeof err, NULL, NULL);
+		CHECK_MSG(df != NULL, "%s", err);
+		if (df) {
+			struct tl_fctx c = { .m = &m, .data = f, .caplen = n,
+			                     .len = n, .frame = 1,
+			                     .ts = m.last_ts };
+			CHECK_MSG(tl_dfilter_match(df, &c) == cases[i].want,
+			          "streaming");
+			CHECK_MSG(tl_dfilter_match_seg(df, &m, 0) ==
+			          cases[i].want, "retained");
+		}
+		tl_dfilter_free(df);
+		tl_model_free(&m);
+	}
+	check_context = NULL;
+
+	/* Rows of one connection, tagged or not in a pattern (runs of
+	 * different lengths); then rows let go (a bound on the rows): each
+	 * row kept still answers for its own frame. */
+	struct tl_model m;
+	struct tl_seg seg;
+	struct tl_seg_note note;
+	bool has_note;
+	tl_model_init(&m, true);
+	struct tl_dfilter *vlan = tl_dfilter_compile("vlan", err, sizeof err,
+	                                             NULL, NULL);
+	struct tl_dfilter *udp = tl_dfilter_compile("udp", err, sizeof err,
+	                                            NULL, NULL);
+	CHECK(vlan && udp);
+	if (!vlan || !udp)
+		return;
+	for (int pass = 0; pass < 2; pass++) {
+		if (pass == 1)
+			tl_model_set_limits(&m, 40, 0);
+		for (unsigned k = 0; k < 120; k++) {
+			bool tagged = (k / 3) % 2 || k % 7 == 0;
+			uint32_t n = wrapped_frame(f, tagged, k % 11 == 5);
+			uint8_t *th = f + n - 28;   /* the TCP header */
+			th[7] = (uint8_t)k;     /* a new seq: no retransmission */
+			tl_model_frame(&m, 1, f, n, INT64_C(1000000000) + k,
+			               &seg, &note, &has_note);
+		}
+		CHECK(m.segs.count > 0);
+		if (pass == 1)
+			CHECK_MSG(m.segs.count <= 40, "%u rows kept",
+			          m.segs.count);
+		for (uint32_t j = 0; j < m.segs.count; j++) {
+			uint32_t k = (tl_segstore_get(&m.segs, j)->frame - 1) % 120;
+			bool tagged = (k / 3) % 2 || k % 7 == 0;
+			CHECK_MSG(tl_dfilter_match_seg(vlan, &m, j) == tagged,
+			          "row %u (frame %u): vlan", j,
+			          tl_segstore_get(&m.segs, j)->frame);
+			CHECK_MSG(tl_dfilter_match_seg(udp, &m, j) ==
+			          (k % 11 == 5), "row %u: udp", j);
+		}
+	}
+	tl_dfilter_free(vlan);
+	tl_dfilter_free(udp);
+	tl_model_free(&m);
+}
+
 static const struct check_test tests[] = {
+	CHECK_TEST(test_protocols),
 	CHECK_TEST(test_memo),
 	CHECK_TEST(test_retained),
 	CHECK_TEST(test_errors),
