@@ -10,6 +10,7 @@
 #include <sys/ioctl.h>
 #include <unistd.h>
 
+#include "tl_app.h"
 #include "tl_capture.h"
 #include "tl_follow.h"
 #include "tl_dfilter.h"
@@ -143,6 +144,11 @@ static int run_batch(struct tl_options *opt, struct tl_capture *cap)
 	if (opt->output == TL_OUT_TEXT)
 		tl_model_enable_app(&b.model);
 	tl_fields_out_init(&b.fields, opt);
+	if ((opt->output == TL_OUT_FIELDS && b.fields.wants_http) ||
+	    (opt->dfilter && tl_dfilter_wants_http(opt->dfilter))) {
+		tl_model_enable_app(&b.model);
+		tl_app_want_http(b.model.app);
+	}
 	if (opt->output == TL_OUT_SENDER ||
 	    (opt->output == TL_OUT_FIELDS && b.fields.wants_sender) ||
 	    (opt->dfilter && tl_dfilter_wants_sender(opt->dfilter)))
