@@ -1447,8 +1447,11 @@ static struct node *parse_test(struct parser *p)
 		return n;
 	}
 	if (op == T_CONTAINS || op == T_MATCHES) {
+		/* A protocol's bytes (http) take both, other bytes
+		 * only contains, as in 4.0. */
 		bool textual = f->type == TL_FT_STRING ||
-		               (op == T_CONTAINS && f->type == TL_FT_BYTES);
+		               (f->type == TL_FT_BYTES &&
+		                (op == T_CONTAINS || f->base == TL_BASE_NAME));
 		if (!textual) {
 			fail_at(p, ft.pos, ft.len, "%s (type=%s) cannot participate "
 			        "in %s comparison", f->name, type_name(f),
