@@ -345,7 +345,9 @@ void tl_app_segment(struct tl_app *a, const struct tl_conn *conn,
 		return;
 	/* A response without a length ends with its sender's FIN. */
 	if ((flags & TL_TH_FIN) && d && !d->dead && !d->is_h2 &&
-	    d->h1 == H1_UNTIL_CLOSE)
+	    d->h1 == H1_UNTIL_CLOSE && !d->hf_closed) {
+		d->hf_closed = true;    /* a FIN sent again ends nothing */
 		app_hf_done(&own, d);
+	}
 	app_label_commit(a, seg->frame, own.lab, own.len, false);
 }

@@ -5,7 +5,7 @@ its own connection, with tshark 4.0 as the oracle (docs/analysis.md,
 "HTTP"): a response in three segments; a request's headers split and a
 chunked response; three pipelined requests and their responses, two in one
 segment; a response without a length ended by the FIN (port 8080), and
-one ended by a bare FIN; a port off tshark's HTTP list (heuristics); a
+one ended by a bare FIN (sent twice); a port off tshark's HTTP list (heuristics); a
 retransmitted request and a response body out of order; HEAD, 304, 204
 and 100-continue; bytes that are not HTTP on port 5000 and on port 80; a
 POST body over three segments (port 3128); OPTIONS and PUT (8080); a
@@ -183,6 +183,7 @@ c.p("c", "PA", req(b"GET", b"/old", b"example.com", ver=b"HTTP/1.0"))
 c.p("s", "PA", resp(b"200", b"OK", cl=False, ver=b"HTTP/1.0") + b"abc")
 c.p("s", "PA", b"def")
 c.p("s", "FA")
+c.p("s", "FA", seq=c.sn - 1)    # the FIN again
 c.p("c", "FA")
 c.p("s", "A")
 
