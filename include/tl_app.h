@@ -96,6 +96,8 @@ struct tl_app_label {
 enum {
 	TL_APP_HTTP_METHOD, TL_APP_HTTP_URI, TL_APP_HTTP_REQ_VERSION,
 	TL_APP_HTTP_HOST, TL_APP_HTTP_RESP_VERSION, TL_APP_HTTP_PHRASE,
+	TL_APP_HTTP_USER_AGENT, TL_APP_HTTP_SERVER, TL_APP_HTTP_CONTENT_TYPE,
+	TL_APP_HTTP_LOCATION, TL_APP_HTTP_REFERER, TL_APP_HTTP_CONNECTION,
 	TL_APP_HTTP_STRS
 };
 
@@ -107,7 +109,7 @@ struct tl_app_http {
 	bool request;
 	uint16_t code;                  /* responses */
 	int64_t content_length;         /* -1: no Content-Length */
-	uint8_t set;                    /* bit per TL_APP_HTTP_* string */
+	uint16_t set;                   /* bit per TL_APP_HTTP_* string */
 	uint32_t at[TL_APP_HTTP_STRS], len[TL_APP_HTTP_STRS];
 	uint32_t head_at, head_len;
 };

@@ -84,7 +84,7 @@ struct tl_app_dir {
 	uint8_t *hf;
 	uint32_t hf_len, hf_cap, hf_line_at;
 	bool hf_over, hf_closed;
-	uint8_t hf_set;
+	uint16_t hf_set;
 	uint16_t hf_code;
 	uint32_t hf_at[TL_APP_HTTP_STRS], hf_n[TL_APP_HTTP_STRS];
 	/* HTTP/2 */

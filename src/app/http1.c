@@ -140,6 +140,28 @@ static void h1_start_line(struct feed *f, struct tl_app_dir *d,
 	d->h1 = H1_HEADERS;
 }
 
+/* The headers tshark gives a field of their own (http.host ...). */
+static void h1_header_fact(struct feed *f, struct tl_app_dir *d,
+                           const char *name, size_t nlen, const char *v,
+                           size_t vlen)
+{
+	static const struct { const char *name; unsigned which; } hdr[] = {
+		{ "host", TL_APP_HTTP_HOST },
+		{ "user-agent", TL_APP_HTTP_USER_AGENT },
+		{ "server", TL_APP_HTTP_SERVER },
+		{ "content-type", TL_APP_HTTP_CONTENT_TYPE },
+		{ "location", TL_APP_HTTP_LOCATION },
+		{ "referer", TL_APP_HTTP_REFERER },
+		{ "connection", TL_APP_HTTP_CONNECTION },
+	};
+	if (!f->a->want_http)
+		return;
+	for (size_t i = 0; i < sizeof hdr / sizeof *hdr; i++)
+		if (nlen == strlen(hdr[i].name) &&
+		    ieq_prefix(name, nlen, hdr[i].name))
+			app_hf_str(f, d, hdr[i].which, v, vlen);
+}
+
 static void h1_header_line(struct feed *f, struct tl_app_dir *d,
                            const char *line, size_t len)
 {
@@ -163,8 +185,8 @@ static void h1_header_line(struct feed *f, struct tl_app_dir *d,
 		d->chunked = icontains(v, vlen, "chunked");
 	} else if (nlen == 7 && ieq_prefix(line, nlen, "upgrade")) {
 		d->upgrade_h2c = icontains(v, vlen, "h2c");
-	} else if (nlen == 4 && ieq_prefix(line, nlen, "host")) {
-		app_hf_str(f, d, TL_APP_HTTP_HOST, v, vlen);
+	} else {
+		h1_header_fact(f, d, line, nlen, v, vlen);
 	}
 }
 

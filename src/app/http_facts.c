@@ -61,7 +61,7 @@ void app_hf_str(struct feed *f, struct tl_app_dir *d, unsigned which,
 		return;
 	d->hf_at[which] = d->hf_line_at + (uint32_t)at;
 	d->hf_n[which] = (uint32_t)len;
-	d->hf_set |= (uint8_t)(1u << which);
+	d->hf_set |= (uint16_t)(1u << which);
 }
 
 /* The message ends in this segment: its facts are the segment's. */

@@ -39,7 +39,8 @@ enum {
 	/* HTTP/1.x, from the application reader (tl_app.h). */
 	F_HTTP, F_HTTP_REQUEST, F_HTTP_RESPONSE, F_HTTP_METHOD, F_HTTP_URI,
 	F_HTTP_REQ_VERSION, F_HTTP_HOST, F_HTTP_RESP_VERSION, F_HTTP_PHRASE,
-	F_HTTP_CODE, F_HTTP_CONTENT_LENGTH,
+	F_HTTP_CODE, F_HTTP_CONTENT_LENGTH, F_HTTP_USER_AGENT, F_HTTP_SERVER,
+	F_HTTP_CONTENT_TYPE, F_HTTP_LOCATION, F_HTTP_REFERER, F_HTTP_CONNECTION,
 	F_COUNT,
 };
 
@@ -156,6 +157,10 @@ static const struct tl_field table[F_COUNT] = {
 	S("http.response.phrase", F_HTTP_PHRASE),
 	U("http.response.code", F_HTTP_CODE, 16),
 	U("http.content_length", F_HTTP_CONTENT_LENGTH, 64),
+	S("http.user_agent", F_HTTP_USER_AGENT), S("http.server", F_HTTP_SERVER),
+	S("http.content_type", F_HTTP_CONTENT_TYPE),
+	S("http.location", F_HTTP_LOCATION), S("http.referer", F_HTTP_REFERER),
+	S("http.connection", F_HTTP_CONNECTION),
 };
 
 /* Protocols and fields of 4.0 a filter may name that the table does not
@@ -712,7 +717,7 @@ bool tl_field_needs_sender(const struct tl_field *f)
 
 bool tl_field_needs_http(const struct tl_field *f)
 {
-	return f->id >= F_HTTP && f->id <= F_HTTP_CONTENT_LENGTH;
+	return f->id >= F_HTTP && f->id <= F_HTTP_CONNECTION;
 }
 
 /* The HTTP/1.x messages the segment completes (tl_app_want_http): one
@@ -734,6 +739,8 @@ static unsigned http_values(const struct tl_model *m, unsigned id,
 		             : id == F_HTTP_HOST ? TL_APP_HTTP_HOST
 		             : id == F_HTTP_RESP_VERSION ? TL_APP_HTTP_RESP_VERSION
 		             : id == F_HTTP_PHRASE ? TL_APP_HTTP_PHRASE
+		             : id >= F_HTTP_USER_AGENT
+		             ? TL_APP_HTTP_USER_AGENT + (id - F_HTTP_USER_AGENT)
 		             : TL_APP_HTTP_STRS;
 		switch (id) {
 		case F_HTTP:

@@ -235,6 +235,7 @@ static void test_http(void)
 {
 	static const char req[] = "GET /files/1KB?x=1 HTTP/1.1\r\n"
 	                          "Host:  example.com\r\n"
+	                          "User-Agent: t/1\r\n"
 	                          "Content-Length: 0\r\n\r\n";
 	uint8_t f[sizeof syn_frame + sizeof req];
 	size_t plen = sizeof req - 1, n = 14 + 20 + 20 + plen;
@@ -265,6 +266,8 @@ static void test_http(void)
 		{ "http.request.version == \"HTTP/1.1\"", true },
 		{ "http.host == \"example.com\"", true },
 		{ "http.content_length == 0", true },
+		{ "http.user_agent == \"t/1\"", true },
+		{ "http.server", false },
 		{ "http.response.code", false },
 		{ "http matches \"^GET /files\"", true },
 		{ "http contains \"Host:\"", true },
