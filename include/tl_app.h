@@ -92,6 +92,30 @@ struct tl_app_label {
 	uint16_t len;
 };
 
+/* The strings of an HTTP/1.x message tshark's http.* fields show. */
+enum {
+	TL_APP_HTTP_METHOD, TL_APP_HTTP_URI, TL_APP_HTTP_REQ_VERSION,
+	TL_APP_HTTP_HOST, TL_APP_HTTP_RESP_VERSION, TL_APP_HTTP_PHRASE,
+	TL_APP_HTTP_USER_AGENT, TL_APP_HTTP_SERVER, TL_APP_HTTP_CONTENT_TYPE,
+	TL_APP_HTTP_LOCATION, TL_APP_HTTP_REFERER, TL_APP_HTTP_CONNECTION,
+	TL_APP_HTTP_STRS
+};
+
+/* An HTTP/1.x message whose last byte the segment just fed delivered
+ * (docs/analysis.md, "HTTP"): where tshark shows it. Strings and the
+ * header block (start line to blank line, at most TL_APP_HTTP_HEAD_MAX
+ * bytes) are in the tl_app's http_text. */
+struct tl_app_http {
+	bool request;
+	uint16_t code;                  /* responses */
+	int64_t content_length;         /* -1: no Content-Length */
+	uint16_t set;                   /* bit per TL_APP_HTTP_* string */
+	uint32_t at[TL_APP_HTTP_STRS], len[TL_APP_HTTP_STRS];
+	uint32_t head_at, head_len;
+};
+#define TL_APP_HTTP_HEAD_MAX 65536u
+#define TL_APP_HTTP_MAX 128u
+
 struct tl_app {
 	struct tl_app_conn **conns;     /* by stream index; NULL: none yet */
 	uint32_t conn_cap;
@@ -105,10 +129,20 @@ struct tl_app {
 	 * call other than its own (data released when a hole was filled). */
 	uint32_t late[64];
 	uint32_t late_count;
+	/* With tl_app_want_http: the messages the last tl_app_segment
+	 * call completed, in order (the http.* fields of its frame). */
+	bool want_http;
+	struct tl_app_http http[TL_APP_HTTP_MAX];
+	uint32_t http_count;
+	uint8_t *http_text;
+	uint32_t http_text_len, http_text_cap;
 };
 
 struct tl_app *tl_app_new(void);
 void tl_app_free(struct tl_app *a);
+/* Keeps, for each segment, the HTTP/1.x messages it completes
+ * (tl_app's http[]): only the http.* fields ask. */
+void tl_app_want_http(struct tl_app *a);
 
 /* Feeds one segment (after the tracker saw it). payload holds caplen
  * captured bytes of the seg->len on the wire. */

@@ -28,5 +28,8 @@ bool tl_dfilter_match_seg(const struct tl_dfilter *df,
 bool tl_dfilter_wants_bif(const struct tl_dfilter *df);
 /* Whether it names the sender model's fields (tl_model_enable_sender). */
 bool tl_dfilter_wants_sender(const struct tl_dfilter *df);
+/* Whether it names HTTP's fields (tl_model_enable_app, tl_app_want_http;
+ * absent on the view's retained segments). */
+bool tl_dfilter_wants_http(const struct tl_dfilter *df);
 
 #endif

@@ -24,8 +24,10 @@ enum tl_ftype {
 	TL_FT_STRING,
 };
 
-/* How tshark prints an integer: decimal, or 0x and this many digits. */
-enum tl_fbase { TL_BASE_DEC, TL_BASE_HEX4 = 4, TL_BASE_HEX6 = 6 };
+/* How tshark prints an integer: decimal, or 0x and this many digits; a
+ * protocol (TL_FT_BYTES with TL_BASE_NAME): its name. */
+enum tl_fbase { TL_BASE_DEC, TL_BASE_NAME = 1, TL_BASE_HEX4 = 4,
+                TL_BASE_HEX6 = 6 };
 
 struct tl_field {
 	const char *name;
@@ -95,6 +97,10 @@ unsigned tl_field_count(void);
 /* Whether the field is the sender model's (tcpladder.cwnd ...): the model
  * must run (tl_model_enable_sender) for it to have values. */
 bool tl_field_needs_sender(const struct tl_field *f);
+/* Whether the field is HTTP's (http, http.request ...): the model must
+ * read applications (tl_model_enable_app, tl_app_want_http) for it to
+ * have values; on retained segments (the view) it is absent. */
+bool tl_field_needs_http(const struct tl_field *f);
 
 /* Fills out (TL_FIELD_MAX_VALUES entries) with the field's values on the
  * segment; returns how many (0: absent). */

@@ -71,6 +71,7 @@ struct tl_fields_out {
 	uint32_t count;
 	bool wants_bif;         /* a field needs tl_tracker_want_bif */
 	bool wants_sender;      /* a field is the sender model's */
+	bool wants_http;        /* a field is HTTP's (tl_app_want_http) */
 	size_t sep_len, agg_len, field_max;
 };
 void tl_fields_out_init(struct tl_fields_out *fo,

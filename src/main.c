@@ -5,11 +5,13 @@
 #include <langinfo.h>
 #include <locale.h>
 #include <signal.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
 #include <unistd.h>
 
+#include "tl_app.h"
 #include "tl_capture.h"
 #include "tl_follow.h"
 #include "tl_dfilter.h"
@@ -143,6 +145,11 @@ static int run_batch(struct tl_options *opt, struct tl_capture *cap)
 	if (opt->output == TL_OUT_TEXT)
 		tl_model_enable_app(&b.model);
 	tl_fields_out_init(&b.fields, opt);
+	if ((opt->output == TL_OUT_FIELDS && b.fields.wants_http) ||
+	    (opt->dfilter && tl_dfilter_wants_http(opt->dfilter))) {
+		tl_model_enable_app(&b.model);
+		tl_app_want_http(b.model.app);
+	}
 	if (opt->output == TL_OUT_SENDER ||
 	    (opt->output == TL_OUT_FIELDS && b.fields.wants_sender) ||
 	    (opt->dfilter && tl_dfilter_wants_sender(opt->dfilter)))
@@ -350,6 +357,17 @@ int main(int argc, char **argv)
 			tl_warn("%s: showing the text ladder (-T text)", err);
 			opt.output = TL_OUT_TEXT;
 		}
+	}
+	/* The view keeps no segment's bytes: an HTTP field would select
+	 * nothing there, which would look like an answer. */
+	if (opt.output == TL_OUT_UI && opt.dfilter &&
+	    tl_dfilter_wants_http(opt.dfilter)) {
+		fprintf(stderr, "%s: -Y '%s': HTTP fields are read from the "
+		        "segments' bytes, which the view does not keep: use them "
+		        "with -T text, tsv, fields, svg or html\n", tl_progname(),
+		        opt.display_filter);
+		tl_options_free(&opt);
+		return 2;
 	}
 
 	struct tl_capture *cap = NULL;

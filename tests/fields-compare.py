@@ -45,6 +45,10 @@ tcp.analysis.flags tcp.analysis.acks_frame tcp.analysis.ack_rtt
 tcp.analysis.initial_rtt tcp.analysis.bytes_in_flight
 tcp.analysis.push_bytes_sent tcp.analysis.duplicate_ack_num
 tcp.analysis.duplicate_ack_frame tcp.analysis.rto tcp.analysis.rto_frame
+http http.request http.response http.request.method http.request.uri
+http.request.version http.host http.response.version http.response.phrase
+http.response.code http.content_length http.user_agent http.server
+http.content_type http.location http.referer http.connection
 """.split() + ["tcp.analysis." + n for n in tt.ANALYSIS]
 
 EXTRA = ["frame.protocols", "_ws.short"]

@@ -1,10 +1,12 @@
 #!/bin/sh
 # -Y against tshark 4.0: every filter of tests/filters/filters.list on
-# tests/filters/mix.pcap, and of tests/filters/analyst.list on
-# tests/filters/random.pcapng, must select the frames tshark selected
+# tests/filters/mix.pcap, of tests/filters/analyst.list on
+# tests/filters/random.pcapng and of tests/filters/http.list on
+# tests/filters/http.pcap, must select the frames tshark selected
 # (among the TCP segments tcpladder shows), or be rejected (exit 2, one
 # line) where tshark rejected it. tshark's verdicts are stored in
-# expected.tsv and expected-analyst.tsv (tests/filters/make-expected.sh
+# expected.tsv, expected-analyst.tsv and expected-http.tsv
+# (tests/filters/make-expected.sh
 # writes them), so this needs no tshark.
 # Filters listed in tests/filters/known.tsv may differ (and say why).
 set -u
@@ -14,10 +16,12 @@ dir="$srcdir/tests/filters"
 tmp=$(mktemp -d) || exit 99
 trap 'rm -rf "$tmp"' EXIT INT TERM
 
-total=$(($(wc -l < "$dir/expected.tsv") + $(wc -l < "$dir/expected-analyst.tsv")))
+total=$(($(wc -l < "$dir/expected.tsv") + $(wc -l < "$dir/expected-analyst.tsv") +
+        $(wc -l < "$dir/expected-http.tsv")))
 echo "1..$total"
 n=0 failed=0 agree=0 known=0
-for set in "mix.pcap expected.tsv" "random.pcapng expected-analyst.tsv"; do
+for set in "mix.pcap expected.tsv" "random.pcapng expected-analyst.tsv" \
+           "http.pcap expected-http.tsv"; do
 	set -- $set
 	cap="$dir/$1"
 	"$TCPLADDER" -r "$cap" -T fields -e frame.number > "$tmp/rows" 2>/dev/null ||

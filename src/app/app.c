@@ -49,6 +49,7 @@ static void dir_free(struct tl_app *a, struct tl_app_dir *d)
 	dir_free_chunks(a, d);
 	free(d->chunks);
 	free(d->buf);
+	free(d->hf);
 	free(d);
 }
 
@@ -72,6 +73,7 @@ void tl_app_free(struct tl_app *a)
 	free(a->conns);
 	free(a->labels);
 	free(a->arena);
+	free(a->http_text);
 	free(a);
 }
 
@@ -315,6 +317,7 @@ void tl_app_segment(struct tl_app *a, const struct tl_conn *conn,
                     uint32_t caplen)
 {
 	a->late_count = 0;
+	app_hf_reset(a);
 	if (!conn)
 		return;
 	unsigned flags = tl_seg_flags(seg), dir = tl_seg_dir(seg);
@@ -340,5 +343,11 @@ void tl_app_segment(struct tl_app *a, const struct tl_conn *conn,
 	if (seg->len && d && !d->dead &&
 	    !feed_segment(a, &own, d, conn, seg, payload, caplen))
 		return;
+	/* A response without a length ends with its sender's FIN. */
+	if ((flags & TL_TH_FIN) && d && !d->dead && !d->is_h2 &&
+	    d->h1 == H1_UNTIL_CLOSE && !d->hf_closed) {
+		d->hf_closed = true;    /* a FIN sent again ends nothing */
+		app_hf_done(&own, d);
+	}
 	app_label_commit(a, seg->frame, own.lab, own.len, false);
 }

@@ -79,6 +79,14 @@ struct tl_app_dir {
 	bool have_msg;
 	int64_t content_length;     /* -1: none */
 	bool chunked, upgrade_h2c;
+	/* The message being read, for the http.* fields (want_http): its
+	 * header block as received, and where its strings are in it. */
+	uint8_t *hf;
+	uint32_t hf_len, hf_cap, hf_line_at;
+	bool hf_over, hf_closed;
+	uint16_t hf_set;
+	uint16_t hf_code;
+	uint32_t hf_at[TL_APP_HTTP_STRS], hf_n[TL_APP_HTTP_STRS];
 	/* HTTP/2 */
 	uint8_t h2;
 	uint32_t preface_len;
@@ -172,6 +180,14 @@ void app_ack_seen(struct feed *f, struct tl_app_dir *d, uint32_t ack);
 bool app_is_method(const uint8_t *p, uint32_t n);
 void app_h1_feed(struct feed *f, struct tl_app_dir *d, const uint8_t *p,
                  uint32_t n);
+
+/* http_facts.c */
+void app_hf_line(struct feed *f, struct tl_app_dir *d, const char *line,
+                 size_t len);
+void app_hf_str(struct feed *f, struct tl_app_dir *d, unsigned which,
+                const char *s, size_t len);
+void app_hf_done(struct feed *f, struct tl_app_dir *d);
+void app_hf_reset(struct tl_app *a);
 
 /* http2.c */
 void app_h2_begin(struct tl_app_conn *c, unsigned client_dir);

@@ -56,6 +56,7 @@ static struct tl_app_stream *h1_msg(struct feed *f, struct tl_app_dir *d)
 
 static void h1_message_done(struct feed *f, struct tl_app_dir *d)
 {
+	app_hf_done(f, d);
 	if (!d->client) {
 		app_stream_ended(f, h1_msg(f, d));
 		f->c->h1_next_response++;
@@ -90,6 +91,11 @@ static void h1_start_line(struct feed *f, struct tl_app_dir *d,
 		const char *target = sp + 1;
 		const char *sp2 = memchr(target, ' ', len - mlen - 1);
 		size_t tlen = sp2 ? (size_t)(sp2 - target) : len - mlen - 1;
+		app_hf_str(f, d, TL_APP_HTTP_METHOD, line, mlen);
+		app_hf_str(f, d, TL_APP_HTTP_URI, target, tlen);
+		if (sp2)
+			app_hf_str(f, d, TL_APP_HTTP_REQ_VERSION, sp2 + 1,
+			           (size_t)(line + len - sp2 - 1));
 		char t[90];
 		app_safe_text(t, sizeof t, (const uint8_t *)target, tlen, 80);
 		snprintf(text, sizeof text, "%.*s %s", (int)mlen, line, t);
@@ -114,6 +120,10 @@ static void h1_start_line(struct feed *f, struct tl_app_dir *d,
 	}
 	unsigned status = (unsigned)((line[9] - '0') * 100 +
 	                             (line[10] - '0') * 10 + (line[11] - '0'));
+	d->hf_code = (uint16_t)status;
+	app_hf_str(f, d, TL_APP_HTTP_RESP_VERSION, line, 8);
+	if (len > 12 && line[12] == ' ')
+		app_hf_str(f, d, TL_APP_HTTP_PHRASE, line + 13, len - 13);
 	char t[100];
 	app_safe_text(t, sizeof t, (const uint8_t *)line + 9, len - 9, 60);
 	d->have_msg = c->h1_next_response < c->stream_count;
@@ -130,8 +140,30 @@ static void h1_start_line(struct feed *f, struct tl_app_dir *d,
 	d->h1 = H1_HEADERS;
 }
 
-static void h1_header_line(struct tl_app_dir *d, const char *line,
-                           size_t len)
+/* The headers tshark gives a field of their own (http.host ...). */
+static void h1_header_fact(struct feed *f, struct tl_app_dir *d,
+                           const char *name, size_t nlen, const char *v,
+                           size_t vlen)
+{
+	static const struct { const char *name; unsigned which; } hdr[] = {
+		{ "host", TL_APP_HTTP_HOST },
+		{ "user-agent", TL_APP_HTTP_USER_AGENT },
+		{ "server", TL_APP_HTTP_SERVER },
+		{ "content-type", TL_APP_HTTP_CONTENT_TYPE },
+		{ "location", TL_APP_HTTP_LOCATION },
+		{ "referer", TL_APP_HTTP_REFERER },
+		{ "connection", TL_APP_HTTP_CONNECTION },
+	};
+	if (!f->a->want_http)
+		return;
+	for (size_t i = 0; i < sizeof hdr / sizeof *hdr; i++)
+		if (nlen == strlen(hdr[i].name) &&
+		    ieq_prefix(name, nlen, hdr[i].name))
+			app_hf_str(f, d, hdr[i].which, v, vlen);
+}
+
+static void h1_header_line(struct feed *f, struct tl_app_dir *d,
+                           const char *line, size_t len)
 {
 	const char *colon = memchr(line, ':', len);
 	if (!colon)
@@ -153,6 +185,8 @@ static void h1_header_line(struct tl_app_dir *d, const char *line,
 		d->chunked = icontains(v, vlen, "chunked");
 	} else if (nlen == 7 && ieq_prefix(line, nlen, "upgrade")) {
 		d->upgrade_h2c = icontains(v, vlen, "h2c");
+	} else {
+		h1_header_fact(f, d, line, nlen, v, vlen);
 	}
 }
 
@@ -176,6 +210,7 @@ static void h1_headers_done(struct feed *f, struct tl_app_dir *d)
 	if (status == 101 && d->upgrade_h2c) {
 		/* h2c: the server speaks HTTP/2 from the next byte; the
 		 * request it answered is stream 1. */
+		app_hf_done(f, d);
 		if (s) {
 			s->id = 1;
 			s->status = 0;
@@ -189,6 +224,7 @@ static void h1_headers_done(struct feed *f, struct tl_app_dir *d)
 		return;
 	}
 	if (status >= 100 && status < 200) {
+		app_hf_done(f, d);      /* a message of its own */
 		d->h1 = H1_LINE;        /* the final response follows */
 		return;
 	}
@@ -212,6 +248,7 @@ static void h1_headers_done(struct feed *f, struct tl_app_dir *d)
 static void h1_line(struct feed *f, struct tl_app_dir *d, const char *line,
                     size_t len)
 {
+	app_hf_line(f, d, line, len);
 	if (len && line[len - 1] == '\r')
 		len--;
 	switch (d->h1) {
@@ -221,7 +258,7 @@ static void h1_line(struct feed *f, struct tl_app_dir *d, const char *line,
 		break;
 	case H1_HEADERS:
 		if (len)
-			h1_header_line(d, line, len);
+			h1_header_line(f, d, line, len);
 		else
 			h1_headers_done(f, d);
 		break;

@@ -104,6 +104,7 @@ struct tl_dfilter {
 	struct node *root;
 	bool wants_bif;
 	bool wants_sender;      /* names a tcpladder.* field */
+	bool wants_http;        /* names an http.* field */
 	struct conn_memo *memo; /* NULL: no such subtree */
 };
 
@@ -115,6 +116,7 @@ struct parser {
 	bool failed;
 	bool wants_bif;
 	bool wants_sender;      /* names a tcpladder.* field */
+	bool wants_http;        /* names an http.* field */
 };
 
 static void fail_at(struct parser *p, size_t pos, size_t len,
@@ -575,6 +577,8 @@ static const struct tl_field *field_of(struct parser *p,
 			p->wants_bif = true;
 		if (tl_field_needs_sender(f))
 			p->wants_sender = true;
+		if (tl_field_needs_http(f))
+			p->wants_http = true;
 		return f;
 	}
 	*known = tl_field_known_elsewhere(p->text + t->pos, t->len);
@@ -1453,8 +1457,11 @@ static struct node *parse_test(struct parser *p)
 		return n;
 	}
 	if (op == T_CONTAINS || op == T_MATCHES) {
+		/* A protocol's bytes (http) take both, other bytes
+		 * only contains, as in 4.0. */
 		bool textual = f->type == TL_FT_STRING ||
-		               (op == T_CONTAINS && f->type == TL_FT_BYTES);
+		               (f->type == TL_FT_BYTES &&
+		                (op == T_CONTAINS || f->base == TL_BASE_NAME));
 		if (!textual) {
 			fail_at(p, ft.pos, ft.len, "%s (type=%s) cannot participate "
 			        "in %s comparison", f->name, type_name(f),
@@ -1670,6 +1677,7 @@ struct tl_dfilter *tl_dfilter_compile(const char *text, char *err,
 	df->root = root;
 	df->wants_bif = p.wants_bif;
 	df->wants_sender = p.wants_sender;
+	df->wants_http = p.wants_http;
 	unsigned slots = 0, fslots = 0;
 	assign_memo(root, &slots, &fslots);
 	if (slots || fslots) {
@@ -1704,6 +1712,11 @@ bool tl_dfilter_wants_bif(const struct tl_dfilter *df)
 bool tl_dfilter_wants_sender(const struct tl_dfilter *df)
 {
 	return df->wants_sender;
+}
+
+bool tl_dfilter_wants_http(const struct tl_dfilter *df)
+{
+	return df->wants_http;
 }
 
 /* ---- matching ------------------------------------------------------------------ */

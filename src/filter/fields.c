@@ -5,6 +5,8 @@
 
 #include "tl_fields.h"
 
+#include "tl_app.h"
+
 #include <arpa/inet.h>
 #include <stdio.h>
 #include <string.h>
@@ -34,6 +36,11 @@ enum {
 	/* The sender model's (tl_sender.h): tcpladder's own names. */
 	F_TL_CWND = F_AN_FIRST_FLAG + TL_AN_WIRESHARK_COUNT, F_TL_CWND_BYTES,
 	F_TL_SSTHRESH, F_TL_CA_STATE, F_TL_PHASE, F_TL_RTO, F_TL_RTX_CAUSE,
+	/* HTTP/1.x, from the application reader (tl_app.h). */
+	F_HTTP, F_HTTP_REQUEST, F_HTTP_RESPONSE, F_HTTP_METHOD, F_HTTP_URI,
+	F_HTTP_REQ_VERSION, F_HTTP_HOST, F_HTTP_RESP_VERSION, F_HTTP_PHRASE,
+	F_HTTP_CODE, F_HTTP_CONTENT_LENGTH, F_HTTP_USER_AGENT, F_HTTP_SERVER,
+	F_HTTP_CONTENT_TYPE, F_HTTP_LOCATION, F_HTTP_REFERER, F_HTTP_CONNECTION,
 	F_COUNT,
 };
 
@@ -45,6 +52,7 @@ enum {
 #define A4(n, id) { n, TL_FT_IPV4, TL_BASE_DEC, id, 32 }
 #define A6(n, id) { n, TL_FT_IPV6, TL_BASE_DEC, id, 128 }
 #define N(n, id) { n, TL_FT_NONE, TL_BASE_DEC, id, 0 }
+#define S(n, id) { n, TL_FT_STRING, TL_BASE_DEC, id, 0 }
 
 static const struct tl_field table[F_COUNT] = {
 	U("frame.number", F_FRAME_NUMBER, 32),
@@ -138,6 +146,21 @@ static const struct tl_field table[F_COUNT] = {
 	{ "tcpladder.phase", TL_FT_STRING, TL_BASE_DEC, F_TL_PHASE, 0 },
 	T("tcpladder.rto", F_TL_RTO),
 	{ "tcpladder.rtx_cause", TL_FT_STRING, TL_BASE_DEC, F_TL_RTX_CAUSE, 0 },
+	/* The protocol: its bytes to filters, its name to -T fields. */
+	{ "http", TL_FT_BYTES, TL_BASE_NAME, F_HTTP, 0 },
+	B("http.request", F_HTTP_REQUEST), B("http.response", F_HTTP_RESPONSE),
+	S("http.request.method", F_HTTP_METHOD),
+	S("http.request.uri", F_HTTP_URI),
+	S("http.request.version", F_HTTP_REQ_VERSION),
+	S("http.host", F_HTTP_HOST),
+	S("http.response.version", F_HTTP_RESP_VERSION),
+	S("http.response.phrase", F_HTTP_PHRASE),
+	U("http.response.code", F_HTTP_CODE, 16),
+	U("http.content_length", F_HTTP_CONTENT_LENGTH, 64),
+	S("http.user_agent", F_HTTP_USER_AGENT), S("http.server", F_HTTP_SERVER),
+	S("http.content_type", F_HTTP_CONTENT_TYPE),
+	S("http.location", F_HTTP_LOCATION), S("http.referer", F_HTTP_REFERER),
+	S("http.connection", F_HTTP_CONNECTION),
 };
 
 /* Protocols and fields of 4.0 a filter may name that the table does not
@@ -708,7 +731,67 @@ static unsigned sender_values(const struct tl_sender_vals *v, unsigned id,
 
 bool tl_field_needs_sender(const struct tl_field *f)
 {
-	return f->id >= F_TL_CWND;
+	return f->id >= F_TL_CWND && f->id <= F_TL_RTX_CAUSE;
+}
+
+bool tl_field_needs_http(const struct tl_field *f)
+{
+	return f->id >= F_HTTP && f->id <= F_HTTP_CONNECTION;
+}
+
+/* The HTTP/1.x messages the segment completes (tl_app_want_http): one
+ * value per message that has the field. */
+static unsigned http_values(const struct tl_model *m, unsigned id,
+                            struct tl_fval *out)
+{
+	const struct tl_app *a = m->app;
+	unsigned n = 0;
+	if (!a || !a->want_http)
+		return 0;
+	for (uint32_t i = 0; i < a->http_count && n < TL_FIELD_MAX_VALUES;
+	     i++) {
+		const struct tl_app_http *h = &a->http[i];
+		struct tl_fval *v = &out[n];
+		unsigned str = id == F_HTTP_METHOD ? TL_APP_HTTP_METHOD
+		             : id == F_HTTP_URI ? TL_APP_HTTP_URI
+		             : id == F_HTTP_REQ_VERSION ? TL_APP_HTTP_REQ_VERSION
+		             : id == F_HTTP_HOST ? TL_APP_HTTP_HOST
+		             : id == F_HTTP_RESP_VERSION ? TL_APP_HTTP_RESP_VERSION
+		             : id == F_HTTP_PHRASE ? TL_APP_HTTP_PHRASE
+		             : id >= F_HTTP_USER_AGENT
+		             ? TL_APP_HTTP_USER_AGENT + (id - F_HTTP_USER_AGENT)
+		             : TL_APP_HTTP_STRS;
+		switch (id) {
+		case F_HTTP:
+			v->bytes = a->http_text + h->head_at;
+			v->len = h->head_len;
+			n++;
+			break;
+		case F_HTTP_REQUEST:
+			if (h->request)
+				n += put_u(v, 1);
+			break;
+		case F_HTTP_RESPONSE:
+			if (!h->request)
+				n += put_u(v, 1);
+			break;
+		case F_HTTP_CODE:
+			if (!h->request)
+				n += put_u(v, h->code);
+			break;
+		case F_HTTP_CONTENT_LENGTH:
+			if (h->content_length >= 0)
+				n += put_u(v, (uint64_t)h->content_length);
+			break;
+		default:
+			if (str < TL_APP_HTTP_STRS && ((h->set >> str) & 1u)) {
+				v->bytes = a->http_text + h->at[str];
+				v->len = h->len[str];
+				n++;
+			}
+		}
+	}
+	return n;
 }
 
 /* ---- acks_frame for kept segments ---------------------------------------- */
@@ -784,6 +867,8 @@ static unsigned record_values(const struct tl_fctx *c, unsigned id,
 	unsigned bits = tl_seg_flags(s);
 	unsigned an = s->analysis & TL_AN_WIRESHARK_MASK;
 	*done = true;
+	if (id >= F_HTTP)
+		return 0;       /* the record keeps no bytes (tl_fctx) */
 	switch (id) {
 	case F_FRAME_NUMBER: return put_u(out, s->frame);
 	case F_FRAME_TIME_RELATIVE:
@@ -917,6 +1002,8 @@ unsigned tl_field_values(const struct tl_fctx *c, const struct tl_field *f,
 		return ipv6_values(c, id, out);
 	if (id < F_AN_TREE)
 		return tcp_values(c, id, out);
+	if (id >= F_HTTP)
+		return http_values(m, id, out);
 	if (id >= F_TL_CWND) {
 		struct tl_sender_vals v;
 		tl_sender_get(m, &v);
@@ -992,6 +1079,11 @@ size_t tl_field_format(const struct tl_field *f, const struct tl_fval *v,
 		return strlen(out);
 	case TL_FT_BYTES: {
 		static const char hex[] = "0123456789abcdef";
+		if (f->base == TL_BASE_NAME) {
+			size_t n = strlen(f->name);
+			memcpy(out, f->name, n < size ? n : size);
+			return n < size ? n : size;
+		}
 		size_t n = 0;
 		for (uint32_t i = 0; i < v->len && n + 2 <= size; i++) {
 			out[n++] = hex[v->bytes[i] >> 4];

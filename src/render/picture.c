@@ -108,6 +108,8 @@ int tl_picture_run(struct tl_options *opt, struct tl_capture *cap,
 	m.app_keeps_labels = true;
 	if (opt->dfilter && tl_dfilter_wants_bif(opt->dfilter))
 		tl_tracker_want_bif(&m.tracker);
+	if (opt->dfilter && tl_dfilter_wants_http(opt->dfilter))
+		tl_app_want_http(m.app);
 	tl_segstore_init(&page);
 	static struct picture_follow pf;
 	memset(&pf, 0, sizeof pf);

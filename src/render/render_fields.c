@@ -21,6 +21,8 @@ void tl_fields_out_init(struct tl_fields_out *fo, const struct tl_options *opt)
 			fo->wants_bif = true;
 		if (fo->fields[i] && tl_field_needs_sender(fo->fields[i]))
 			fo->wants_sender = true;
+		if (fo->fields[i] && tl_field_needs_http(fo->fields[i]))
+			fo->wants_http = true;
 	}
 	fo->sep_len = strlen(opt->field_separator);
 	fo->agg_len = strlen(opt->field_aggregator);
@@ -61,6 +63,8 @@ void tl_fields_row(struct tl_fields_out *fo, struct tl_out *o,
 	char q = opt->field_quote;
 	for (uint32_t i = 0; i < fo->count; i++) {
 		char *p = tl_out_reserve(o, fo->field_max);
+		/* A string (an HTTP URI) may take what the others leave. */
+		char *end = p + fo->field_max - 2;
 		if (i) {
 			memcpy(p, opt->field_separator, fo->sep_len);
 			p += fo->sep_len;
@@ -81,7 +85,11 @@ void tl_fields_row(struct tl_fields_out *fo, struct tl_out *o,
 					       fo->agg_len);
 					p += fo->agg_len;
 				}
-				p += tl_field_format(f, &vals[k], p, 128);
+				size_t room = (size_t)(end - p) > fo->agg_len
+				              ? (size_t)(end - p) - fo->agg_len : 0;
+				p += tl_field_format(f, &vals[k], p,
+				                     room < 128 ? room : f->type ==
+				                     TL_FT_STRING ? room : 128);
 			}
 			if (q)
 				*p++ = q;

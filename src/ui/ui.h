@@ -304,6 +304,10 @@ void ui_prompt_start(struct ui *ui, const char *label, const char *initial,
                      bool yes_no, ui_prompt_done done);
 /* Opens the prompt again on its text, err under it pointing at the token
  * [pos, pos + len): for a done callback that refuses the answer. */
+/* Under the filter prompts: the view keeps no segment's bytes, so a
+ * filter naming an HTTP field would select nothing (tl_dfilter_wants_http). */
+#define UI_HTTP_NOT_KEPT "HTTP fields are read from the segments' bytes, " \
+	"which the view does not keep (use -Y with -T fields, text or tsv)"
 void ui_prompt_refuse(struct ui *ui, const char *err, size_t pos,
                       size_t len);
 bool ui_seg_by_frame(const struct ui *ui, uint32_t frame,

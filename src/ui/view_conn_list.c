@@ -558,6 +558,11 @@ static void filter_done(struct ui *ui, const char *text, bool ok)
 			ui_prompt_refuse(ui, err, pos, len);
 			return;
 		}
+		if (df && tl_dfilter_wants_http(df)) {
+			tl_dfilter_free(df);
+			ui_prompt_refuse(ui, UI_HTTP_NOT_KEPT, 0, strlen(text));
+			return;
+		}
 	}
 	snprintf(ui->list.filter, sizeof ui->list.filter, "%s", text);
 	tl_dfilter_free(ui->list.dfilter);

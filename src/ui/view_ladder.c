@@ -1307,6 +1307,12 @@ static void filter_done(struct ui *ui, const char *answer, bool ok)
 		ui_prompt_refuse(ui, err, pos + (size_t)(text - answer), elen);
 		return;
 	}
+	if (tl_dfilter_wants_http(df)) {
+		tl_dfilter_free(df);
+		ui_prompt_refuse(ui, UI_HTTP_NOT_KEPT, (size_t)(text - answer),
+		                 len);
+		return;
+	}
 	set_filter(ui, UI_FILTER_DISPLAY, df, t);
 }
 

@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "tl_app.h"
 #include "tl_dfilter.h"
 #include "tl_model.h"
 
@@ -89,6 +90,13 @@ static const struct err_case errors[] = {
 	{ "vlann", "vlann is neither a field nor a protocol name", 0, 5 },
 	{ "tcp and Eth", "Eth is neither a field nor a protocol name", 8, 3 },
 	{ "capwap.dat", "capwap.dat is neither a field", 0, 10 },
+	/* HTTP's fields have 4.0's types. */
+	{ "http.response.code == \"200\"", "Unsigned integer (2 bytes) "
+	  "cannot be converted from a string", 22, 5 },
+	{ "http.request.method in {\"GET\" \"HEAD\"}", "\"\"HEAD\"\" was "
+	  "unexpected", 30, 6 },
+	{ "http.response.code == 2OO", "\"2OO\" is not a valid number", 22,
+	  3 },
 };
 
 static void test_errors(void)
@@ -222,6 +230,72 @@ static void test_retained(void)
 			          "%s", cases[i].f);
 		tl_dfilter_free(df);
 	}
+	tl_model_free(&m);
+}
+
+/* A request in one segment from 192.0.2.1:41003 to 192.0.2.2:80 (no
+ * handshake seen): its http.* fields, with the HTTP reader on. */
+static void test_http(void)
+{
+	static const char req[] = "GET /files/1KB?x=1 HTTP/1.1\r\n"
+	                          "Host:  example.com\r\n"
+	                          "User-Agent: t/1\r\n"
+	                          "Content-Length: 0\r\n\r\n";
+	uint8_t f[sizeof syn_frame + sizeof req];
+	size_t plen = sizeof req - 1, n = 14 + 20 + 20 + plen;
+	memcpy(f, syn_frame, 14 + 20 + 20);
+	f[14 + 2] = (uint8_t)((n - 14) >> 8);
+	f[14 + 3] = (uint8_t)(n - 14);
+	f[34 + 2] = 0;
+	f[34 + 3] = 80;
+	f[34 + 12] = 0x50;
+	f[34 + 13] = 0x18;      /* PSH, ACK */
+	memcpy(f + 54, req, plen);
+	struct tl_model m;
+	struct tl_seg seg;
+	struct tl_seg_note note;
+	bool has_note;
+	tl_model_init(&m, false);
+	tl_model_enable_app(&m);
+	tl_app_want_http(m.app);
+	CHECK(tl_model_frame(&m, 1, f, (uint32_t)n, INT64_C(1000000000), &seg,
+	                     &note, &has_note));
+	static const struct { const char *f; bool want; } cases[] = {
+		{ "http", true },
+		{ "http.request && !http.response", true },
+		{ "http.request.method == \"GET\"", true },
+		{ "http.request.method == \"get\"", false },
+		{ "http.request.uri contains \"files\"", true },
+		{ "http.request.uri == \"/files/1KB?x=1\"", true },
+		{ "http.request.version == \"HTTP/1.1\"", true },
+		{ "http.host == \"example.com\"", true },
+		{ "http.content_length == 0", true },
+		{ "http.user_agent == \"t/1\"", true },
+		{ "http.server", false },
+		{ "http.response.code", false },
+		{ "http matches \"^GET /files\"", true },
+		{ "http contains \"Host:\"", true },
+	};
+	char err[256];
+	for (size_t i = 0; i < CHECK_COUNT(cases); i++) {
+		struct tl_dfilter *df = tl_dfilter_compile(cases[i].f, err,
+		                                           sizeof err, NULL, NULL);
+		CHECK_MSG(df != NULL, "%s: %s", cases[i].f, err);
+		if (!df)
+			continue;
+		CHECK_MSG(tl_dfilter_wants_http(df), "%s", cases[i].f);
+		struct tl_fctx c = { .m = &m, .data = f, .caplen = (uint32_t)n,
+		                     .len = (uint32_t)n, .frame = 1,
+		                     .ts = m.last_ts };
+		CHECK_MSG(tl_dfilter_match(df, &c) == cases[i].want, "%s",
+		          cases[i].f);
+		tl_dfilter_free(df);
+	}
+	/* TCP fields alone do not start the HTTP reader. */
+	struct tl_dfilter *df = tl_dfilter_compile("tcp.port == 80", err,
+	                                           sizeof err, NULL, NULL);
+	CHECK(df && !tl_dfilter_wants_http(df));
+	tl_dfilter_free(df);
 	tl_model_free(&m);
 }
 
@@ -448,6 +522,7 @@ static const struct check_test tests[] = {
 	CHECK_TEST(test_retained),
 	CHECK_TEST(test_errors),
 	CHECK_TEST(test_matching),
+	CHECK_TEST(test_http),
 };
 
 int main(void)
