@@ -167,7 +167,7 @@ static const struct tl_field table[F_COUNT] = {
  * hold: valid, never present on what tcpladder shows (or, for the
  * protocols, present on every row). */
 static const char *const elsewhere[] = {
-	"frame", "ip", "ipv6", "tcp", "icmp", "icmpv6", "dns", "http",
+	"frame", "ip", "ipv6", "tcp", "icmp", "icmpv6", "dns",
 	"tls", "ssl", "data", "ethertype", "pwethheuristic", "pwethnocw",
 	"pcap_pktdata",
 	"tcp.options", "tcp.options.mss", "tcp.options.wscale",
@@ -178,9 +178,7 @@ static const char *const elsewhere[] = {
 	"tcp.options.sack.dsack", "tcp.analysis.tfo_syn", "tcp.pdu.size",
 	"eth.src", "eth.dst", "eth.addr", "eth.type", "frame.protocols",
 	"frame.time", "udp.port", "udp.srcport", "udp.dstport",
-	"ipv6.nxt", "ipv6.tclass", "http.request", "http.response",
-	"http.request.method", "http.host", "http.request.uri",
-	"http.response.code", "tls.handshake", "dns.qry.name",
+	"ipv6.nxt", "ipv6.tclass", "tls.handshake", "dns.qry.name",
 };
 
 const struct tl_field *tl_field_find(const char *name, size_t len)
