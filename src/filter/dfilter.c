@@ -196,6 +196,24 @@ static int escape(struct parser *p, const char *s, size_t *i)
 	return (int)v;
 }
 
+/* Ends a string literal read from start into out (n bytes): the token,
+ * or an error when the text ended at i before the closing quote. */
+static void end_string(struct parser *p, size_t start, size_t i, char *out,
+                       size_t n)
+{
+	if (p->text[i] != '"') {
+		free(out);
+		fail_at(p, start, i - start, "The string starting here is not "
+		        "closed");
+		p->tok.t = T_BAD;
+		return;
+	}
+	out[n] = '\0';
+	p->tok = (struct token){ .t = T_STRING, .pos = start,
+	                         .len = i + 1 - start, .str = out,
+	                         .str_len = n };
+}
+
 /* r"..." (4.0): backslashes are the string's own, for regular
  * expressions; one before a quote keeps the quote in. */
 static void lex_raw_string(struct parser *p, size_t start)
@@ -208,17 +226,7 @@ static void lex_raw_string(struct parser *p, size_t start)
 			out[n++] = s[i++];
 		out[n++] = s[i++];
 	}
-	if (s[i] != '"') {
-		free(out);
-		fail_at(p, start, i - start, "The string starting here is not "
-		        "closed");
-		p->tok.t = T_BAD;
-		return;
-	}
-	out[n] = '\0';
-	p->tok = (struct token){ .t = T_STRING, .pos = start,
-	                         .len = i + 1 - start, .str = out,
-	                         .str_len = n };
+	end_string(p, start, i, out, n);
 }
 
 static void lex_string(struct parser *p, size_t start)
@@ -240,17 +248,7 @@ static void lex_string(struct parser *p, size_t start)
 		}
 		out[n++] = s[i++];
 	}
-	if (s[i] != '"') {
-		free(out);
-		fail_at(p, start, i - start, "The string starting here is not "
-		        "closed");
-		p->tok.t = T_BAD;
-		return;
-	}
-	out[n] = '\0';
-	p->tok = (struct token){ .t = T_STRING, .pos = start,
-	                         .len = i + 1 - start, .str = out,
-	                         .str_len = n };
+	end_string(p, start, i, out, n);
 }
 
 static void next(struct parser *p)
