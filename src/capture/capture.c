@@ -1,5 +1,6 @@
 /* libpcap: open a file, standard input or a device; read frames; save them.
- * A pipe is read by a thread of its own (capture_pipe.c). */
+ * A pipe is read by a thread of its own (capture_pipe.c), and so is a file
+ * (frame_queue.c), ahead of the caller. */
 #include "config.h"
 
 #include "tl_capture.h"
@@ -21,6 +22,7 @@
 
 #include "capture_pcapng.h"
 #include "capture_pipe.h"
+#include "frame_queue.h"
 #include "tl_decode.h"
 #include "tl_savefile.h"
 #include "tl_dfilter.h"
@@ -32,6 +34,7 @@ struct tl_capture {
 	bool live;
 	struct tl_pipe *pipe;           /* a pipe its thread reads, or NULL */
 	struct tl_pipe *pipe_to_start;  /* until tl_capture_begin() */
+	struct tl_fqueue *ahead;        /* a file read ahead, or NULL */
 	FILE *reread;                   /* the same file, opened again */
 	bool at_end;                    /* the input was read to its end */
 	volatile sig_atomic_t broken;   /* tl_capture_break(): not the end */
@@ -361,6 +364,7 @@ void tl_capture_close(struct tl_capture *cap)
 		return;
 	if (cap->pipe)
 		tl_pipe_stop(cap->pipe);    /* before pcap_close() frees it */
+	tl_fq_stop(cap->ahead);         /* the same */
 	if (cap->dumper) {
 		pcap_dump_close(cap->dumper);
 		cap->save.fp = NULL;
@@ -383,6 +387,49 @@ void tl_capture_close(struct tl_capture *cap)
 	free(cap);
 }
 
+static tl_nsec frame_time(const struct tl_capture *cap,
+                          const struct pcap_pkthdr *hdr);
+
+/* frame_queue.c's source for a pcap file, on its thread. -w is never
+ * written from there (files read ahead are not saved as they are read). */
+static enum tl_next read_pcap_ahead(void *ctx, struct tl_frame *frame,
+                                    uint32_t *ifindex, char *err,
+                                    size_t errsize)
+{
+	struct tl_capture *cap = ctx;
+	*ifindex = 0;
+	for (;;) {
+		struct pcap_pkthdr *hdr;
+		const u_char *data;
+		int rc = pcap_next_ex(cap->pcap, &hdr, &data);
+		if (rc == 1) {
+			frame->data = data;
+			frame->caplen = hdr->caplen;
+			frame->len = hdr->len;
+			frame->ts = frame_time(cap, hdr);
+			frame->dlt = cap->dlt;
+			return TL_NEXT_FRAME;
+		}
+		if (rc == PCAP_ERROR_BREAK)
+			return TL_NEXT_END;
+		if (rc < 0) {
+			snprintf(err, errsize, "%s", pcap_geterr(cap->pcap));
+			return TL_NEXT_ERROR;
+		}
+	}
+}
+
+static enum tl_next read_pcapng_ahead(void *ctx, struct tl_frame *frame,
+                                      uint32_t *ifindex, char *err,
+                                      size_t errsize)
+{
+	struct tl_capture *cap = ctx;
+	enum tl_next next = tl_pcapng_next(cap->ng, frame, ifindex);
+	if (next == TL_NEXT_ERROR)
+		snprintf(err, errsize, "%s", tl_pcapng_error(cap->ng));
+	return next;
+}
+
 void tl_capture_begin(struct tl_capture *cap)
 {
 	/* Without a thread a pipe is read in place, as a file is. */
@@ -391,6 +438,11 @@ void tl_capture_begin(struct tl_capture *cap)
 	                  : tl_pipe_start(p, cap->pcap)))
 		cap->pipe = p;
 	cap->pipe_to_start = NULL;
+	/* A file saved with -w is written as it is read, on this thread:
+	 * it is not read ahead. */
+	if (!cap->live && !cap->pipe && !cap->dumper)
+		cap->ahead = tl_fq_start(cap->ng ? read_pcapng_ahead
+		                                 : read_pcap_ahead, cap);
 }
 
 bool tl_capture_start_write(struct tl_capture *cap, const char *path,
@@ -593,6 +645,14 @@ static bool ng_program(struct tl_capture *cap, uint32_t i, int dlt,
 	return rc == 0;
 }
 
+/* A stop signal ends reading ahead as pcap_breakloop() ends a read. */
+static enum tl_next ahead_next(struct tl_capture *cap, struct tl_frame *frame,
+                               uint32_t *ifindex)
+{
+	return cap->broken ? TL_NEXT_END
+	                   : tl_fq_next(cap->ahead, frame, ifindex);
+}
+
 static enum tl_next ng_next(struct tl_capture *cap, struct tl_frame *frame)
 {
 	for (;;) {
@@ -600,12 +660,14 @@ static enum tl_next ng_next(struct tl_capture *cap, struct tl_frame *frame)
 		/* From the pipe's thread, or read here. */
 		enum tl_next next = cap->pipe
 		        ? tl_pipe_next_pcapng(cap->pipe, frame, &ifindex)
+		        : cap->ahead ? ahead_next(cap, frame, &ifindex)
 		        : tl_pcapng_next(cap->ng, frame, &ifindex);
 		cap->at_end = next == TL_NEXT_END && !cap->broken;
 		if (next == TL_NEXT_ERROR)
 			snprintf(cap->err, sizeof cap->err, "%s",
 			         cap->pipe ? tl_pipe_error(cap->pipe)
-			                   : tl_pcapng_error(cap->ng));
+			         : cap->ahead ? tl_fq_error(cap->ahead)
+			                      : tl_pcapng_error(cap->ng));
 		if (next != TL_NEXT_FRAME)
 			return next;
 		struct pcap_pkthdr hdr;
@@ -661,6 +723,15 @@ enum tl_next tl_capture_next(struct tl_capture *cap, struct tl_frame *frame)
 		return ng_next(cap, frame);
 	if (cap->pipe)
 		return pipe_next(cap, frame);
+	if (cap->ahead) {
+		uint32_t ifindex;
+		enum tl_next next = ahead_next(cap, frame, &ifindex);
+		cap->at_end = next == TL_NEXT_END && !cap->broken;
+		if (next == TL_NEXT_ERROR)
+			snprintf(cap->err, sizeof cap->err, "%s",
+			         tl_fq_error(cap->ahead));
+		return next;
+	}
 	struct pcap_pkthdr *hdr;
 	const u_char *data;
 	int rc = pcap_next_ex(cap->pcap, &hdr, &data);
