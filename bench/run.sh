@@ -110,7 +110,7 @@ if [[ -x /usr/bin/time ]] && /usr/bin/time -f '%M' -o /dev/null true 2> /dev/nul
     TIME_BIN=/usr/bin/time
 fi
 
-ROWS=$TMP/rows.tsv # group file tool packets runs wall_s rss_kb note
+ROWS=$TMP/rows.tsv # group file tool packets runs wall_s rss_kb note cpu_s
 : > "$ROWS"
 
 median() { sort -g | awk '{a[NR]=$1} END{if(NR==0){print "nan"; exit}; if(NR%2) print a[(NR+1)/2]; else print (a[NR/2]+a[NR/2+1])/2}'; }
@@ -119,14 +119,14 @@ median() { sort -g | awk '{a[NR]=$1} END{if(NR==0){print "nan"; exit}; if(NR%2) 
 measure() {
     local group=$1 file=$2 tool=$3 pk=$4 note=$5
     shift 6
-    local i rc walls=() rsss=() fail=
+    local i rc walls=() rsss=() cpus=() fail=
     log "  $tool: $* (x$RUNS)"
     for ((i = 0; i < RUNS; i++)); do
         local t0 t1
         t0=$(date +%s%N)
         if [[ -n $TIME_BIN ]]; then
             rc=0
-            "$TIME_BIN" -f '%e %M' -o "$TMP/time" "$@" > /dev/null 2> "$TMP/err" || rc=$?
+            "$TIME_BIN" -f '%e %M %U %S' -o "$TMP/time" "$@" > /dev/null 2> "$TMP/err" || rc=$?
         else
             rc=0
             "$@" > /dev/null 2> "$TMP/err" || rc=$?
@@ -141,21 +141,25 @@ measure() {
             break
         fi
         walls+=("$(awk -v a="$t0" -v b="$t1" 'BEGIN{printf "%.4f", (b-a)/1e9}')")
-        if [[ -n $TIME_BIN ]]; then rsss+=("$(tail -1 "$TMP/time" | awk '{print $2}')"); fi
+        if [[ -n $TIME_BIN ]]; then
+            rsss+=("$(tail -1 "$TMP/time" | awk '{print $2}')")
+            cpus+=("$(tail -1 "$TMP/time" | awk '{printf "%.2f", $3 + $4}')")
+        fi
     done
-    local wall=nan rss=nan
+    local wall=nan rss=nan cpu=nan
     if [[ -z $fail ]]; then
         wall=$(printf '%s\n' "${walls[@]}" | median)
         ((${#rsss[@]})) && rss=$(printf '%s\n' "${rsss[@]}" | median)
+        ((${#cpus[@]})) && cpu=$(printf '%s\n' "${cpus[@]}" | median)
         log "    median ${wall}s, peak RSS ${rss} KiB"
     else
         note="$fail${note:+; $note}"
     fi
-    printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$group" "$file" "$tool" "$pk" "$RUNS" "$wall" "$rss" "$note" >> "$ROWS"
+    printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$group" "$file" "$tool" "$pk" "$RUNS" "$wall" "$rss" "$note" "$cpu" >> "$ROWS"
 }
 
 note_row() { # GROUP FILE TOOL NOTE
-    printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$1" "$2" "$3" "-" "0" "nan" "nan" "$4" >> "$ROWS"
+    printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$1" "$2" "$3" "-" "0" "nan" "nan" "$4" "nan" >> "$ROWS"
 }
 
 TCPLADDER_OK=
@@ -289,25 +293,27 @@ awk -F'\t' '
 function fmt(x, d) { return (x == "nan" || x == "") ? "-" : sprintf("%." d "f", x) }
 function si(x) { if (x == "nan" || x == "") return "-"; if (x >= 1e6) return sprintf("%.2f M", x/1e6); if (x >= 1e3) return sprintf("%.1f k", x/1e3); return sprintf("%.0f", x) }
 {
-    g[NR]=$1; f[NR]=$2; t[NR]=$3; n[NR]=$4; r[NR]=$5; w[NR]=$6; m[NR]=$7; note[NR]=$8
+    g[NR]=$1; f[NR]=$2; t[NR]=$3; n[NR]=$4; r[NR]=$5; w[NR]=$6; m[NR]=$7; note[NR]=$8; c[NR]=$9
     pps[NR] = (w[NR] != "nan" && w[NR] > 0 && n[NR] != "-") ? n[NR] / w[NR] : "nan"
     if (t[NR] == "(1) floor") floor[f[NR]] = pps[NR]
-    if (t[NR] == "(2) parse_loop") pl[f[NR]] = pps[NR]
+    if (t[NR] == "(2) parse_loop") { pl[f[NR]] = pps[NR]; plc[f[NR]] = c[NR] }
     if (t[NR] == "(4) tshark -T fields") tsh[g[NR]] = pps[NR]
 }
 END {
-    print "| file | tool | packets | runs | wall s (median) | packets/s | × floor | × parse_loop | × tshark | peak RSS MiB | RSS B/packet | note |"
-    print "| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |"
+    print "| file | tool | packets | runs | wall s (median) | CPU s (median) | packets/s | × floor | × parse_loop | × parse_loop CPU | × tshark | peak RSS MiB | RSS B/packet | note |"
+    print "| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |"
     for (i = 1; i <= NR; i++) {
         p = pps[i]
         fl = floor[f[i]]; pq = pl[f[i]]; ts = tsh[g[i]]
         xf = (p != "nan" && fl != "" && fl != "nan") ? fmt(fl / p, 2) : "-"
         xp = (p != "nan" && pq != "" && pq != "nan") ? fmt(pq / p, 2) : "-"
         xt = (p != "nan" && ts != "" && ts != "nan") ? fmt(p / ts, 1) : "-"
+        pc = plc[f[i]]
+        xc = (c[i] != "nan" && c[i] > 0 && pc != "" && pc != "nan" && n[i] != "-") ? fmt(c[i] / pc, 2) : "-"
         mib = (m[i] != "nan") ? fmt(m[i] / 1024, 1) : "-"
         bpp = (m[i] != "nan" && n[i] != "-" && n[i] > 0) ? fmt(m[i] * 1024 / n[i], 1) : "-"
         fname = f[i]; sub(/.*\//, "", fname)
-        printf "| %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s |\n", fname, t[i], (n[i] == "-" ? "-" : si(n[i])), r[i], fmt(w[i], 3), si(p), xf, xp, xt, mib, bpp, note[i]
+        printf "| %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s |\n", fname, t[i], (n[i] == "-" ? "-" : si(n[i])), r[i], fmt(w[i], 3), fmt(c[i], 2), si(p), xf, xp, xc, xt, mib, bpp, note[i]
     }
 }' "$ROWS" > "$TMP/table.md"
 
@@ -320,7 +326,8 @@ END {
     cat "$TMP/table.md"
     echo
     echo "Columns: wall time is the median of the runs, measured around the whole process (start-up included), with the file in the page cache;"
-    echo "packets/s = packets / wall time; × floor and × parse_loop = how many times slower than (1) and (2) on the same file (per packet);"
+    echo "CPU s = user + system seconds of all the process's threads (tcpladder reads a file ahead on a second thread, so its wall time can be less than its CPU time);"
+    echo "packets/s = packets / wall time; × floor and × parse_loop = how many times slower than (1) and (2) on the same file (per packet), by wall time; × parse_loop CPU = the same by CPU time (same packets; tshark rows read a prefix, so theirs is not comparable);"
     echo "× tshark = how many times faster than \`tshark -T fields\` per packet (tshark reads a prefix of the file, see note);"
     echo "peak RSS = max resident set size from GNU time; RSS B/packet = peak RSS / packets read."
     echo "Files are made by bench/gen-capture (seed $SEED): Ethernet pcap, snap length 128, plus a pcapng and a Linux-cooked (SLL) copy of the same traffic for the sizes in BENCH_VARIANT_SIZES."
