@@ -25,6 +25,7 @@
 #define PIPE_BYTES (4u << 20)   /* at most this much queued (and one frame) */
 #define PIPE_KEEP 2048          /* a slot keeps a buffer this big between uses */
 #define PIPE_WAIT_MS 50
+#define PIPE_STREAM_BUFFER (256u << 10)
 
 struct pipe_slot {
 	struct pcap_pkthdr hdr;
@@ -161,6 +162,10 @@ FILE *tl_pipe_open(struct tl_pipe **pipe, const char *path)
 		pipe_free(p);
 		return NULL;
 	}
+	/* Each refill of the stream's buffer costs two polls and a read:
+	 * stdio's 8 KiB made that most of a fast writer's cost. A refill
+	 * still returns what one read() gave, never waiting to fill it. */
+	setvbuf(f, NULL, _IOFBF, PIPE_STREAM_BUFFER);
 	*pipe = p;
 	return f;
 }
