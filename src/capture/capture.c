@@ -1,6 +1,6 @@
 /* libpcap: open a file, standard input or a device; read frames; save them.
- * A pipe is read by a thread of its own (capture_pipe.c), and so is a file
- * (frame_queue.c), ahead of the caller. */
+ * A file or a pipe (capture_pipe.c) is read ahead of the caller by a thread
+ * of its own (frame_queue.c). */
 #include "config.h"
 
 #include "tl_capture.h"
@@ -28,6 +28,8 @@
 #include "tl_dfilter.h"
 
 #define LIVE_TIMEOUT_MS 100
+/* How long a read of a pipe waits for its writer before it says so. */
+#define PIPE_WAIT_MS 50
 
 struct tl_capture {
 	pcap_t *pcap;
@@ -362,9 +364,9 @@ void tl_capture_close(struct tl_capture *cap)
 {
 	if (!cap)
 		return;
-	if (cap->pipe)
-		tl_pipe_stop(cap->pipe);    /* before pcap_close() frees it */
-	tl_fq_stop(cap->ahead);         /* the same */
+	/* Before pcap_close(): the thread reads through it (and through
+	 * the pipe's stream that closing frees). */
+	tl_fq_stop(cap->ahead);
 	if (cap->dumper) {
 		pcap_dump_close(cap->dumper);
 		cap->save.fp = NULL;
@@ -390,24 +392,23 @@ void tl_capture_close(struct tl_capture *cap)
 static tl_nsec frame_time(const struct tl_capture *cap,
                           const struct pcap_pkthdr *hdr);
 
-/* frame_queue.c's source for a pcap file, on its thread. -w is never
- * written from there (files read ahead are not saved as they are read). */
-static enum tl_next read_pcap_ahead(void *ctx, struct tl_frame *frame,
-                                    uint32_t *ifindex, char *err,
-                                    size_t errsize)
+/* frame_queue.c's source for pcap, on its thread. */
+static enum tl_next read_pcap_ahead(void *ctx, struct tl_fq_frame *f,
+                                    char *err, size_t errsize)
 {
 	struct tl_capture *cap = ctx;
-	*ifindex = 0;
 	for (;;) {
 		struct pcap_pkthdr *hdr;
 		const u_char *data;
 		int rc = pcap_next_ex(cap->pcap, &hdr, &data);
 		if (rc == 1) {
-			frame->data = data;
-			frame->caplen = hdr->caplen;
-			frame->len = hdr->len;
-			frame->ts = frame_time(cap, hdr);
-			frame->dlt = cap->dlt;
+			f->frame = (struct tl_frame){
+				.data = data, .caplen = hdr->caplen,
+				.len = hdr->len, .ts = frame_time(cap, hdr),
+				.dlt = cap->dlt };
+			f->ifindex = 0;
+			f->sec = (int64_t)hdr->ts.tv_sec;
+			f->frac = (int64_t)hdr->ts.tv_usec;
 			return TL_NEXT_FRAME;
 		}
 		if (rc == PCAP_ERROR_BREAK)
@@ -419,30 +420,34 @@ static enum tl_next read_pcap_ahead(void *ctx, struct tl_frame *frame,
 	}
 }
 
-static enum tl_next read_pcapng_ahead(void *ctx, struct tl_frame *frame,
-                                      uint32_t *ifindex, char *err,
-                                      size_t errsize)
+static enum tl_next read_pcapng_ahead(void *ctx, struct tl_fq_frame *f,
+                                      char *err, size_t errsize)
 {
 	struct tl_capture *cap = ctx;
-	enum tl_next next = tl_pcapng_next(cap->ng, frame, ifindex);
+	f->sec = f->frac = 0;   /* ng_next() saves from the frame's time */
+	enum tl_next next = tl_pcapng_next(cap->ng, &f->frame, &f->ifindex);
 	if (next == TL_NEXT_ERROR)
 		snprintf(err, errsize, "%s", tl_pcapng_error(cap->ng));
 	return next;
 }
 
+static void wake_pipe(void *ctx)
+{
+	struct tl_capture *cap = ctx;
+	tl_pipe_wake(cap->pipe);
+}
+
 void tl_capture_begin(struct tl_capture *cap)
 {
+	if (cap->live)
+		return;
 	/* Without a thread a pipe is read in place, as a file is. */
-	struct tl_pipe *p = cap->pipe_to_start;
-	if (p && (cap->ng ? tl_pipe_start_pcapng(p, cap->ng)
-	                  : tl_pipe_start(p, cap->pcap)))
-		cap->pipe = p;
+	cap->pipe = cap->pipe_to_start;
 	cap->pipe_to_start = NULL;
-	/* A file saved with -w is written as it is read, on this thread:
-	 * it is not read ahead. */
-	if (!cap->live && !cap->pipe && !cap->dumper)
-		cap->ahead = tl_fq_start(cap->ng ? read_pcapng_ahead
-		                                 : read_pcap_ahead, cap);
+	cap->ahead = tl_fq_start(cap->ng ? read_pcapng_ahead : read_pcap_ahead,
+	                         cap->pipe ? wake_pipe : NULL, cap);
+	if (!cap->ahead)
+		cap->pipe = NULL;
 }
 
 bool tl_capture_start_write(struct tl_capture *cap, const char *path,
@@ -645,12 +650,42 @@ static bool ng_program(struct tl_capture *cap, uint32_t i, int dlt,
 	return rc == 0;
 }
 
-/* A stop signal ends reading ahead as pcap_breakloop() ends a read. */
-static enum tl_next ahead_next(struct tl_capture *cap, struct tl_frame *frame,
-                               uint32_t *ifindex)
+/* The next frame read ahead. A pipe's writer may pause: the caller hears
+ * of it within PIPE_WAIT_MS (to show what it has, to answer keys). A stop
+ * signal ends the reading as pcap_breakloop() ends a read. */
+static enum tl_next ahead_next(struct tl_capture *cap,
+                               const struct tl_fq_frame **f)
 {
-	return cap->broken ? TL_NEXT_END
-	                   : tl_fq_next(cap->ahead, frame, ifindex);
+	enum tl_next next = cap->broken
+	        ? TL_NEXT_END
+	        : tl_fq_next(cap->ahead, f, cap->pipe ? PIPE_WAIT_MS : -1);
+	if (next != TL_NEXT_FRAME && next != TL_NEXT_TIMEOUT && cap->broken)
+		next = TL_NEXT_END;
+	cap->at_end = next == TL_NEXT_END && !cap->broken;
+	if (next == TL_NEXT_ERROR)
+		snprintf(cap->err, sizeof cap->err, "%s",
+		         tl_fq_error(cap->ahead));
+	return next;
+}
+
+static enum tl_next ng_source(struct tl_capture *cap, struct tl_frame *frame,
+                              uint32_t *ifindex)
+{
+	if (!cap->ahead) {
+		enum tl_next next = tl_pcapng_next(cap->ng, frame, ifindex);
+		cap->at_end = next == TL_NEXT_END && !cap->broken;
+		if (next == TL_NEXT_ERROR)
+			snprintf(cap->err, sizeof cap->err, "%s",
+			         tl_pcapng_error(cap->ng));
+		return next;
+	}
+	const struct tl_fq_frame *f;
+	enum tl_next next = ahead_next(cap, &f);
+	if (next == TL_NEXT_FRAME) {
+		*frame = f->frame;
+		*ifindex = f->ifindex;
+	}
+	return next;
 }
 
 static enum tl_next ng_next(struct tl_capture *cap, struct tl_frame *frame)
@@ -658,16 +693,7 @@ static enum tl_next ng_next(struct tl_capture *cap, struct tl_frame *frame)
 	for (;;) {
 		uint32_t ifindex = 0;
 		/* From the pipe's thread, or read here. */
-		enum tl_next next = cap->pipe
-		        ? tl_pipe_next_pcapng(cap->pipe, frame, &ifindex)
-		        : cap->ahead ? ahead_next(cap, frame, &ifindex)
-		        : tl_pcapng_next(cap->ng, frame, &ifindex);
-		cap->at_end = next == TL_NEXT_END && !cap->broken;
-		if (next == TL_NEXT_ERROR)
-			snprintf(cap->err, sizeof cap->err, "%s",
-			         cap->pipe ? tl_pipe_error(cap->pipe)
-			         : cap->ahead ? tl_fq_error(cap->ahead)
-			                      : tl_pcapng_error(cap->ng));
+		enum tl_next next = ng_source(cap, frame, &ifindex);
 		if (next != TL_NEXT_FRAME)
 			return next;
 		struct pcap_pkthdr hdr;
@@ -703,35 +729,33 @@ static enum tl_next ng_next(struct tl_capture *cap, struct tl_frame *frame)
 	}
 }
 
-static enum tl_next pipe_next(struct tl_capture *cap, struct tl_frame *frame)
+/* A pcap frame read ahead; -w saves it with the record's own time. */
+static enum tl_next pcap_ahead_next(struct tl_capture *cap,
+                                    struct tl_frame *frame)
 {
-	const struct pcap_pkthdr *hdr;
-	const u_char *data;
-	enum tl_next next = tl_pipe_next(cap->pipe, &hdr, &data);
-	cap->at_end = next == TL_NEXT_END && !cap->broken;
-	if (next == TL_NEXT_FRAME)
-		return take_frame(cap, hdr, data, frame);
-	if (next == TL_NEXT_ERROR)
-		snprintf(cap->err, sizeof cap->err, "%s",
-		         tl_pipe_error(cap->pipe));
-	return next;
+	const struct tl_fq_frame *f;
+	enum tl_next next = ahead_next(cap, &f);
+	if (next != TL_NEXT_FRAME)
+		return next;
+	*frame = f->frame;
+	if (cap->dumper) {
+		struct pcap_pkthdr hdr;
+		memset(&hdr, 0, sizeof hdr);
+		hdr.caplen = f->frame.caplen;
+		hdr.len = f->frame.len;
+		hdr.ts.tv_sec = (time_t)f->sec;
+		hdr.ts.tv_usec = (suseconds_t)f->frac;
+		save_frame(cap, &hdr, f->frame.data);
+	}
+	return TL_NEXT_FRAME;
 }
 
 enum tl_next tl_capture_next(struct tl_capture *cap, struct tl_frame *frame)
 {
 	if (cap->ng)
 		return ng_next(cap, frame);
-	if (cap->pipe)
-		return pipe_next(cap, frame);
-	if (cap->ahead) {
-		uint32_t ifindex;
-		enum tl_next next = ahead_next(cap, frame, &ifindex);
-		cap->at_end = next == TL_NEXT_END && !cap->broken;
-		if (next == TL_NEXT_ERROR)
-			snprintf(cap->err, sizeof cap->err, "%s",
-			         tl_fq_error(cap->ahead));
-		return next;
-	}
+	if (cap->ahead)
+		return pcap_ahead_next(cap, frame);
 	struct pcap_pkthdr *hdr;
 	const u_char *data;
 	int rc = pcap_next_ex(cap->pcap, &hdr, &data);
@@ -813,10 +837,8 @@ bool tl_capture_link_down(struct tl_capture *cap)
 void tl_capture_break(struct tl_capture *cap)
 {
 	cap->broken = 1;
-	if (cap->pipe)
-		tl_pipe_break(cap->pipe);
-	else
-		pcap_breakloop(cap->pcap);
+	if (!cap->ahead)
+		pcap_breakloop(cap->pcap);  /* read ahead: ahead_next() ends */
 }
 
 bool tl_capture_set_nonblock(struct tl_capture *cap, bool on)

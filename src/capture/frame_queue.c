@@ -1,19 +1,22 @@
 /* The read-ahead thread and its blocks (frame_queue.h). Each block holds
- * frames end to end, a record header before each one's bytes. The thread
- * fills the block after the last published one and publishes it when the
- * next frame does not fit; the caller reads the oldest published block
- * without the lock and gives it back when it asks for the frame after its
- * last. BLOCKS blocks bound what is read ahead. */
+ * frames end to end, a record before each one's bytes. The thread fills
+ * the block after the last published one and publishes it when the next
+ * frame does not fit, when its source would wait (tl_fq_idle) or at the
+ * end; the caller reads the oldest published block without the lock and
+ * gives it back when it asks for the frame after its last. BLOCKS blocks
+ * bound what is read ahead. */
 #include "config.h"
 
 #include "frame_queue.h"
 
+#include <errno.h>
 #include <pthread.h>
 #include <signal.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "tl_util.h"
 
@@ -22,12 +25,13 @@
 
 struct fq_record {
 	tl_nsec ts;
+	int64_t sec, frac;
 	uint32_t caplen, len;
 	int32_t dlt;
 	uint32_t ifindex;
 };
 
-#define ALIGN8(n) (((n) + 7u) & ~(size_t)7u)
+#define ALIGN8(n) (((size_t)(n) + 7u) & ~(size_t)7u)
 #define RECORD_BYTES(caplen) (sizeof(struct fq_record) + ALIGN8(caplen))
 
 struct fq_block {
@@ -46,21 +50,19 @@ struct tl_fqueue {
 	bool quit;              /* asked to stop */
 	enum tl_next end;       /* TL_NEXT_END or TL_NEXT_ERROR, once done */
 	char err[512];
-	/* The caller's: its place in the block at head. */
+	/* The caller's: its place in the block at head, and its frame. */
 	bool reading;
 	size_t at;
+	struct tl_fq_frame taken;
 	/* The thread's. */
 	tl_fq_source source;
+	tl_fq_wake wake;
 	void *ctx;
-	struct tl_frame pending;        /* read, not yet in a block */
-	uint32_t pending_ifindex;
+	bool filling;           /* block[fill] is the thread's */
+	unsigned fill;
+	struct tl_fq_frame pending;     /* read, not yet in a block */
 	bool has_pending;
 };
-
-static bool block_fits(const struct fq_block *b, uint32_t caplen)
-{
-	return b->used + RECORD_BYTES(caplen) <= b->size;
-}
 
 /* An empty block takes any frame: it grows for one bigger than itself,
  * and a grown block shrinks back when it is reused. */
@@ -76,81 +78,121 @@ static void block_reset(struct fq_block *b, uint32_t first_caplen)
 	b->used = 0;
 }
 
-static void block_add(struct fq_block *b, const struct tl_frame *f,
-                      uint32_t ifindex)
+static bool block_fits(const struct fq_block *b, uint32_t caplen)
 {
-	struct fq_record r = { .ts = f->ts, .caplen = f->caplen,
-	                       .len = f->len, .dlt = f->dlt,
-	                       .ifindex = ifindex };
-	memcpy(b->buf + b->used, &r, sizeof r);
-	if (f->caplen)
-		memcpy(b->buf + b->used + sizeof r, f->data, f->caplen);
-	b->used += RECORD_BYTES(f->caplen);
+	return b->used + RECORD_BYTES(caplen) <= b->size;
 }
 
-/* Fills b until the next frame does not fit or the input ends; that frame
- * stays pending for the next block. TL_NEXT_FRAME while there is more. */
-static enum tl_next fill_block(struct tl_fqueue *q, struct fq_block *b)
+static void block_add(struct fq_block *b, const struct tl_fq_frame *f)
 {
-	char err[sizeof q->err];
-	for (;;) {
-		if (!q->has_pending) {
-			enum tl_next n = q->source(q->ctx, &q->pending,
-			                           &q->pending_ifindex, err,
-			                           sizeof err);
-			if (n != TL_NEXT_FRAME) {
-				if (n == TL_NEXT_ERROR)
-					snprintf(q->err, sizeof q->err, "%s",
-					         err);
-				return n == TL_NEXT_ERROR ? n : TL_NEXT_END;
-			}
-			q->has_pending = true;
-		}
-		if (!block_fits(b, q->pending.caplen))
-			return TL_NEXT_FRAME;
-		block_add(b, &q->pending, q->pending_ifindex);
-		q->has_pending = false;
-	}
+	struct fq_record r = {
+		.ts = f->frame.ts, .sec = f->sec, .frac = f->frac,
+		.caplen = f->frame.caplen, .len = f->frame.len,
+		.dlt = f->frame.dlt, .ifindex = f->ifindex,
+	};
+	memcpy(b->buf + b->used, &r, sizeof r);
+	if (r.caplen)
+		memcpy(b->buf + b->used + sizeof r, f->frame.data, r.caplen);
+	b->used += RECORD_BYTES(r.caplen);
+}
+
+/* Waits for a free block and makes it the one filled; false if asked to
+ * stop. */
+static bool take_block(struct tl_fqueue *q, uint32_t first_caplen)
+{
+	pthread_mutex_lock(&q->lock);
+	while (q->published == BLOCKS && !q->quit)
+		pthread_cond_wait(&q->room, &q->lock);
+	bool quit = q->quit;
+	/* head + published stays the same while the caller gives blocks
+	 * back: this is the block after the last published one. */
+	q->fill = (q->head + q->published) % BLOCKS;
+	pthread_mutex_unlock(&q->lock);
+	if (quit)
+		return false;
+	block_reset(&q->block[q->fill], first_caplen);
+	q->filling = true;
+	return true;
+}
+
+static void publish(struct tl_fqueue *q)
+{
+	pthread_mutex_lock(&q->lock);
+	q->published++;
+	q->filling = false;
+	pthread_cond_signal(&q->more);
+	pthread_mutex_unlock(&q->lock);
+}
+
+static void finish(struct tl_fqueue *q, enum tl_next end)
+{
+	pthread_mutex_lock(&q->lock);
+	if (q->filling)
+		q->published++;
+	q->filling = false;
+	q->done = true;
+	q->end = end;
+	pthread_cond_signal(&q->more);
+	pthread_mutex_unlock(&q->lock);
+}
+
+/* The queue whose thread this is, if any: sources reach tl_fq_idle_here()
+ * through libpcap and stdio, which carry no pointer of ours. */
+static _Thread_local struct tl_fqueue *this_thread_queue;
+
+void tl_fq_idle_here(void)
+{
+	struct tl_fqueue *q = this_thread_queue;
+	if (q && q->filling && q->block[q->fill].used)
+		publish(q);
 }
 
 static void *read_ahead(void *arg)
 {
 	struct tl_fqueue *q = arg;
+	char err[sizeof q->err];
+	this_thread_queue = q;
 	for (;;) {
-		pthread_mutex_lock(&q->lock);
-		while (q->published == BLOCKS && !q->quit)
-			pthread_cond_wait(&q->room, &q->lock);
-		bool quit = q->quit;
-		struct fq_block *b = &q->block[(q->head + q->published) %
-		                               BLOCKS];
-		pthread_mutex_unlock(&q->lock);
-		if (quit)
-			return NULL;
-		/* The caller never looks at a block it was not given. */
-		block_reset(b, q->has_pending ? q->pending.caplen : 0);
-		enum tl_next n = fill_block(q, b);
-		pthread_mutex_lock(&q->lock);
-		q->published++;
-		if (n != TL_NEXT_FRAME) {
-			q->done = true;
-			q->end = n;
+		if (!q->has_pending) {
+			enum tl_next n = q->source(q->ctx, &q->pending, err,
+			                           sizeof err);
+			if (n != TL_NEXT_FRAME) {
+				if (n == TL_NEXT_ERROR)
+					snprintf(q->err, sizeof q->err, "%s",
+					         err);
+				finish(q, n == TL_NEXT_ERROR ? n
+				                             : TL_NEXT_END);
+				return NULL;
+			}
+			q->has_pending = true;
 		}
-		pthread_cond_signal(&q->more);
-		pthread_mutex_unlock(&q->lock);
-		if (n != TL_NEXT_FRAME)
+		if (!q->filling && !take_block(q, q->pending.frame.caplen))
 			return NULL;
+		struct fq_block *b = &q->block[q->fill];
+		if (!block_fits(b, q->pending.frame.caplen)) {
+			publish(q);
+			continue;
+		}
+		block_add(b, &q->pending);
+		q->has_pending = false;
 	}
 }
 
-struct tl_fqueue *tl_fq_start(tl_fq_source source, void *ctx)
+struct tl_fqueue *tl_fq_start(tl_fq_source source, tl_fq_wake wake,
+                              void *ctx)
 {
 	struct tl_fqueue *q = tl_xcalloc(1, sizeof *q);
 	q->source = source;
+	q->wake = wake;
 	q->ctx = ctx;
+	pthread_condattr_t ca;
+	pthread_condattr_init(&ca);
+	pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
 	pthread_mutex_init(&q->lock, NULL);
-	pthread_cond_init(&q->more, NULL);
+	pthread_cond_init(&q->more, &ca);
 	pthread_cond_init(&q->room, NULL);
-	/* Signals stay with the caller's threads. */
+	pthread_condattr_destroy(&ca);
+	/* Signals stay with the caller's threads: none cuts a read short. */
 	sigset_t all, old;
 	sigfillset(&all);
 	pthread_sigmask(SIG_SETMASK, &all, &old);
@@ -165,9 +207,32 @@ struct tl_fqueue *tl_fq_start(tl_fq_source source, void *ctx)
 	return NULL;
 }
 
+/* Waits on more until the thread publishes or ends, at most wait_ms if
+ * that is not negative. Under the lock. */
+static void wait_more(struct tl_fqueue *q, int wait_ms)
+{
+	if (wait_ms < 0) {
+		while (!q->published && !q->done)
+			pthread_cond_wait(&q->more, &q->lock);
+		return;
+	}
+	struct timespec until;
+	clock_gettime(CLOCK_MONOTONIC, &until);
+	until.tv_sec += wait_ms / 1000;
+	until.tv_nsec += (long)(wait_ms % 1000) * 1000000L;
+	if (until.tv_nsec >= 1000000000L) {
+		until.tv_sec++;
+		until.tv_nsec -= 1000000000L;
+	}
+	while (!q->published && !q->done)
+		if (pthread_cond_timedwait(&q->more, &q->lock, &until) ==
+		    ETIMEDOUT)
+			break;
+}
+
 /* Gives back the block the caller has read, if any, and waits for the
- * next one. False when the thread has published all it will. */
-static bool next_block(struct tl_fqueue *q)
+ * next one: TL_NEXT_FRAME when there is one to read. */
+static enum tl_next next_block(struct tl_fqueue *q, int wait_ms)
 {
 	pthread_mutex_lock(&q->lock);
 	if (q->reading) {
@@ -176,31 +241,33 @@ static bool next_block(struct tl_fqueue *q)
 		q->reading = false;
 		pthread_cond_signal(&q->room);
 	}
-	while (!q->published && !q->done)
-		pthread_cond_wait(&q->more, &q->lock);
+	wait_more(q, wait_ms);
+	enum tl_next next = q->published ? TL_NEXT_FRAME
+	                  : q->done ? q->end : TL_NEXT_TIMEOUT;
 	q->reading = q->published > 0;
 	pthread_mutex_unlock(&q->lock);
 	q->at = 0;
-	return q->reading;
+	return next;
 }
 
-enum tl_next tl_fq_next(struct tl_fqueue *q, struct tl_frame *frame,
-                        uint32_t *ifindex)
+enum tl_next tl_fq_next(struct tl_fqueue *q, const struct tl_fq_frame **f,
+                        int wait_ms)
 {
 	while (!q->reading || q->at >= q->block[q->head].used) {
-		if (!next_block(q))
-			return q->end;  /* done: written before it was set */
+		enum tl_next next = next_block(q, wait_ms);
+		if (next != TL_NEXT_FRAME)
+			return next;
 	}
-	const struct fq_block *b = &q->block[q->head];
+	const uint8_t *at = q->block[q->head].buf + q->at;
 	struct fq_record r;
-	memcpy(&r, b->buf + q->at, sizeof r);
-	frame->data = b->buf + q->at + sizeof r;
-	frame->caplen = r.caplen;
-	frame->len = r.len;
-	frame->ts = r.ts;
-	frame->dlt = r.dlt;
-	*ifindex = r.ifindex;
+	memcpy(&r, at, sizeof r);
+	q->taken = (struct tl_fq_frame){
+		.frame = { .data = at + sizeof r, .caplen = r.caplen,
+		           .len = r.len, .ts = r.ts, .dlt = r.dlt },
+		.ifindex = r.ifindex, .sec = r.sec, .frac = r.frac,
+	};
 	q->at += RECORD_BYTES(r.caplen);
+	*f = &q->taken;
 	return TL_NEXT_FRAME;
 }
 
@@ -217,7 +284,8 @@ void tl_fq_stop(struct tl_fqueue *q)
 	q->quit = true;
 	pthread_cond_signal(&q->room);
 	pthread_mutex_unlock(&q->lock);
-	/* A block being filled is at most BLOCK_BYTES of reading away. */
+	if (q->wake)
+		q->wake(q->ctx);
 	pthread_join(q->thread, NULL);
 	for (unsigned i = 0; i < BLOCKS; i++)
 		free(q->block[i].buf);
