@@ -73,6 +73,7 @@ struct tl_app_conn {
 	uint8_t client_dir;     /* the direction that sends requests */
 	struct tl_app_stream *streams;
 	uint32_t stream_count, stream_cap;
+	uint64_t *state_bytes;  /* its tl_app's conn_state_bytes */
 	uint32_t streams_dropped;       /* past TL_APP_MAX_STREAMS */
 	uint32_t holes_filled;          /* head-of-line events */
 	uint64_t held_bytes;
@@ -125,6 +126,9 @@ struct tl_app {
 	uint32_t arena_len, arena_cap;
 	uint64_t labels_dropped;        /* arena full */
 	uint64_t buffered;              /* bytes held beyond holes, all dirs */
+	/* The connections' own state: each one and its directions, with
+	 * their line and header buffers (tl_app_bytes counts it). */
+	uint64_t conn_state_bytes;
 	/* Frames of the segments labelled during the last tl_app_segment
 	 * call other than its own (data released when a hole was filled). */
 	uint32_t late[64];

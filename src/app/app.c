@@ -47,6 +47,7 @@ static void dir_free(struct tl_app *a, struct tl_app_dir *d)
 	if (!d)
 		return;
 	dir_free_chunks(a, d);
+	a->conn_state_bytes -= sizeof *d + d->buf_cap + d->hf_cap;
 	free(d->chunks);
 	free(d->buf);
 	free(d->hf);
@@ -60,6 +61,8 @@ static void conn_free(struct tl_app *a, struct tl_app_conn *c)
 	dir_free(a, c->dir[0]);
 	dir_free(a, c->dir[1]);
 	app_hpack_free(c);
+	a->conn_state_bytes -= sizeof *c +
+	                       (uint64_t)c->stream_cap * sizeof *c->streams;
 	free(c->streams);
 	free(c);
 }
@@ -97,6 +100,8 @@ static struct tl_app_conn *conn_get(struct tl_app *a, uint32_t stream)
 		struct tl_app_conn *c = tl_xcalloc(1, sizeof *c);
 		c->dir[0] = tl_xcalloc(1, sizeof *c->dir[0]);
 		c->dir[1] = tl_xcalloc(1, sizeof *c->dir[1]);
+		a->conn_state_bytes += sizeof *c + 2 * sizeof *c->dir[0];
+		c->state_bytes = &a->conn_state_bytes;
 		a->conns[stream] = c;
 	}
 	return a->conns[stream];
@@ -123,6 +128,7 @@ void app_dir_dead(struct feed *f, struct tl_app_dir *d, const char *why)
 		return;
 	d->dead = true;
 	dir_free_chunks(f->a, d);
+	f->a->conn_state_bytes -= d->buf_cap;
 	free(d->buf);
 	d->buf = NULL;
 	d->buf_len = d->buf_cap = 0;
@@ -130,8 +136,8 @@ void app_dir_dead(struct feed *f, struct tl_app_dir *d, const char *why)
 }
 
 /* Collects bytes into d->buf up to max; beyond, buf_over is set. */
-void app_buf_put(struct tl_app_dir *d, const uint8_t *p, uint32_t n,
-                 uint32_t max)
+void app_buf_put(struct tl_app *a, struct tl_app_dir *d, const uint8_t *p,
+                 uint32_t n, uint32_t max)
 {
 	if (d->buf_over || !n)
 		return;
@@ -139,8 +145,10 @@ void app_buf_put(struct tl_app_dir *d, const uint8_t *p, uint32_t n,
 		d->buf_over = true;
 		return;
 	}
+	uint32_t had = d->buf_cap;
 	d->buf = tl_xgrow(d->buf, &d->buf_cap, (uint64_t)d->buf_len + n, 256,
 	                  1);
+	a->conn_state_bytes += d->buf_cap - had;
 	memcpy(d->buf + d->buf_len, p, n);
 	d->buf_len += n;
 }

@@ -148,8 +148,8 @@ void app_label_commit(struct tl_app *a, uint32_t frame, const char *text,
 
 /* app.c */
 void app_dir_dead(struct feed *f, struct tl_app_dir *d, const char *why);
-void app_buf_put(struct tl_app_dir *d, const uint8_t *p, uint32_t n,
-                 uint32_t max);
+void app_buf_put(struct tl_app *a, struct tl_app_dir *d, const uint8_t *p,
+                 uint32_t n, uint32_t max);
 void app_buf_reset(struct tl_app_dir *d);
 void app_feed_init(struct feed *f, struct tl_app *a, struct tl_app_conn *c,
                    unsigned dir, uint32_t frame, int64_t us);

@@ -358,7 +358,7 @@ void app_h1_feed(struct feed *f, struct tl_app_dir *d, const uint8_t *p,
 		default: {
 			const uint8_t *nl = memchr(p, '\n', n);
 			uint32_t take = nl ? (uint32_t)(nl - p) + 1 : n;
-			app_buf_put(d, p, take, LINE_MAX_BYTES);
+			app_buf_put(f->a, d, p, take, LINE_MAX_BYTES);
 			p += take;
 			n -= take;
 			if (d->buf_over) {

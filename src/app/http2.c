@@ -473,7 +473,7 @@ static void h2_payload_bytes(struct feed *f, struct tl_app_dir *d,
 	case H2_HEADERS:
 	case H2_PUSH_PROMISE:
 	case H2_CONTINUATION:
-		app_buf_put(d, p, take, TL_APP_HEADER_MAX);
+		app_buf_put(f->a, d, p, take, TL_APP_HEADER_MAX);
 		app_hol_note(f, d->fsid);
 		app_span_note(f, d, p, take, d->fsid);
 		break;
@@ -481,7 +481,7 @@ static void h2_payload_bytes(struct feed *f, struct tl_app_dir *d,
 		/* only the first bytes matter */
 		if (d->buf_len < SMALL_FRAME_KEEP) {
 			uint32_t room = SMALL_FRAME_KEEP - d->buf_len;
-			app_buf_put(d, p, take < room ? take : room,
+			app_buf_put(f->a, d, p, take < room ? take : room,
 			            SMALL_FRAME_KEEP);
 		}
 		break;

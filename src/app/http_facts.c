@@ -41,8 +41,10 @@ void app_hf_line(struct feed *f, struct tl_app_dir *d, const char *line,
 		d->hf_over = true;
 		return;
 	}
+	uint32_t had = d->hf_cap;
 	d->hf = tl_xgrow(d->hf, &d->hf_cap, (uint64_t)d->hf_len + len + 1, 512,
 	                 1);
+	f->a->conn_state_bytes += d->hf_cap - had;
 	memcpy(d->hf + d->hf_len, line, len);
 	d->hf[d->hf_len + len] = '\n';
 	d->hf_len += (uint32_t)len + 1;

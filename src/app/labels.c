@@ -209,14 +209,15 @@ uint64_t tl_app_bytes(const struct tl_app *a)
 	if (!a)
 		return 0;
 	return (uint64_t)a->label_cap * sizeof *a->labels + a->arena_cap +
-	       a->buffered + (uint64_t)a->conn_cap * sizeof *a->conns;
+	       a->http_text_cap + tl_app_conn_bytes(a);
 }
 
 uint64_t tl_app_conn_bytes(const struct tl_app *a)
 {
 	if (!a)
 		return 0;
-	return a->buffered + (uint64_t)a->conn_cap * sizeof *a->conns;
+	return a->buffered + a->conn_state_bytes +
+	       (uint64_t)a->conn_cap * sizeof *a->conns;
 }
 
 void tl_app_clear_labels(struct tl_app *a)

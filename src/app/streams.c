@@ -14,9 +14,13 @@ struct tl_app_stream *app_stream_add(struct tl_app_conn *c, uint32_t id)
 		c->streams_dropped++;
 		return NULL;
 	}
+	uint32_t had = c->stream_cap;
 	c->streams = tl_xgrow(c->streams, &c->stream_cap,
 	                      (uint64_t)c->stream_count + 1, 8,
 	                      sizeof *c->streams);
+	if (c->state_bytes)
+		*c->state_bytes += (uint64_t)(c->stream_cap - had) *
+		                   sizeof *c->streams;
 	struct tl_app_stream *s = &c->streams[c->stream_count++];
 	memset(s, 0, sizeof *s);
 	s->id = id;

@@ -158,6 +158,32 @@ static void test_http1_split_lines(void)
 	rig_free(&r);
 }
 
+/* Every buffer a connection holds counts in tl_app_bytes (the view's
+ * --max-memory), HTTP header blocks included, and forgetting it gives all
+ * of it back. */
+static void test_conn_bytes_counted(void)
+{
+	struct rig r;
+	rig_init(&r, 41000, 80);
+	tl_app_want_http(r.a);
+	char big[3000];
+	memset(big, 'a', sizeof big);
+	memcpy(big, "X-Long: ", 8);
+	send_str(&r, 0, "GET /a HTTP/1.1\r\nHost: h\r\n");
+	/* What stays once it is forgotten: the table of connections. */
+	uint64_t empty = (uint64_t)r.a->conn_cap * sizeof *r.a->conns;
+	uint64_t one = tl_app_conn_bytes(r.a);
+	CHECK(one > empty + 2 * 256);   /* two header lines' buffers */
+	send_bytes(&r, 0, big, sizeof big);    /* a header line unfinished */
+	uint64_t grown = tl_app_conn_bytes(r.a);
+	CHECK_MSG(grown >= one + sizeof big, "%llu bytes after a %zu-byte line, "
+	          "%llu before", (unsigned long long)grown, sizeof big,
+	          (unsigned long long)one);
+	tl_app_forget(r.a, 0);
+	CHECK_UINT(tl_app_conn_bytes(r.a), empty);
+	rig_free(&r);
+}
+
 static void test_not_http(void)
 {
 	struct rig r;
@@ -597,6 +623,7 @@ static void test_labels_table(void)
 }
 
 static const struct check_test tests[] = {
+	CHECK_TEST(test_conn_bytes_counted),
 	CHECK_TEST(test_http1_exchange),
 	CHECK_TEST(test_http1_split_lines),
 	CHECK_TEST(test_not_http),
