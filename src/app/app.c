@@ -47,7 +47,9 @@ static void dir_free(struct tl_app *a, struct tl_app_dir *d)
 	if (!d)
 		return;
 	dir_free_chunks(a, d);
-	a->conn_state_bytes -= sizeof *d + d->buf_cap + d->hf_cap;
+	a->conn_state_bytes -= sizeof *d + d->buf_cap + d->hf_cap +
+	                       (d->spans ? SPANS * sizeof *d->spans : 0);
+	free(d->spans);
 	free(d->chunks);
 	free(d->buf);
 	free(d->hf);

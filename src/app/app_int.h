@@ -66,7 +66,8 @@ struct tl_app_dir {
 	bool ack_set;
 	uint32_t acked;
 	uint32_t rx_start, rx_end, rx_frame;
-	struct span spans[SPANS];
+	struct span *spans;         /* SPANS of them, from the first note:
+	                             * most connections never need one */
 	uint32_t span_head, span_count;
 	/* line, header section or frame payload being collected */
 	uint8_t *buf;

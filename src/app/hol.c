@@ -32,6 +32,10 @@ void app_span_note(struct feed *f, struct tl_app_dir *d, const uint8_t *p,
 {
 	if (!n || !f->p_base || !id)
 		return;
+	if (!d->spans) {
+		d->spans = tl_xmalloc(SPANS * sizeof *d->spans);
+		f->a->conn_state_bytes += SPANS * sizeof *d->spans;
+	}
 	uint32_t start = f->seq_base + (uint32_t)(p - f->p_base);
 	if (d->span_count) {
 		struct span *last =

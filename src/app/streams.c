@@ -16,7 +16,7 @@ struct tl_app_stream *app_stream_add(struct tl_app_conn *c, uint32_t id)
 	}
 	uint32_t had = c->stream_cap;
 	c->streams = tl_xgrow(c->streams, &c->stream_cap,
-	                      (uint64_t)c->stream_count + 1, 8,
+	                      (uint64_t)c->stream_count + 1, 1,
 	                      sizeof *c->streams);
 	if (c->state_bytes)
 		*c->state_bytes += (uint64_t)(c->stream_cap - had) *
