@@ -40,5 +40,12 @@ bool tl_dfilter_wants_http(const struct tl_dfilter *df);
 bool tl_dfilter_record_answers(const struct tl_dfilter *df,
                                const struct tl_model *m, const char **field,
                                const char **why);
+/* Every TL_REC_* bit a field of the filter has (0: the records always
+ * answer it). */
+unsigned tl_dfilter_record_gaps(const struct tl_dfilter *df);
+/* Whether one of gaps (TL_REC_*) is a field's; *field and *why (may be
+ * NULL) as tl_dfilter_record_answers gives them, for the first. */
+bool tl_dfilter_gap_named(const struct tl_dfilter *df, unsigned gaps,
+                          const char **field, const char **why);
 
 #endif

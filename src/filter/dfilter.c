@@ -1742,9 +1742,13 @@ bool tl_dfilter_wants_http(const struct tl_dfilter *df)
 	return df->wants_http;
 }
 
-bool tl_dfilter_record_answers(const struct tl_dfilter *df,
-                               const struct tl_model *m, const char **field,
-                               const char **why)
+unsigned tl_dfilter_record_gaps(const struct tl_dfilter *df)
+{
+	return df->rec_gaps;
+}
+
+bool tl_dfilter_gap_named(const struct tl_dfilter *df, unsigned gaps,
+                          const char **field, const char **why)
 {
 	static const char *const whys[REC_GAP_KINDS] = {
 		"is read from the frame's bytes, which the view's rows do "
@@ -1765,19 +1769,26 @@ bool tl_dfilter_record_answers(const struct tl_dfilter *df,
 		"is an ACK number, and a segment here without the ACK flag "
 		"carries one, which the view's rows do not keep",
 	};
-	unsigned have = TL_REC_BYTES | (m ? m->record_gaps : 0);
-	if (m && m->evicted.segments)
-		have |= TL_REC_EVICTED;
-	unsigned miss = df->rec_gaps & have;
+	unsigned miss = df->rec_gaps & gaps;
 	for (unsigned k = 0; k < REC_GAP_KINDS; k++)
 		if ((miss >> k) & 1u) {
 			if (field)
 				*field = df->gap_name[k];
 			if (why)
 				*why = whys[k];
-			return false;
+			return true;
 		}
-	return true;
+	return false;
+}
+
+bool tl_dfilter_record_answers(const struct tl_dfilter *df,
+                               const struct tl_model *m, const char **field,
+                               const char **why)
+{
+	unsigned have = TL_REC_BYTES | (m ? m->record_gaps : 0);
+	if (m && m->evicted.segments)
+		have |= TL_REC_EVICTED;
+	return !tl_dfilter_gap_named(df, have, field, why);
 }
 
 /* ---- matching ------------------------------------------------------------------ */

@@ -376,6 +376,8 @@ static bool feed_frame(struct ui *ui, const struct tl_frame *f)
 	                          &seg, &note, &has_note);
 	if (ui->ring_on && ui->m.frames != before)
 		tl_ring_put(&ui->ring, ui->m.frames, f);
+	if ((ui->ladder.fm || ui->list.fm) && ui->m.frames != before)
+		ui_fmatch_feed(ui, f);
 	if (tl_model_frames_done(&ui->m, ui->opt->count)) {
 		ui->input_done = true;
 		if (ui->m.frames == UINT32_MAX && ui->opt->count != UINT32_MAX)
@@ -1067,6 +1069,7 @@ int tl_ui_run(struct tl_options *opt, struct tl_capture *cap)
 	free(ui->list.selected);
 	free(ui->list.matched);
 	tl_dfilter_free(ui->list.dfilter);
+	ui_fmatch_release(ui->list.fm);
 	tl_ladder_free(&ui->ladder.ld);
 	ui_ladder_free(ui);
 	tl_model_free(&ui->m);

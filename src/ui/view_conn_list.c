@@ -117,7 +117,8 @@ static void mark_matching_streams(struct ui *ui)
 	for (uint32_t i = s->matched_scanned; i < ui->m.segs.count; i++) {
 		const struct tl_seg *seg = tl_segstore_get(&ui->m.segs, i);
 		if (seg->stream < s->matched_cap && !s->matched[seg->stream] &&
-		    tl_dfilter_match_seg(s->dfilter, &ui->m, i))
+		    (s->fm ? ui_fmatch_passes(s->fm, seg->frame)
+		           : tl_dfilter_match_seg(s->dfilter, &ui->m, i)))
 			s->matched[seg->stream] = 1;
 	}
 	s->matched_scanned = ui->m.segs.count;
@@ -146,6 +147,18 @@ static void rebuild(struct ui *ui)
 		                       sizeof *s->order);
 	}
 	s->order_count = 0;
+	char why[512];
+	if (s->dfilter && s->filter[0] &&
+	    ui_fmatch_needed(ui, s->dfilter, s->fm, why, sizeof why)) {
+		/* Frames came that the records cannot answer for: every
+		 * connection, said, rather than a list silently wrong. */
+		tl_dfilter_free(s->dfilter);
+		s->dfilter = NULL;
+		ui_fmatch_release(s->fm);
+		s->fm = NULL;
+		s->filter[0] = '\0';
+		ui_message(ui, true, "Connections: all: %s", why);
+	}
 	if (s->dfilter && s->filter[0])
 		mark_matching_streams(ui);
 	for (uint32_t i = 0; i < tr->stream_count; i++) {
@@ -558,15 +571,20 @@ static void filter_done(struct ui *ui, const char *text, bool ok)
 			ui_prompt_refuse(ui, err, pos, len);
 			return;
 		}
-		if (df && tl_dfilter_wants_http(df)) {
-			tl_dfilter_free(df);
-			ui_prompt_refuse(ui, UI_HTTP_NOT_KEPT, 0, strlen(text));
-			return;
-		}
+	}
+	/* A field the records lack: the frames answer, read again. */
+	struct ui_fmatch *fm = NULL;
+	char err[512];
+	if (df && !ui_fmatch_prepare(ui, df, text, &fm, err, sizeof err)) {
+		tl_dfilter_free(df);
+		ui_prompt_refuse(ui, err, 0, strlen(text));
+		return;
 	}
 	snprintf(ui->list.filter, sizeof ui->list.filter, "%s", text);
 	tl_dfilter_free(ui->list.dfilter);
 	ui->list.dfilter = df;
+	ui_fmatch_release(ui->list.fm);
+	ui->list.fm = fm;
 	ui->list.matched_scanned = 0;
 	ui->list.cur = 0;
 	rebuild(ui);
