@@ -126,10 +126,12 @@ bool ui_fmatch_passes(const struct ui_fmatch *fm, uint32_t frame)
 static void progress(const struct ui *ui, const struct ui_fmatch *fm,
                      uint32_t frame, uint32_t last)
 {
-	char line[256];
-	snprintf(line, sizeof line, " Filtering %s: reading frame %u of %u "
-	         "(%u%%) again for its bytes; Esc stops", fm->text, frame,
-	         last, (unsigned)((uint64_t)frame * 100 / (last ? last : 1)));
+	char line[256], at[32], of[32];
+	ui_format_count(frame, at, sizeof at);
+	ui_format_count(last, of, sizeof of);
+	snprintf(line, sizeof line, " Filtering %s: reading frame %s of %s "
+	         "(%u%%) again for its bytes; Esc stops", fm->text, at, of,
+	         (unsigned)((uint64_t)frame * 100 / (last ? last : 1)));
 	int y = LINES - 1;
 	move(y, 0);
 	clrtoeol();
@@ -198,10 +200,13 @@ static bool catch_up(struct ui *ui, struct ui_fmatch *fm, const char *field,
 			shown = now;
 			progress(ui, fm, k, last);
 			if (esc_typed()) {
+				char at[32], of[32];
+				ui_format_count(k, at, sizeof at);
+				ui_format_count(last, of, sizeof of);
 				snprintf(err, errsize, "Esc: stopped at frame "
-				         "%u of %u; %s %s, so the filter reads "
+				         "%s of %s; %s %s, so the filter reads "
 				         "every frame again (the rows are as "
-				         "they were)", k, last, field, why);
+				         "they were)", at, of, field, why);
 				return false;
 			}
 		}
