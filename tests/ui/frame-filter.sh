@@ -17,6 +17,7 @@ SRC=${srcdir:-$TOP}
 CUBIC=$SRC/tests/data/cubic-sender-loss.pcap
 LOOP=$SRC/tests/data/null-loopback.pcap
 BIG=$SRC/tests/data/ppa/http_espn.pcapng
+LOSS=$SRC/tests/data/v6-download-loss.pcapng
 
 if ! command -v tmux >/dev/null 2>&1; then
 	echo "1..0 # SKIP tmux not installed"
@@ -25,7 +26,7 @@ fi
 case $BIN in /*) ;; *) BIN=$PWD/$BIN ;; esac
 case $CUBIC in
 /*) ;;
-*) CUBIC=$PWD/$CUBIC; LOOP=$PWD/$LOOP; BIG=$PWD/$BIG ;;
+*) CUBIC=$PWD/$CUBIC; LOOP=$PWD/$LOOP; BIG=$PWD/$BIG; LOSS=$PWD/$LOSS ;;
 esac
 
 . "$HERE/tmux-lib.sh"
@@ -91,6 +92,18 @@ LADDER=(
 	'tcp.analysis.retransmission'
 )
 
+# IPv6, pcapng: values worked out per frame (bytes in flight, deltas).
+LADDER6=(
+	'tcp.options.sack_le > 0'
+	'tcp.analysis.bytes_in_flight > 20000'
+	'tcp.analysis.initial_rtt and tcp.len == 0'
+	'tcp.time_delta > 0.01'
+	'frame.time_delta > 0.02'
+	'ipv6.plen > 1000 and tcp.seq > 200000'
+	'frame.cap_len < 100'
+	'tcp.flags.str contains "P"'
+)
+
 export LC_ALL=C.UTF-8
 start 120 40
 run "cd $TMP"
@@ -107,12 +120,24 @@ for f in "${LADDER[@]}"; do
 	got=$(frames "$n")
 	check "$f: the rows are -Y's frames" test "$got" = "$w"
 done
+quit_check "ladder" q
+
+launch -r "$LOSS"
+check "IPv6 ladder drawn" wait_for 'v6-download-loss\.pcapng' 5
+for f in "${LADDER6[@]}"; do
+	w=$(want "$LOSS" "$f")
+	n=$(echo $w | wc -w)
+	answer "$f"
+	check "$f: $n of 296 in the title" wait_for " $n of 296 segments" 5
+	got=$(frames "$n")
+	check "$f: the rows are -Y's frames" test "$got" = "$w"
+done
 # A filter that does not parse is refused as before.
 answer 'ip.ttl == 64 and'
 check "a filter that does not parse: the prompt stays" \
 	wait_for 'Filter rows' 3
 keys Escape
-quit_check "ladder" q
+quit_check "IPv6 ladder" q
 
 # ---- the list: a connection passes when one of its segments does ---------
 launch -r "$LOOP"
