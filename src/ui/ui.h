@@ -357,11 +357,14 @@ bool ui_fmatch_prepare(struct ui *ui, const struct tl_dfilter *df,
 void ui_fmatch_feed(struct ui *ui, const struct tl_frame *f);
 /* Whether frame passed (a frame fed with a TCP segment). */
 bool ui_fmatch_passes(const struct ui_fmatch *fm, uint32_t frame);
-/* Whether df, applied with fm (NULL: from the records), can no longer be
- * answered (frames brought what the records lack); err says why. */
-bool ui_fmatch_needed(const struct ui *ui, const struct tl_dfilter *df,
-                      const struct ui_fmatch *fm, char *err,
-                      size_t errsize);
+/* Before rows are added: df (text), applied with *fm (NULL: from the
+ * records), as frames came. KEEP: it still answers; RESCAN: the records
+ * no longer do, and *fm is now a matcher that read the frames again
+ * (every row must be matched again); DROP: neither (err says why). */
+enum ui_fm_check { UI_FM_KEEP, UI_FM_RESCAN, UI_FM_DROP };
+enum ui_fm_check ui_fmatch_check(struct ui *ui, const struct tl_dfilter *df,
+                                 const char *text, struct ui_fmatch **fm,
+                                 char *err, size_t errsize);
 void ui_fmatch_release(struct ui_fmatch *fm);
 
 /* view_ladder.c */

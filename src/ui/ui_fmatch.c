@@ -222,8 +222,12 @@ bool ui_fmatch_prepare(struct ui *ui, const struct tl_dfilter *df,
 	const char *field = NULL, *why = NULL;
 	bool answered = tl_dfilter_record_answers(df, &ui->m, &field, &why);
 	/* While frames still come, one may bring what the records lack
-	 * (a tunnel, nanoseconds): then only the frames answer. */
-	bool may_change = !ui->input_done && tl_dfilter_record_gaps(df);
+	 * (a tunnel, nanoseconds): then only the frames answer. A file
+	 * can be read again then (ui_fmatch_check); a live capture or a
+	 * pipe only while the ring holds it all: a matcher now, if it
+	 * still does, fed from then on. */
+	bool may_change = !ui->input_done && !ui->rr &&
+	                  tl_dfilter_record_gaps(df);
 	if (answered && !may_change)
 		return true;
 	/* The other view's, when it is the same filter. */
@@ -248,19 +252,29 @@ bool ui_fmatch_prepare(struct ui *ui, const struct tl_dfilter *df,
 	return true;
 }
 
-bool ui_fmatch_needed(const struct ui *ui, const struct tl_dfilter *df,
-                      const struct ui_fmatch *fm, char *err,
-                      size_t errsize)
+enum ui_fm_check ui_fmatch_check(struct ui *ui, const struct tl_dfilter *df,
+                                 const char *text, struct ui_fmatch **fm,
+                                 char *err, size_t errsize)
 {
+	if (*fm) {
+		if (!(*fm)->lost)
+			return UI_FM_KEEP;
+		snprintf(err, errsize, "a frame went by that the filter did "
+		         "not read: it no longer applies");
+		return UI_FM_DROP;
+	}
 	const char *field, *why;
-	if (fm ? !fm->lost
-	       : tl_dfilter_record_answers(df, &ui->m, &field, &why))
-		return false;
-	if (fm)
-		snprintf(err, errsize, "the filter's frames were not all read: "
-		         "it no longer applies");
-	else
-		snprintf(err, errsize, "%s %s: the filter no longer applies "
-		         "(give it with -Y when starting)", field, why);
-	return true;
+	if (tl_dfilter_record_answers(df, &ui->m, &field, &why))
+		return UI_FM_KEEP;
+	/* Frames came that the records cannot answer for: the frames
+	 * must, read again, or the filter goes (never rows wrong). */
+	struct ui_fmatch *n = fmatch_new(ui, df, text);
+	char e[512];
+	if (!catch_up(ui, n, field, why, e, sizeof e)) {
+		ui_fmatch_release(n);
+		snprintf(err, errsize, "%s: the filter no longer applies", e);
+		return UI_FM_DROP;
+	}
+	*fm = n;
+	return UI_FM_RESCAN;
 }

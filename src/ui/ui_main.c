@@ -837,8 +837,6 @@ int tl_ui_run(struct tl_options *opt, struct tl_capture *cap)
 	ui_follow_init(ui);
 	tl_model_enable_sender(&ui->m, opt->cc);
 	tl_ladder_init(&ui->ladder.ld, opt->by_host);
-	if (opt->display_filter)
-		ui_ladder_cmdline_filter(ui, opt->display_filter);
 
 	char err[512];
 	if (!ui->live)
@@ -859,6 +857,10 @@ int tl_ui_run(struct tl_options *opt, struct tl_capture *cap)
 			             ? max_memory - budget : max_memory / 2;
 	}
 	tl_model_set_limits(&ui->m, opt->max_segments, max_memory);
+	/* With the file to read again known: a filter the rows answer
+	 * needs no frames unless they come (ui_fmatch_prepare). */
+	if (opt->display_filter)
+		ui_ladder_cmdline_filter(ui, opt->display_filter);
 
 	if (!tl_ui_terminal_usable(STDOUT_FILENO, err, sizeof err)) {
 		tl_warn("cannot start the full-screen view: %s; use -T text",

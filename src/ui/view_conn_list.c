@@ -147,11 +147,15 @@ static void rebuild(struct ui *ui)
 		                       sizeof *s->order);
 	}
 	s->order_count = 0;
-	char why[512];
-	if (s->dfilter && s->filter[0] &&
-	    ui_fmatch_needed(ui, s->dfilter, s->fm, why, sizeof why)) {
-		/* Frames came that the records cannot answer for: every
-		 * connection, said, rather than a list silently wrong. */
+	char why[768];
+	enum ui_fm_check fc = !s->dfilter || !s->filter[0] ? UI_FM_KEEP
+		: ui_fmatch_check(ui, s->dfilter, s->filter, &s->fm, why,
+		                  sizeof why);
+	if (fc == UI_FM_RESCAN)
+		s->matched_scanned = 0;         /* the frames answer now */
+	if (fc == UI_FM_DROP) {
+		/* Every connection, said, rather than a list silently
+		 * wrong. */
 		tl_dfilter_free(s->dfilter);
 		s->dfilter = NULL;
 		ui_fmatch_release(s->fm);

@@ -137,14 +137,23 @@ void ui_ladder_update(struct ui *ui)
 {
 	struct ui_ladder_state *l = &ui->ladder;
 	struct ui_rows *r = &l->rows;
-	char why[512];
-	if (l->filter == UI_FILTER_DISPLAY &&
-	    ui_fmatch_needed(ui, l->dfilter, l->fm, why, sizeof why)) {
-		/* Frames came that the records cannot answer for: every
-		 * row, said, rather than rows silently wrong. */
+	char why[768];
+	uint32_t keep = UINT32_MAX;
+	enum ui_fm_check fc = l->filter != UI_FILTER_DISPLAY ? UI_FM_KEEP
+		: ui_fmatch_check(ui, l->dfilter, l->dfilter_text, &l->fm, why,
+		                  sizeof why);
+	if (fc == UI_FM_DROP) {
+		/* Every row, said, rather than rows silently wrong. */
 		set_filter(ui, UI_FILTER_ALL, NULL, NULL, NULL);
 		ui_message(ui, true, "Rows: all: %s", why);
 		return;
+	}
+	if (fc == UI_FM_RESCAN) {
+		/* The frames answer now: every row again. */
+		keep = r->count ? ui_ladder_seg_at(ui, l->cur) : UINT32_MAX;
+		r->count = 0;
+		r->scanned = 0;
+		r->in_streams = 0;
 	}
 	add_shown_conns(ui);
 	r->identity = l->all_streams && l->filter == UI_FILTER_ALL;
@@ -165,6 +174,8 @@ void ui_ladder_update(struct ui *ui)
 		}
 	}
 	uint32_t n = ui_ladder_count(ui);
+	if (keep != UINT32_MAX)
+		l->cur = row_of_seg(ui, keep);
 	if (l->follow && !ui->paused && n)
 		l->cur = n - 1;
 	if (l->cur >= n)

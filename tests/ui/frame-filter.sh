@@ -18,6 +18,7 @@ CUBIC=$SRC/tests/data/cubic-sender-loss.pcap
 LOOP=$SRC/tests/data/null-loopback.pcap
 BIG=$SRC/tests/data/ppa/http_espn.pcapng
 LOSS=$SRC/tests/data/v6-download-loss.pcapng
+GRE=$SRC/tests/data/encap/gre_teb.pcap
 
 if ! command -v tmux >/dev/null 2>&1; then
 	echo "1..0 # SKIP tmux not installed"
@@ -26,7 +27,8 @@ fi
 case $BIN in /*) ;; *) BIN=$PWD/$BIN ;; esac
 case $CUBIC in
 /*) ;;
-*) CUBIC=$PWD/$CUBIC; LOOP=$PWD/$LOOP; BIG=$PWD/$BIG; LOSS=$PWD/$LOSS ;;
+*) CUBIC=$PWD/$CUBIC; LOOP=$PWD/$LOOP; BIG=$PWD/$BIG; LOSS=$PWD/$LOSS
+	GRE=$PWD/$GRE ;;
 esac
 
 . "$HERE/tmux-lib.sh"
@@ -138,6 +140,27 @@ check "a filter that does not parse: the prompt stays" \
 	wait_for 'Filter rows' 3
 keys Escape
 quit_check "IPv6 ladder" q
+
+# ---- addresses in a tunnel: the rows keep the inner ones -----------------
+# ip.src has the outer header's too: read from the frames, whether typed
+# or given with -Y (then the first frame shows the tunnel, and the rows
+# are matched again from the frames).
+f='ip.src == 198.51.100.1'
+w=$(want "$GRE" "$f")
+n=$(echo $w | wc -w)
+total=$("$BIN" -r "$GRE" -T fields -e frame.number | wc -l)
+launch -r "$GRE"
+check "tunnel: ladder drawn" wait_for 'gre_teb\.pcap' 5
+answer "$f"
+check "tunnel: $f: $n of $total" wait_for " $n of $total segments" 5
+got=$(frames "$n")
+check "tunnel: $f: the rows are -Y's frames" test "$got" = "$w"
+quit_check "tunnel" q
+launch -Y "'$f'" -r "$GRE"
+check "tunnel, -Y: $n of $total" wait_for " $n of $total segments" 5
+got=$(frames "$n")
+check "tunnel, -Y: the rows are -Y's frames" test "$got" = "$w"
+quit_check "tunnel, -Y" q
 
 # ---- the list: a connection passes when one of its segments does ---------
 launch -r "$LOOP"
