@@ -562,9 +562,11 @@ static void filter_done(struct ui *ui, const char *text, bool ok)
 	if (!ok)
 		return;
 	/* Wireshark's language when the text is a display filter with a
-	 * comparison or a field (not a bare address or port to search). */
+	 * comparison or a field (not a bare address or port to search):
+	 * a dotted name, or a slice or comparison (frame[0:2] == 00:00). */
 	struct tl_dfilter *df = NULL;
-	if (text[0] && strchr(text, '.') && !strchr("0123456789:", text[0])) {
+	if (text[0] && strpbrk(text, ".=<>[(") &&
+	    !strchr("0123456789:", text[0])) {
 		char err[256];
 		size_t pos = 0, len = 0;
 		df = tl_dfilter_compile(text, err, sizeof err, &pos, &len);

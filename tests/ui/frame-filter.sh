@@ -167,7 +167,8 @@ launch -r "$LOOP"
 check "list drawn" wait_for 'null-loopback\.pcap' 5
 for f in 'ip.ttl == 64' 'ipv6.hlim == 64 and tcp.srcport == 5005' \
 	 'http.request.method == "GET" and ip.id > 0' \
-	 'tcp.payload contains "HTTP"'; do
+	 'tcp.payload contains "HTTP"' 'frame[0:4] == 02:00:00:00' \
+	 'tcp[0:2] == 13:8d'; do
 	w=$(want "$LOOP" "$f" tcp.stream)
 	answer "$f"
 	check "list: $f: the filter named" wait_for "filter: " 3
