@@ -289,6 +289,7 @@ struct tl_model {
 #define TL_REC_CUT      32u     /* a TCP header cut by the snap length */
 #define TL_REC_AMSDU    64u     /* a frame with several segments */
 #define TL_REC_RAWACK   128u    /* an ACK number without the ACK flag */
+#define TL_REC_SHORT    256u    /* a TCP header captured under 20 bytes */
 
 #define TL_LAST_FRAME_WARNING \
 	"stopped at frame 4294967295: frame numbers are 32 bits, as in " \

@@ -101,7 +101,7 @@ struct conn_memo {
 };
 
 /* The TL_REC_* bits (tl_model.h), by their index. */
-#define REC_GAP_KINDS 8
+#define REC_GAP_KINDS 9
 
 struct tl_dfilter {
 	struct node *root;
@@ -1768,6 +1768,8 @@ bool tl_dfilter_gap_named(const struct tl_dfilter *df, unsigned gaps,
 		"(an A-MSDU), of which the view's row keeps the first",
 		"is an ACK number, and a segment here without the ACK flag "
 		"carries one, which the view's rows do not keep",
+		"is read from the TCP header, and a segment here has less "
+		"than 20 bytes of it captured (read as 0, as -Y does)",
 	};
 	unsigned miss = df->rec_gaps & gaps;
 	for (unsigned k = 0; k < REC_GAP_KINDS; k++)

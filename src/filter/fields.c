@@ -270,11 +270,13 @@ unsigned tl_field_record_gaps(const struct tl_field *f)
 	case F_IP_SRC: case F_IP_DST: case F_IP_ADDR:
 	case F_IPV6_SRC: case F_IPV6_DST: case F_IPV6_ADDR:
 		return TL_REC_LAYERS;   /* the connection's, the innermost */
+	/* The record keeps nine bits, the decoder's: -Y reads them from
+	 * the header, as 0 when less than 20 bytes of it were captured. */
 	case F_TCP_FLAGS: case F_FLAG_RES:
-		return TL_REC_RESERVED; /* the record keeps nine bits */
+		return TL_REC_RESERVED | TL_REC_SHORT;
 	}
 	if (id > F_FLAG_RES && id <= F_FLAG_FIN)
-		return 0;
+		return TL_REC_SHORT;
 	if (id >= F_AN_FIRST_FLAG && id < F_TL_CWND)
 		return TL_REC_AMSDU;    /* the analysis flags */
 	if (id >= F_TL_CWND && id < F_HTTP)

@@ -429,6 +429,8 @@ static void note_record_gaps(struct tl_model *m, bool joined, bool cut,
 	if (p->tcp_offset < m->pkt_caplen && m->pkt_caplen - p->tcp_offset > 12 &&
 	    (m->pkt_data[p->tcp_offset + 12] & 0x0e))
 		m->record_gaps |= TL_REC_RESERVED;
+	if (p->tcp_offset > m->pkt_caplen || m->pkt_caplen - p->tcp_offset < 20)
+		m->record_gaps |= TL_REC_SHORT;
 }
 
 /* Takes a fragment into table *r (made when the first one comes); true

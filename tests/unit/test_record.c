@@ -142,7 +142,7 @@ static void each_in(const char *dir, unsigned *answered, unsigned *refused)
 		if (n < 5 || (strcmp(e->d_name + n - 5, ".pcap") &&
 		              (n < 7 || strcmp(e->d_name + n - 7, ".pcapng"))))
 			continue;
-		char path[4096];
+		char path[4096 + 256];
 		snprintf(path, sizeof path, "%s/%s", dir, e->d_name);
 		one_capture(path, answered, refused);
 	}
@@ -154,10 +154,13 @@ static void test_record_answers_as_frames(void)
 	const char *top = getenv("srcdir");
 	char dir[4096];
 	unsigned answered = 0, refused = 0;
-	snprintf(dir, sizeof dir, "%s/tests/data", top ? top : ".");
-	each_in(dir, &answered, &refused);
-	snprintf(dir, sizeof dir, "%s/tests/data/encap", top ? top : ".");
-	each_in(dir, &answered, &refused);
+	static const char *const dirs[] = { "", "/encap", "/app", "/ppa",
+	                                    "/random", "/synth" };
+	for (size_t i = 0; i < CHECK_COUNT(dirs); i++) {
+		snprintf(dir, sizeof dir, "%s/tests/data%s", top ? top : ".",
+		         dirs[i]);
+		each_in(dir, &answered, &refused);
+	}
 	printf("# %u (capture, filter) pairs on the records, %u from the "
 	       "frames\n", answered, refused);
 	CHECK(answered > 100 && refused > 100);
