@@ -181,7 +181,7 @@ struct ui_list_state {
 	bool dirty;
 	int sort_key;
 	bool sort_reverse;
-	char filter[128];
+	char filter[512];       /* as long as the prompt's text */
 	/* The filter as a Wireshark display filter, when it is one: a
 	 * connection passes when any of its segments does (matched[stream],
 	 * computed once per rebuild). NULL: a substring match. */

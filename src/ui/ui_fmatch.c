@@ -38,21 +38,24 @@ static struct ui_fmatch *fmatch_new(const struct ui *ui,
 {
 	struct ui_fmatch *fm = tl_xcalloc(1, sizeof *fm);
 	fm->refs = 1;
+	fm->lost = true;        /* until its filter compiles, below */
 	fm->text = tl_xstrdup(text);
 	char err[256];
 	fm->df = tl_dfilter_compile(text, err, sizeof err, NULL, NULL);
-	if (!fm->df)    /* df compiled from the same text: never */
-		tl_fatal("display filter '%s': %s", text, err);
+	(void)df;       /* compiled from the same text: the same filter */
 	/* As the batch path sets its model up for -Y (without the bound
 	 * on connections the view does not set either: the same streams). */
 	tl_model_init(&fm->m, false);
-	if (tl_dfilter_wants_http(df)) {
+	if (!fm->df)
+		return fm;      /* text cut short: answers nothing */
+	fm->lost = false;
+	if (tl_dfilter_wants_http(fm->df)) {
 		tl_model_enable_app(&fm->m);
 		tl_app_want_http(fm->m.app);
 	}
-	if (tl_dfilter_wants_sender(df))
+	if (tl_dfilter_wants_sender(fm->df))
 		tl_model_enable_sender(&fm->m, ui->opt->cc);
-	if (tl_dfilter_wants_bif(df))
+	if (tl_dfilter_wants_bif(fm->df))
 		tl_tracker_want_bif(&fm->m.tracker);
 	return fm;
 }
@@ -62,7 +65,8 @@ void ui_fmatch_release(struct ui_fmatch *fm)
 	if (!fm || --fm->refs)
 		return;
 	tl_model_free(&fm->m);
-	tl_dfilter_free(fm->df);
+	if (fm->df)
+		tl_dfilter_free(fm->df);
 	free(fm->bits);
 	free(fm->text);
 	free(fm);
@@ -240,6 +244,12 @@ bool ui_fmatch_prepare(struct ui *ui, const struct tl_dfilter *df,
 			return true;
 		}
 	struct ui_fmatch *fm = fmatch_new(ui, df, text);
+	if (fm->lost) {
+		snprintf(err, errsize, "the filter is too long to read the "
+		         "frames with");
+		ui_fmatch_release(fm);
+		return false;
+	}
 	if (!field)
 		tl_dfilter_gap_named(df, ~0u, &field, &why);
 	if (!catch_up(ui, fm, field, why, err, errsize)) {
@@ -270,7 +280,9 @@ enum ui_fm_check ui_fmatch_check(struct ui *ui, const struct tl_dfilter *df,
 	 * must, read again, or the filter goes (never rows wrong). */
 	struct ui_fmatch *n = fmatch_new(ui, df, text);
 	char e[512];
-	if (!catch_up(ui, n, field, why, e, sizeof e)) {
+	if (n->lost)
+		snprintf(e, sizeof e, "%s %s", field, why);
+	if (n->lost || !catch_up(ui, n, field, why, e, sizeof e)) {
 		ui_fmatch_release(n);
 		snprintf(err, errsize, "%s: the filter no longer applies", e);
 		return UI_FM_DROP;
