@@ -6,7 +6,8 @@
 # (streams) tcpladder -Y FILTER -T fields -e frame.number (tcp.stream)
 # selects; from a pipe the ring answers while it holds every frame, and
 # when it does not the prompt says which field and why; -Y with a pipe
-# reads every frame as it comes.
+# reads every frame as it comes; a long pass (600,000 frames) draws its
+# progress and stops at Esc.
 # Prints TAP; 77 (skip) when tmux is missing.
 set -u
 
@@ -216,6 +217,24 @@ check "-Y, pipe: $n of 1,400" wait_for " $n of 1,400 segments" 5
 got=$(frames "$n")
 check "-Y, pipe: the rows are -Y's frames" test "$got" = "$w"
 quit_check "-Y, pipe" q
+
+# ---- a long pass: a progress line, Esc stops it -------------------------
+if command -v python3 >/dev/null 2>&1 &&
+   python3 "$HERE/frame-filter-gen.py" "$TMP/long.pcap" 600000; then
+	launch -r "$TMP/long.pcap"
+	check "long: all read" wait_for ' 600,000 segments' 20
+	keys f C-u
+	type_text 'ip.ttl == 64'
+	keys Enter Escape
+	check "long: Esc stops the pass, said under the prompt" \
+		wait_for '^ Esc: stopped at frame [0-9,]+ of 600,000; ip\.ttl' 10
+	check "long: the rows as they were" screen_has ' 600,000 segments '
+	keys Escape
+	answer 'ip.ttl == 64'
+	check "long: read whole, the rows as -Y's" \
+		wait_for ' 300,000 of 600,000 segments' 20
+	quit_check "long" q
+fi
 
 echo "1..$T"
 [ "$FAILED" -eq 0 ]
