@@ -98,6 +98,14 @@ static void run(const struct tl_model *m, const char *text)
 		fprintf(stderr, "dfilter: %s: %s\n", text, err);
 		exit(1);
 	}
+	/* The view runs these on its rows only when the rows answer them
+	 * (else it reads the frames): the rows must. */
+	const char *field = NULL, *why = NULL;
+	if (!tl_dfilter_record_answers(df, m, &field, &why)) {
+		fprintf(stderr, "dfilter: %s: the view would read the frames: "
+		        "%s %s\n", text, field, why);
+		exit(1);
+	}
 	/* CPU time too: on a shared machine the wall time also counts the
 	 * others' turns. */
 	double best = 1e9, best_cpu = 1e9;

@@ -94,6 +94,11 @@ bool tl_field_of_conn(const struct tl_field *f);
  * flag bits of its record (tcp.flags and tcp.flags.*, but the string). */
 bool tl_field_of_flags(const struct tl_field *f);
 unsigned tl_field_count(void);
+/* What a retained record (tl_fctx's seg) lacks to give the field the
+ * values its frame would (TL_REC_*, tl_model.h): 0 when it always does,
+ * TL_REC_BYTES when never, other bits when not once the capture had what
+ * they name (tl_model's record_gaps). */
+unsigned tl_field_record_gaps(const struct tl_field *f);
 /* Whether the field is the sender model's (tcpladder.cwnd ...): the model
  * must run (tl_model_enable_sender) for it to have values. */
 bool tl_field_needs_sender(const struct tl_field *f);

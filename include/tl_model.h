@@ -271,7 +271,25 @@ struct tl_model {
 	uint32_t frag_outer[TL_MAX_OUTER_IP];
 	struct tl_seg_info info;
 	tl_nsec last_ts, prev_ts;   /* of the last frame and the one before */
+	/* TL_REC_* bits: what the frames so far held that a retained record
+	 * (tl_seg) cannot say, so a field the record answers only without
+	 * them must be read from the frame (tl_dfilter_record_answers). */
+	unsigned record_gaps;
 };
+
+/* Retained records answer some fields only while the capture has none of
+ * these (model.record_gaps); TL_REC_BYTES: never (the record keeps no
+ * bytes); TL_REC_EVICTED: rows were let go (an ACK's acked segment may be
+ * gone). */
+#define TL_REC_BYTES    1u
+#define TL_REC_LAYERS   2u      /* a frame with more than one IP header */
+#define TL_REC_NSEC     4u      /* a time not a whole microsecond */
+#define TL_REC_RESERVED 8u      /* TCP's reserved flag bits set */
+#define TL_REC_EVICTED  16u
+#define TL_REC_CUT      32u     /* a TCP header cut by the snap length */
+#define TL_REC_AMSDU    64u     /* a frame with several segments */
+#define TL_REC_RAWACK   128u    /* an ACK number without the ACK flag */
+#define TL_REC_SHORT    256u    /* a TCP header captured under 20 bytes */
 
 #define TL_LAST_FRAME_WARNING \
 	"stopped at frame 4294967295: frame numbers are 32 bits, as in " \

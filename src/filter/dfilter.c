@@ -100,12 +100,17 @@ struct conn_memo {
 	uint8_t *fv;
 };
 
+/* The TL_REC_* bits (tl_model.h), by their index. */
+#define REC_GAP_KINDS 9
+
 struct tl_dfilter {
 	struct node *root;
 	bool wants_bif;
 	bool wants_sender;      /* names a tcpladder.* field */
 	bool wants_http;        /* names an http.* field */
 	struct conn_memo *memo; /* NULL: no such subtree */
+	unsigned rec_gaps;      /* TL_REC_*: what the view's records lack */
+	const char *gap_name[REC_GAP_KINDS];  /* the first field of each */
 };
 
 struct parser {
@@ -117,7 +122,19 @@ struct parser {
 	bool wants_bif;
 	bool wants_sender;      /* names a tcpladder.* field */
 	bool wants_http;        /* names an http.* field */
+	unsigned rec_gaps;
+	const char *gap_name[REC_GAP_KINDS];
 };
+
+/* A field or protocol named whose value the view's records lack (gaps:
+ * TL_REC_*): the first name of each kind, for the view's message. */
+static void note_gaps(struct parser *p, unsigned gaps, const char *name)
+{
+	for (unsigned k = 0; k < REC_GAP_KINDS; k++)
+		if ((gaps >> k) & 1u && !p->gap_name[k])
+			p->gap_name[k] = name;
+	p->rec_gaps |= gaps;
+}
 
 static void fail_at(struct parser *p, size_t pos, size_t len,
                     const char *fmt, ...)
@@ -577,6 +594,7 @@ static const struct tl_field *field_of(struct parser *p,
 			p->wants_sender = true;
 		if (tl_field_needs_http(f))
 			p->wants_http = true;
+		note_gaps(p, tl_field_record_gaps(f), f->name);
 		return f;
 	}
 	*known = tl_field_known_elsewhere(p->text + t->pos, t->len);
@@ -619,7 +637,8 @@ static bool same_kind(const struct tl_field *a, const struct tl_field *b)
  * is: this table says which. The link and tunnel protocols the decoder
  * crosses are present when 4.0 dissected them in the frame (tl_packet's
  * protos); the others are never on a row we show. */
-static void protocol_presence(const char *name, size_t len, struct node *n)
+static void protocol_presence(struct parser *p, const char *name,
+                              size_t len, struct node *n)
 {
 	int proto = tl_proto_find(name, len);
 	if (proto >= 0) {
@@ -640,6 +659,7 @@ static void protocol_presence(const char *name, size_t len, struct node *n)
 		}
 		n->kind = N_EXISTS;
 		n->field = tl_field_find(alias[i][1], strlen(alias[i][1]));
+		note_gaps(p, tl_field_record_gaps(n->field), alias[i][0]);
 		return;
 	}
 }
@@ -790,12 +810,14 @@ static bool is_func(const char *s, size_t n, int *f)
 	return false;
 }
 
+/* The protocols whose bytes a filter can read, by enum vproto. */
+static const char *const vproto_names[] = { "frame", "ip", "ipv6", "tcp",
+                                            "tcp.payload" };
+
 static bool proto_of(const char *s, size_t n, int *pr)
 {
-	static const char *const names[] = { "frame", "ip", "ipv6", "tcp",
-	                                     "tcp.payload" };
 	for (int i = 0; i < 5; i++)
-		if (is_word(s, n, names[i])) {
+		if (is_word(s, n, vproto_names[i])) {
 			*pr = i;
 			return true;
 		}
@@ -1000,6 +1022,7 @@ static struct vexpr *parse_vprimary(struct parser *p)
 		e = new_vexpr(V_PROTO);
 		e->proto = pr;
 		e->type = VT_BYTES;
+		note_gaps(p, TL_REC_BYTES, vproto_names[pr]);
 	} else if (t->t == T_WORD && known) {
 		e = new_vexpr(V_PROTO);     /* a field we do not hold */
 		e->proto = -1;
@@ -1407,7 +1430,7 @@ static struct node *parse_test(struct parser *p)
 		struct node *n = new_node(f ? N_EXISTS : N_FALSE);
 		n->field = f;
 		if (!f)
-			protocol_presence(p->text + ft.pos, ft.len, n);
+			protocol_presence(p, p->text + ft.pos, ft.len, n);
 		return n;
 	}
 	if (!f) {
@@ -1676,6 +1699,8 @@ struct tl_dfilter *tl_dfilter_compile(const char *text, char *err,
 	df->wants_bif = p.wants_bif;
 	df->wants_sender = p.wants_sender;
 	df->wants_http = p.wants_http;
+	df->rec_gaps = p.rec_gaps;
+	memcpy(df->gap_name, p.gap_name, sizeof df->gap_name);
 	unsigned slots = 0, fslots = 0;
 	assign_memo(root, &slots, &fslots);
 	if (slots || fslots) {
@@ -1715,6 +1740,57 @@ bool tl_dfilter_wants_sender(const struct tl_dfilter *df)
 bool tl_dfilter_wants_http(const struct tl_dfilter *df)
 {
 	return df->wants_http;
+}
+
+unsigned tl_dfilter_record_gaps(const struct tl_dfilter *df)
+{
+	return df->rec_gaps;
+}
+
+bool tl_dfilter_gap_named(const struct tl_dfilter *df, unsigned gaps,
+                          const char **field, const char **why)
+{
+	static const char *const whys[REC_GAP_KINDS] = {
+		"is read from the frame's bytes, which the view's rows do "
+		"not keep",
+		"is read from every IP header, and a frame here has more "
+		"than one (a tunnel or a fragment), which the view's rows do "
+		"not keep",
+		"counts nanoseconds, and the view's rows keep microseconds",
+		"is read from the header, and a segment here sets TCP's "
+		"reserved flag bits, which the view's rows do not keep",
+		"is found among the rows kept, and rows were let go "
+		"(--max-segments, --max-memory)",
+		"is found among the rows kept, and a segment here has its "
+		"header cut by the snap length (tshark shows no analysis "
+		"there)",
+		"is analysis, and a frame here carries several segments "
+		"(an A-MSDU), of which the view's row keeps the first",
+		"is an ACK number, and a segment here without the ACK flag "
+		"carries one, which the view's rows do not keep",
+		"is read from the TCP header, and a segment here has less "
+		"than 20 bytes of it captured (read as 0, as -Y does)",
+	};
+	unsigned miss = df->rec_gaps & gaps;
+	for (unsigned k = 0; k < REC_GAP_KINDS; k++)
+		if ((miss >> k) & 1u) {
+			if (field)
+				*field = df->gap_name[k];
+			if (why)
+				*why = whys[k];
+			return true;
+		}
+	return false;
+}
+
+bool tl_dfilter_record_answers(const struct tl_dfilter *df,
+                               const struct tl_model *m, const char **field,
+                               const char **why)
+{
+	unsigned have = TL_REC_BYTES | (m ? m->record_gaps : 0);
+	if (m && m->evicted.segments)
+		have |= TL_REC_EVICTED;
+	return !tl_dfilter_gap_named(df, have, field, why);
 }
 
 /* ---- matching ------------------------------------------------------------------ */

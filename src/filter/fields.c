@@ -241,6 +241,49 @@ bool tl_field_of_flags(const struct tl_field *f)
 	                                f->id <= F_FLAG_FIN);
 }
 
+unsigned tl_field_record_gaps(const struct tl_field *f)
+{
+	unsigned id = f->id;
+	switch (id) {
+	case F_FRAME_NUMBER: case F_TCP_STREAM: case F_TCP_LEN:
+	case F_TCP_SEQ: case F_TCP_NXTSEQ: case F_WIN_SIZE:
+	case F_TCP_SRCPORT: case F_TCP_DSTPORT: case F_TCP_PORT:
+		return 0;
+	case F_TCP_ACK:
+		return TL_REC_RAWACK;   /* kept relative, shown raw there */
+	case F_FRAME_TIME_RELATIVE:
+		return TL_REC_NSEC;     /* the record's times are in µs */
+	/* A frame's row is its first segment's: the analysis of an
+	 * A-MSDU's others is not on it. */
+	case F_AN_FLAGS: case F_AN_DUPACK_NUM: case F_AN_DUPACK_FRAME:
+		return TL_REC_AMSDU;
+	case F_AN_RTO: case F_AN_RTO_FRAME:
+		return TL_REC_NSEC | TL_REC_AMSDU;
+	/* Found among the kept rows, also from a cut header, whose
+	 * analysis tshark does not show. */
+	case F_AN_ACKS_FRAME:
+		return TL_REC_EVICTED | TL_REC_CUT | TL_REC_AMSDU |
+		       TL_REC_RAWACK;
+	case F_AN_ACK_RTT:
+		return TL_REC_EVICTED | TL_REC_CUT | TL_REC_AMSDU |
+		       TL_REC_RAWACK | TL_REC_NSEC;
+	case F_IP_SRC: case F_IP_DST: case F_IP_ADDR:
+	case F_IPV6_SRC: case F_IPV6_DST: case F_IPV6_ADDR:
+		return TL_REC_LAYERS;   /* the connection's, the innermost */
+	/* The record keeps nine bits, the decoder's: -Y reads them from
+	 * the header, as 0 when less than 20 bytes of it were captured. */
+	case F_TCP_FLAGS: case F_FLAG_RES:
+		return TL_REC_RESERVED | TL_REC_SHORT;
+	}
+	if (id > F_FLAG_RES && id <= F_FLAG_FIN)
+		return TL_REC_SHORT;
+	if (id >= F_AN_FIRST_FLAG && id < F_TL_CWND)
+		return TL_REC_AMSDU;    /* the analysis flags */
+	if (id >= F_TL_CWND && id < F_HTTP)
+		return 0;       /* the sender model's kept values */
+	return TL_REC_BYTES;
+}
+
 const struct tl_field *tl_field_at(unsigned id)
 {
 	return id < F_COUNT ? &table[id] : NULL;

@@ -409,6 +409,30 @@ static void forget_dropped(struct tl_model *m)
 		tl_sender_forget(m->sender, m->tracker.dropped[i]);
 }
 
+/* What this segment's frame holds that its record cannot say (TL_REC_*):
+ * the view's filter reads such fields from the frame once any frame had
+ * them. */
+static void note_record_gaps(struct tl_model *m, bool joined, bool cut,
+                             tl_nsec ts)
+{
+	const struct tl_packet *p = &m->pkt;
+	if (joined || p->outer_ip_count)
+		m->record_gaps |= TL_REC_LAYERS;
+	if (cut)
+		m->record_gaps |= TL_REC_CUT;
+	if (p->amsdu_next)
+		m->record_gaps |= TL_REC_AMSDU;
+	if (!(p->flags & TL_TH_ACK) && p->ack)
+		m->record_gaps |= TL_REC_RAWACK;
+	if ((ts - m->start_time) % 1000)
+		m->record_gaps |= TL_REC_NSEC;
+	if (p->tcp_offset < m->pkt_caplen && m->pkt_caplen - p->tcp_offset > 12 &&
+	    (m->pkt_data[p->tcp_offset + 12] & 0x0e))
+		m->record_gaps |= TL_REC_RESERVED;
+	if (p->tcp_offset > m->pkt_caplen || m->pkt_caplen - p->tcp_offset < 20)
+		m->record_gaps |= TL_REC_SHORT;
+}
+
 /* Takes a fragment into table *r (made when the first one comes); true
  * with the whole datagram in *data when it is the last one missing.
  * The caller copies the table's counts of pieces never completed. */
@@ -536,7 +560,7 @@ bool tl_model_frame(struct tl_model *m, int dlt, const uint8_t *data,
 	uint32_t frame_caplen = 0, frame_ip = 0;
 	uint64_t frame_protos;
 	enum tl_decode_result r;
-	bool joined;
+	bool joined, cut = false;
 	switch (tl_decode_frame(dlt, data, caplen, &m->pkt)) {
 	case TL_DECODE_TCP:
 		break;
@@ -549,6 +573,7 @@ bool tl_model_frame(struct tl_model *m, int dlt, const uint8_t *data,
 			tl_sender_segment(m->sender, &m->pkt, &m->info, ts,
 			                  &m->sender_vals);
 		hide_analysis(&m->info);
+		cut = true;
 		goto row;
 	case TL_DECODE_TRUNCATED:
 		m->truncated++;
@@ -650,6 +675,7 @@ row:
 	m->ip_data = frame_data ? frame_data : data;
 	m->ip_caplen = frame_data ? frame_caplen : caplen;
 	m->ip_offset = frame_data ? frame_ip : m->pkt.ip_offset;
+	note_record_gaps(m, frame_data != NULL, cut, ts);
 	forget_dropped(m);
 	m->tcp_segments++;
 	tl_seg_from_info(seg, note, has_note, &m->pkt, &m->info, frame,

@@ -103,7 +103,7 @@ struct ui_prompt {
 	ui_prompt_tab tab;      /* NULL: Tab does nothing */
 	/* The answer was refused (a display filter that does not parse):
 	 * the message, under a caret at the offending token. */
-	char err[256];
+	char err[512];
 	size_t err_pos, err_len;
 };
 
@@ -148,6 +148,9 @@ struct ui_ladder_state {
 	/* UI_FILTER_DISPLAY: the compiled filter and its text (f's prompt,
 	 * or -Y on the command line: from_cmdline). */
 	struct tl_dfilter *dfilter;
+	/* The filter's answers read from the frames, when the records do
+	 * not keep a field it names (ui_fmatch.c); NULL: the records'. */
+	struct ui_fmatch *fm;
 	char dfilter_text[512];
 	bool dfilter_from_cmdline;
 	struct ui_rows rows;
@@ -178,11 +181,12 @@ struct ui_list_state {
 	bool dirty;
 	int sort_key;
 	bool sort_reverse;
-	char filter[128];
+	char filter[512];       /* as long as the prompt's text */
 	/* The filter as a Wireshark display filter, when it is one: a
 	 * connection passes when any of its segments does (matched[stream],
 	 * computed once per rebuild). NULL: a substring match. */
 	struct tl_dfilter *dfilter;
+	struct ui_fmatch *fm;   /* its answers from the frames, or NULL */
 	uint8_t *matched;
 	uint32_t matched_cap;
 	uint32_t matched_scanned;       /* segments matched so far */
@@ -304,10 +308,6 @@ void ui_prompt_start(struct ui *ui, const char *label, const char *initial,
                      bool yes_no, ui_prompt_done done);
 /* Opens the prompt again on its text, err under it pointing at the token
  * [pos, pos + len): for a done callback that refuses the answer. */
-/* Under the filter prompts: the view keeps no segment's bytes, so a
- * filter naming an HTTP field would select nothing (tl_dfilter_wants_http). */
-#define UI_HTTP_NOT_KEPT "HTTP fields are read from the segments' bytes, " \
-	"which the view does not keep (use -Y with -T fields, text or tsv)"
 void ui_prompt_refuse(struct ui *ui, const char *err, size_t pos,
                       size_t len);
 bool ui_seg_by_frame(const struct ui *ui, uint32_t frame,
@@ -340,6 +340,32 @@ void ui_format_duration(tl_nsec ns, char *buf, size_t size);
 void ui_format_time(const struct ui *ui, int64_t us, int64_t prev_us,
                     bool have_prev, int decimals, char *buf, size_t size);
 const char *ui_time_name(enum tl_time_format f);
+
+/* ui_fmatch.c: a display filter answered from the frames themselves,
+ * where the records (tl_seg) lack a field it names. */
+struct ui_fmatch;
+/* For df (its text: text), just compiled for the ladder or the list:
+ * true with *fm NULL when the records answer it, or with a matcher that
+ * read every frame shown so far (from the file, or the ring of a live
+ * capture or a pipe while it holds them all; a progress line, Esc
+ * stops); false with err (which field, and why it cannot be answered)
+ * when neither. */
+bool ui_fmatch_prepare(struct ui *ui, const struct tl_dfilter *df,
+                       const char *text, struct ui_fmatch **fm, char *err,
+                       size_t errsize);
+/* Every frame the view reads, after the model (feed_frame). */
+void ui_fmatch_feed(struct ui *ui, const struct tl_frame *f);
+/* Whether frame passed (a frame fed with a TCP segment). */
+bool ui_fmatch_passes(const struct ui_fmatch *fm, uint32_t frame);
+/* Before rows are added: df (text), applied with *fm (NULL: from the
+ * records), as frames came. KEEP: it still answers; RESCAN: the records
+ * no longer do, and *fm is now a matcher that read the frames again
+ * (every row must be matched again); DROP: neither (err says why). */
+enum ui_fm_check { UI_FM_KEEP, UI_FM_RESCAN, UI_FM_DROP };
+enum ui_fm_check ui_fmatch_check(struct ui *ui, const struct tl_dfilter *df,
+                                 const char *text, struct ui_fmatch **fm,
+                                 char *err, size_t errsize);
+void ui_fmatch_release(struct ui_fmatch *fm);
 
 /* view_ladder.c */
 void ui_ladder_show_all(struct ui *ui);

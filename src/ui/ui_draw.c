@@ -447,7 +447,8 @@ void ui_draw_status(struct ui *ui, const char *hints)
 /* Under a refused answer: a caret line at the offending token (as -Y
  * points at it), then the message. skip: bytes of the text scrolled off
  * on the left, x: where the shown text starts. */
-static void draw_prompt_error(struct ui *ui, int y, int x, size_t skip)
+static void draw_prompt_error(struct ui *ui, int y, int x, size_t skip,
+                              int lines)
 {
 	const struct ui_prompt *p = &ui->prompt;
 	char head[sizeof p->text];
@@ -463,18 +464,32 @@ static void draw_prompt_error(struct ui *ui, int y, int x, size_t skip)
 	memset(marks, '~', n);
 	marks[0] = '^';
 	marks[n] = '\0';
-	move(y + 1, 0);
-	clrtoeol();
-	move(y + 2, 0);
-	clrtoeol();
+	for (int i = 1; i <= 1 + lines; i++) {
+		move(y + i, 0);
+		clrtoeol();
+	}
 	ui_put(ui, y + 1, cx, ui->cols - 1 - cx, marks, R_ERROR, true);
-	ui_put(ui, y + 2, 1, ui->cols - 2, p->err, R_ERROR, false);
+	ui_put_wrap(ui, y + 2, 1, lines, ui->cols - 2, p->err, R_ERROR, false);
+}
+
+/* The lines a refused answer's message takes: what it needs, wrapped at
+ * words, up to four and leaving the view three. */
+static int prompt_error_lines(const struct ui *ui)
+{
+	int w = ui->cols - 2 > 10 ? ui->cols - 2 : 10;
+	int n = (ui_text_width(ui->prompt.err) + w - 1) / w;
+	n += n > 1;     /* room for the words wrapping leaves */
+	int most = ui->rows - 6 < 4 ? ui->rows - 6 : 4;
+	if (n > most)
+		n = most;
+	return n < 1 ? 1 : n;
 }
 
 void ui_draw_prompt(struct ui *ui)
 {
 	bool refused = ui->prompt.err[0] && ui->rows >= 6;
-	int y = ui->rows - (refused ? 3 : 1);
+	int lines = refused ? prompt_error_lines(ui) : 0;
+	int y = ui->rows - (refused ? 2 + lines : 1);
 	move(y, 0);
 	clrtoeol();
 	int lw = ui_put(ui, y, 1, ui->cols - 2, ui->prompt.label, R_HEADER,
@@ -496,7 +511,8 @@ void ui_draw_prompt(struct ui *ui)
 		attroff(A_REVERSE);
 	}
 	if (refused)
-		draw_prompt_error(ui, y, x, (size_t)(t - ui->prompt.text));
+		draw_prompt_error(ui, y, x, (size_t)(t - ui->prompt.text),
+		                  lines);
 }
 
 /* ---- number formats --------------------------------------------------- */

@@ -376,6 +376,8 @@ static bool feed_frame(struct ui *ui, const struct tl_frame *f)
 	                          &seg, &note, &has_note);
 	if (ui->ring_on && ui->m.frames != before)
 		tl_ring_put(&ui->ring, ui->m.frames, f);
+	if ((ui->ladder.fm || ui->list.fm) && ui->m.frames != before)
+		ui_fmatch_feed(ui, f);
 	if (tl_model_frames_done(&ui->m, ui->opt->count)) {
 		ui->input_done = true;
 		if (ui->m.frames == UINT32_MAX && ui->opt->count != UINT32_MAX)
@@ -835,8 +837,6 @@ int tl_ui_run(struct tl_options *opt, struct tl_capture *cap)
 	ui_follow_init(ui);
 	tl_model_enable_sender(&ui->m, opt->cc);
 	tl_ladder_init(&ui->ladder.ld, opt->by_host);
-	if (opt->display_filter)
-		ui_ladder_cmdline_filter(ui, opt->display_filter);
 
 	char err[512];
 	if (!ui->live)
@@ -857,6 +857,10 @@ int tl_ui_run(struct tl_options *opt, struct tl_capture *cap)
 			             ? max_memory - budget : max_memory / 2;
 	}
 	tl_model_set_limits(&ui->m, opt->max_segments, max_memory);
+	/* With the file to read again known: a filter the rows answer
+	 * needs no frames unless they come (ui_fmatch_prepare). */
+	if (opt->display_filter)
+		ui_ladder_cmdline_filter(ui, opt->display_filter);
 
 	if (!tl_ui_terminal_usable(STDOUT_FILENO, err, sizeof err)) {
 		tl_warn("cannot start the full-screen view: %s; use -T text",
@@ -1067,6 +1071,7 @@ int tl_ui_run(struct tl_options *opt, struct tl_capture *cap)
 	free(ui->list.selected);
 	free(ui->list.matched);
 	tl_dfilter_free(ui->list.dfilter);
+	ui_fmatch_release(ui->list.fm);
 	tl_ladder_free(&ui->ladder.ld);
 	ui_ladder_free(ui);
 	tl_model_free(&ui->m);

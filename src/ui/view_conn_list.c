@@ -117,7 +117,8 @@ static void mark_matching_streams(struct ui *ui)
 	for (uint32_t i = s->matched_scanned; i < ui->m.segs.count; i++) {
 		const struct tl_seg *seg = tl_segstore_get(&ui->m.segs, i);
 		if (seg->stream < s->matched_cap && !s->matched[seg->stream] &&
-		    tl_dfilter_match_seg(s->dfilter, &ui->m, i))
+		    (s->fm ? ui_fmatch_passes(s->fm, seg->frame)
+		           : tl_dfilter_match_seg(s->dfilter, &ui->m, i)))
 			s->matched[seg->stream] = 1;
 	}
 	s->matched_scanned = ui->m.segs.count;
@@ -146,6 +147,22 @@ static void rebuild(struct ui *ui)
 		                       sizeof *s->order);
 	}
 	s->order_count = 0;
+	char why[768];
+	enum ui_fm_check fc = !s->dfilter || !s->filter[0] ? UI_FM_KEEP
+		: ui_fmatch_check(ui, s->dfilter, s->filter, &s->fm, why,
+		                  sizeof why);
+	if (fc == UI_FM_RESCAN)
+		s->matched_scanned = 0;         /* the frames answer now */
+	if (fc == UI_FM_DROP) {
+		/* Every connection, said, rather than a list silently
+		 * wrong. */
+		tl_dfilter_free(s->dfilter);
+		s->dfilter = NULL;
+		ui_fmatch_release(s->fm);
+		s->fm = NULL;
+		s->filter[0] = '\0';
+		ui_message(ui, true, "Connections: all: %s", why);
+	}
 	if (s->dfilter && s->filter[0])
 		mark_matching_streams(ui);
 	for (uint32_t i = 0; i < tr->stream_count; i++) {
@@ -545,9 +562,11 @@ static void filter_done(struct ui *ui, const char *text, bool ok)
 	if (!ok)
 		return;
 	/* Wireshark's language when the text is a display filter with a
-	 * comparison or a field (not a bare address or port to search). */
+	 * comparison or a field (not a bare address or port to search):
+	 * a dotted name, or a slice or comparison (frame[0:2] == 00:00). */
 	struct tl_dfilter *df = NULL;
-	if (text[0] && strchr(text, '.') && !strchr("0123456789:", text[0])) {
+	if (text[0] && strpbrk(text, ".=<>[(") &&
+	    !strchr("0123456789:", text[0])) {
 		char err[256];
 		size_t pos = 0, len = 0;
 		df = tl_dfilter_compile(text, err, sizeof err, &pos, &len);
@@ -558,15 +577,20 @@ static void filter_done(struct ui *ui, const char *text, bool ok)
 			ui_prompt_refuse(ui, err, pos, len);
 			return;
 		}
-		if (df && tl_dfilter_wants_http(df)) {
-			tl_dfilter_free(df);
-			ui_prompt_refuse(ui, UI_HTTP_NOT_KEPT, 0, strlen(text));
-			return;
-		}
+	}
+	/* A field the records lack: the frames answer, read again. */
+	struct ui_fmatch *fm = NULL;
+	char err[512];
+	if (df && !ui_fmatch_prepare(ui, df, text, &fm, err, sizeof err)) {
+		tl_dfilter_free(df);
+		ui_prompt_refuse(ui, err, 0, strlen(text));
+		return;
 	}
 	snprintf(ui->list.filter, sizeof ui->list.filter, "%s", text);
 	tl_dfilter_free(ui->list.dfilter);
 	ui->list.dfilter = df;
+	ui_fmatch_release(ui->list.fm);
+	ui->list.fm = fm;
 	ui->list.matched_scanned = 0;
 	ui->list.cur = 0;
 	rebuild(ui);

@@ -56,6 +56,8 @@ static bool passes(const struct ui *ui, uint32_t index)
 	case UI_FILTER_DIR0: return tl_seg_dir(seg) == 0;
 	case UI_FILTER_DIR1: return tl_seg_dir(seg) == 1;
 	case UI_FILTER_DISPLAY:
+		if (ui->ladder.fm)
+			return ui_fmatch_passes(ui->ladder.fm, seg->frame);
 		return tl_dfilter_match_seg(ui->ladder.dfilter, &ui->m, index);
 	default: return true;
 	}
@@ -127,11 +129,32 @@ static void add_shown_conns(struct ui *ui)
 			tl_ladder_add_conn(&l->ld, tr->streams[l->ld_streams]);
 }
 
+static void set_filter(struct ui *ui, enum ui_filter f, struct tl_dfilter *df,
+                       struct ui_fmatch *fm, const char *text);
+
 /* Extends the rows with the segments read since the last call. */
 void ui_ladder_update(struct ui *ui)
 {
 	struct ui_ladder_state *l = &ui->ladder;
 	struct ui_rows *r = &l->rows;
+	char why[768];
+	uint32_t keep = UINT32_MAX;
+	enum ui_fm_check fc = l->filter != UI_FILTER_DISPLAY ? UI_FM_KEEP
+		: ui_fmatch_check(ui, l->dfilter, l->dfilter_text, &l->fm, why,
+		                  sizeof why);
+	if (fc == UI_FM_DROP) {
+		/* Every row, said, rather than rows silently wrong. */
+		set_filter(ui, UI_FILTER_ALL, NULL, NULL, NULL);
+		ui_message(ui, true, "Rows: all: %s", why);
+		return;
+	}
+	if (fc == UI_FM_RESCAN) {
+		/* The frames answer now: every row again. */
+		keep = r->count ? ui_ladder_seg_at(ui, l->cur) : UINT32_MAX;
+		r->count = 0;
+		r->scanned = 0;
+		r->in_streams = 0;
+	}
 	add_shown_conns(ui);
 	r->identity = l->all_streams && l->filter == UI_FILTER_ALL;
 	if (!r->identity) {
@@ -151,6 +174,8 @@ void ui_ladder_update(struct ui *ui)
 		}
 	}
 	uint32_t n = ui_ladder_count(ui);
+	if (keep != UINT32_MAX)
+		l->cur = row_of_seg(ui, keep);
 	if (l->follow && !ui->paused && n)
 		l->cur = n - 1;
 	if (l->cur >= n)
@@ -1246,14 +1271,16 @@ static const char *filter_word(const struct ui_ladder_state *l)
 	return "";
 }
 
-/* Takes df (NULL for a preset); the cursor stays on its segment, or the
- * next one that passes. */
+/* Takes df and fm (NULL for a preset); the cursor stays on its segment,
+ * or the next one that passes. */
 static void set_filter(struct ui *ui, enum ui_filter f, struct tl_dfilter *df,
-                       const char *text)
+                       struct ui_fmatch *fm, const char *text)
 {
 	struct ui_ladder_state *l = &ui->ladder;
 	uint32_t keep = ui_ladder_count(ui)
 		? ui_ladder_seg_at(ui, l->cur) : UINT32_MAX;
+	ui_fmatch_release(l->fm);
+	l->fm = fm;
 	tl_dfilter_free(l->dfilter);
 	l->dfilter = df;
 	snprintf(l->dfilter_text, sizeof l->dfilter_text, "%s",
@@ -1295,7 +1322,7 @@ static void filter_done(struct ui *ui, const char *answer, bool ok)
 	snprintf(t, sizeof t, "%.*s", (int)len, text);
 	for (size_t i = 0; i < sizeof presets / sizeof *presets; i++) {
 		if (!strcasecmp(t, presets[i].word)) {
-			set_filter(ui, presets[i].f, NULL, NULL);
+			set_filter(ui, presets[i].f, NULL, NULL, NULL);
 			return;
 		}
 	}
@@ -1307,13 +1334,14 @@ static void filter_done(struct ui *ui, const char *answer, bool ok)
 		ui_prompt_refuse(ui, err, pos + (size_t)(text - answer), elen);
 		return;
 	}
-	if (tl_dfilter_wants_http(df)) {
+	/* A field the records lack: the frames answer, read again. */
+	struct ui_fmatch *fm;
+	if (!ui_fmatch_prepare(ui, df, t, &fm, err, sizeof err)) {
 		tl_dfilter_free(df);
-		ui_prompt_refuse(ui, UI_HTTP_NOT_KEPT, (size_t)(text - answer),
-		                 len);
+		ui_prompt_refuse(ui, err, (size_t)(text - answer), len);
 		return;
 	}
-	set_filter(ui, UI_FILTER_DISPLAY, df, t);
+	set_filter(ui, UI_FILTER_DISPLAY, df, fm, t);
 }
 
 static void filter_prompt(struct ui *ui)
@@ -1332,6 +1360,12 @@ void ui_ladder_cmdline_filter(struct ui *ui, const char *text)
 	                                           &pos, &len);
 	if (!df)
 		return;         /* options.c refused it already */
+	/* Before the first frame: a matcher, if one is needed, is fed
+	 * every frame as it comes. */
+	struct ui_fmatch *fm = NULL;
+	ui_fmatch_prepare(ui, df, text, &fm, err, sizeof err);
+	ui_fmatch_release(l->fm);
+	l->fm = fm;
 	tl_dfilter_free(l->dfilter);
 	l->dfilter = df;
 	snprintf(l->dfilter_text, sizeof l->dfilter_text, "%s", text);
@@ -1341,6 +1375,11 @@ void ui_ladder_cmdline_filter(struct ui *ui, const char *text)
 	struct ui_list_state *s = &ui->list;
 	tl_dfilter_free(s->dfilter);
 	s->dfilter = tl_dfilter_compile(text, err, sizeof err, &pos, &len);
+	ui_fmatch_release(s->fm);
+	s->fm = NULL;
+	if (s->dfilter)
+		ui_fmatch_prepare(ui, s->dfilter, text, &s->fm, err,
+		                  sizeof err);
 	snprintf(s->filter, sizeof s->filter, "%s", text);
 }
 
@@ -1348,6 +1387,8 @@ void ui_ladder_free(struct ui *ui)
 {
 	tl_dfilter_free(ui->ladder.dfilter);
 	ui->ladder.dfilter = NULL;
+	ui_fmatch_release(ui->ladder.fm);
+	ui->ladder.fm = NULL;
 }
 
 /* Under a row filter the frames of the rows shown, as Wireshark's
