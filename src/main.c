@@ -358,18 +358,6 @@ int main(int argc, char **argv)
 			opt.output = TL_OUT_TEXT;
 		}
 	}
-	/* The view keeps no segment's bytes: an HTTP field would select
-	 * nothing there, which would look like an answer. */
-	if (opt.output == TL_OUT_UI && opt.dfilter &&
-	    tl_dfilter_wants_http(opt.dfilter)) {
-		fprintf(stderr, "%s: -Y '%s': HTTP fields are read from the "
-		        "segments' bytes, which the view does not keep: use them "
-		        "with -T text, tsv, fields, svg or html\n", tl_progname(),
-		        opt.display_filter);
-		tl_options_free(&opt);
-		return 2;
-	}
-
 	struct tl_capture *cap = NULL;
 	int status = open_input(&opt, &cap);
 	if (status) {
