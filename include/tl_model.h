@@ -244,6 +244,13 @@ struct tl_model {
 	struct tl_sender_vals sender_vals;
 	struct tl_model_limits limits;
 	struct tl_model_evicted evicted;
+	/* Every connection tl_model_evict let go, in order, with the frame
+	 * whose arrival let it go: a second model fed the same frames (the
+	 * view's filter read from the frames) forgets the same streams at
+	 * the same point, so later segments get the same stream numbers.
+	 * 8 bytes per connection let go, counted in tl_model_bytes. */
+	struct tl_model_forget { uint32_t frame, stream; } *forgets;
+	uint32_t forget_count, forget_cap;
 	struct tl_drop_marks drops;
 	/* Called with every TCP segment that gets a row, after the tracker,
 	 * with its decoded packet and the captured frame (payload at
@@ -356,6 +363,9 @@ void tl_model_set_limits(struct tl_model *m, uint32_t max_segments,
 uint64_t tl_model_bytes(const struct tl_model *m);
 bool tl_model_over_limits(const struct tl_model *m);
 void tl_model_evict(struct tl_model *m);
+/* Lets stream's connection state go (tracker, labels, sender), as
+ * tl_model_evict does: a later segment of it starts a new stream. */
+void tl_model_forget_stream(struct tl_model *m, uint32_t stream);
 /* "--max-memory 64M is too small for 20000 open connections: try 256M",
  * or "" when the bound was not too small. */
 void tl_model_too_small_text(const struct tl_model *m, char *buf,

@@ -240,6 +240,9 @@ void tl_model_free(struct tl_model *m)
 	m->sender = NULL;
 	free(m->drops.v);
 	memset(&m->drops, 0, sizeof m->drops);
+	free(m->forgets);
+	m->forgets = NULL;
+	m->forget_count = m->forget_cap = 0;
 }
 
 uint64_t tl_model_kernel_drops(struct tl_model *m, uint64_t total)

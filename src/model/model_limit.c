@@ -45,7 +45,8 @@ static uint64_t segstore_bytes(const struct tl_segstore *st)
 uint64_t tl_model_bytes(const struct tl_model *m)
 {
 	return segstore_bytes(&m->segs) + tl_tracker_bytes(&m->tracker) +
-	       tl_app_bytes(m->app) + tl_sender_bytes(m->sender);
+	       tl_app_bytes(m->app) + tl_sender_bytes(m->sender) +
+	       (uint64_t)m->forget_cap * sizeof *m->forgets;
 }
 
 /* What letting rows go cannot free while the connections are open. */
@@ -307,6 +308,13 @@ static bool label_kept(void *ctx, uint32_t frame)
 	       tl_segstore_get(w->st, w->pos)->frame == frame;
 }
 
+void tl_model_forget_stream(struct tl_model *m, uint32_t stream)
+{
+	tl_tracker_forget(&m->tracker, stream);
+	tl_app_forget(m->app, stream);
+	tl_sender_forget(m->sender, stream);
+}
+
 /* Closed connections whose rows all went are forgotten once quiet; open
  * ones stay, rows or not, unless plan_open chose them. Returns how many
  * connections are still open. */
@@ -325,9 +333,12 @@ static uint32_t forget_streams(struct tl_model *m, const struct plan *p,
 		if (!chosen && (!goes_whole(c, now) ||
 		                (!p->victim[s] && c->last_frame >= p->cutoff)))
 			continue;
-		tl_tracker_forget(tr, s);
-		tl_app_forget(m->app, s);
-		tl_sender_forget(m->sender, s);
+		tl_model_forget_stream(m, s);
+		m->forgets = tl_xgrow(m->forgets, &m->forget_cap,
+		                      (uint64_t)m->forget_count + 1, 64,
+		                      sizeof *m->forgets);
+		m->forgets[m->forget_count++] =
+			(struct tl_model_forget){ m->frames, s };
 		m->evicted.connections++;
 	}
 	return open;

@@ -25,6 +25,7 @@ struct ui_fmatch {
 	uint8_t *bits;          /* bit n: frame n passed */
 	uint32_t bits_cap;      /* bytes */
 	uint32_t fed;           /* frames fed: the next is fed + 1 */
+	uint32_t forgets_done;  /* of the view model's forgets */
 	bool lost;              /* a frame went by unfed: answers stop */
 };
 
@@ -44,7 +45,8 @@ static struct ui_fmatch *fmatch_new(const struct ui *ui,
 	fm->df = tl_dfilter_compile(text, err, sizeof err, NULL, NULL);
 	(void)df;       /* compiled from the same text: the same filter */
 	/* As the batch path sets its model up for -Y (without the bound
-	 * on connections the view does not set either: the same streams). */
+	 * on connections the view does not set either, and letting go what
+	 * the view lets go, forget_as_view: the same streams). */
 	tl_model_init(&fm->m, false);
 	if (!fm->df)
 		return fm;      /* text cut short: answers nothing */
@@ -86,8 +88,19 @@ static void set_bit(struct ui_fmatch *fm, uint32_t frame)
 	fm->bits[byte] |= (uint8_t)(1u << (frame % 8));
 }
 
+/* The connections the view let go while it read frames up to fm->fed:
+ * let go here at the same point, the streams stay the view's. */
+static void forget_as_view(struct ui_fmatch *fm, const struct tl_model *view)
+{
+	while (fm->forgets_done < view->forget_count &&
+	       view->forgets[fm->forgets_done].frame <= fm->fed)
+		tl_model_forget_stream(&fm->m,
+		                       view->forgets[fm->forgets_done++].stream);
+}
+
 /* One frame, the next one: what -Y would say of it. */
-static void feed_one(struct ui_fmatch *fm, const struct tl_frame *f)
+static void feed_one(struct ui_fmatch *fm, const struct tl_frame *f,
+                     const struct tl_model *view)
 {
 	struct tl_seg seg;
 	struct tl_seg_note note;
@@ -97,13 +110,14 @@ static void feed_one(struct ui_fmatch *fm, const struct tl_frame *f)
 	bool got = tl_model_frame(&fm->m, f->dlt, f->data, f->caplen, f->ts,
 	                          &seg, &note, &has_note);
 	fm->fed = fm->m.frames;
-	if (!got)
-		return;
-	struct tl_fctx c = { .m = &fm->m, .data = f->data,
-	                     .caplen = f->caplen, .len = f->len,
-	                     .frame = seg.frame, .ts = f->ts };
-	if (tl_dfilter_match(fm->df, &c))
-		set_bit(fm, seg.frame);
+	if (got) {
+		struct tl_fctx c = { .m = &fm->m, .data = f->data,
+		                     .caplen = f->caplen, .len = f->len,
+		                     .frame = seg.frame, .ts = f->ts };
+		if (tl_dfilter_match(fm->df, &c))
+			set_bit(fm, seg.frame);
+	}
+	forget_as_view(fm, view);
 }
 
 void ui_fmatch_feed(struct ui *ui, const struct tl_frame *f)
@@ -116,7 +130,7 @@ void ui_fmatch_feed(struct ui *ui, const struct tl_frame *f)
 		if (fm->fed + 1 != ui->m.frames)
 			fm->lost = true;        /* never: fed as they come */
 		else
-			feed_one(fm, f);
+			feed_one(fm, f, &ui->m);
 	}
 }
 
@@ -172,7 +186,7 @@ static bool catch_up(struct ui *ui, struct ui_fmatch *fm, const char *field,
 		     !cut; k++) {
 			if (!tl_ring_get(&ui->ring, k, &f, &cut) || cut)
 				break;
-			feed_one(fm, &f);
+			feed_one(fm, &f, &ui->m);
 		}
 		if (fm->fed == last)
 			return true;
@@ -195,7 +209,7 @@ static bool catch_up(struct ui *ui, struct ui_fmatch *fm, const char *field,
 			         "again failed: %s", field, why, why_read);
 			return false;
 		}
-		feed_one(fm, &f);
+		feed_one(fm, &f, &ui->m);
 		if ((k & 1023) == 0) {
 			int64_t now = ui_now_ms();
 			if (now - t0 < PROGRESS_AFTER_MS ||

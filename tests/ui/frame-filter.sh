@@ -179,6 +179,27 @@ for f in 'ip.ttl == 64' 'ipv6.hlim == 64 and tcp.srcport == 5005' \
 done
 quit_check "list" q
 
+# ---- connections the view let go: the frames' streams are the view's ------
+# --max-segments 100 lets the first connection go once it closed; its late
+# ACK then opens stream 61 in the view, and the filter that reads the
+# frames must number it so too (not as stream 0, as a model that never
+# lets go would).
+FORGET=$TMP/forget.pcap
+if python3 "$HERE/forget-gen.py" "$FORGET"; then
+	launch --max-segments 100 -r "$FORGET"
+	check "let go: list drawn" wait_for 'connections \([0-9]+ let go\)' 5
+	answer 'ip.ttl == 64 and tcp.stream == 61'
+	sleep 0.3
+	got=$(streams)
+	check "let go: the late ACK's stream [$got] is the view's 61" \
+		test "$got" = 61
+	answer 'ip.ttl == 64 and tcp.stream == 0'
+	sleep 0.3
+	got=$(streams)
+	check "let go: stream 0 [$got] is not the late ACK's" test "$got" != 61
+	quit_check "let go" q
+fi
+
 # ---- a pipe: the ring answers while it holds every frame ----------------
 launch "-r - < $LOOP"
 check "pipe: list drawn" wait_for ' 0 .*40404' 5
