@@ -20,6 +20,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 /* ---- tokens -------------------------------------------------------------- */
 
@@ -28,6 +29,7 @@ enum tok {
 	T_AND, T_OR, T_NOT, T_BITAND, T_REL, T_IN, T_CONTAINS, T_MATCHES,
 	T_WORD, T_STRING, T_BAD,
 	T_LBRACK, T_RBRACK, T_HASH, T_ARITH,    /* 4.0's value expressions */
+	T_CHAR,                 /* 'a': a character constant, in str[0] */
 };
 
 enum rel { R_EQ, R_NE, R_ALL_EQ, R_ANY_NE, R_GT, R_LT, R_GE, R_LE };
@@ -39,6 +41,12 @@ struct token {
 	char *str;              /* T_STRING: the unescaped value */
 	size_t str_len;
 };
+
+/* Tokens whose str the token owns. */
+static bool owns_str(enum tok t)
+{
+	return t == T_STRING || t == T_CHAR;
+}
 
 static bool word_char(int c)
 {
@@ -117,6 +125,7 @@ struct parser {
 	bool wants_bif;
 	bool wants_sender;      /* names a tcpladder.* field */
 	bool wants_http;        /* names an http.* field */
+	bool absent;            /* the test names a field tcpladder lacks */
 };
 
 static void fail_at(struct parser *p, size_t pos, size_t len,
@@ -175,6 +184,8 @@ static int escape(struct parser *p, const char *s, size_t *i)
 	}
 	unsigned v = 0, digits = 0;
 	size_t j = at + 1;
+	if (c == 'u' || c == 'U')
+		return -2;      /* a universal character name: lex_string */
 	if (c == 'x') {
 		for (j++; digits < 2 && isxdigit((unsigned char)s[j]); j++, digits++)
 			v = v * 16 + hex_digit(s[j]);
@@ -229,15 +240,117 @@ static void lex_raw_string(struct parser *p, size_t start)
 	end_string(p, start, i, out, n);
 }
 
+/* \uXXXX or \UXXXXXXXX at s[*i] (4.0): exactly 4 or 8 hex digits, a
+ * code point that is not a surrogate, written out in UTF-8. The bytes
+ * written, or 0 on an error (said). */
+static size_t universal(struct parser *p, const char *s, size_t *i,
+                        char *out)
+{
+	size_t at = *i, want = s[at + 1] == 'u' ? 4 : 8, d = 0;
+	uint32_t v = 0;
+	for (; d < want && isxdigit((unsigned char)s[at + 2 + d]); d++)
+		v = v * 16 + hex_digit(s[at + 2 + d]);
+	if (d < want || (v >= 0xd800 && v <= 0xdfff) || v > 0x10ffff) {
+		fail_at(p, at, 2 + d, "%.*s is not a valid universal character "
+		        "name", (int)(2 + d), s + at);
+		return 0;
+	}
+	*i = at + 2 + d;
+	size_t n = 0;
+	if (v < 0x80) {
+		out[n++] = (char)v;
+	} else if (v < 0x800) {
+		out[n++] = (char)(0xc0 | v >> 6);
+		out[n++] = (char)(0x80 | (v & 0x3f));
+	} else if (v < 0x10000) {
+		out[n++] = (char)(0xe0 | v >> 12);
+		out[n++] = (char)(0x80 | ((v >> 6) & 0x3f));
+		out[n++] = (char)(0x80 | (v & 0x3f));
+	} else {
+		out[n++] = (char)(0xf0 | v >> 18);
+		out[n++] = (char)(0x80 | ((v >> 12) & 0x3f));
+		out[n++] = (char)(0x80 | ((v >> 6) & 0x3f));
+		out[n++] = (char)(0x80 | (v & 0x3f));
+	}
+	return n;
+}
+
+/* 'c' (4.0): one character, or \\, \', \", \x with one or two hex
+ * digits, \ with one to three octal digits up to 255. */
+static void lex_char(struct parser *p, size_t start)
+{
+	const char *s = p->text;
+	size_t i = start + 1;
+	while (s[i] && s[i] != '\'') {
+		if (s[i] == '\\' && s[i + 1])
+			i++;
+		i++;
+	}
+	if (s[i] != '\'') {
+		fail_at(p, start, i - start, "The character constant starting "
+		        "here is not closed");
+		p->tok.t = T_BAD;
+		return;
+	}
+	size_t n = i + 1 - start;
+	const char *b = s + start + 1;
+	size_t bl = i - start - 1;
+	int v = -1;
+	if (bl == 1 && b[0] != '\\') {
+		v = (unsigned char)b[0];
+	} else if (bl == 2 && b[0] == '\\' && strchr("\\'\"", b[1])) {
+		v = (unsigned char)b[1];
+	} else if (bl >= 2 && b[0] == '\\' && (b[1] == 'x' ||
+	                                      (b[1] >= '0' && b[1] <= '7'))) {
+		unsigned x = 0, d = 0;
+		size_t j = 1;
+		if (b[1] == 'x')
+			for (j = 2; j < bl && d < 2 && isxdigit((unsigned char)b[j]);
+			     j++, d++)
+				x = x * 16 + hex_digit(b[j]);
+		else
+			for (; j < bl && d < 3 && b[j] >= '0' && b[j] <= '7';
+			     j++, d++)
+				x = x * 8 + (unsigned)(b[j] - '0');
+		if (d && j == bl && x > 255) {
+			fail_at(p, start, n, "%.*s is too large to be a valid "
+			        "character constant.", (int)n, s + start);
+			p->tok.t = T_BAD;
+			return;
+		}
+		if (d && j == bl)
+			v = (int)x;
+	}
+	if (v < 0) {
+		fail_at(p, start, n, bl ? "%.*s is not a valid character "
+		        "constant." : "Empty character constant.", (int)n,
+		        s + start);
+		p->tok.t = T_BAD;
+		return;
+	}
+	char *out = tl_xmalloc(2);
+	out[0] = (char)v;
+	out[1] = '\0';
+	p->tok = (struct token){ .t = T_CHAR, .pos = start, .len = n,
+	                         .str = out, .str_len = 1 };
+}
+
 static void lex_string(struct parser *p, size_t start)
 {
 	const char *s = p->text;
 	size_t i = start + 1;
-	char *out = tl_xmalloc(strlen(s + start) + 1);
+	char *out = tl_xmalloc(2 * strlen(s + start) + 4);
 	size_t n = 0;
 	while (s[i] && s[i] != '"') {
 		if (s[i] == '\\' && s[i + 1]) {
 			int c = escape(p, s, &i);
+			if (c == -2) {
+				size_t w = universal(p, s, &i, out + n);
+				if (w) {
+					n += w;
+					continue;
+				}
+			}
 			if (c < 0) {
 				free(out);
 				p->tok.t = T_BAD;
@@ -255,7 +368,7 @@ static void next(struct parser *p)
 {
 	const char *s = p->text;
 	size_t i = p->tok.pos + p->tok.len;
-	if (p->tok.t == T_STRING)
+	if (owns_str(p->tok.t))
 		free(p->tok.str);
 	while (isspace((unsigned char)s[i]))
 		i++;
@@ -285,6 +398,10 @@ static void next(struct parser *p)
 		lex_raw_string(p, i);
 		return;
 	}
+	if (s[i] == '\'') {
+		lex_char(p, i);
+		return;
+	}
 	/* A word: up to a character that cannot be in one, or "..". */
 	size_t j = i;
 	while (word_char((unsigned char)s[j]) &&
@@ -301,7 +418,7 @@ static void next(struct parser *p)
 			{ "any_ne", T_REL, R_ANY_NE }, { "any_eq", T_REL, R_EQ },
 			{ "all_ne", T_REL, R_NE }, { "gt", T_REL, R_GT },
 			{ "lt", T_REL, R_LT }, { "ge", T_REL, R_GE },
-			{ "le", T_REL, R_LE },
+			{ "le", T_REL, R_LE }, { "bitwise_and", T_BITAND, 0 },
 		};
 		for (size_t k = 0; k < sizeof words / sizeof *words; k++)
 			if (is_word(s + i, j - i, words[k].w)) {
@@ -346,35 +463,79 @@ static const char *type_name(const struct tl_field *f)
 	static char buf[64];
 	switch (f->type) {
 	case TL_FT_NONE: return "Label";
-	case TL_FT_BYTES: return "Protocol";
+	case TL_FT_BYTES:
+		return f->base == TL_BASE_ETHER ? "Ethernet or other MAC address"
+		                                : "Protocol";
 	case TL_FT_BOOL: return "Boolean";
 	case TL_FT_FRAMENUM: return "Frame number";
-	case TL_FT_TIME: return "Time offset";
+	case TL_FT_TIME:
+		return f->base == TL_BASE_ABSTIME ? "Date and time"
+		                                  : "Time offset";
 	case TL_FT_IPV4: return "IPv4 address";
 	case TL_FT_IPV6: return "IPv6 address";
 	case TL_FT_STRING: return "Character string";
 	case TL_FT_INT:
-		snprintf(buf, sizeof buf, "Signed integer (%u bytes)",
-		         f->bits / 8);
+		snprintf(buf, sizeof buf, "Signed integer (%u byte%s)",
+		         f->bits / 8, f->bits > 8 ? "s" : "");
 		return buf;
 	}
-	snprintf(buf, sizeof buf, "Unsigned integer (%u bytes)",
-	         (f->bits + 7) / 8);
+	snprintf(buf, sizeof buf, "Unsigned integer (%u byte%s)",
+	         (f->bits + 7) / 8, f->bits > 8 ? "s" : "");
 	return buf;
+}
+
+/* 4.0's name of a field's type in its "cannot" messages. */
+static const char *ft_of(const struct tl_field *f)
+{
+	switch (f->type) {
+	case TL_FT_NONE: return "FT_NONE";
+	case TL_FT_BYTES:
+		return f->base == TL_BASE_ETHER ? "FT_ETHER"
+		       : f->base == TL_BASE_NAME ? "FT_PROTOCOL" : "FT_BYTES";
+	case TL_FT_BOOL: return "FT_BOOLEAN";
+	case TL_FT_TIME:
+		return f->base == TL_BASE_ABSTIME ? "FT_ABSOLUTE_TIME"
+		                                  : "FT_RELATIVE_TIME";
+	case TL_FT_IPV4: return "FT_IPv4";
+	case TL_FT_IPV6: return "FT_IPv6";
+	case TL_FT_STRING: return "FT_STRING";
+	default: return "FT_UINT32";
+	}
+}
+
+/* An unsigned number as 4.0's scanner reads it: decimal, 0x hex, 0
+ * octal, 0b binary (0b alone is 0). */
+static bool parse_mag(const char *s, size_t n, uint64_t *out)
+{
+	char buf[80];
+	if (!n || n >= sizeof buf || s[0] == '-' || s[0] == '+')
+		return false;
+	memcpy(buf, s, n);
+	buf[n] = '\0';
+	if (buf[0] == '0' && (buf[1] == 'b' || buf[1] == 'B')) {
+		uint64_t v = 0;
+		for (size_t i = 2; i < n; i++) {
+			if ((buf[i] != '0' && buf[i] != '1') || v >> 63)
+				return false;
+			v = v * 2 + (uint64_t)(buf[i] - '0');
+		}
+		*out = v;
+		return true;
+	}
+	char *end;
+	errno = 0;
+	unsigned long long v = strtoull(buf, &end, 0);
+	if (errno || *end || end == buf || buf[0] == ' ')
+		return false;
+	*out = v;
+	return true;
 }
 
 static bool parse_int(const char *s, size_t n, int64_t *out)
 {
-	char buf[64];
-	if (!n || n >= sizeof buf)
-		return false;
-	memcpy(buf, s, n);
-	buf[n] = '\0';
-	char *end;
-	errno = 0;
-	bool neg = buf[0] == '-';
-	unsigned long long v = strtoull(buf + neg, &end, 0);
-	if (errno || *end || end == buf + neg || v > INT64_MAX)
+	bool neg = n && s[0] == '-';
+	uint64_t v;
+	if (!parse_mag(s + neg, n - neg, &v) || v > INT64_MAX)
 		return false;
 	*out = neg ? -(int64_t)v : (int64_t)v;
 	return true;
@@ -391,6 +552,11 @@ static bool parse_time(const char *s, size_t n, int64_t *out)
 	}
 	int64_t sec = 0, ns = 0;
 	size_t digits = 0;
+	/* 4.0's scanner splits ".5" and "5." apart. */
+	if (i < n && s[i] == '.')
+		return false;
+	if (n && s[n - 1] == '.')
+		return false;
 	for (; i < n && isdigit((unsigned char)s[i]); i++, digits++) {
 		if (sec > INT64_MAX / 10 / 1000000000)
 			return false;
@@ -400,6 +566,8 @@ static bool parse_time(const char *s, size_t n, int64_t *out)
 		i++;
 		int64_t scale = 100000000;
 		for (; i < n && isdigit((unsigned char)s[i]); i++, digits++) {
+			if (!scale)
+				return false;   /* 4.0: nanoseconds at most */
 			ns += (s[i] - '0') * scale;
 			scale /= 10;
 		}
@@ -470,6 +638,94 @@ static bool parse_bytes(const char *s, size_t n, struct literal *l)
 	return true;
 }
 
+/* 'c' for f: a number for integers, one byte for strings and bytes. */
+static bool char_literal(struct parser *p, const struct tl_field *f,
+                         struct literal *l)
+{
+	const struct token *t = &p->tok;
+	uint8_t c = (uint8_t)t->str[0];
+	switch (f->type) {
+	case TL_FT_UINT: case TL_FT_INT: case TL_FT_FRAMENUM:
+		l->i = c;
+		return true;
+	case TL_FT_STRING:
+	case TL_FT_BYTES:
+		if (f->base == TL_BASE_ETHER)
+			break;
+		l->bytes = tl_xmalloc(2);
+		l->bytes[0] = c;
+		l->bytes[1] = '\0';
+		l->len = 1;
+		return true;
+	default:
+		break;
+	}
+	fail_at(p, t->pos, t->len, "%s cannot be converted from a character "
+	        "constant (%.*s)", type_name(f), (int)t->len, p->text + t->pos);
+	return false;
+}
+
+/* An Ethernet address: a byte string of exactly six bytes. */
+static bool ether_literal(struct parser *p, const struct tl_field *f,
+                          struct literal *l)
+{
+	const struct token *t = &p->tok;
+	const char *s = p->text + t->pos;
+	(void)f;
+	if (!parse_bytes(s, t->len, l)) {
+		fail_at(p, t->pos, t->len, "\"%.*s\" is not a valid Ethernet "
+		        "address.", (int)t->len, s);
+		return false;
+	}
+	if (l->len != 6) {
+		fail_at(p, t->pos, t->len, "\"%.*s\" contains too %s bytes to "
+		        "be a valid Ethernet address.", (int)t->len, s,
+		        l->len < 6 ? "few" : "many");
+		free(l->bytes);
+		l->bytes = NULL;
+		return false;
+	}
+	return true;
+}
+
+/* An absolute time as 4.0 reads one: "Nov 12, 1999 08:55:44.123" or
+ * "2011-07-04 12:34:56" (a T for the space, a date alone, fractions,
+ * " UTC" or "Z" after); only checked, as no row has frame.time. */
+static bool abs_time(struct parser *p, const struct tl_field *f,
+                     const char *s, size_t n, struct literal *l)
+{
+	static const char *const forms[] = {
+		"%b %d, %Y %H:%M:%S", "%b %d, %Y %H:%M", "%Y-%m-%d %H:%M:%S",
+		"%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M", "%Y-%m-%d",
+	};
+	char buf[96];
+	(void)f;
+	memset(l, 0, sizeof *l);
+	if (n < sizeof buf) {
+		memcpy(buf, s, n);
+		buf[n] = '\0';
+		for (size_t k = 0; k < sizeof forms / sizeof *forms; k++) {
+			struct tm tm;
+			memset(&tm, 0, sizeof tm);
+			const char *end = strptime(buf, forms[k], &tm);
+			if (!end)
+				continue;
+			if (*end == '.')
+				for (end++; isdigit((unsigned char)*end); end++)
+					;
+			if (!strcmp(end, " UTC") || !strcmp(end, "Z") ||
+			    !strcmp(end, " ") )
+				end += strlen(end);
+			if (!*end)
+				return true;
+		}
+	}
+	fail_at(p, p->tok.pos, p->tok.len, "\"%.*s\" is not a valid absolute "
+	        "time. Example: \"Nov 12, 1999 08:55:44.123\" or "
+	        "\"2011-07-04 12:34:56\"", (int)n, s);
+	return false;
+}
+
 /* Converts the current token to a value of f's type. */
 static bool literal_for(struct parser *p, const struct tl_field *f,
                         struct literal *l)
@@ -478,6 +734,15 @@ static bool literal_for(struct parser *p, const struct tl_field *f,
 	const char *s = p->text + t->pos;
 	size_t n = t->len;
 	memset(l, 0, sizeof *l);
+	if (t->t == T_CHAR)
+		return char_literal(p, f, l);
+	if (t->t == T_STRING && f->base == TL_BASE_ETHER) {
+		fail_at(p, t->pos, n, "%s cannot be converted from a string "
+		        "(%.*s)", type_name(f), (int)n, s);
+		return false;
+	}
+	if (t->t == T_STRING && f->base == TL_BASE_ABSTIME)
+		return abs_time(p, f, t->str, t->str_len, l);
 	if (t->t == T_STRING) {
 		if (f->type == TL_FT_STRING || f->type == TL_FT_BYTES) {
 			l->bytes = tl_xmalloc(t->str_len + 1);
@@ -493,6 +758,17 @@ static bool literal_for(struct parser *p, const struct tl_field *f,
 		fail_tok(p);
 		return false;
 	}
+	/* "-1": 4.0's unary minus on the literal, for numbers only. */
+	if (n > 1 && s[0] == '-' && f->type != TL_FT_UINT &&
+	    f->type != TL_FT_INT && f->type != TL_FT_FRAMENUM &&
+	    !(f->type == TL_FT_TIME && f->base != TL_BASE_ABSTIME)) {
+		fail_at(p, t->pos, 1, "%s cannot -.", ft_of(f));
+		return false;
+	}
+	if (f->base == TL_BASE_ETHER)
+		return ether_literal(p, f, l);
+	if (f->base == TL_BASE_ABSTIME)
+		return abs_time(p, f, s, n, l);
 	switch (f->type) {
 	case TL_FT_BOOL:
 		if (is_word(s, n, "True") || is_word(s, n, "TRUE")) {
@@ -512,24 +788,29 @@ static bool literal_for(struct parser *p, const struct tl_field *f,
 		return false;
 	case TL_FT_UINT:
 	case TL_FT_INT:
-	case TL_FT_FRAMENUM:
-		if (parse_int(s, n, &l->i)) {
-			/* 4.0 rejects a value past an unsigned field's
-			 * width (a negative one it takes). */
-			unsigned w = f->bits <= 8 ? 8 : f->bits <= 16 ? 16
-			           : f->bits <= 32 ? 32 : 64;
-			if (f->type == TL_FT_UINT && w < 64 && l->i > 0 &&
-			    (uint64_t)l->i >> w) {
-				fail_at(p, t->pos, n, "\"%.*s\" too big for "
-				        "this field, maximum %llu", (int)n, s,
-				        (unsigned long long)((UINT64_C(1) << w)
-				                             - 1));
-				return false;
-			}
-			return true;
+	case TL_FT_FRAMENUM: {
+		/* 4.0 checks the number against the field's width, then
+		 * applies a minus in front (so -255 is a uint8's, -256 not). */
+		bool neg = s[0] == '-';
+		uint64_t v;
+		if (!parse_mag(s + neg, n - neg, &v)) {
+			fail_at(p, t->pos, n, "\"%.*s\" is not a valid number",
+			        (int)n, s);
+			return false;
 		}
-		fail_at(p, t->pos, n, "\"%.*s\" is not a valid number", (int)n, s);
-		return false;
+		unsigned w = f->bits <= 8 ? 8 : f->bits <= 16 ? 16
+		           : f->bits <= 32 ? 32 : 64;
+		uint64_t max = f->type == TL_FT_INT ? (UINT64_C(1) << (w - 1)) - 1
+		             : w < 64 ? (UINT64_C(1) << w) - 1 : UINT64_MAX;
+		if (v > max) {
+			fail_at(p, t->pos + neg, n - neg, "\"%.*s\" too big for "
+			        "this field, maximum %llu", (int)(n - neg),
+			        s + neg, (unsigned long long)max);
+			return false;
+		}
+		l->i = (int64_t)(neg ? 0 - v : v);
+		return true;
+	}
 	case TL_FT_TIME:
 		if (parse_time(s, n, &l->i))
 			return true;
@@ -592,10 +873,10 @@ static struct node *new_node(enum node_kind k)
 
 static struct node *parse_or(struct parser *p);
 
+/* 4.0 orders every type but a label (bytes and protocols too). */
 static bool orderable(const struct tl_field *f)
 {
-	return f->type != TL_FT_NONE && f->type != TL_FT_STRING &&
-	       f->type != TL_FT_BYTES;
+	return f->type != TL_FT_NONE;
 }
 
 static const char *rel_text(const struct parser *p, const struct token *t)
@@ -606,13 +887,41 @@ static const char *rel_text(const struct parser *p, const struct token *t)
 	return buf;
 }
 
+/* Whether 4.0 compares field a with field b (a on the left): integers
+ * of any width with each other and with a boolean on the right, bytes
+ * with protocols, otherwise the same type. */
 static bool same_kind(const struct tl_field *a, const struct tl_field *b)
 {
 	bool ia = a->type == TL_FT_UINT || a->type == TL_FT_INT ||
 	          a->type == TL_FT_FRAMENUM;
 	bool ib = b->type == TL_FT_UINT || b->type == TL_FT_INT ||
 	          b->type == TL_FT_FRAMENUM;
-	return (ia && ib) || a->type == b->type;
+	if (ia)
+		return ib || b->type == TL_FT_BOOL;
+	if (a->type == TL_FT_NONE || a->type != b->type)
+		return false;
+	if (a->type == TL_FT_BYTES || a->type == TL_FT_TIME)
+		return (a->base == TL_BASE_ETHER) == (b->base == TL_BASE_ETHER) &&
+		       (a->base == TL_BASE_ABSTIME) == (b->base == TL_BASE_ABSTIME);
+	return true;
+}
+
+/* A protocol tcpladder knows only by name (tl_proto_find): 4.0 types it
+ * as a protocol, bytes. */
+static const struct tl_field any_protocol = {
+	.name = "", .type = TL_FT_BYTES, .base = TL_BASE_NAME,
+};
+
+/* The type 4.0 gives a name the table does not hold (known says it is
+ * 4.0's), for checking a test that names it; the test is then marked
+ * absent (no row has a value for it). */
+static const struct tl_field *absent_field(struct parser *p,
+                                           const struct token *t)
+{
+	const struct tl_field *f = tl_field_elsewhere(p->text + t->pos,
+	                                              t->len);
+	p->absent = true;
+	return f ? f : &any_protocol;
 }
 
 /* A protocol or subtree named alone is present when one of its fields
@@ -734,7 +1043,7 @@ static void free_vexpr(struct vexpr *e)
 		struct vexpr *nx = e->next;
 		free_vexpr(e->a);
 		free_vexpr(e->b);
-		if (e->kind == V_LIT && e->tok.t == T_STRING)
+		if (e->kind == V_LIT && owns_str(e->tok.t))
 			free(e->tok.str);
 		free(e->lit.bytes);
 		free(e);
@@ -808,11 +1117,12 @@ static bool proto_of(const char *s, size_t n, int *pr)
 static bool wants_vexpr(struct parser *p)
 {
 	struct token save = p->tok;
-	if (save.t == T_STRING) {
+	if (owns_str(save.t)) {
 		save.str = tl_xmalloc(save.str_len + 1);
 		memcpy(save.str, p->tok.str, save.str_len + 1);
 	}
 	bool failed = p->failed, want = false, first = true, proto = false;
+	bool bytes = false;
 	int depth = 0, pr;
 	for (; p->tok.t != T_END && p->tok.t != T_BAD; first = false) {
 		const struct token *t = &p->tok;
@@ -820,6 +1130,17 @@ static bool wants_vexpr(struct parser *p)
 		/* "tcp contains ...": a protocol's bytes, not a field. */
 		if (first && t->t == T_WORD && proto_of(w, t->len, &pr))
 			proto = true;
+		if (first && t->t == T_WORD) {
+			const struct tl_field *f = tl_field_find(w, t->len);
+			if (!f)
+				f = tl_field_elsewhere(w, t->len);
+			bytes = proto || (f && f->type == TL_FT_BYTES);
+		}
+		/* "bytes & mask": bytes, not an integer's bits. */
+		if (!first && bytes && t->t == T_BITAND) {
+			want = true;
+			break;
+		}
 		if (!first && proto && (t->t == T_CONTAINS ||
 		                        t->t == T_MATCHES)) {
 			want = true;
@@ -847,7 +1168,7 @@ static bool wants_vexpr(struct parser *p)
 		}
 		next(p);
 	}
-	if (p->tok.t == T_STRING)
+	if (owns_str(p->tok.t))
 		free(p->tok.str);
 	p->tok = save;
 	p->failed = failed;
@@ -1004,10 +1325,10 @@ static struct vexpr *parse_vprimary(struct parser *p)
 		e = new_vexpr(V_PROTO);     /* a field we do not hold */
 		e->proto = -1;
 		e->type = VT_BYTES;
-	} else if (t->t == T_WORD || t->t == T_STRING) {
+	} else if (t->t == T_WORD || owns_str(t->t)) {
 		e = new_vexpr(V_LIT);
 		e->tok = *t;
-		if (t->t == T_STRING) {
+		if (owns_str(t->t)) {
 			e->tok.str = tl_xmalloc(t->str_len + 1);
 			memcpy(e->tok.str, t->str, t->str_len + 1);
 		}
@@ -1055,6 +1376,10 @@ static struct vexpr *parse_vprimary(struct parser *p)
 
 static struct vexpr *parse_vunary(struct parser *p)
 {
+	if (p->tok.t == T_ARITH && p->text[p->tok.pos] == '+') {
+		next(p);        /* 4.0's unary plus changes nothing */
+		return parse_vunary(p);
+	}
 	if (p->tok.t == T_WORD && is_word(p->text + p->tok.pos, p->tok.len,
 	                                  "-")) {
 		next(p);
@@ -1363,7 +1688,29 @@ static struct node *parse_vtest(struct parser *p)
 }
 
 
+static struct node *parse_test1(struct parser *p);
+
+/* One test; one naming a field tcpladder lacks (checked as 4.0 checks it)
+ * is false on every row, its "not in" true. */
 static struct node *parse_test(struct parser *p)
+{
+	p->absent = false;
+	struct node *n = parse_test1(p);
+	if (n && p->absent) {
+		bool neg = n->kind == N_NOT;
+		free_node(n);
+		n = new_node(N_FALSE);
+		if (neg) {
+			struct node *no = new_node(N_NOT);
+			no->a = n;
+			n = no;
+		}
+	}
+	p->absent = false;
+	return n;
+}
+
+static struct node *parse_test1(struct parser *p)
 {
 	if (wants_vexpr(p))
 		return parse_vtest(p);
@@ -1383,7 +1730,7 @@ static struct node *parse_test(struct parser *p)
 		struct token save = p->tok;
 		next(p);
 		if (p->tok.t != T_IN) {
-			if (p->tok.t == T_STRING)
+			if (owns_str(p->tok.t))
 				free(p->tok.str);
 			p->tok = save;
 		} else {
@@ -1410,24 +1757,8 @@ static struct node *parse_test(struct parser *p)
 			protocol_presence(p->text + ft.pos, ft.len, n);
 		return n;
 	}
-	if (!f) {
-		/* Comparisons on a field we do not hold: parse the right
-		 * side loosely, match nothing. */
-		struct tl_field any = { .name = "", .type = TL_FT_STRING };
-		struct node *n = op == T_IN ? (next(p), parse_set(p, &any)) : NULL;
-		if (op != T_IN) {
-			next(p);
-			struct literal l;
-			if (literal_for(p, &any, &l)) {
-				free(l.bytes);
-				next(p);
-				n = new_node(N_FALSE);
-			}
-		}
-		if (n)
-			n->kind = N_FALSE;
-		return n;
-	}
+	if (!f)
+		f = absent_field(p, &ft);
 	struct token optok = p->tok;
 	if (f->type == TL_FT_NONE && op != T_IN) {
 		fail_at(p, ft.pos, ft.len, "%s (type=Label) cannot participate "
@@ -1458,8 +1789,7 @@ static struct node *parse_test(struct parser *p)
 		/* A protocol's bytes (http) take both, other bytes
 		 * only contains, as in 4.0. */
 		bool textual = f->type == TL_FT_STRING ||
-		               (f->type == TL_FT_BYTES &&
-		                (op == T_CONTAINS || f->base == TL_BASE_NAME));
+		               f->type == TL_FT_BYTES;
 		if (!textual) {
 			fail_at(p, ft.pos, ft.len, "%s (type=%s) cannot participate "
 			        "in %s comparison", f->name, type_name(f),
@@ -1493,7 +1823,8 @@ static struct node *parse_test(struct parser *p)
 	n = new_node(N_CMP);
 	n->field = f;
 	if (op == T_BITAND) {
-		if (f->type != TL_FT_UINT && f->type != TL_FT_INT) {
+		if (f->type != TL_FT_UINT && f->type != TL_FT_INT &&
+		    f->type != TL_FT_FRAMENUM) {
 			fail_at(p, ft.pos, ft.len, "%s cannot &", f->type ==
 			        TL_FT_BOOL ? "FT_BOOLEAN" : type_name(f));
 			free_node(n);
@@ -1516,7 +1847,7 @@ static struct node *parse_test(struct parser *p)
 	}
 	n->rel = optok.rel;
 	if ((n->rel == R_GT || n->rel == R_LT || n->rel == R_GE ||
-	     n->rel == R_LE) && !orderable(f) && f->type != TL_FT_STRING) {
+	     n->rel == R_LE) && !orderable(f)) {
 		fail_at(p, ft.pos, ft.len, "%s (type=%s) cannot participate in "
 		        "%s comparison", f->name, type_name(f),
 		        rel_text(p, &optok));
@@ -1526,8 +1857,10 @@ static struct node *parse_test(struct parser *p)
 	next(p);
 	bool rknown;
 	const struct tl_field *rf = field_of(p, &p->tok, &rknown);
-	if (rf || rknown) {
-		if (!rf || !same_kind(f, rf)) {
+	if (!rf && rknown)
+		rf = absent_field(p, &p->tok);
+	if (rf) {
+		if (!same_kind(f, rf)) {
 			fail_at(p, p->tok.pos, p->tok.len, "%s and %.*s are not of "
 			        "compatible types", f->name, (int)p->tok.len,
 			        p->text + p->tok.pos);
@@ -1654,7 +1987,9 @@ struct tl_dfilter *tl_dfilter_compile(const char *text, char *err,
 	struct parser p = { .text = text, .err = err, .err_size = err_size };
 	p.tok = (struct token){ .t = T_BAD, .pos = 0, .len = 0 };
 	next(&p);
-	struct node *root = p.failed ? NULL : parse_or(&p);
+	/* An empty filter (4.0: blanks only) keeps every row. */
+	struct node *root = p.failed ? NULL : p.tok.t == T_END
+	                    ? new_node(N_TRUE) : parse_or(&p);
 	if (root && p.tok.t != T_END) {
 		fail_tok(&p);
 		free_node(root);
@@ -1662,7 +1997,7 @@ struct tl_dfilter *tl_dfilter_compile(const char *text, char *err,
 	}
 	if (!root && !p.failed)
 		fail_tok(&p);
-	if (p.tok.t == T_STRING)
+	if (owns_str(p.tok.t))
 		free(p.tok.str);
 	if (!root) {
 		if (err_pos)
