@@ -30,6 +30,7 @@ enum tok {
 	T_WORD, T_STRING, T_BAD,
 	T_LBRACK, T_RBRACK, T_HASH, T_ARITH,    /* 4.0's value expressions */
 	T_CHAR,                 /* 'a': a character constant, in str[0] */
+	T_REF,                  /* ${field} */
 };
 
 enum rel { R_EQ, R_NE, R_ALL_EQ, R_ANY_NE, R_GT, R_LT, R_GE, R_LE };
@@ -46,6 +47,15 @@ struct token {
 static bool owns_str(enum tok t)
 {
 	return t == T_STRING || t == T_CHAR;
+}
+
+/* Whether the word of t is followed by "(" (blanks between allowed). */
+static bool before_paren(const char *text, const struct token *t)
+{
+	const char *c = text + t->pos + t->len;
+	while (isspace((unsigned char)*c))
+		c++;
+	return *c == '(';
 }
 
 static bool word_char(int c)
@@ -126,6 +136,7 @@ struct parser {
 	bool wants_sender;      /* names a tcpladder.* field */
 	bool wants_http;        /* names an http.* field */
 	bool absent;            /* the test names a field tcpladder lacks */
+	const struct tl_field *partner; /* converting a literal: its field */
 };
 
 static void fail_at(struct parser *p, size_t pos, size_t len,
@@ -335,6 +346,38 @@ static void lex_char(struct parser *p, size_t start)
 	                         .str = out, .str_len = 1 };
 }
 
+/* ${field} (4.0): a reference to the field's value in the frame the
+ * user selected; tshark has none, so it has no value. Any other name in
+ * braces is a macro, and there are none. */
+static void lex_ref(struct parser *p, size_t start)
+{
+	const char *s = p->text;
+	size_t i = start + 2;
+	while (s[i] && s[i] != '}')
+		i++;
+	size_t nl = i - start - 2;
+	const char *name = s + start + 2;
+	if (s[i] != '}' || !nl) {
+		fail_at(p, 0, 0, "macro not closed");
+		p->tok.t = T_BAD;
+		return;
+	}
+	for (size_t k = 0; k < nl; k++)
+		if (!isalnum((unsigned char)name[k]) && name[k] != '_' &&
+		    name[k] != '.' && name[k] != '-') {
+			fail_at(p, 0, 0, "invalid character in macro name");
+			p->tok.t = T_BAD;
+			return;
+		}
+	if (!tl_field_find(name, nl) && !tl_field_known_elsewhere(name, nl)) {
+		fail_at(p, 0, 0, "macro '%.*s' does not exist", (int)nl, name);
+		p->tok.t = T_BAD;
+		return;
+	}
+	p->tok = (struct token){ .t = T_REF, .pos = start,
+	                         .len = i + 1 - start };
+}
+
 static void lex_string(struct parser *p, size_t start)
 {
 	const char *s = p->text;
@@ -400,6 +443,10 @@ static void next(struct parser *p)
 	}
 	if (s[i] == '\'') {
 		lex_char(p, i);
+		return;
+	}
+	if (s[i] == '$' && s[i + 1] == '{') {
+		lex_ref(p, i);
 		return;
 	}
 	/* A word: up to a character that cannot be in one, or "..". */
@@ -611,6 +658,16 @@ static bool parse_addr(const struct tl_field *f, const char *s, size_t n,
 /* Byte strings: "04:02", "04-02", "04.02", or one or two hex digits. */
 static bool parse_bytes(const char *s, size_t n, struct literal *l)
 {
+	/* One byte may be written 0x45 (not 0x4, not 0x456). */
+	if (n >= 2 && s[0] == '0' && (s[1] == 'x' || s[1] == 'X')) {
+		if (n != 4 || !isxdigit((unsigned char)s[2]) ||
+		    !isxdigit((unsigned char)s[3]))
+			return false;
+		l->bytes = tl_xmalloc(1);
+		l->bytes[0] = (uint8_t)(hex_digit(s[2]) * 16 + hex_digit(s[3]));
+		l->len = 1;
+		return true;
+	}
 	uint8_t *out = tl_xmalloc(n / 2 + 2);
 	size_t k = 0, i = 0;
 	while (i < n) {
@@ -779,8 +836,9 @@ static bool literal_for(struct parser *p, const struct tl_field *f,
 			l->i = 0;
 			return true;
 		}
-		if (parse_int(s, n, &l->i)) {
-			l->i = l->i != 0;
+		uint64_t bv;
+		if (parse_mag(s, n, &bv)) {
+			l->i = bv != 0;
 			return true;
 		}
 		fail_at(p, t->pos, n, "\"%.*s\" cannot be found among the "
@@ -847,6 +905,10 @@ static const struct tl_field *field_of(struct parser *p,
                                        const struct token *t, bool *known)
 {
 	*known = false;
+	if (t->t == T_REF) {
+		*known = true;
+		return NULL;    /* no value: absent_field types it */
+	}
 	if (t->t != T_WORD)
 		return NULL;
 	const struct tl_field *f = tl_field_find(p->text + t->pos, t->len);
@@ -902,6 +964,7 @@ static bool same_kind(const struct tl_field *a, const struct tl_field *b)
 		return false;
 	if (a->type == TL_FT_BYTES || a->type == TL_FT_TIME)
 		return (a->base == TL_BASE_ETHER) == (b->base == TL_BASE_ETHER) &&
+		       (a->base == TL_BASE_NAME) == (b->base == TL_BASE_NAME) &&
 		       (a->base == TL_BASE_ABSTIME) == (b->base == TL_BASE_ABSTIME);
 	return true;
 }
@@ -918,8 +981,17 @@ static const struct tl_field any_protocol = {
 static const struct tl_field *absent_field(struct parser *p,
                                            const struct token *t)
 {
-	const struct tl_field *f = tl_field_elsewhere(p->text + t->pos,
-	                                              t->len);
+	size_t pos = t->pos, len = t->len;
+	if (t->t == T_REF) {
+		pos += 2;
+		len -= 3;
+		const struct tl_field *held = tl_field_find(p->text + pos, len);
+		if (held) {
+			p->absent = true;
+			return held;
+		}
+	}
+	const struct tl_field *f = tl_field_elsewhere(p->text + pos, len);
 	p->absent = true;
 	return f ? f : &any_protocol;
 }
@@ -1028,6 +1100,7 @@ struct vexpr {
 	int64_t start, len;             /* V_SLICE; len < 0: to the end */
 	struct vexpr *a, *b;            /* operands; V_FUNC: a, then b->... */
 	struct vexpr *next;             /* V_FUNC's further arguments */
+	bool ref;                       /* V_PROTO: a ${field} */
 };
 
 struct vval {
@@ -1134,7 +1207,9 @@ static bool wants_vexpr(struct parser *p)
 			const struct tl_field *f = tl_field_find(w, t->len);
 			if (!f)
 				f = tl_field_elsewhere(w, t->len);
-			bytes = proto || (f && f->type == TL_FT_BYTES);
+			bytes = is_word(w, t->len, "tcp.payload") ||
+			        (f && f->type == TL_FT_BYTES &&
+			         f->base != TL_BASE_NAME);
 		}
 		/* "bytes & mask": bytes, not an integer's bits. */
 		if (!first && bytes && t->t == T_BITAND) {
@@ -1162,7 +1237,7 @@ static bool wants_vexpr(struct parser *p)
 		                        is_word(w, t->len, "-") ||
 		                        (w[0] == '-' && t->len > 1 &&
 		                         isalpha((unsigned char)w[1])) ||
-		                        w[t->len] == '('))) {
+		                        before_paren(p->text, t)))) {
 			want = true;
 			break;
 		}
@@ -1288,7 +1363,7 @@ static struct vexpr *parse_vprimary(struct parser *p)
 			next(p);
 		return e;
 	}
-	if (t->t == T_WORD && w[t->len] == '(') {
+	if (t->t == T_WORD && before_paren(p->text, t)) {
 		if (!is_func(w, t->len, &fn)) {
 			fail_at(p, t->pos, t->len, "Function '%.*s' does not "
 			        "exist", (int)t->len, w);
@@ -1297,7 +1372,7 @@ static struct vexpr *parse_vprimary(struct parser *p)
 		return parse_vfunc(p, fn);
 	}
 	if (t->t == T_WORD && w[0] == '-' && t->len > 1 &&
-	    isalpha((unsigned char)w[1])) {
+	    (isalpha((unsigned char)w[1]) || w[1] == '_')) {
 		/* "-tcp.len": the word took the sign. */
 		struct vexpr *e = new_vexpr(V_NEG);
 		p->tok.pos++;
@@ -1310,8 +1385,7 @@ static struct vexpr *parse_vprimary(struct parser *p)
 		return e;
 	}
 	bool known;
-	const struct tl_field *f = t->t == T_WORD ? field_of(p, t, &known)
-	                                          : NULL;
+	const struct tl_field *f = field_of(p, t, &known);
 	struct vexpr *e;
 	if (f) {
 		e = new_vexpr(V_FIELD);
@@ -1321,10 +1395,15 @@ static struct vexpr *parse_vprimary(struct parser *p)
 		e = new_vexpr(V_PROTO);
 		e->proto = pr;
 		e->type = VT_BYTES;
-	} else if (t->t == T_WORD && known) {
+	} else if ((t->t == T_WORD || t->t == T_REF) && known) {
 		e = new_vexpr(V_PROTO);     /* a field we do not hold */
 		e->proto = -1;
-		e->type = VT_BYTES;
+		e->ref = t->t == T_REF;
+		bool absent = p->absent;
+		e->field = absent_field(p, t);
+		p->absent = absent;
+		e->type = vtype_of_field(e->field);
+		f = e->field;
 	} else if (t->t == T_WORD || owns_str(t->t)) {
 		e = new_vexpr(V_LIT);
 		e->tok = *t;
@@ -1341,8 +1420,15 @@ static struct vexpr *parse_vprimary(struct parser *p)
 	struct token ft = *t;
 	next(p);
 	if (p->tok.t == T_HASH) {
+		size_t hash_end = p->tok.pos + 1;
 		next(p);
 		int64_t layer;
+		if (p->tok.pos != hash_end) {
+			fail_at(p, hash_end, 1, "Expected digit or \"[\", not "
+			        "\"%c\"", p->text[hash_end]);
+			free_vexpr(e);
+			return NULL;
+		}
 		if (p->tok.t != T_WORD ||
 		    !parse_int(p->text + p->tok.pos, p->tok.len, &layer) ||
 		    layer < 0) {
@@ -1446,6 +1532,10 @@ static bool vconvert(struct parser *p, struct vexpr *e, enum vtype want)
 		[VT_BOOL] = TL_FT_BOOL, [VT_NONE] = TL_FT_INT,
 	};
 	struct tl_field f = { .name = "", .type = ft[want], .bits = 64 };
+	/* Beside a field of that type, a literal takes the field's own
+	 * (its width, an Ethernet address). */
+	if (p->partner && vtype_of_field(p->partner) == want)
+		f = *p->partner;
 	struct token keep = p->tok;
 	p->tok = e->tok;
 	const char *w = p->text + e->tok.pos;
@@ -1464,6 +1554,21 @@ static bool vconvert(struct parser *p, struct vexpr *e, enum vtype want)
 	p->tok = keep;
 	e->type = want == VT_NONE ? VT_INT : want;
 	e->converted = ok;
+	return ok;
+}
+
+/* Checks y, a literal taking the type of x (and x's field's own, when x
+ * is a field). */
+static bool vcheck_beside(struct parser *p, struct vexpr *y,
+                          const struct vexpr *x)
+{
+	/* -field and field + 1 convert as the field does. */
+	while (x->kind == V_NEG || (x->kind == V_ARITH && x->a->kind != V_LIT))
+		x = x->a;
+	p->partner = (x->kind == V_FIELD || x->kind == V_PROTO) ? x->field
+	                                                        : NULL;
+	bool ok = vcheck(p, y, x->type);
+	p->partner = NULL;
 	return ok;
 }
 
@@ -1495,9 +1600,17 @@ static bool vcheck(struct parser *p, struct vexpr *e, enum vtype want)
 	case V_ARITH: {
 		struct vexpr *x = e->a->kind == V_LIT ? e->b : e->a;
 		struct vexpr *y = x == e->a ? e->b : e->a;
-		if (!vcheck(p, x, want) || !vcheck(p, y, x->type))
+		if (!vcheck(p, x, want) || !vcheck_beside(p, y, x))
 			return false;
 		e->type = x->type;
+		/* A protocol's bytes take no mask (tcp.payload is bytes). */
+		bool proto = x->kind == V_PROTO &&
+		             (x->field ? x->field->base == TL_BASE_NAME
+		                       : x->proto != VP_PAYLOAD);
+		if (e->op == '&' && proto) {
+			fail_at(p, 0, 0, "FT_PROTOCOL cannot &.");
+			return false;
+		}
 		bool ok = e->op == '&'
 			? (e->type == VT_INT || e->type == VT_BYTES)
 			: is_number(e->type) &&
@@ -1524,7 +1637,8 @@ static bool vcheck(struct parser *p, struct vexpr *e, enum vtype want)
 			if (!vcheck(p, a, e->op >= VF_ABS ? want : VT_NONE))
 				return false;
 		struct vexpr *a = e->a;
-		bool field = a->kind == V_FIELD || a->kind == V_PROTO;
+		bool field = a->kind == V_FIELD ||
+		             (a->kind == V_PROTO && !a->ref);
 		switch (e->op) {
 		case VF_LEN: case VF_COUNT: case VF_STRING:
 			if (!field) {
@@ -1662,7 +1776,7 @@ static struct node *parse_vtest(struct parser *p)
 		free_node(n);
 		return NULL;
 	}
-	if (!vcheck(p, x, VT_NONE) || (y && !vcheck(p, y, x->type))) {
+	if (!vcheck(p, x, VT_NONE) || (y && !vcheck_beside(p, y, x))) {
 		if (!p->err_len && !p->err_pos) {
 			p->err_pos = start;
 			p->err_len = len;
@@ -1676,8 +1790,12 @@ static struct node *parse_vtest(struct parser *p)
 		free_node(n);
 		return NULL;
 	}
+	/* A string and a slice (bytes) compare, as in 4.0. */
 	if (y && y->type != x->type && !(is_number(x->type) &&
 	                                 is_number(y->type)) &&
+	    !((x->type == VT_STRING || x->type == VT_BYTES) &&
+	      (y->type == VT_STRING || y->type == VT_BYTES) &&
+	      (x->kind == V_SLICE || y->kind == V_SLICE)) &&
 	    !(n->vcontains && y->type == VT_BYTES)) {
 		fail_at(p, start, len, "%s and %s are not of compatible types",
 		        ft_name(x->type), ft_name(y->type));
@@ -1715,9 +1833,23 @@ static struct node *parse_test1(struct parser *p)
 	if (wants_vexpr(p))
 		return parse_vtest(p);
 	struct token ft = p->tok;
-	if (ft.t != T_WORD && ft.t != T_STRING) {
+	if (ft.t != T_WORD && ft.t != T_STRING && ft.t != T_REF) {
 		fail_tok(p);
 		return NULL;
+	}
+	/* ".tcp.port": 4.0's dot before a name that must be a field. */
+	if (ft.t == T_WORD && ft.len > 1 && p->text[ft.pos] == '.') {
+		if (!tl_field_find(p->text + ft.pos + 1, ft.len - 1) &&
+		    !tl_field_known_elsewhere(p->text + ft.pos + 1,
+		                              ft.len - 1)) {
+			fail_at(p, ft.pos, ft.len, "\"%.*s\" is not a valid "
+			        "protocol or protocol field.", (int)ft.len - 1,
+			        p->text + ft.pos + 1);
+			return NULL;
+		}
+		p->tok.pos++;
+		p->tok.len--;
+		ft = p->tok;
 	}
 	bool known;
 	const struct tl_field *f = field_of(p, &ft, &known);
@@ -1748,6 +1880,11 @@ static struct node *parse_test1(struct parser *p)
 		else
 			fail_at(p, ft.pos, ft.len, "%.*s is neither a field nor a "
 			        "protocol name", (int)ft.len, p->text + ft.pos);
+		return NULL;
+	}
+	if (!relation && ft.t == T_REF) {
+		fail_at(p, ft.pos + 2, ft.len - 3, "%.*s is neither a field nor "
+		        "a protocol name.", (int)ft.len - 3, p->text + ft.pos + 2);
 		return NULL;
 	}
 	if (!relation) {
@@ -1806,7 +1943,10 @@ static struct node *parse_test1(struct parser *p)
 			free_node(n);
 			return NULL;
 		}
-		if (!literal_for(p, f, &n->lits[0])) {
+		/* The expression is text whatever the field. */
+		static const struct tl_field text = { .name = "",
+		                                      .type = TL_FT_STRING };
+		if (!literal_for(p, op == T_MATCHES ? &text : f, &n->lits[0])) {
 			free_node(n);
 			return NULL;
 		}
