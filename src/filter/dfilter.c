@@ -369,7 +369,10 @@ static void lex_ref(struct parser *p, size_t start)
 			p->tok.t = T_BAD;
 			return;
 		}
-	if (!tl_field_find(name, nl) && !tl_field_known_elsewhere(name, nl)) {
+	const struct tl_field *f = tl_field_find(name, nl);
+	if (!f)
+		f = tl_field_elsewhere(name, nl);
+	if (!f || f->type == TL_FT_NONE || f->base == TL_BASE_NAME) {
 		fail_at(p, 0, 0, "macro '%.*s' does not exist", (int)nl, name);
 		p->tok.t = T_BAD;
 		return;
@@ -679,7 +682,9 @@ static bool parse_bytes(const char *s, size_t n, struct literal *l)
 			          : tolower((unsigned char)h) - 'a' + 10);
 			d++;
 		}
-		if (!d) {
+		/* 4.0 reads "1:2" as no byte string (":2" is left over). */
+		if (!d || (d == 1 && ((i < n && s[i] == ':') ||
+		                      (k && s[i - 2] == ':')))) {
 			free(out);
 			return false;
 		}
@@ -695,6 +700,29 @@ static bool parse_bytes(const char *s, size_t n, struct literal *l)
 	return true;
 }
 
+/* A boolean's value by name, as 4.0 reads it: True, TRUE, False, FALSE
+ * for any; then the field's own names, in any case: the flags' "Set"
+ * and "Not set", the others' "true" and "false". */
+static bool bool_name(const struct tl_field *f, const char *s, size_t n,
+                      int64_t *out)
+{
+	bool flag = !strncmp(f->name, "tcp.flags.", 10) ||
+	            !strncmp(f->name, "ip.flags.", 9);
+	const char *yes = flag ? "set" : "true", *no = flag ? "not set"
+	                                                    : "false";
+	if (is_word(s, n, "True") || is_word(s, n, "TRUE") ||
+	    (strlen(yes) == n && !strncasecmp(s, yes, n))) {
+		*out = 1;
+		return true;
+	}
+	if (is_word(s, n, "False") || is_word(s, n, "FALSE") ||
+	    (strlen(no) == n && !strncasecmp(s, no, n))) {
+		*out = 0;
+		return true;
+	}
+	return false;
+}
+
 /* 'c' for f: a number for integers, one byte for strings and bytes. */
 static bool char_literal(struct parser *p, const struct tl_field *f,
                          struct literal *l)
@@ -704,6 +732,9 @@ static bool char_literal(struct parser *p, const struct tl_field *f,
 	switch (f->type) {
 	case TL_FT_UINT: case TL_FT_INT: case TL_FT_FRAMENUM:
 		l->i = c;
+		return true;
+	case TL_FT_BOOL:
+		l->i = c != 0;
 		return true;
 	case TL_FT_STRING:
 	case TL_FT_BYTES:
@@ -800,6 +831,9 @@ static bool literal_for(struct parser *p, const struct tl_field *f,
 	}
 	if (t->t == T_STRING && f->base == TL_BASE_ABSTIME)
 		return abs_time(p, f, t->str, t->str_len, l);
+	if (t->t == T_STRING && f->type == TL_FT_BOOL &&
+	    bool_name(f, t->str, t->str_len, &l->i))
+		return true;
 	if (t->t == T_STRING) {
 		if (f->type == TL_FT_STRING || f->type == TL_FT_BYTES) {
 			l->bytes = tl_xmalloc(t->str_len + 1);
@@ -828,14 +862,8 @@ static bool literal_for(struct parser *p, const struct tl_field *f,
 		return abs_time(p, f, s, n, l);
 	switch (f->type) {
 	case TL_FT_BOOL:
-		if (is_word(s, n, "True") || is_word(s, n, "TRUE")) {
-			l->i = 1;
+		if (bool_name(f, s, n, &l->i))
 			return true;
-		}
-		if (is_word(s, n, "False") || is_word(s, n, "FALSE")) {
-			l->i = 0;
-			return true;
-		}
 		uint64_t bv;
 		if (parse_mag(s, n, &bv)) {
 			l->i = bv != 0;
@@ -864,6 +892,15 @@ static bool literal_for(struct parser *p, const struct tl_field *f,
 			fail_at(p, t->pos + neg, n - neg, "\"%.*s\" too big for "
 			        "this field, maximum %llu", (int)(n - neg),
 			        s + neg, (unsigned long long)max);
+			return false;
+		}
+		/* An unsigned field's negative value is a signed one of its
+		 * width (32 or 64 bits). */
+		if (neg && f->type != TL_FT_INT &&
+		    v > (w < 64 ? (uint64_t)INT32_MAX : (uint64_t)INT64_MAX)) {
+			fail_at(p, t->pos + neg, n - neg, "%.*s: %.*s overflows "
+			        "gint%u", (int)(n - neg), s + neg, (int)(n - neg),
+			        s + neg, w < 64 ? 32 : 64);
 			return false;
 		}
 		l->i = (int64_t)(neg ? 0 - v : v);
@@ -951,7 +988,8 @@ static const char *rel_text(const struct parser *p, const struct token *t)
 
 /* Whether 4.0 compares field a with field b (a on the left): integers
  * of any width with each other and with a boolean on the right, bytes
- * with protocols, otherwise the same type. */
+ * with bytes (Ethernet addresses too), protocols with protocols,
+ * otherwise the same type. */
 static bool same_kind(const struct tl_field *a, const struct tl_field *b)
 {
 	bool ia = a->type == TL_FT_UINT || a->type == TL_FT_INT ||
@@ -963,8 +1001,7 @@ static bool same_kind(const struct tl_field *a, const struct tl_field *b)
 	if (a->type == TL_FT_NONE || a->type != b->type)
 		return false;
 	if (a->type == TL_FT_BYTES || a->type == TL_FT_TIME)
-		return (a->base == TL_BASE_ETHER) == (b->base == TL_BASE_ETHER) &&
-		       (a->base == TL_BASE_NAME) == (b->base == TL_BASE_NAME) &&
+		return (a->base == TL_BASE_NAME) == (b->base == TL_BASE_NAME) &&
 		       (a->base == TL_BASE_ABSTIME) == (b->base == TL_BASE_ABSTIME);
 	return true;
 }
@@ -1196,6 +1233,7 @@ static bool wants_vexpr(struct parser *p)
 	}
 	bool failed = p->failed, want = false, first = true, proto = false;
 	bool bytes = false;
+	enum tok prev = T_END;
 	int depth = 0, pr;
 	for (; p->tok.t != T_END && p->tok.t != T_BAD; first = false) {
 		const struct token *t = &p->tok;
@@ -1211,6 +1249,16 @@ static bool wants_vexpr(struct parser *p)
 			        (f && f->type == TL_FT_BYTES &&
 			         f->base != TL_BASE_NAME);
 		}
+		if (t->t == T_IN)
+			break;
+		/* "tcp.len -1": a subtraction. */
+		if (t->t == T_WORD && w[0] == '-' && t->len > 1 &&
+		    (prev == T_WORD || prev == T_RPAREN || prev == T_RBRACK ||
+		     prev == T_RBRACE)) {
+			want = true;
+			break;
+		}
+		prev = t->t;
 		/* "bytes & mask": bytes, not an integer's bits. */
 		if (!first && bytes && t->t == T_BITAND) {
 			want = true;
@@ -1290,6 +1338,11 @@ static bool parse_slice(struct parser *p, struct vexpr *e)
 		e->start = strtoll(buf, &end, 10);
 		if (*end)
 			goto bad;
+	}
+	if (e->len == 0) {
+		fail_at(p, t->pos, t->len, "Range %.*s isn't valid because "
+		        "length 0 isn't positive", (int)t->len, s);
+		return false;
 	}
 	next(p);
 	if (p->tok.t != T_RBRACK) {
@@ -1488,6 +1541,9 @@ static int arith_op(const struct parser *p, bool mul)
 		return (c == '+') != mul ? c : 0;
 	if (t->t == T_WORD && t->len == 1 && (c == '-' || c == '/'))
 		return (c == '-') != mul ? c : 0;
+	/* "tcp.len -1": the word took the minus of a subtraction. */
+	if (t->t == T_WORD && c == '-' && !mul)
+		return '-';
 	return 0;
 }
 
@@ -1500,7 +1556,12 @@ static struct vexpr *parse_vchain(struct parser *p, int level)
 		                    : arith_op(p, level == 2);
 		if (!a || !op)
 			return a;
-		next(p);
+		if (p->tok.t == T_WORD && p->tok.len > 1) {
+			p->tok.pos++;   /* past the minus only */
+			p->tok.len--;
+		} else {
+			next(p);
+		}
 		struct vexpr *b = level == 2 ? parse_vunary(p)
 		                             : parse_vchain(p, level + 1);
 		if (!b) {
@@ -1620,8 +1681,7 @@ static bool vcheck(struct parser *p, struct vexpr *e, enum vtype want)
 			        e->op);
 			return false;
 		}
-		if (e->a->type != e->b->type && !(e->a->type == VT_TIME ||
-		                                  e->b->type == VT_TIME)) {
+		if (e->a->type != e->b->type) {
 			fail_at(p, 0, 0, "%s and %s are not of compatible "
 			        "types", ft_name(e->a->type),
 			        ft_name(e->b->type));
@@ -1664,8 +1724,11 @@ static bool vcheck(struct parser *p, struct vexpr *e, enum vtype want)
 			return true;
 		default:
 			for (struct vexpr *x = e->a; x; x = x->next) {
-				if (x->type == e->a->type &&
-				    !is_number(x->type) && x->type != VT_BOOL) {
+				/* max() and min() take any type, abs()
+				 * numbers. */
+				if (x->type == VT_NONE ||
+				    (e->op == VF_ABS && x->type == e->a->type &&
+				     !is_number(x->type) && x->type != VT_BOOL)) {
 					fail_at(p, 0, 0, "'%s' is not a valid "
 					        "argument to '%s'()", x->field
 					        ? x->field->name : "?", name);
@@ -1776,6 +1839,18 @@ static struct node *parse_vtest(struct parser *p)
 		free_node(n);
 		return NULL;
 	}
+	if (!y && x->kind == V_FUNC) {
+		fail_at(p, start, len, "You cannot test whether a function is "
+		        "present.");
+		free_node(n);
+		return NULL;
+	}
+	if (y && x->kind == V_FIELD && x->type == VT_NONE) {
+		fail_at(p, start, len, "%s (type=Label) cannot participate in "
+		        "comparison", x->field->name);
+		free_node(n);
+		return NULL;
+	}
 	if (!vcheck(p, x, VT_NONE) || (y && !vcheck_beside(p, y, x))) {
 		if (!p->err_len && !p->err_pos) {
 			p->err_pos = start;
@@ -1791,8 +1866,8 @@ static struct node *parse_vtest(struct parser *p)
 		return NULL;
 	}
 	/* A string and a slice (bytes) compare, as in 4.0. */
-	if (y && y->type != x->type && !(is_number(x->type) &&
-	                                 is_number(y->type)) &&
+	if (y && y->type != x->type && !(x->type == VT_INT &&
+	                                 y->type == VT_BOOL) &&
 	    !((x->type == VT_STRING || x->type == VT_BYTES) &&
 	      (y->type == VT_STRING || y->type == VT_BYTES) &&
 	      (x->kind == V_SLICE || y->kind == V_SLICE)) &&
@@ -1972,6 +2047,13 @@ static struct node *parse_test1(struct parser *p)
 		}
 		next(p);
 		struct literal m;
+		if (p->tok.t == T_CHAR) {
+			fail_at(p, p->tok.pos, p->tok.len, "%.*s is not a valid "
+			        "arithmetic operand.", (int)p->tok.len,
+			        p->text + p->tok.pos);
+			free_node(n);
+			return NULL;
+		}
 		if (!literal_for(p, f, &m)) {
 			free_node(n);
 			return NULL;
@@ -2428,6 +2510,8 @@ static int64_t arith(int op, int64_t a, int64_t b, bool *ok)
 	return op == '/' ? a / b : a % b;
 }
 
+static int vcmp(enum vtype t, const struct vval *a, const struct vval *b);
+
 static unsigned func_vals(const struct vexpr *e, const struct tl_fctx *c,
                           struct vval *out)
 {
@@ -2482,18 +2566,26 @@ static unsigned func_vals(const struct vexpr *e, const struct tl_fctx *c,
 			out[i].i = in[i].i < 0 ? -in[i].i : in[i].i;
 		return n;
 	default: {
+		/* Any type orders (vcmp); the best value is copied out, its
+		 * bytes with it when they are the value's own. */
 		bool have = false;
-		int64_t best = 0;
 		for (const struct vexpr *a = e->a; a; a = a->next) {
 			unsigned m = veval(a, c, in);
-			for (unsigned i = 0; i < m; i++)
-				if (!have || (e->op == VF_MAX ? in[i].i > best
-				                              : in[i].i < best)) {
-					best = in[i].i;
-					have = true;
-				}
+			for (unsigned i = 0; i < m; i++) {
+				int d = have ? vcmp(e->type, &in[i], &out[0]) : 0;
+				if (have && (e->op == VF_MAX ? d <= 0 : d >= 0))
+					continue;
+				bool own = !is_number(e->type) &&
+				           e->type != VT_BOOL &&
+				           in[i].p >= in[i].buf &&
+				           in[i].p < in[i].buf + sizeof in[i].buf;
+				out[0] = in[i];
+				if (own)
+					out[0].p = out[0].buf +
+					           (in[i].p - in[i].buf);
+				have = true;
+			}
 		}
-		out[0].i = best;
 		return have;
 	}
 	}

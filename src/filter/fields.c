@@ -175,8 +175,11 @@ static const struct tl_field elsewhere[] = {
 	P("frame"), P("ip"), P("ipv6"), P("tcp"), P("icmp"), P("icmpv6"),
 	P("dns"), P("tls"), P("ssl"), P("data"), P("ethertype"),
 	P("pwethheuristic"), P("pwethnocw"), P("pcap_pktdata"),
-	P("tcp.options.nop"), P("tcp.options.eol"), P("_ws.expert"),
+	P("_ws.expert"),
 	P("_ws.malformed"), P("ns"),
+	/* Options 4.0 registers "in name only": bytes, not protocols. */
+	E("tcp.options.nop", TL_FT_BYTES, TL_BASE_DEC, 0),
+	E("tcp.options.eol", TL_FT_BYTES, TL_BASE_DEC, 0),
 	E("tcp.payload", TL_FT_BYTES, TL_BASE_DEC, 0),
 	E("tcp.segment_data", TL_FT_BYTES, TL_BASE_DEC, 0),
 	E("ip.flags", TL_FT_UINT, TL_BASE_DEC, 8),
