@@ -2040,8 +2040,7 @@ static struct node *parse_test1(struct parser *p)
 	if (op == T_BITAND) {
 		if (f->type != TL_FT_UINT && f->type != TL_FT_INT &&
 		    f->type != TL_FT_FRAMENUM) {
-			fail_at(p, ft.pos, ft.len, "%s cannot &", f->type ==
-			        TL_FT_BOOL ? "FT_BOOLEAN" : type_name(f));
+			fail_at(p, ft.pos, ft.len, "%s cannot &.", ft_of(f));
 			free_node(n);
 			return NULL;
 		}
