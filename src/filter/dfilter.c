@@ -1045,10 +1045,25 @@ static void protocol_presence(const char *name, size_t len, struct node *n)
 		n->proto = (unsigned)proto;
 		return;
 	}
+	/* Fields of a header 4.0 always adds (tl_field_elsewhere), present
+	 * with it, though tcpladder keeps no value for them. */
 	static const char *const alias[][2] = {
 		{ "frame", NULL }, { "tcp", NULL },
 		{ "ip", "ip.src" }, { "ipv6", "ipv6.src" },
+		{ "frame.protocols", NULL }, { "frame.time", NULL },
+		{ "ip.flags", "ip.src" }, { "ip.flags.rb", "ip.src" },
+		{ "ip.dsfield", "ip.src" }, { "ip.checksum", "ip.src" },
+		{ "ip.frag_offset", "ip.src" }, { "ipv6.nxt", "ipv6.src" },
+		{ "ipv6.tclass", "ipv6.src" },
 	};
+	static const char *const eth[] = { "eth.src", "eth.dst", "eth.addr",
+	                                   "eth.type" };
+	for (size_t i = 0; i < sizeof eth / sizeof *eth; i++)
+		if (is_word(name, len, eth[i])) {
+			n->kind = N_PROTO;
+			n->proto = (unsigned)tl_proto_find("eth", 3);
+			return;
+		}
 	for (size_t i = 0; i < sizeof alias / sizeof *alias; i++) {
 		if (!is_word(name, len, alias[i][0]))
 			continue;
@@ -1278,7 +1293,7 @@ static bool wants_vexpr(struct parser *p)
 			depth--;
 		/* tcp.payload: bytes the table does not hold as a field. */
 		if (t->t == T_LBRACK || t->t == T_HASH || t->t == T_ARITH ||
-		    (first && t->t == T_LBRACE) ||
+		    t->t == T_LBRACE ||
 		    (first && t->t == T_WORD &&
 		     is_word(w, t->len, "tcp.payload")) ||
 		    (t->t == T_WORD && (is_word(w, t->len, "/") ||
@@ -2712,7 +2727,9 @@ static bool match_vcmp(const struct node *n, const struct tl_fctx *c)
 	struct vval a[TL_FIELD_MAX_VALUES], b[TL_FIELD_MAX_VALUES];
 	unsigned na = veval(n->va, c, a);
 	if (n->kind == N_VEXISTS) {
-		if (n->va->kind != V_ARITH || n->va->op != '&')
+		/* Arithmetic alone (a mask, a sum, a negation) tests for a
+		 * value that is not zero, as 4.0 does. */
+		if (n->va->kind != V_ARITH && n->va->kind != V_NEG)
 			return na != 0;
 		for (unsigned i = 0; i < na; i++) {
 			if (n->va->type != VT_BYTES && a[i].i)
@@ -2765,6 +2782,11 @@ static bool match_cmp(const struct node *n, const struct tl_fctx *c)
 	unsigned nb = n->rfield ? tl_field_values(c, n->rfield, b) : 1;
 	if (!nb)
 		return false;
+	/* 4.0 cannot compare an unsigned field with a negative number:
+	 * every comparison fails, so only != (not ==) holds. */
+	if (!n->rfield && n->lits[0].i < 0 && (n->field->type == TL_FT_UINT ||
+	                                       n->field->type == TL_FT_FRAMENUM))
+		return n->rel == R_NE;
 	bool all = every_pair(n->rel);
 	for (unsigned i = 0; i < na; i++)
 		for (unsigned j = 0; j < nb; j++) {
@@ -2810,6 +2832,10 @@ static bool match_in(const struct node *n, const struct tl_fctx *c)
 				if (cmp_time(a[i].i, l->i) >= 0 &&
 				    cmp_time(a[i].i, l->hi) <= 0)
 					return true;
+			} else if (l->i < 0 &&
+			           (n->field->type == TL_FT_UINT ||
+			            n->field->type == TL_FT_FRAMENUM)) {
+				continue;       /* incomparable, as above */
 			} else if (l->range) {
 				int64_t v = n->field->type == TL_FT_BOOL
 				            ? (int64_t)(a[i].u != 0)

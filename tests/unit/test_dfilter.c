@@ -267,6 +267,18 @@ static void test_matching(void)
 		{ "eth.src == 00:01:02:03:04:06", false },  /* not held */
 		{ "not eth.src == 00:01:02:03:04:06", true },
 		{ "udp.port not in {53}", true },
+		/* and what they select, as tshark -Y does. */
+		{ "tcp.srcport + 0", true },            /* not zero */
+		{ "tcp.len * 1", false },
+		{ "-tcp.len", false },
+		{ "tcp.port > -7", false },             /* incomparable */
+		{ "tcp.port ~= -7", false },
+		{ "tcp.port != -7", true },
+		{ "tcp.port in {-7, 1}", false },
+		{ "eth.src", true },                    /* with its header */
+		{ "ip.dsfield and ip.flags", true },
+		{ "ipv6.tclass", false },
+		{ "frame.protocols", true },
 	};
 	for (size_t i = 0; i < CHECK_COUNT(cases); i++)
 		CHECK_MSG(matches(&m, cases[i].f) == cases[i].want, "%s: %s",
