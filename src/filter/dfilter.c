@@ -1153,6 +1153,7 @@ struct vexpr {
 	struct vexpr *a, *b;            /* operands; V_FUNC: a, then b->... */
 	struct vexpr *next;             /* V_FUNC's further arguments */
 	bool ref;                       /* V_PROTO: a ${field} */
+	struct vexpr *more;             /* V_SLICE: its further ranges */
 };
 
 struct vval {
@@ -1168,6 +1169,7 @@ static void free_vexpr(struct vexpr *e)
 		struct vexpr *nx = e->next;
 		free_vexpr(e->a);
 		free_vexpr(e->b);
+		free_vexpr(e->more);
 		if (e->kind == V_LIT && owns_str(e->tok.t))
 			free(e->tok.str);
 		free(e->lit.bytes);
@@ -1316,9 +1318,37 @@ static bool wants_vexpr(struct parser *p)
 static struct vexpr *parse_vbits(struct parser *p);
 
 /* [i], [i:n], [i-j], [:n], [i:]: start and length (-1: to the end). */
+static bool parse_range(struct parser *p, struct vexpr *e);
+
+/* [r], or [r,r,...]: the ranges' bytes end to end (4.0); the first range
+ * is e's, the others hang on e->more. */
 static bool parse_slice(struct parser *p, struct vexpr *e)
 {
 	next(p);        /* past [ */
+	for (struct vexpr *r = e;;) {
+		if (!parse_range(p, r))
+			return false;
+		if (p->tok.t != T_COMMA)
+			break;
+		next(p);
+		r->more = new_vexpr(V_SLICE);
+		r = r->more;
+	}
+	if (p->tok.t != T_RBRACK) {
+		if (p->tok.t == T_END)
+			fail_at(p, p->tok.pos, 0, "The right bracket was "
+			        "missing from a slice.");
+		else
+			fail_tok(p);
+		return false;
+	}
+	next(p);
+	return true;
+}
+
+/* One range of a slice, and the token after it. */
+static bool parse_range(struct parser *p, struct vexpr *e)
+{
 	const struct token *t = &p->tok;
 	const char *s = p->text + t->pos;
 	char buf[64];
@@ -1357,15 +1387,6 @@ static bool parse_slice(struct parser *p, struct vexpr *e)
 	if (e->len == 0) {
 		fail_at(p, t->pos, t->len, "Range %.*s isn't valid because "
 		        "length 0 isn't positive", (int)t->len, s);
-		return false;
-	}
-	next(p);
-	if (p->tok.t != T_RBRACK) {
-		if (p->tok.t == T_END)
-			fail_at(p, p->tok.pos, 0, "The right bracket was "
-			        "missing from a slice.");
-		else
-			fail_tok(p);
 		return false;
 	}
 	next(p);
@@ -2488,10 +2509,47 @@ static unsigned field_vals(const struct vexpr *e, const struct tl_fctx *c,
 	return n;
 }
 
+/* Where range r of a slice lies in len bytes: false when outside. */
+static bool range_at(const struct vexpr *r, int64_t len, int64_t *at,
+                     int64_t *want)
+{
+	*at = r->start < 0 ? len + r->start : r->start;
+	*want = r->len < 0 ? len - *at : r->len;
+	return *at >= 0 && *want >= 0 && *at + *want <= len;
+}
+
+/* Several ranges: their bytes copied end to end into the value's own
+ * buffer (at most its size); a range outside the value: no value. */
+static unsigned slice_ranges(const struct vexpr *e, struct vval *out,
+                             unsigned n)
+{
+	unsigned k = 0;
+	for (unsigned i = 0; i < n; i++) {
+		uint8_t tmp[sizeof out[i].buf];
+		uint32_t w = 0;
+		bool ok = true;
+		for (const struct vexpr *r = e; r && ok; r = r->more) {
+			int64_t at, want;
+			ok = range_at(r, out[i].len, &at, &want);
+			for (int64_t b = 0; ok && b < want && w < sizeof tmp; b++)
+				tmp[w++] = out[i].p[at + b];
+		}
+		if (!ok)
+			continue;
+		memcpy(out[k].buf, tmp, w);
+		out[k].p = out[k].buf;
+		out[k].len = w;
+		k++;
+	}
+	return k;
+}
+
 static unsigned slice_vals(const struct vexpr *e, const struct tl_fctx *c,
                            struct vval *out)
 {
 	unsigned n = veval(e->a, c, out), k = 0;
+	if (e->more)
+		return slice_ranges(e, out, n);
 	for (unsigned i = 0; i < n; i++) {
 		int64_t len = out[i].len, at = e->start < 0 ? len + e->start
 		                                            : e->start;

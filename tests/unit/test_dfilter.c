@@ -279,6 +279,10 @@ static void test_matching(void)
 		{ "ip.dsfield and ip.flags", true },
 		{ "ipv6.tclass", false },
 		{ "frame.protocols", true },
+		{ "tcp[0:2,13] == a0:2b:02", true },     /* ranges end to end */
+		{ "tcp.options.sack_perm[1,0] == 02:04", true },
+		{ "tcp.options.sack_perm[1,0] == 04:02", false },
+		{ "tcp.options.sack_perm[0,9]", false },  /* past the end */
 	};
 	for (size_t i = 0; i < CHECK_COUNT(cases); i++)
 		CHECK_MSG(matches(&m, cases[i].f) == cases[i].want, "%s: %s",
