@@ -621,6 +621,10 @@ static bool parse_time(const char *s, size_t n, int64_t *out)
 			ns += (s[i] - '0') * scale;
 			scale /= 10;
 		}
+		/* 4.0 reads no further than the fraction's digits ("1.2.3"
+		 * is 1.2 s), but its scanner ends a word at a colon. */
+		if (digits && !memchr(s + i, ':', n - i))
+			i = n;
 	}
 	if (i != n || !digits)
 		return false;
@@ -1268,6 +1272,13 @@ static bool wants_vexpr(struct parser *p)
 		}
 		if (t->t == T_IN)
 			break;
+		/* "field & field": a mask read from the segment. */
+		if (prev == T_BITAND && t->t == T_WORD &&
+		    (tl_field_find(w, t->len) ||
+		     tl_field_known_elsewhere(w, t->len))) {
+			want = true;
+			break;
+		}
 		/* "tcp.len -1": a subtraction. */
 		if (t->t == T_WORD && w[0] == '-' && t->len > 1 &&
 		    (prev == T_WORD || prev == T_RPAREN || prev == T_RBRACK ||
@@ -1654,6 +1665,16 @@ static bool vconvert(struct parser *p, struct vexpr *e, enum vtype want)
 	return ok;
 }
 
+/* Whether e reads a field or protocol (is not made of literals only). */
+static bool names_field(const struct vexpr *e)
+{
+	if (!e)
+		return false;
+	if (e->kind == V_FIELD || e->kind == V_PROTO || e->kind == V_FUNC)
+		return true;
+	return names_field(e->a) || names_field(e->b);
+}
+
 /* Checks y, a literal taking the type of x (and x's field's own, when x
  * is a field). */
 static bool vcheck_beside(struct parser *p, struct vexpr *y,
@@ -1838,6 +1859,9 @@ static struct node *parse_vtest(struct parser *p)
 	struct vexpr *a = parse_vbits(p);
 	if (!a)
 		return NULL;
+	size_t lhs_len = p->tok.pos - start;
+	while (lhs_len && isspace((unsigned char)p->text[start + lhs_len - 1]))
+		lhs_len--;
 	struct node *n = new_node(N_VEXISTS);
 	n->va = a;
 	if (p->tok.t == T_REL) {
@@ -1870,8 +1894,10 @@ static struct node *parse_vtest(struct parser *p)
 	size_t len = p->tok.pos > start ? p->tok.pos - start : 0;
 	struct vexpr *x = n->vb && a->kind == V_LIT ? n->vb : a;
 	struct vexpr *y = x == a ? n->vb : a;
-	if (x->kind == V_LIT) {
-		fail_at(p, start, len, "Constant expression is invalid");
+	if (!names_field(x)) {
+		fail_at(p, start, x == a ? lhs_len : len, x->kind == V_LIT
+		        ? "Constant expression is invalid"
+		        : "Constant arithmetic expression on the LHS is invalid.");
 		free_node(n);
 		return NULL;
 	}
@@ -2045,6 +2071,18 @@ static struct node *parse_test1(struct parser *p)
 			return NULL;
 		}
 		next(p);
+		/* A field on the right must be of a type f contains. */
+		bool rk;
+		const struct tl_field *rf = op == T_CONTAINS
+		                            ? field_of(p, &p->tok, &rk) : NULL;
+		if (op == T_CONTAINS && !rf && rk && p->tok.t == T_WORD)
+			rf = tl_field_elsewhere(p->text + p->tok.pos, p->tok.len);
+		if (rf && rf->type != TL_FT_STRING && rf->type != TL_FT_BYTES) {
+			fail_at(p, p->tok.pos, p->tok.len, "%s and %.*s are not "
+			        "of compatible types.", f->name, (int)p->tok.len,
+			        p->text + p->tok.pos);
+			return NULL;
+		}
 		n = new_node(op == T_CONTAINS ? N_CONTAINS : N_MATCHES);
 		n->field = f;
 		n->lits = tl_xcalloc(1, sizeof *n->lits);

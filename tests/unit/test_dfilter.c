@@ -148,6 +148,12 @@ static const struct err_case errors[] = {
 	  19, 3 },
 	{ "ip.flags.df == true", "\"true\" cannot be found among the possible "
 	  "values for ip.flags.df", 15, 4 },
+	{ "frame.time_relative > 1.2:3", "\"1.2:3\" is not a valid time", 22,
+	  5 },
+	{ "-443 -443 any_eq tcp.len", "Constant arithmetic expression on the "
+	  "LHS is invalid", 0, 10 },
+	{ "http.host contains frame.time_relative", "http.host and "
+	  "frame.time_relative are not of compatible types", 19, 19 },
 };
 
 static void test_errors(void)
@@ -283,6 +289,9 @@ static void test_matching(void)
 		{ "tcp.options.sack_perm[1,0] == 02:04", true },
 		{ "tcp.options.sack_perm[1,0] == 04:02", false },
 		{ "tcp.options.sack_perm[0,9]", false },  /* past the end */
+		{ "frame.time_relative == 0.0.5", true },  /* 4.0 stops at .5 */
+		{ "tcp.srcport & tcp.dstport", true },     /* 41003 & 9 */
+		{ "tcp.srcport & tcp.len", false },
 	};
 	for (size_t i = 0; i < CHECK_COUNT(cases); i++)
 		CHECK_MSG(matches(&m, cases[i].f) == cases[i].want, "%s: %s",
