@@ -151,7 +151,7 @@ static const struct err_case errors[] = {
 	{ "frame.time_relative > 1.2:3", "\"1.2:3\" is not a valid time", 22,
 	  5 },
 	{ "-443 -443 any_eq tcp.len", "Constant arithmetic expression on the "
-	  "LHS is invalid", 0, 10 },
+	  "LHS is invalid", 0, 9 },
 	{ "http.host contains frame.time_relative", "http.host and "
 	  "frame.time_relative are not of compatible types", 19, 19 },
 };
