@@ -1060,6 +1060,17 @@ static void protocol_presence(const char *name, size_t len, struct node *n)
 		{ "ip.frag_offset", "ip.src" }, { "ipv6.nxt", "ipv6.src" },
 		{ "ipv6.tclass", "ipv6.src" },
 	};
+	/* The option items: present when the header has that kind. */
+	if (is_word(name, len, "tcp.options.eol") ||
+	    is_word(name, len, "tcp.options.nop")) {
+		n->kind = N_CMP;
+		n->rel = R_EQ;
+		n->field = tl_field_find("tcp.option_kind", 15);
+		n->lits = tl_xcalloc(1, sizeof *n->lits);
+		n->lits[0].i = name[len - 1] == 'p';    /* nop: 1, eol: 0 */
+		n->nlits = 1;
+		return;
+	}
 	static const char *const eth[] = { "eth.src", "eth.dst", "eth.addr",
 	                                   "eth.type" };
 	for (size_t i = 0; i < sizeof eth / sizeof *eth; i++)
@@ -1293,7 +1304,7 @@ static bool wants_vexpr(struct parser *p)
 			break;
 		}
 		if (!first && proto && (t->t == T_CONTAINS ||
-		                        t->t == T_MATCHES)) {
+		                        t->t == T_MATCHES || t->t == T_REL)) {
 			want = true;
 			break;
 		}

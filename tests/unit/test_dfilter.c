@@ -292,6 +292,10 @@ static void test_matching(void)
 		{ "frame.time_relative == 0.0.5", true },  /* 4.0 stops at .5 */
 		{ "tcp.srcport & tcp.dstport", true },     /* 41003 & 9 */
 		{ "tcp.srcport & tcp.len", false },
+		{ "tcp.options.nop", false },            /* none */
+		{ "tcp.options.eol", true },             /* kind 0 */
+		{ "ip ne 10", true },                    /* the header's bytes */
+		{ "ip > 45", true },
 	};
 	for (size_t i = 0; i < CHECK_COUNT(cases); i++)
 		CHECK_MSG(matches(&m, cases[i].f) == cases[i].want, "%s: %s",
