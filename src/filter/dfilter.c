@@ -2421,7 +2421,11 @@ static int cmp_lit(const struct tl_field *f, const struct tl_fval *v,
 		                 l->addr, f->type == TL_FT_IPV4 ? 4 : 16);
 	}
 	case TL_FT_STRING:
+		return cmp_bytes(v->bytes, v->len, l->bytes, l->len);
 	case TL_FT_BYTES:
+		/* 4.0 orders byte strings by length first. */
+		if (v->len != l->len)
+			return v->len < l->len ? -1 : 1;
 		return cmp_bytes(v->bytes, v->len, l->bytes, l->len);
 	case TL_FT_BOOL:
 		return cmp_i(v->u != 0, l->i);
@@ -2438,8 +2442,11 @@ static int cmp_vals(const struct tl_field *f, const struct tl_fval *a,
 	switch (f->type) {
 	case TL_FT_IPV4: return cmp_bytes(a->addr, 4, b->addr, 4);
 	case TL_FT_IPV6: return cmp_bytes(a->addr, 16, b->addr, 16);
-	case TL_FT_STRING:
-	case TL_FT_BYTES: return cmp_bytes(a->bytes, a->len, b->bytes, b->len);
+	case TL_FT_STRING: return cmp_bytes(a->bytes, a->len, b->bytes, b->len);
+	case TL_FT_BYTES:
+		if (a->len != b->len)
+			return a->len < b->len ? -1 : 1;
+		return cmp_bytes(a->bytes, a->len, b->bytes, b->len);
 	case TL_FT_TIME:
 		if (g->type == TL_FT_TIME)
 			return cmp_time(a->i, b->i);
@@ -2890,10 +2897,11 @@ static bool match_cmp(const struct node *n, const struct tl_fctx *c)
 	if (!nb)
 		return false;
 	/* 4.0 cannot compare an unsigned field with a negative number:
-	 * every comparison fails, so only != (not ==) holds. */
+	 * every comparison fails, so only != (not ==) and === (not ~=)
+	 * hold. */
 	if (!n->rfield && n->lits[0].i < 0 && (n->field->type == TL_FT_UINT ||
 	                                       n->field->type == TL_FT_FRAMENUM))
-		return n->rel == R_NE;
+		return n->rel == R_NE || n->rel == R_ALL_EQ;
 	bool all = every_pair(n->rel);
 	for (unsigned i = 0; i < na; i++)
 		for (unsigned j = 0; j < nb; j++) {

@@ -296,6 +296,9 @@ static void test_matching(void)
 		{ "tcp.options.eol", true },             /* kind 0 */
 		{ "ip ne 10", true },                    /* the header's bytes */
 		{ "ip > 45", true },
+		{ "tcp.port === -7", true },             /* not any ~= */
+		{ "tcp.options.sack_perm < 05", false }, /* longer first */
+		{ "tcp.options.sack_perm > ff", true },
 	};
 	for (size_t i = 0; i < CHECK_COUNT(cases); i++)
 		CHECK_MSG(matches(&m, cases[i].f) == cases[i].want, "%s: %s",
