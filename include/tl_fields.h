@@ -25,9 +25,12 @@ enum tl_ftype {
 };
 
 /* How tshark prints an integer: decimal, or 0x and this many digits; a
- * protocol (TL_FT_BYTES with TL_BASE_NAME): its name. */
-enum tl_fbase { TL_BASE_DEC, TL_BASE_NAME = 1, TL_BASE_HEX4 = 4,
-                TL_BASE_HEX6 = 6 };
+ * protocol (TL_FT_BYTES with TL_BASE_NAME): its name. The fields 4.0
+ * has that the table does not (tl_field_elsewhere) may also be an
+ * Ethernet address (TL_FT_BYTES, TL_BASE_ETHER) or an absolute time
+ * (TL_FT_TIME, TL_BASE_ABSTIME). */
+enum tl_fbase { TL_BASE_DEC, TL_BASE_NAME = 1, TL_BASE_ETHER = 2,
+                TL_BASE_ABSTIME = 3, TL_BASE_HEX4 = 4, TL_BASE_HEX6 = 6 };
 
 struct tl_field {
 	const char *name;
@@ -76,6 +79,10 @@ const struct tl_field *tl_field_find(const char *name, size_t len);
 /* Whether name is a protocol or field tshark 4.0 knows that the table
  * does not have (so a filter naming it is valid but matches nothing). */
 bool tl_field_known_elsewhere(const char *name, size_t len);
+/* Such a field or protocol with 4.0's type (a protocol: TL_FT_BYTES of
+ * TL_BASE_NAME), for checking a filter; never has a value. NULL for
+ * names not listed (the link and tunnel protocols of tl_proto_find). */
+const struct tl_field *tl_field_elsewhere(const char *name, size_t len);
 const struct tl_field *tl_field_at(unsigned id);
 /* The protocol bit (TL_PROTO_*, tl_decode.h) of a protocol 4.0 lists in
  * frame.protocols named alone, or -1 for none of those. */

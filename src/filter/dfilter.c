@@ -20,6 +20,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 /* ---- tokens -------------------------------------------------------------- */
 
@@ -28,6 +29,8 @@ enum tok {
 	T_AND, T_OR, T_NOT, T_BITAND, T_REL, T_IN, T_CONTAINS, T_MATCHES,
 	T_WORD, T_STRING, T_BAD,
 	T_LBRACK, T_RBRACK, T_HASH, T_ARITH,    /* 4.0's value expressions */
+	T_CHAR,                 /* 'a': a character constant, in str[0] */
+	T_REF,                  /* ${field} */
 };
 
 enum rel { R_EQ, R_NE, R_ALL_EQ, R_ANY_NE, R_GT, R_LT, R_GE, R_LE };
@@ -39,6 +42,21 @@ struct token {
 	char *str;              /* T_STRING: the unescaped value */
 	size_t str_len;
 };
+
+/* Tokens whose str the token owns. */
+static bool owns_str(enum tok t)
+{
+	return t == T_STRING || t == T_CHAR;
+}
+
+/* Whether the word of t is followed by "(" (blanks between allowed). */
+static bool before_paren(const char *text, const struct token *t)
+{
+	const char *c = text + t->pos + t->len;
+	while (isspace((unsigned char)*c))
+		c++;
+	return *c == '(';
+}
 
 static bool word_char(int c)
 {
@@ -124,6 +142,8 @@ struct parser {
 	bool wants_http;        /* names an http.* field */
 	unsigned rec_gaps;
 	const char *gap_name[REC_GAP_KINDS];
+	bool absent;            /* the test names a field tcpladder lacks */
+	const struct tl_field *partner; /* converting a literal: its field */
 };
 
 /* A field or protocol named whose value the view's records lack (gaps:
@@ -192,6 +212,8 @@ static int escape(struct parser *p, const char *s, size_t *i)
 	}
 	unsigned v = 0, digits = 0;
 	size_t j = at + 1;
+	if (c == 'u' || c == 'U')
+		return -2;      /* a universal character name: lex_string */
 	if (c == 'x') {
 		for (j++; digits < 2 && isxdigit((unsigned char)s[j]); j++, digits++)
 			v = v * 16 + hex_digit(s[j]);
@@ -246,15 +268,152 @@ static void lex_raw_string(struct parser *p, size_t start)
 	end_string(p, start, i, out, n);
 }
 
+/* \uXXXX or \UXXXXXXXX at s[*i] (4.0): exactly 4 or 8 hex digits, a
+ * code point that is not a surrogate, written out in UTF-8. The bytes
+ * written, or 0 on an error (said). */
+static size_t universal(struct parser *p, const char *s, size_t *i,
+                        char *out)
+{
+	size_t at = *i, want = s[at + 1] == 'u' ? 4 : 8, d = 0;
+	uint32_t v = 0;
+	for (; d < want && isxdigit((unsigned char)s[at + 2 + d]); d++)
+		v = v * 16 + hex_digit(s[at + 2 + d]);
+	if (d < want || (v >= 0xd800 && v <= 0xdfff) || v > 0x10ffff) {
+		fail_at(p, at, 2 + d, "%.*s is not a valid universal character "
+		        "name", (int)(2 + d), s + at);
+		return 0;
+	}
+	*i = at + 2 + d;
+	size_t n = 0;
+	if (v < 0x80) {
+		out[n++] = (char)v;
+	} else if (v < 0x800) {
+		out[n++] = (char)(0xc0 | v >> 6);
+		out[n++] = (char)(0x80 | (v & 0x3f));
+	} else if (v < 0x10000) {
+		out[n++] = (char)(0xe0 | v >> 12);
+		out[n++] = (char)(0x80 | ((v >> 6) & 0x3f));
+		out[n++] = (char)(0x80 | (v & 0x3f));
+	} else {
+		out[n++] = (char)(0xf0 | v >> 18);
+		out[n++] = (char)(0x80 | ((v >> 12) & 0x3f));
+		out[n++] = (char)(0x80 | ((v >> 6) & 0x3f));
+		out[n++] = (char)(0x80 | (v & 0x3f));
+	}
+	return n;
+}
+
+/* 'c' (4.0): one character, or \\, \', \", \x with one or two hex
+ * digits, \ with one to three octal digits up to 255. */
+static void lex_char(struct parser *p, size_t start)
+{
+	const char *s = p->text;
+	size_t i = start + 1;
+	while (s[i] && s[i] != '\'') {
+		if (s[i] == '\\' && s[i + 1])
+			i++;
+		i++;
+	}
+	if (s[i] != '\'') {
+		fail_at(p, start, i - start, "The character constant starting "
+		        "here is not closed");
+		p->tok.t = T_BAD;
+		return;
+	}
+	size_t n = i + 1 - start;
+	const char *b = s + start + 1;
+	size_t bl = i - start - 1;
+	int v = -1;
+	if (bl == 1 && b[0] != '\\') {
+		v = (unsigned char)b[0];
+	} else if (bl == 2 && b[0] == '\\' && strchr("\\'\"", b[1])) {
+		v = (unsigned char)b[1];
+	} else if (bl >= 2 && b[0] == '\\' && (b[1] == 'x' ||
+	                                      (b[1] >= '0' && b[1] <= '7'))) {
+		unsigned x = 0, d = 0;
+		size_t j = 1;
+		if (b[1] == 'x')
+			for (j = 2; j < bl && d < 2 && isxdigit((unsigned char)b[j]);
+			     j++, d++)
+				x = x * 16 + hex_digit(b[j]);
+		else
+			for (; j < bl && d < 3 && b[j] >= '0' && b[j] <= '7';
+			     j++, d++)
+				x = x * 8 + (unsigned)(b[j] - '0');
+		if (d && j == bl && x > 255) {
+			fail_at(p, start, n, "%.*s is too large to be a valid "
+			        "character constant.", (int)n, s + start);
+			p->tok.t = T_BAD;
+			return;
+		}
+		if (d && j == bl)
+			v = (int)x;
+	}
+	if (v < 0) {
+		fail_at(p, start, n, bl ? "%.*s is not a valid character "
+		        "constant." : "Empty character constant.", (int)n,
+		        s + start);
+		p->tok.t = T_BAD;
+		return;
+	}
+	char *out = tl_xmalloc(2);
+	out[0] = (char)v;
+	out[1] = '\0';
+	p->tok = (struct token){ .t = T_CHAR, .pos = start, .len = n,
+	                         .str = out, .str_len = 1 };
+}
+
+/* ${field} (4.0): a reference to the field's value in the frame the
+ * user selected; tshark has none, so it has no value. Any other name in
+ * braces is a macro, and there are none. */
+static void lex_ref(struct parser *p, size_t start)
+{
+	const char *s = p->text;
+	size_t i = start + 2;
+	while (s[i] && s[i] != '}')
+		i++;
+	size_t nl = i - start - 2;
+	const char *name = s + start + 2;
+	if (s[i] != '}' || !nl) {
+		fail_at(p, 0, 0, "macro not closed");
+		p->tok.t = T_BAD;
+		return;
+	}
+	for (size_t k = 0; k < nl; k++)
+		if (!isalnum((unsigned char)name[k]) && name[k] != '_' &&
+		    name[k] != '.' && name[k] != '-') {
+			fail_at(p, 0, 0, "invalid character in macro name");
+			p->tok.t = T_BAD;
+			return;
+		}
+	const struct tl_field *f = tl_field_find(name, nl);
+	if (!f)
+		f = tl_field_elsewhere(name, nl);
+	if (!f || f->type == TL_FT_NONE || f->base == TL_BASE_NAME) {
+		fail_at(p, 0, 0, "macro '%.*s' does not exist", (int)nl, name);
+		p->tok.t = T_BAD;
+		return;
+	}
+	p->tok = (struct token){ .t = T_REF, .pos = start,
+	                         .len = i + 1 - start };
+}
+
 static void lex_string(struct parser *p, size_t start)
 {
 	const char *s = p->text;
 	size_t i = start + 1;
-	char *out = tl_xmalloc(strlen(s + start) + 1);
+	char *out = tl_xmalloc(2 * strlen(s + start) + 4);
 	size_t n = 0;
 	while (s[i] && s[i] != '"') {
 		if (s[i] == '\\' && s[i + 1]) {
 			int c = escape(p, s, &i);
+			if (c == -2) {
+				size_t w = universal(p, s, &i, out + n);
+				if (w) {
+					n += w;
+					continue;
+				}
+			}
 			if (c < 0) {
 				free(out);
 				p->tok.t = T_BAD;
@@ -272,7 +431,7 @@ static void next(struct parser *p)
 {
 	const char *s = p->text;
 	size_t i = p->tok.pos + p->tok.len;
-	if (p->tok.t == T_STRING)
+	if (owns_str(p->tok.t))
 		free(p->tok.str);
 	while (isspace((unsigned char)s[i]))
 		i++;
@@ -302,6 +461,14 @@ static void next(struct parser *p)
 		lex_raw_string(p, i);
 		return;
 	}
+	if (s[i] == '\'') {
+		lex_char(p, i);
+		return;
+	}
+	if (s[i] == '$' && s[i + 1] == '{') {
+		lex_ref(p, i);
+		return;
+	}
 	/* A word: up to a character that cannot be in one, or "..". */
 	size_t j = i;
 	while (word_char((unsigned char)s[j]) &&
@@ -318,7 +485,7 @@ static void next(struct parser *p)
 			{ "any_ne", T_REL, R_ANY_NE }, { "any_eq", T_REL, R_EQ },
 			{ "all_ne", T_REL, R_NE }, { "gt", T_REL, R_GT },
 			{ "lt", T_REL, R_LT }, { "ge", T_REL, R_GE },
-			{ "le", T_REL, R_LE },
+			{ "le", T_REL, R_LE }, { "bitwise_and", T_BITAND, 0 },
 		};
 		for (size_t k = 0; k < sizeof words / sizeof *words; k++)
 			if (is_word(s + i, j - i, words[k].w)) {
@@ -363,35 +530,79 @@ static const char *type_name(const struct tl_field *f)
 	static char buf[64];
 	switch (f->type) {
 	case TL_FT_NONE: return "Label";
-	case TL_FT_BYTES: return "Protocol";
+	case TL_FT_BYTES:
+		return f->base == TL_BASE_ETHER ? "Ethernet or other MAC address"
+		                                : "Protocol";
 	case TL_FT_BOOL: return "Boolean";
 	case TL_FT_FRAMENUM: return "Frame number";
-	case TL_FT_TIME: return "Time offset";
+	case TL_FT_TIME:
+		return f->base == TL_BASE_ABSTIME ? "Date and time"
+		                                  : "Time offset";
 	case TL_FT_IPV4: return "IPv4 address";
 	case TL_FT_IPV6: return "IPv6 address";
 	case TL_FT_STRING: return "Character string";
 	case TL_FT_INT:
-		snprintf(buf, sizeof buf, "Signed integer (%u bytes)",
-		         f->bits / 8);
+		snprintf(buf, sizeof buf, "Signed integer (%u byte%s)",
+		         f->bits / 8, f->bits > 8 ? "s" : "");
 		return buf;
 	}
-	snprintf(buf, sizeof buf, "Unsigned integer (%u bytes)",
-	         (f->bits + 7) / 8);
+	snprintf(buf, sizeof buf, "Unsigned integer (%u byte%s)",
+	         (f->bits + 7) / 8, f->bits > 8 ? "s" : "");
 	return buf;
+}
+
+/* 4.0's name of a field's type in its "cannot" messages. */
+static const char *ft_of(const struct tl_field *f)
+{
+	switch (f->type) {
+	case TL_FT_NONE: return "FT_NONE";
+	case TL_FT_BYTES:
+		return f->base == TL_BASE_ETHER ? "FT_ETHER"
+		       : f->base == TL_BASE_NAME ? "FT_PROTOCOL" : "FT_BYTES";
+	case TL_FT_BOOL: return "FT_BOOLEAN";
+	case TL_FT_TIME:
+		return f->base == TL_BASE_ABSTIME ? "FT_ABSOLUTE_TIME"
+		                                  : "FT_RELATIVE_TIME";
+	case TL_FT_IPV4: return "FT_IPv4";
+	case TL_FT_IPV6: return "FT_IPv6";
+	case TL_FT_STRING: return "FT_STRING";
+	default: return "FT_UINT32";
+	}
+}
+
+/* An unsigned number as 4.0's scanner reads it: decimal, 0x hex, 0
+ * octal, 0b binary (0b alone is 0). */
+static bool parse_mag(const char *s, size_t n, uint64_t *out)
+{
+	char buf[80];
+	if (!n || n >= sizeof buf || s[0] == '-' || s[0] == '+')
+		return false;
+	memcpy(buf, s, n);
+	buf[n] = '\0';
+	if (buf[0] == '0' && (buf[1] == 'b' || buf[1] == 'B')) {
+		uint64_t v = 0;
+		for (size_t i = 2; i < n; i++) {
+			if ((buf[i] != '0' && buf[i] != '1') || v >> 63)
+				return false;
+			v = v * 2 + (uint64_t)(buf[i] - '0');
+		}
+		*out = v;
+		return true;
+	}
+	char *end;
+	errno = 0;
+	unsigned long long v = strtoull(buf, &end, 0);
+	if (errno || *end || end == buf || buf[0] == ' ')
+		return false;
+	*out = v;
+	return true;
 }
 
 static bool parse_int(const char *s, size_t n, int64_t *out)
 {
-	char buf[64];
-	if (!n || n >= sizeof buf)
-		return false;
-	memcpy(buf, s, n);
-	buf[n] = '\0';
-	char *end;
-	errno = 0;
-	bool neg = buf[0] == '-';
-	unsigned long long v = strtoull(buf + neg, &end, 0);
-	if (errno || *end || end == buf + neg || v > INT64_MAX)
+	bool neg = n && s[0] == '-';
+	uint64_t v;
+	if (!parse_mag(s + neg, n - neg, &v) || v > INT64_MAX)
 		return false;
 	*out = neg ? -(int64_t)v : (int64_t)v;
 	return true;
@@ -408,6 +619,11 @@ static bool parse_time(const char *s, size_t n, int64_t *out)
 	}
 	int64_t sec = 0, ns = 0;
 	size_t digits = 0;
+	/* 4.0's scanner splits ".5" and "5." apart. */
+	if (i < n && s[i] == '.')
+		return false;
+	if (n && s[n - 1] == '.')
+		return false;
 	for (; i < n && isdigit((unsigned char)s[i]); i++, digits++) {
 		if (sec > INT64_MAX / 10 / 1000000000)
 			return false;
@@ -417,9 +633,15 @@ static bool parse_time(const char *s, size_t n, int64_t *out)
 		i++;
 		int64_t scale = 100000000;
 		for (; i < n && isdigit((unsigned char)s[i]); i++, digits++) {
+			if (!scale)
+				return false;   /* 4.0: nanoseconds at most */
 			ns += (s[i] - '0') * scale;
 			scale /= 10;
 		}
+		/* 4.0 reads no further than the fraction's digits ("1.2.3"
+		 * is 1.2 s), but its scanner ends a word at a colon. */
+		if (digits && !memchr(s + i, ':', n - i))
+			i = n;
 	}
 	if (i != n || !digits)
 		return false;
@@ -460,6 +682,16 @@ static bool parse_addr(const struct tl_field *f, const char *s, size_t n,
 /* Byte strings: "04:02", "04-02", "04.02", or one or two hex digits. */
 static bool parse_bytes(const char *s, size_t n, struct literal *l)
 {
+	/* One byte may be written 0x45 (not 0x4, not 0x456). */
+	if (n >= 2 && s[0] == '0' && (s[1] == 'x' || s[1] == 'X')) {
+		if (n != 4 || !isxdigit((unsigned char)s[2]) ||
+		    !isxdigit((unsigned char)s[3]))
+			return false;
+		l->bytes = tl_xmalloc(1);
+		l->bytes[0] = (uint8_t)(hex_digit(s[2]) * 16 + hex_digit(s[3]));
+		l->len = 1;
+		return true;
+	}
 	uint8_t *out = tl_xmalloc(n / 2 + 2);
 	size_t k = 0, i = 0;
 	while (i < n) {
@@ -471,7 +703,9 @@ static bool parse_bytes(const char *s, size_t n, struct literal *l)
 			          : tolower((unsigned char)h) - 'a' + 10);
 			d++;
 		}
-		if (!d) {
+		/* 4.0 reads "1:2" as no byte string (":2" is left over). */
+		if (!d || (d == 1 && ((i < n && s[i] == ':') ||
+		                      (k && s[i - 2] == ':')))) {
 			free(out);
 			return false;
 		}
@@ -487,6 +721,120 @@ static bool parse_bytes(const char *s, size_t n, struct literal *l)
 	return true;
 }
 
+/* A boolean's value by name, as 4.0 reads it: True, TRUE, False, FALSE
+ * for any; then the field's own names, in any case: the flags' "Set"
+ * and "Not set", the others' "true" and "false". */
+static bool bool_name(const struct tl_field *f, const char *s, size_t n,
+                      int64_t *out)
+{
+	bool flag = !strncmp(f->name, "tcp.flags.", 10) ||
+	            !strncmp(f->name, "ip.flags.", 9);
+	const char *yes = flag ? "set" : "true", *no = flag ? "not set"
+	                                                    : "false";
+	if (is_word(s, n, "True") || is_word(s, n, "TRUE") ||
+	    (strlen(yes) == n && !strncasecmp(s, yes, n))) {
+		*out = 1;
+		return true;
+	}
+	if (is_word(s, n, "False") || is_word(s, n, "FALSE") ||
+	    (strlen(no) == n && !strncasecmp(s, no, n))) {
+		*out = 0;
+		return true;
+	}
+	return false;
+}
+
+/* 'c' for f: a number for integers, one byte for strings and bytes. */
+static bool char_literal(struct parser *p, const struct tl_field *f,
+                         struct literal *l)
+{
+	const struct token *t = &p->tok;
+	uint8_t c = (uint8_t)t->str[0];
+	switch (f->type) {
+	case TL_FT_UINT: case TL_FT_INT: case TL_FT_FRAMENUM:
+		l->i = c;
+		return true;
+	case TL_FT_BOOL:
+		l->i = c != 0;
+		return true;
+	case TL_FT_STRING:
+	case TL_FT_BYTES:
+		if (f->base == TL_BASE_ETHER)
+			break;
+		l->bytes = tl_xmalloc(2);
+		l->bytes[0] = c;
+		l->bytes[1] = '\0';
+		l->len = 1;
+		return true;
+	default:
+		break;
+	}
+	fail_at(p, t->pos, t->len, "%s cannot be converted from a character "
+	        "constant (%.*s)", type_name(f), (int)t->len, p->text + t->pos);
+	return false;
+}
+
+/* An Ethernet address: a byte string of exactly six bytes. */
+static bool ether_literal(struct parser *p, const struct tl_field *f,
+                          struct literal *l)
+{
+	const struct token *t = &p->tok;
+	const char *s = p->text + t->pos;
+	(void)f;
+	if (!parse_bytes(s, t->len, l)) {
+		fail_at(p, t->pos, t->len, "\"%.*s\" is not a valid Ethernet "
+		        "address.", (int)t->len, s);
+		return false;
+	}
+	if (l->len != 6) {
+		fail_at(p, t->pos, t->len, "\"%.*s\" contains too %s bytes to "
+		        "be a valid Ethernet address.", (int)t->len, s,
+		        l->len < 6 ? "few" : "many");
+		free(l->bytes);
+		l->bytes = NULL;
+		return false;
+	}
+	return true;
+}
+
+/* An absolute time as 4.0 reads one: "Nov 12, 1999 08:55:44.123" or
+ * "2011-07-04 12:34:56" (a T for the space, a date alone, fractions,
+ * " UTC" or "Z" after); only checked, as no row has frame.time. */
+static bool abs_time(struct parser *p, const struct tl_field *f,
+                     const char *s, size_t n, struct literal *l)
+{
+	static const char *const forms[] = {
+		"%b %d, %Y %H:%M:%S", "%b %d, %Y %H:%M", "%Y-%m-%d %H:%M:%S",
+		"%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M", "%Y-%m-%d",
+	};
+	char buf[96];
+	(void)f;
+	memset(l, 0, sizeof *l);
+	if (n < sizeof buf) {
+		memcpy(buf, s, n);
+		buf[n] = '\0';
+		for (size_t k = 0; k < sizeof forms / sizeof *forms; k++) {
+			struct tm tm;
+			memset(&tm, 0, sizeof tm);
+			const char *end = strptime(buf, forms[k], &tm);
+			if (!end)
+				continue;
+			if (*end == '.')
+				for (end++; isdigit((unsigned char)*end); end++)
+					;
+			if (!strcmp(end, " UTC") || !strcmp(end, "Z") ||
+			    !strcmp(end, " ") )
+				end += strlen(end);
+			if (!*end)
+				return true;
+		}
+	}
+	fail_at(p, p->tok.pos, p->tok.len, "\"%.*s\" is not a valid absolute "
+	        "time. Example: \"Nov 12, 1999 08:55:44.123\" or "
+	        "\"2011-07-04 12:34:56\"", (int)n, s);
+	return false;
+}
+
 /* Converts the current token to a value of f's type. */
 static bool literal_for(struct parser *p, const struct tl_field *f,
                         struct literal *l)
@@ -495,6 +843,18 @@ static bool literal_for(struct parser *p, const struct tl_field *f,
 	const char *s = p->text + t->pos;
 	size_t n = t->len;
 	memset(l, 0, sizeof *l);
+	if (t->t == T_CHAR)
+		return char_literal(p, f, l);
+	if (t->t == T_STRING && f->base == TL_BASE_ETHER) {
+		fail_at(p, t->pos, n, "%s cannot be converted from a string "
+		        "(%.*s)", type_name(f), (int)n, s);
+		return false;
+	}
+	if (t->t == T_STRING && f->base == TL_BASE_ABSTIME)
+		return abs_time(p, f, t->str, t->str_len, l);
+	if (t->t == T_STRING && f->type == TL_FT_BOOL &&
+	    bool_name(f, t->str, t->str_len, &l->i))
+		return true;
 	if (t->t == T_STRING) {
 		if (f->type == TL_FT_STRING || f->type == TL_FT_BYTES) {
 			l->bytes = tl_xmalloc(t->str_len + 1);
@@ -510,18 +870,24 @@ static bool literal_for(struct parser *p, const struct tl_field *f,
 		fail_tok(p);
 		return false;
 	}
+	/* "-1": 4.0's unary minus on the literal, for numbers only. */
+	if (n > 1 && s[0] == '-' && f->type != TL_FT_UINT &&
+	    f->type != TL_FT_INT && f->type != TL_FT_FRAMENUM &&
+	    !(f->type == TL_FT_TIME && f->base != TL_BASE_ABSTIME)) {
+		fail_at(p, t->pos, 1, "%s cannot -.", ft_of(f));
+		return false;
+	}
+	if (f->base == TL_BASE_ETHER)
+		return ether_literal(p, f, l);
+	if (f->base == TL_BASE_ABSTIME)
+		return abs_time(p, f, s, n, l);
 	switch (f->type) {
 	case TL_FT_BOOL:
-		if (is_word(s, n, "True") || is_word(s, n, "TRUE")) {
-			l->i = 1;
+		if (bool_name(f, s, n, &l->i))
 			return true;
-		}
-		if (is_word(s, n, "False") || is_word(s, n, "FALSE")) {
-			l->i = 0;
-			return true;
-		}
-		if (parse_int(s, n, &l->i)) {
-			l->i = l->i != 0;
+		uint64_t bv;
+		if (parse_mag(s, n, &bv)) {
+			l->i = bv != 0;
 			return true;
 		}
 		fail_at(p, t->pos, n, "\"%.*s\" cannot be found among the "
@@ -529,24 +895,38 @@ static bool literal_for(struct parser *p, const struct tl_field *f,
 		return false;
 	case TL_FT_UINT:
 	case TL_FT_INT:
-	case TL_FT_FRAMENUM:
-		if (parse_int(s, n, &l->i)) {
-			/* 4.0 rejects a value past an unsigned field's
-			 * width (a negative one it takes). */
-			unsigned w = f->bits <= 8 ? 8 : f->bits <= 16 ? 16
-			           : f->bits <= 32 ? 32 : 64;
-			if (f->type == TL_FT_UINT && w < 64 && l->i > 0 &&
-			    (uint64_t)l->i >> w) {
-				fail_at(p, t->pos, n, "\"%.*s\" too big for "
-				        "this field, maximum %llu", (int)n, s,
-				        (unsigned long long)((UINT64_C(1) << w)
-				                             - 1));
-				return false;
-			}
-			return true;
+	case TL_FT_FRAMENUM: {
+		/* 4.0 checks the number against the field's width, then
+		 * applies a minus in front (so -255 is a uint8's, -256 not). */
+		bool neg = s[0] == '-';
+		uint64_t v;
+		if (!parse_mag(s + neg, n - neg, &v)) {
+			fail_at(p, t->pos, n, "\"%.*s\" is not a valid number",
+			        (int)n, s);
+			return false;
 		}
-		fail_at(p, t->pos, n, "\"%.*s\" is not a valid number", (int)n, s);
-		return false;
+		unsigned w = f->bits <= 8 ? 8 : f->bits <= 16 ? 16
+		           : f->bits <= 32 ? 32 : 64;
+		uint64_t max = f->type == TL_FT_INT ? (UINT64_C(1) << (w - 1)) - 1
+		             : w < 64 ? (UINT64_C(1) << w) - 1 : UINT64_MAX;
+		if (v > max) {
+			fail_at(p, t->pos + neg, n - neg, "\"%.*s\" too big for "
+			        "this field, maximum %llu", (int)(n - neg),
+			        s + neg, (unsigned long long)max);
+			return false;
+		}
+		/* An unsigned field's negative value is a signed one of its
+		 * width (32 or 64 bits). */
+		if (neg && f->type != TL_FT_INT &&
+		    v > (w < 64 ? (uint64_t)INT32_MAX : (uint64_t)INT64_MAX)) {
+			fail_at(p, t->pos + neg, n - neg, "%.*s: %.*s overflows "
+			        "gint%u", (int)(n - neg), s + neg, (int)(n - neg),
+			        s + neg, w < 64 ? 32 : 64);
+			return false;
+		}
+		l->i = (int64_t)(neg ? 0 - v : v);
+		return true;
+	}
 	case TL_FT_TIME:
 		if (parse_time(s, n, &l->i))
 			return true;
@@ -583,6 +963,10 @@ static const struct tl_field *field_of(struct parser *p,
                                        const struct token *t, bool *known)
 {
 	*known = false;
+	if (t->t == T_REF) {
+		*known = true;
+		return NULL;    /* no value: absent_field types it */
+	}
 	if (t->t != T_WORD)
 		return NULL;
 	const struct tl_field *f = tl_field_find(p->text + t->pos, t->len);
@@ -610,10 +994,10 @@ static struct node *new_node(enum node_kind k)
 
 static struct node *parse_or(struct parser *p);
 
+/* 4.0 orders every type but a label (bytes and protocols too). */
 static bool orderable(const struct tl_field *f)
 {
-	return f->type != TL_FT_NONE && f->type != TL_FT_STRING &&
-	       f->type != TL_FT_BYTES;
+	return f->type != TL_FT_NONE;
 }
 
 static const char *rel_text(const struct parser *p, const struct token *t)
@@ -624,13 +1008,51 @@ static const char *rel_text(const struct parser *p, const struct token *t)
 	return buf;
 }
 
+/* Whether 4.0 compares field a with field b (a on the left): integers
+ * of any width with each other and with a boolean on the right, bytes
+ * with bytes (Ethernet addresses too), protocols with protocols,
+ * otherwise the same type. */
 static bool same_kind(const struct tl_field *a, const struct tl_field *b)
 {
 	bool ia = a->type == TL_FT_UINT || a->type == TL_FT_INT ||
 	          a->type == TL_FT_FRAMENUM;
 	bool ib = b->type == TL_FT_UINT || b->type == TL_FT_INT ||
 	          b->type == TL_FT_FRAMENUM;
-	return (ia && ib) || a->type == b->type;
+	if (ia)
+		return ib || b->type == TL_FT_BOOL;
+	if (a->type == TL_FT_NONE || a->type != b->type)
+		return false;
+	if (a->type == TL_FT_BYTES || a->type == TL_FT_TIME)
+		return (a->base == TL_BASE_NAME) == (b->base == TL_BASE_NAME) &&
+		       (a->base == TL_BASE_ABSTIME) == (b->base == TL_BASE_ABSTIME);
+	return true;
+}
+
+/* A protocol tcpladder knows only by name (tl_proto_find): 4.0 types it
+ * as a protocol, bytes. */
+static const struct tl_field any_protocol = {
+	.name = "", .type = TL_FT_BYTES, .base = TL_BASE_NAME,
+};
+
+/* The type 4.0 gives a name the table does not hold (known says it is
+ * 4.0's), for checking a test that names it; the test is then marked
+ * absent (no row has a value for it). */
+static const struct tl_field *absent_field(struct parser *p,
+                                           const struct token *t)
+{
+	size_t pos = t->pos, len = t->len;
+	if (t->t == T_REF) {
+		pos += 2;
+		len -= 3;
+		const struct tl_field *held = tl_field_find(p->text + pos, len);
+		if (held) {
+			p->absent = true;
+			return held;
+		}
+	}
+	const struct tl_field *f = tl_field_elsewhere(p->text + pos, len);
+	p->absent = true;
+	return f ? f : &any_protocol;
 }
 
 /* A protocol or subtree named alone is present when one of its fields
@@ -646,10 +1068,39 @@ static void protocol_presence(struct parser *p, const char *name,
 		n->proto = (unsigned)proto;
 		return;
 	}
+	/* Fields of a header 4.0 always adds (tl_field_elsewhere), present
+	 * with it, though tcpladder keeps no value for them. */
 	static const char *const alias[][2] = {
 		{ "frame", NULL }, { "tcp", NULL },
 		{ "ip", "ip.src" }, { "ipv6", "ipv6.src" },
+		{ "frame.protocols", NULL }, { "frame.time", NULL },
+		{ "ip.flags", "ip.src" }, { "ip.flags.rb", "ip.src" },
+		{ "ip.dsfield", "ip.src" }, { "ip.checksum", "ip.src" },
+		{ "ip.frag_offset", "ip.src" }, { "ipv6.nxt", "ipv6.src" },
+		{ "ipv6.tclass", "ipv6.src" },
 	};
+	/* The option items: present when the header has that kind. */
+	if (is_word(name, len, "tcp.options.eol") ||
+	    is_word(name, len, "tcp.options.nop")) {
+		n->kind = N_CMP;
+		n->rel = R_EQ;
+		n->field = tl_field_find("tcp.option_kind", 15);
+		note_gaps(p, tl_field_record_gaps(n->field),
+		          name[len - 1] == 'p' ? "tcp.options.nop"
+		                               : "tcp.options.eol");
+		n->lits = tl_xcalloc(1, sizeof *n->lits);
+		n->lits[0].i = name[len - 1] == 'p';    /* nop: 1, eol: 0 */
+		n->nlits = 1;
+		return;
+	}
+	static const char *const eth[] = { "eth.src", "eth.dst", "eth.addr",
+	                                   "eth.type" };
+	for (size_t i = 0; i < sizeof eth / sizeof *eth; i++)
+		if (is_word(name, len, eth[i])) {
+			n->kind = N_PROTO;
+			n->proto = (unsigned)tl_proto_find("eth", 3);
+			return;
+		}
 	for (size_t i = 0; i < sizeof alias / sizeof *alias; i++) {
 		if (!is_word(name, len, alias[i][0]))
 			continue;
@@ -739,6 +1190,8 @@ struct vexpr {
 	int64_t start, len;             /* V_SLICE; len < 0: to the end */
 	struct vexpr *a, *b;            /* operands; V_FUNC: a, then b->... */
 	struct vexpr *next;             /* V_FUNC's further arguments */
+	bool ref;                       /* V_PROTO: a ${field} */
+	struct vexpr *more;             /* V_SLICE: its further ranges */
 };
 
 struct vval {
@@ -754,7 +1207,8 @@ static void free_vexpr(struct vexpr *e)
 		struct vexpr *nx = e->next;
 		free_vexpr(e->a);
 		free_vexpr(e->b);
-		if (e->kind == V_LIT && e->tok.t == T_STRING)
+		free_vexpr(e->more);
+		if (e->kind == V_LIT && owns_str(e->tok.t))
 			free(e->tok.str);
 		free(e->lit.bytes);
 		free(e);
@@ -830,11 +1284,13 @@ static bool proto_of(const char *s, size_t n, int *pr)
 static bool wants_vexpr(struct parser *p)
 {
 	struct token save = p->tok;
-	if (save.t == T_STRING) {
+	if (owns_str(save.t)) {
 		save.str = tl_xmalloc(save.str_len + 1);
 		memcpy(save.str, p->tok.str, save.str_len + 1);
 	}
 	bool failed = p->failed, want = false, first = true, proto = false;
+	bool bytes = false;
+	enum tok prev = T_END;
 	int depth = 0, pr;
 	for (; p->tok.t != T_END && p->tok.t != T_BAD; first = false) {
 		const struct token *t = &p->tok;
@@ -842,8 +1298,38 @@ static bool wants_vexpr(struct parser *p)
 		/* "tcp contains ...": a protocol's bytes, not a field. */
 		if (first && t->t == T_WORD && proto_of(w, t->len, &pr))
 			proto = true;
+		if (first && t->t == T_WORD) {
+			const struct tl_field *f = tl_field_find(w, t->len);
+			if (!f)
+				f = tl_field_elsewhere(w, t->len);
+			bytes = is_word(w, t->len, "tcp.payload") ||
+			        (f && f->type == TL_FT_BYTES &&
+			         f->base != TL_BASE_NAME);
+		}
+		if (t->t == T_IN)
+			break;
+		/* "field & field": a mask read from the segment. */
+		if (prev == T_BITAND && t->t == T_WORD &&
+		    (tl_field_find(w, t->len) ||
+		     tl_field_known_elsewhere(w, t->len))) {
+			want = true;
+			break;
+		}
+		/* "tcp.len -1": a subtraction. */
+		if (t->t == T_WORD && w[0] == '-' && t->len > 1 &&
+		    (prev == T_WORD || prev == T_RPAREN || prev == T_RBRACK ||
+		     prev == T_RBRACE)) {
+			want = true;
+			break;
+		}
+		prev = t->t;
+		/* "bytes & mask": bytes, not an integer's bits. */
+		if (!first && bytes && t->t == T_BITAND) {
+			want = true;
+			break;
+		}
 		if (!first && proto && (t->t == T_CONTAINS ||
-		                        t->t == T_MATCHES)) {
+		                        t->t == T_MATCHES || t->t == T_REL)) {
 			want = true;
 			break;
 		}
@@ -856,20 +1342,20 @@ static bool wants_vexpr(struct parser *p)
 			depth--;
 		/* tcp.payload: bytes the table does not hold as a field. */
 		if (t->t == T_LBRACK || t->t == T_HASH || t->t == T_ARITH ||
-		    (first && t->t == T_LBRACE) ||
+		    t->t == T_LBRACE ||
 		    (first && t->t == T_WORD &&
 		     is_word(w, t->len, "tcp.payload")) ||
 		    (t->t == T_WORD && (is_word(w, t->len, "/") ||
 		                        is_word(w, t->len, "-") ||
 		                        (w[0] == '-' && t->len > 1 &&
 		                         isalpha((unsigned char)w[1])) ||
-		                        w[t->len] == '('))) {
+		                        before_paren(p->text, t)))) {
 			want = true;
 			break;
 		}
 		next(p);
 	}
-	if (p->tok.t == T_STRING)
+	if (owns_str(p->tok.t))
 		free(p->tok.str);
 	p->tok = save;
 	p->failed = failed;
@@ -879,9 +1365,37 @@ static bool wants_vexpr(struct parser *p)
 static struct vexpr *parse_vbits(struct parser *p);
 
 /* [i], [i:n], [i-j], [:n], [i:]: start and length (-1: to the end). */
+static bool parse_range(struct parser *p, struct vexpr *e);
+
+/* [r], or [r,r,...]: the ranges' bytes end to end (4.0); the first range
+ * is e's, the others hang on e->more. */
 static bool parse_slice(struct parser *p, struct vexpr *e)
 {
 	next(p);        /* past [ */
+	for (struct vexpr *r = e;;) {
+		if (!parse_range(p, r))
+			return false;
+		if (p->tok.t != T_COMMA)
+			break;
+		next(p);
+		r->more = new_vexpr(V_SLICE);
+		r = r->more;
+	}
+	if (p->tok.t != T_RBRACK) {
+		if (p->tok.t == T_END)
+			fail_at(p, p->tok.pos, 0, "The right bracket was "
+			        "missing from a slice.");
+		else
+			fail_tok(p);
+		return false;
+	}
+	next(p);
+	return true;
+}
+
+/* One range of a slice, and the token after it. */
+static bool parse_range(struct parser *p, struct vexpr *e)
+{
 	const struct token *t = &p->tok;
 	const char *s = p->text + t->pos;
 	char buf[64];
@@ -917,13 +1431,9 @@ static bool parse_slice(struct parser *p, struct vexpr *e)
 		if (*end)
 			goto bad;
 	}
-	next(p);
-	if (p->tok.t != T_RBRACK) {
-		if (p->tok.t == T_END)
-			fail_at(p, p->tok.pos, 0, "The right bracket was "
-			        "missing from a slice.");
-		else
-			fail_tok(p);
+	if (e->len == 0) {
+		fail_at(p, t->pos, t->len, "Range %.*s isn't valid because "
+		        "length 0 isn't positive", (int)t->len, s);
 		return false;
 	}
 	next(p);
@@ -989,7 +1499,7 @@ static struct vexpr *parse_vprimary(struct parser *p)
 			next(p);
 		return e;
 	}
-	if (t->t == T_WORD && w[t->len] == '(') {
+	if (t->t == T_WORD && before_paren(p->text, t)) {
 		if (!is_func(w, t->len, &fn)) {
 			fail_at(p, t->pos, t->len, "Function '%.*s' does not "
 			        "exist", (int)t->len, w);
@@ -998,7 +1508,7 @@ static struct vexpr *parse_vprimary(struct parser *p)
 		return parse_vfunc(p, fn);
 	}
 	if (t->t == T_WORD && w[0] == '-' && t->len > 1 &&
-	    isalpha((unsigned char)w[1])) {
+	    (isalpha((unsigned char)w[1]) || w[1] == '_')) {
 		/* "-tcp.len": the word took the sign. */
 		struct vexpr *e = new_vexpr(V_NEG);
 		p->tok.pos++;
@@ -1011,8 +1521,7 @@ static struct vexpr *parse_vprimary(struct parser *p)
 		return e;
 	}
 	bool known;
-	const struct tl_field *f = t->t == T_WORD ? field_of(p, t, &known)
-	                                          : NULL;
+	const struct tl_field *f = field_of(p, t, &known);
 	struct vexpr *e;
 	if (f) {
 		e = new_vexpr(V_FIELD);
@@ -1023,14 +1532,19 @@ static struct vexpr *parse_vprimary(struct parser *p)
 		e->proto = pr;
 		e->type = VT_BYTES;
 		note_gaps(p, TL_REC_BYTES, vproto_names[pr]);
-	} else if (t->t == T_WORD && known) {
+	} else if ((t->t == T_WORD || t->t == T_REF) && known) {
 		e = new_vexpr(V_PROTO);     /* a field we do not hold */
 		e->proto = -1;
-		e->type = VT_BYTES;
-	} else if (t->t == T_WORD || t->t == T_STRING) {
+		e->ref = t->t == T_REF;
+		bool absent = p->absent;
+		e->field = absent_field(p, t);
+		p->absent = absent;
+		e->type = vtype_of_field(e->field);
+		f = e->field;
+	} else if (t->t == T_WORD || owns_str(t->t)) {
 		e = new_vexpr(V_LIT);
 		e->tok = *t;
-		if (t->t == T_STRING) {
+		if (owns_str(t->t)) {
 			e->tok.str = tl_xmalloc(t->str_len + 1);
 			memcpy(e->tok.str, t->str, t->str_len + 1);
 		}
@@ -1043,8 +1557,15 @@ static struct vexpr *parse_vprimary(struct parser *p)
 	struct token ft = *t;
 	next(p);
 	if (p->tok.t == T_HASH) {
+		size_t hash_end = p->tok.pos + 1;
 		next(p);
 		int64_t layer;
+		if (p->tok.pos != hash_end) {
+			fail_at(p, hash_end, 1, "Expected digit or \"[\", not "
+			        "\"%c\"", p->text[hash_end]);
+			free_vexpr(e);
+			return NULL;
+		}
 		if (p->tok.t != T_WORD ||
 		    !parse_int(p->text + p->tok.pos, p->tok.len, &layer) ||
 		    layer < 0) {
@@ -1078,6 +1599,10 @@ static struct vexpr *parse_vprimary(struct parser *p)
 
 static struct vexpr *parse_vunary(struct parser *p)
 {
+	if (p->tok.t == T_ARITH && p->text[p->tok.pos] == '+') {
+		next(p);        /* 4.0's unary plus changes nothing */
+		return parse_vunary(p);
+	}
 	if (p->tok.t == T_WORD && is_word(p->text + p->tok.pos, p->tok.len,
 	                                  "-")) {
 		next(p);
@@ -1100,6 +1625,9 @@ static int arith_op(const struct parser *p, bool mul)
 		return (c == '+') != mul ? c : 0;
 	if (t->t == T_WORD && t->len == 1 && (c == '-' || c == '/'))
 		return (c == '-') != mul ? c : 0;
+	/* "tcp.len -1": the word took the minus of a subtraction. */
+	if (t->t == T_WORD && c == '-' && !mul)
+		return '-';
 	return 0;
 }
 
@@ -1112,7 +1640,12 @@ static struct vexpr *parse_vchain(struct parser *p, int level)
 		                    : arith_op(p, level == 2);
 		if (!a || !op)
 			return a;
-		next(p);
+		if (p->tok.t == T_WORD && p->tok.len > 1) {
+			p->tok.pos++;   /* past the minus only */
+			p->tok.len--;
+		} else {
+			next(p);
+		}
 		struct vexpr *b = level == 2 ? parse_vunary(p)
 		                             : parse_vchain(p, level + 1);
 		if (!b) {
@@ -1144,6 +1677,10 @@ static bool vconvert(struct parser *p, struct vexpr *e, enum vtype want)
 		[VT_BOOL] = TL_FT_BOOL, [VT_NONE] = TL_FT_INT,
 	};
 	struct tl_field f = { .name = "", .type = ft[want], .bits = 64 };
+	/* Beside a field of that type, a literal takes the field's own
+	 * (its width, an Ethernet address). */
+	if (p->partner && vtype_of_field(p->partner) == want)
+		f = *p->partner;
 	struct token keep = p->tok;
 	p->tok = e->tok;
 	const char *w = p->text + e->tok.pos;
@@ -1162,6 +1699,31 @@ static bool vconvert(struct parser *p, struct vexpr *e, enum vtype want)
 	p->tok = keep;
 	e->type = want == VT_NONE ? VT_INT : want;
 	e->converted = ok;
+	return ok;
+}
+
+/* Whether e reads a field or protocol (is not made of literals only). */
+static bool names_field(const struct vexpr *e)
+{
+	if (!e)
+		return false;
+	if (e->kind == V_FIELD || e->kind == V_PROTO || e->kind == V_FUNC)
+		return true;
+	return names_field(e->a) || names_field(e->b);
+}
+
+/* Checks y, a literal taking the type of x (and x's field's own, when x
+ * is a field). */
+static bool vcheck_beside(struct parser *p, struct vexpr *y,
+                          const struct vexpr *x)
+{
+	/* -field and field + 1 convert as the field does. */
+	while (x->kind == V_NEG || (x->kind == V_ARITH && x->a->kind != V_LIT))
+		x = x->a;
+	p->partner = (x->kind == V_FIELD || x->kind == V_PROTO) ? x->field
+	                                                        : NULL;
+	bool ok = vcheck(p, y, x->type);
+	p->partner = NULL;
 	return ok;
 }
 
@@ -1193,9 +1755,17 @@ static bool vcheck(struct parser *p, struct vexpr *e, enum vtype want)
 	case V_ARITH: {
 		struct vexpr *x = e->a->kind == V_LIT ? e->b : e->a;
 		struct vexpr *y = x == e->a ? e->b : e->a;
-		if (!vcheck(p, x, want) || !vcheck(p, y, x->type))
+		if (!vcheck(p, x, want) || !vcheck_beside(p, y, x))
 			return false;
 		e->type = x->type;
+		/* A protocol's bytes take no mask (tcp.payload is bytes). */
+		bool proto = x->kind == V_PROTO &&
+		             (x->field ? x->field->base == TL_BASE_NAME
+		                       : x->proto != VP_PAYLOAD);
+		if (e->op == '&' && proto) {
+			fail_at(p, 0, 0, "FT_PROTOCOL cannot &.");
+			return false;
+		}
 		bool ok = e->op == '&'
 			? (e->type == VT_INT || e->type == VT_BYTES)
 			: is_number(e->type) &&
@@ -1205,8 +1775,7 @@ static bool vcheck(struct parser *p, struct vexpr *e, enum vtype want)
 			        e->op);
 			return false;
 		}
-		if (e->a->type != e->b->type && !(e->a->type == VT_TIME ||
-		                                  e->b->type == VT_TIME)) {
+		if (e->a->type != e->b->type) {
 			fail_at(p, 0, 0, "%s and %s are not of compatible "
 			        "types", ft_name(e->a->type),
 			        ft_name(e->b->type));
@@ -1222,7 +1791,8 @@ static bool vcheck(struct parser *p, struct vexpr *e, enum vtype want)
 			if (!vcheck(p, a, e->op >= VF_ABS ? want : VT_NONE))
 				return false;
 		struct vexpr *a = e->a;
-		bool field = a->kind == V_FIELD || a->kind == V_PROTO;
+		bool field = a->kind == V_FIELD ||
+		             (a->kind == V_PROTO && !a->ref);
 		switch (e->op) {
 		case VF_LEN: case VF_COUNT: case VF_STRING:
 			if (!field) {
@@ -1248,8 +1818,11 @@ static bool vcheck(struct parser *p, struct vexpr *e, enum vtype want)
 			return true;
 		default:
 			for (struct vexpr *x = e->a; x; x = x->next) {
-				if (x->type == e->a->type &&
-				    !is_number(x->type) && x->type != VT_BOOL) {
+				/* max() and min() take any type, abs()
+				 * numbers. */
+				if (x->type == VT_NONE ||
+				    (e->op == VF_ABS && x->type == e->a->type &&
+				     !is_number(x->type) && x->type != VT_BOOL)) {
 					fail_at(p, 0, 0, "'%s' is not a valid "
 					        "argument to '%s'()", x->field
 					        ? x->field->name : "?", name);
@@ -1323,6 +1896,9 @@ static struct node *parse_vtest(struct parser *p)
 	struct vexpr *a = parse_vbits(p);
 	if (!a)
 		return NULL;
+	size_t lhs_len = p->tok.pos - start;
+	while (lhs_len && isspace((unsigned char)p->text[start + lhs_len - 1]))
+		lhs_len--;
 	struct node *n = new_node(N_VEXISTS);
 	n->va = a;
 	if (p->tok.t == T_REL) {
@@ -1355,12 +1931,26 @@ static struct node *parse_vtest(struct parser *p)
 	size_t len = p->tok.pos > start ? p->tok.pos - start : 0;
 	struct vexpr *x = n->vb && a->kind == V_LIT ? n->vb : a;
 	struct vexpr *y = x == a ? n->vb : a;
-	if (x->kind == V_LIT) {
-		fail_at(p, start, len, "Constant expression is invalid");
+	if (!names_field(x)) {
+		fail_at(p, start, x == a ? lhs_len : len, x->kind == V_LIT
+		        ? "Constant expression is invalid"
+		        : "Constant arithmetic expression on the LHS is invalid.");
 		free_node(n);
 		return NULL;
 	}
-	if (!vcheck(p, x, VT_NONE) || (y && !vcheck(p, y, x->type))) {
+	if (!y && x->kind == V_FUNC) {
+		fail_at(p, start, len, "You cannot test whether a function is "
+		        "present.");
+		free_node(n);
+		return NULL;
+	}
+	if (y && x->kind == V_FIELD && x->type == VT_NONE) {
+		fail_at(p, start, len, "%s (type=Label) cannot participate in "
+		        "comparison", x->field->name);
+		free_node(n);
+		return NULL;
+	}
+	if (!vcheck(p, x, VT_NONE) || (y && !vcheck_beside(p, y, x))) {
 		if (!p->err_len && !p->err_pos) {
 			p->err_pos = start;
 			p->err_len = len;
@@ -1374,8 +1964,12 @@ static struct node *parse_vtest(struct parser *p)
 		free_node(n);
 		return NULL;
 	}
-	if (y && y->type != x->type && !(is_number(x->type) &&
-	                                 is_number(y->type)) &&
+	/* A string and a slice (bytes) compare, as in 4.0. */
+	if (y && y->type != x->type && !(x->type == VT_INT &&
+	                                 y->type == VT_BOOL) &&
+	    !((x->type == VT_STRING || x->type == VT_BYTES) &&
+	      (y->type == VT_STRING || y->type == VT_BYTES) &&
+	      (x->kind == V_SLICE || y->kind == V_SLICE)) &&
 	    !(n->vcontains && y->type == VT_BYTES)) {
 		fail_at(p, start, len, "%s and %s are not of compatible types",
 		        ft_name(x->type), ft_name(y->type));
@@ -1386,14 +1980,50 @@ static struct node *parse_vtest(struct parser *p)
 }
 
 
+static struct node *parse_test1(struct parser *p);
+
+/* One test; one naming a field tcpladder lacks (checked as 4.0 checks it)
+ * is false on every row, its "not in" true. */
 static struct node *parse_test(struct parser *p)
+{
+	p->absent = false;
+	struct node *n = parse_test1(p);
+	if (n && p->absent) {
+		bool neg = n->kind == N_NOT;
+		free_node(n);
+		n = new_node(N_FALSE);
+		if (neg) {
+			struct node *no = new_node(N_NOT);
+			no->a = n;
+			n = no;
+		}
+	}
+	p->absent = false;
+	return n;
+}
+
+static struct node *parse_test1(struct parser *p)
 {
 	if (wants_vexpr(p))
 		return parse_vtest(p);
 	struct token ft = p->tok;
-	if (ft.t != T_WORD && ft.t != T_STRING) {
+	if (ft.t != T_WORD && ft.t != T_STRING && ft.t != T_REF) {
 		fail_tok(p);
 		return NULL;
+	}
+	/* ".tcp.port": 4.0's dot before a name that must be a field. */
+	if (ft.t == T_WORD && ft.len > 1 && p->text[ft.pos] == '.') {
+		if (!tl_field_find(p->text + ft.pos + 1, ft.len - 1) &&
+		    !tl_field_known_elsewhere(p->text + ft.pos + 1,
+		                              ft.len - 1)) {
+			fail_at(p, ft.pos, ft.len, "\"%.*s\" is not a valid "
+			        "protocol or protocol field.", (int)ft.len - 1,
+			        p->text + ft.pos + 1);
+			return NULL;
+		}
+		p->tok.pos++;
+		p->tok.len--;
+		ft = p->tok;
 	}
 	bool known;
 	const struct tl_field *f = field_of(p, &ft, &known);
@@ -1406,7 +2036,7 @@ static struct node *parse_test(struct parser *p)
 		struct token save = p->tok;
 		next(p);
 		if (p->tok.t != T_IN) {
-			if (p->tok.t == T_STRING)
+			if (owns_str(p->tok.t))
 				free(p->tok.str);
 			p->tok = save;
 		} else {
@@ -1426,6 +2056,11 @@ static struct node *parse_test(struct parser *p)
 			        "protocol name", (int)ft.len, p->text + ft.pos);
 		return NULL;
 	}
+	if (!relation && ft.t == T_REF) {
+		fail_at(p, ft.pos + 2, ft.len - 3, "%.*s is neither a field nor "
+		        "a protocol name.", (int)ft.len - 3, p->text + ft.pos + 2);
+		return NULL;
+	}
 	if (!relation) {
 		struct node *n = new_node(f ? N_EXISTS : N_FALSE);
 		n->field = f;
@@ -1433,24 +2068,8 @@ static struct node *parse_test(struct parser *p)
 			protocol_presence(p, p->text + ft.pos, ft.len, n);
 		return n;
 	}
-	if (!f) {
-		/* Comparisons on a field we do not hold: parse the right
-		 * side loosely, match nothing. */
-		struct tl_field any = { .name = "", .type = TL_FT_STRING };
-		struct node *n = op == T_IN ? (next(p), parse_set(p, &any)) : NULL;
-		if (op != T_IN) {
-			next(p);
-			struct literal l;
-			if (literal_for(p, &any, &l)) {
-				free(l.bytes);
-				next(p);
-				n = new_node(N_FALSE);
-			}
-		}
-		if (n)
-			n->kind = N_FALSE;
-		return n;
-	}
+	if (!f)
+		f = absent_field(p, &ft);
 	struct token optok = p->tok;
 	if (f->type == TL_FT_NONE && op != T_IN) {
 		fail_at(p, ft.pos, ft.len, "%s (type=Label) cannot participate "
@@ -1481,8 +2100,7 @@ static struct node *parse_test(struct parser *p)
 		/* A protocol's bytes (http) take both, other bytes
 		 * only contains, as in 4.0. */
 		bool textual = f->type == TL_FT_STRING ||
-		               (f->type == TL_FT_BYTES &&
-		                (op == T_CONTAINS || f->base == TL_BASE_NAME));
+		               f->type == TL_FT_BYTES;
 		if (!textual) {
 			fail_at(p, ft.pos, ft.len, "%s (type=%s) cannot participate "
 			        "in %s comparison", f->name, type_name(f),
@@ -1490,6 +2108,18 @@ static struct node *parse_test(struct parser *p)
 			return NULL;
 		}
 		next(p);
+		/* A field on the right must be of a type f contains. */
+		bool rk;
+		const struct tl_field *rf = op == T_CONTAINS
+		                            ? field_of(p, &p->tok, &rk) : NULL;
+		if (op == T_CONTAINS && !rf && rk && p->tok.t == T_WORD)
+			rf = tl_field_elsewhere(p->text + p->tok.pos, p->tok.len);
+		if (rf && rf->type != TL_FT_STRING && rf->type != TL_FT_BYTES) {
+			fail_at(p, p->tok.pos, p->tok.len, "%s and %.*s are not "
+			        "of compatible types.", f->name, (int)p->tok.len,
+			        p->text + p->tok.pos);
+			return NULL;
+		}
 		n = new_node(op == T_CONTAINS ? N_CONTAINS : N_MATCHES);
 		n->field = f;
 		n->lits = tl_xcalloc(1, sizeof *n->lits);
@@ -1499,7 +2129,10 @@ static struct node *parse_test(struct parser *p)
 			free_node(n);
 			return NULL;
 		}
-		if (!literal_for(p, f, &n->lits[0])) {
+		/* The expression is text whatever the field. */
+		static const struct tl_field text = { .name = "",
+		                                      .type = TL_FT_STRING };
+		if (!literal_for(p, op == T_MATCHES ? &text : f, &n->lits[0])) {
 			free_node(n);
 			return NULL;
 		}
@@ -1516,14 +2149,21 @@ static struct node *parse_test(struct parser *p)
 	n = new_node(N_CMP);
 	n->field = f;
 	if (op == T_BITAND) {
-		if (f->type != TL_FT_UINT && f->type != TL_FT_INT) {
-			fail_at(p, ft.pos, ft.len, "%s cannot &", f->type ==
-			        TL_FT_BOOL ? "FT_BOOLEAN" : type_name(f));
+		if (f->type != TL_FT_UINT && f->type != TL_FT_INT &&
+		    f->type != TL_FT_FRAMENUM) {
+			fail_at(p, ft.pos, ft.len, "%s cannot &.", ft_of(f));
 			free_node(n);
 			return NULL;
 		}
 		next(p);
 		struct literal m;
+		if (p->tok.t == T_CHAR) {
+			fail_at(p, p->tok.pos, p->tok.len, "%.*s is not a valid "
+			        "arithmetic operand.", (int)p->tok.len,
+			        p->text + p->tok.pos);
+			free_node(n);
+			return NULL;
+		}
 		if (!literal_for(p, f, &m)) {
 			free_node(n);
 			return NULL;
@@ -1539,7 +2179,7 @@ static struct node *parse_test(struct parser *p)
 	}
 	n->rel = optok.rel;
 	if ((n->rel == R_GT || n->rel == R_LT || n->rel == R_GE ||
-	     n->rel == R_LE) && !orderable(f) && f->type != TL_FT_STRING) {
+	     n->rel == R_LE) && !orderable(f)) {
 		fail_at(p, ft.pos, ft.len, "%s (type=%s) cannot participate in "
 		        "%s comparison", f->name, type_name(f),
 		        rel_text(p, &optok));
@@ -1549,8 +2189,10 @@ static struct node *parse_test(struct parser *p)
 	next(p);
 	bool rknown;
 	const struct tl_field *rf = field_of(p, &p->tok, &rknown);
-	if (rf || rknown) {
-		if (!rf || !same_kind(f, rf)) {
+	if (!rf && rknown)
+		rf = absent_field(p, &p->tok);
+	if (rf) {
+		if (!same_kind(f, rf)) {
 			fail_at(p, p->tok.pos, p->tok.len, "%s and %.*s are not of "
 			        "compatible types", f->name, (int)p->tok.len,
 			        p->text + p->tok.pos);
@@ -1677,7 +2319,9 @@ struct tl_dfilter *tl_dfilter_compile(const char *text, char *err,
 	struct parser p = { .text = text, .err = err, .err_size = err_size };
 	p.tok = (struct token){ .t = T_BAD, .pos = 0, .len = 0 };
 	next(&p);
-	struct node *root = p.failed ? NULL : parse_or(&p);
+	/* An empty filter (4.0: blanks only) keeps every row. */
+	struct node *root = p.failed ? NULL : p.tok.t == T_END
+	                    ? new_node(N_TRUE) : parse_or(&p);
 	if (root && p.tok.t != T_END) {
 		fail_tok(&p);
 		free_node(root);
@@ -1685,7 +2329,7 @@ struct tl_dfilter *tl_dfilter_compile(const char *text, char *err,
 	}
 	if (!root && !p.failed)
 		fail_tok(&p);
-	if (p.tok.t == T_STRING)
+	if (owns_str(p.tok.t))
 		free(p.tok.str);
 	if (!root) {
 		if (err_pos)
@@ -1856,7 +2500,11 @@ static int cmp_lit(const struct tl_field *f, const struct tl_fval *v,
 		                 l->addr, f->type == TL_FT_IPV4 ? 4 : 16);
 	}
 	case TL_FT_STRING:
+		return cmp_bytes(v->bytes, v->len, l->bytes, l->len);
 	case TL_FT_BYTES:
+		/* 4.0 orders byte strings by length first. */
+		if (v->len != l->len)
+			return v->len < l->len ? -1 : 1;
 		return cmp_bytes(v->bytes, v->len, l->bytes, l->len);
 	case TL_FT_BOOL:
 		return cmp_i(v->u != 0, l->i);
@@ -1873,8 +2521,11 @@ static int cmp_vals(const struct tl_field *f, const struct tl_fval *a,
 	switch (f->type) {
 	case TL_FT_IPV4: return cmp_bytes(a->addr, 4, b->addr, 4);
 	case TL_FT_IPV6: return cmp_bytes(a->addr, 16, b->addr, 16);
-	case TL_FT_STRING:
-	case TL_FT_BYTES: return cmp_bytes(a->bytes, a->len, b->bytes, b->len);
+	case TL_FT_STRING: return cmp_bytes(a->bytes, a->len, b->bytes, b->len);
+	case TL_FT_BYTES:
+		if (a->len != b->len)
+			return a->len < b->len ? -1 : 1;
+		return cmp_bytes(a->bytes, a->len, b->bytes, b->len);
 	case TL_FT_TIME:
 		if (g->type == TL_FT_TIME)
 			return cmp_time(a->i, b->i);
@@ -1993,10 +2644,47 @@ static unsigned field_vals(const struct vexpr *e, const struct tl_fctx *c,
 	return n;
 }
 
+/* Where range r of a slice lies in len bytes: false when outside. */
+static bool range_at(const struct vexpr *r, int64_t len, int64_t *at,
+                     int64_t *want)
+{
+	*at = r->start < 0 ? len + r->start : r->start;
+	*want = r->len < 0 ? len - *at : r->len;
+	return *at >= 0 && *want >= 0 && *at + *want <= len;
+}
+
+/* Several ranges: their bytes copied end to end into the value's own
+ * buffer (at most its size); a range outside the value: no value. */
+static unsigned slice_ranges(const struct vexpr *e, struct vval *out,
+                             unsigned n)
+{
+	unsigned k = 0;
+	for (unsigned i = 0; i < n; i++) {
+		uint8_t tmp[sizeof out[i].buf];
+		uint32_t w = 0;
+		bool ok = true;
+		for (const struct vexpr *r = e; r && ok; r = r->more) {
+			int64_t at, want;
+			ok = range_at(r, out[i].len, &at, &want);
+			for (int64_t b = 0; ok && b < want && w < sizeof tmp; b++)
+				tmp[w++] = out[i].p[at + b];
+		}
+		if (!ok)
+			continue;
+		memcpy(out[k].buf, tmp, w);
+		out[k].p = out[k].buf;
+		out[k].len = w;
+		k++;
+	}
+	return k;
+}
+
 static unsigned slice_vals(const struct vexpr *e, const struct tl_fctx *c,
                            struct vval *out)
 {
 	unsigned n = veval(e->a, c, out), k = 0;
+	if (e->more)
+		return slice_ranges(e, out, n);
 	for (unsigned i = 0; i < n; i++) {
 		int64_t len = out[i].len, at = e->start < 0 ? len + e->start
 		                                            : e->start;
@@ -2028,6 +2716,8 @@ static int64_t arith(int op, int64_t a, int64_t b, bool *ok)
 	}
 	return op == '/' ? a / b : a % b;
 }
+
+static int vcmp(enum vtype t, const struct vval *a, const struct vval *b);
 
 static unsigned func_vals(const struct vexpr *e, const struct tl_fctx *c,
                           struct vval *out)
@@ -2083,18 +2773,26 @@ static unsigned func_vals(const struct vexpr *e, const struct tl_fctx *c,
 			out[i].i = in[i].i < 0 ? -in[i].i : in[i].i;
 		return n;
 	default: {
+		/* Any type orders (vcmp); the best value is copied out, its
+		 * bytes with it when they are the value's own. */
 		bool have = false;
-		int64_t best = 0;
 		for (const struct vexpr *a = e->a; a; a = a->next) {
 			unsigned m = veval(a, c, in);
-			for (unsigned i = 0; i < m; i++)
-				if (!have || (e->op == VF_MAX ? in[i].i > best
-				                              : in[i].i < best)) {
-					best = in[i].i;
-					have = true;
-				}
+			for (unsigned i = 0; i < m; i++) {
+				int d = have ? vcmp(e->type, &in[i], &out[0]) : 0;
+				if (have && (e->op == VF_MAX ? d <= 0 : d >= 0))
+					continue;
+				bool own = !is_number(e->type) &&
+				           e->type != VT_BOOL &&
+				           in[i].p >= in[i].buf &&
+				           in[i].p < in[i].buf + sizeof in[i].buf;
+				out[0] = in[i];
+				if (own)
+					out[0].p = out[0].buf +
+					           (in[i].p - in[i].buf);
+				have = true;
+			}
 		}
-		out[0].i = best;
 		return have;
 	}
 	}
@@ -2222,7 +2920,9 @@ static bool match_vcmp(const struct node *n, const struct tl_fctx *c)
 	struct vval a[TL_FIELD_MAX_VALUES], b[TL_FIELD_MAX_VALUES];
 	unsigned na = veval(n->va, c, a);
 	if (n->kind == N_VEXISTS) {
-		if (n->va->kind != V_ARITH || n->va->op != '&')
+		/* Arithmetic alone (a mask, a sum, a negation) tests for a
+		 * value that is not zero, as 4.0 does. */
+		if (n->va->kind != V_ARITH && n->va->kind != V_NEG)
 			return na != 0;
 		for (unsigned i = 0; i < na; i++) {
 			if (n->va->type != VT_BYTES && a[i].i)
@@ -2275,6 +2975,12 @@ static bool match_cmp(const struct node *n, const struct tl_fctx *c)
 	unsigned nb = n->rfield ? tl_field_values(c, n->rfield, b) : 1;
 	if (!nb)
 		return false;
+	/* 4.0 cannot compare an unsigned field with a negative number:
+	 * every comparison fails, so only != (not ==) and === (not ~=)
+	 * hold. */
+	if (!n->rfield && n->lits[0].i < 0 && (n->field->type == TL_FT_UINT ||
+	                                       n->field->type == TL_FT_FRAMENUM))
+		return n->rel == R_NE || n->rel == R_ALL_EQ;
 	bool all = every_pair(n->rel);
 	for (unsigned i = 0; i < na; i++)
 		for (unsigned j = 0; j < nb; j++) {
@@ -2320,6 +3026,10 @@ static bool match_in(const struct node *n, const struct tl_fctx *c)
 				if (cmp_time(a[i].i, l->i) >= 0 &&
 				    cmp_time(a[i].i, l->hi) <= 0)
 					return true;
+			} else if (l->i < 0 &&
+			           (n->field->type == TL_FT_UINT ||
+			            n->field->type == TL_FT_FRAMENUM)) {
+				continue;       /* incomparable, as above */
 			} else if (l->range) {
 				int64_t v = n->field->type == TL_FT_BOOL
 				            ? (int64_t)(a[i].u != 0)

@@ -165,21 +165,47 @@ static const struct tl_field table[F_COUNT] = {
 
 /* Protocols and fields of 4.0 a filter may name that the table does not
  * hold: valid, never present on what tcpladder shows (or, for the
- * protocols, present on every row). */
-static const char *const elsewhere[] = {
-	"frame", "ip", "ipv6", "tcp", "icmp", "icmpv6", "dns",
-	"tls", "ssl", "data", "ethertype", "pwethheuristic", "pwethnocw",
-	"pcap_pktdata",
-	"tcp.options", "tcp.options.mss", "tcp.options.wscale",
-	"tcp.options.sack", "tcp.options.timestamp", "tcp.options.nop",
-	"tcp.options.eol", "tcp.payload", "tcp.segment_data",
-	"ip.flags", "ip.flags.rb", "ip.dsfield",
-	"ip.checksum", "ip.frag_offset",
-	"tcp.options.sack.dsack", "tcp.analysis.tfo_syn", "tcp.pdu.size",
-	"eth.src", "eth.dst", "eth.addr", "eth.type", "frame.protocols",
-	"frame.time", "udp.port", "udp.srcport", "udp.dstport",
-	"ipv6.nxt", "ipv6.tclass", "tls.handshake", "dns.qry.name",
+ * protocols, present on every row), with 4.0's types so that a filter
+ * comparing them is accepted or refused as tshark does. An Ethernet
+ * address is bytes of TL_BASE_ETHER, an absolute time a time of
+ * TL_BASE_ABSTIME (the table holds neither). */
+#define P(n) { n, TL_FT_BYTES, TL_BASE_NAME, F_COUNT, 0 }
+#define E(n, type, base, bits) { n, type, base, F_COUNT, bits }
+static const struct tl_field elsewhere[] = {
+	P("frame"), P("ip"), P("ipv6"), P("tcp"), P("icmp"), P("icmpv6"),
+	P("dns"), P("tls"), P("ssl"), P("data"), P("ethertype"),
+	P("pwethheuristic"), P("pwethnocw"), P("pcap_pktdata"),
+	P("_ws.expert"),
+	P("_ws.malformed"), P("ns"),
+	/* Options 4.0 registers "in name only": bytes, not protocols. */
+	E("tcp.options.nop", TL_FT_BYTES, TL_BASE_DEC, 0),
+	E("tcp.options.eol", TL_FT_BYTES, TL_BASE_DEC, 0),
+	E("tcp.payload", TL_FT_BYTES, TL_BASE_DEC, 0),
+	E("tcp.segment_data", TL_FT_BYTES, TL_BASE_DEC, 0),
+	E("ip.flags", TL_FT_UINT, TL_BASE_DEC, 8),
+	E("ip.flags.rb", TL_FT_BOOL, TL_BASE_DEC, 1),
+	E("ip.dsfield", TL_FT_UINT, TL_BASE_DEC, 8),
+	E("ip.checksum", TL_FT_UINT, TL_BASE_DEC, 16),
+	E("ip.frag_offset", TL_FT_UINT, TL_BASE_DEC, 16),
+	E("tcp.options.sack.dsack", TL_FT_NONE, TL_BASE_DEC, 0),
+	E("tcp.analysis.tfo_syn", TL_FT_NONE, TL_BASE_DEC, 0),
+	E("tcp.pdu.size", TL_FT_UINT, TL_BASE_DEC, 32),
+	E("eth.src", TL_FT_BYTES, TL_BASE_ETHER, 48),
+	E("eth.dst", TL_FT_BYTES, TL_BASE_ETHER, 48),
+	E("eth.addr", TL_FT_BYTES, TL_BASE_ETHER, 48),
+	E("eth.type", TL_FT_UINT, TL_BASE_DEC, 16),
+	E("frame.protocols", TL_FT_STRING, TL_BASE_DEC, 0),
+	E("frame.time", TL_FT_TIME, TL_BASE_ABSTIME, 64),
+	E("udp.port", TL_FT_UINT, TL_BASE_DEC, 16),
+	E("udp.srcport", TL_FT_UINT, TL_BASE_DEC, 16),
+	E("udp.dstport", TL_FT_UINT, TL_BASE_DEC, 16),
+	E("ipv6.nxt", TL_FT_UINT, TL_BASE_DEC, 8),
+	E("ipv6.tclass", TL_FT_UINT, TL_BASE_DEC, 32),
+	E("tls.handshake", TL_FT_NONE, TL_BASE_DEC, 0),
+	E("dns.qry.name", TL_FT_STRING, TL_BASE_DEC, 0),
 };
+#undef P
+#undef E
 
 const struct tl_field *tl_field_find(const char *name, size_t len)
 {
@@ -208,13 +234,18 @@ bool tl_proto_present(const struct tl_fctx *c, unsigned proto)
 	return (protos >> proto) & 1;
 }
 
-bool tl_field_known_elsewhere(const char *name, size_t len)
+const struct tl_field *tl_field_elsewhere(const char *name, size_t len)
 {
 	for (size_t i = 0; i < sizeof elsewhere / sizeof *elsewhere; i++)
-		if (strlen(elsewhere[i]) == len &&
-		    !memcmp(elsewhere[i], name, len))
-			return true;
-	return tl_proto_find(name, len) >= 0;
+		if (strlen(elsewhere[i].name) == len &&
+		    !memcmp(elsewhere[i].name, name, len))
+			return &elsewhere[i];
+	return NULL;
+}
+
+bool tl_field_known_elsewhere(const char *name, size_t len)
+{
+	return tl_field_elsewhere(name, len) || tl_proto_find(name, len) >= 0;
 }
 
 bool tl_field_needs_bif(const struct tl_field *f)

@@ -97,6 +97,63 @@ static const struct err_case errors[] = {
 	  "unexpected", 30, 6 },
 	{ "http.response.code == 2OO", "\"2OO\" is not a valid number", 22,
 	  3 },
+	/* Found by tests/filter-fuzz.py against libwireshark 4.0. */
+	{ "tcp.port == 0b2", "\"0b2\" is not a valid number", 12, 3 },
+	{ "tcp.port == 'ab'", "'ab' is not a valid character constant", 12,
+	  4 },
+	{ "tcp.port == ''", "Empty character constant", 12, 2 },
+	{ "tcp.port == '\\777'", "'\\777' is too large", 12, 6 },
+	{ "tcp.flags.str == \"\\u00\"", "\\u00 is not a valid universal "
+	  "character name", 18, 4 },
+	{ "tcp.flags.str == \"\\ud800\"", "\\ud800 is not a valid", 18, 6 },
+	{ "tcp.hdr_len == -256", "\"256\" too big for this field, maximum "
+	  "255", 16, 3 },
+	{ "tcp.ack_raw == -2147483648", "2147483648: 2147483648 overflows "
+	  "gint32", 16, 10 },
+	{ "tcp.window_size_scalefactor == 2147483648", "\"2147483648\" too "
+	  "big for this field, maximum 2147483647", 31, 10 },
+	{ "tcp.flags.str == -1", "FT_STRING cannot -.", 17, 1 },
+	{ "tcp.flags.syn == -1", "FT_BOOLEAN cannot -.", 17, 1 },
+	{ "frame.time_relative == 0.1234567891", "\"0.1234567891\" is not a "
+	  "valid time", 23, 12 },
+	{ "eth.src == 1", "\"1\" contains too few bytes to be a valid "
+	  "Ethernet address", 11, 1 },
+	{ "eth.src == \"00:11:22:33:44:55\"", "Ethernet or other MAC address "
+	  "cannot be converted from a string", 11, 19 },
+	{ "frame.time > 0", "\"0\" is not a valid absolute time", 13, 1 },
+	{ "udp.port contains \"a\"", "udp.port (type=Unsigned integer (2 "
+	  "bytes)) cannot participate in contains comparison", 0, 8 },
+	{ "tcp.analysis.tfo_syn == 1", "tcp.analysis.tfo_syn (type=Label) "
+	  "cannot participate in == comparison", 0, 20 },
+	{ "tcp.options > data", "tcp.options and data are not of compatible "
+	  "types", 14, 4 },
+	{ "tcp.flags.syn == tcp.port", "tcp.flags.syn and tcp.port are not of "
+	  "compatible types", 17, 8 },
+	{ "ip & 1", "FT_PROTOCOL cannot &", 0, 2 },
+	{ "tcp.options == 1:2", "\"1:2\" is not a valid byte string", 15, 3 },
+	{ "frame == 0xfff", "\"0xfff\" is not a valid byte string", 9, 5 },
+	{ "tcp.port == ${ip.idx}", "macro 'ip.idx' does not exist", 0, 0 },
+	{ "tcp.len == ${tcp.analysis.flags}", "macro 'tcp.analysis.flags' does "
+	  "not exist", 0, 0 },
+	{ "${ip.id}", "ip.id is neither a field nor a protocol name", 2, 5 },
+	{ ".foo", "\"foo\" is not a valid protocol or protocol field", 0, 4 },
+	{ "tcp.port# 1", "Expected digit or \"[\", not \" \"", 9, 1 },
+	{ "abs(tcp.len)", "You cannot test whether a function is present", 0,
+	  12 },
+	{ "ip.addr[:0] == 01", "Range :0 isn't valid because length 0 isn't "
+	  "positive", 8, 2 },
+	{ "tcp.len + frame.time_relative > 1", "FT_INT64 and FT_RELATIVE_TIME "
+	  "are not of compatible types", 0, 33 },
+	{ "ip.ttl bitwise_and 'a'", "'a' is not a valid arithmetic operand",
+	  19, 3 },
+	{ "ip.flags.df == true", "\"true\" cannot be found among the possible "
+	  "values for ip.flags.df", 15, 4 },
+	{ "frame.time_relative > 1.2:3", "\"1.2:3\" is not a valid time", 22,
+	  5 },
+	{ "-443 -443 any_eq tcp.len", "Constant arithmetic expression on the "
+	  "LHS is invalid", 0, 9 },
+	{ "http.host contains frame.time_relative", "http.host and "
+	  "frame.time_relative are not of compatible types", 19, 19 },
 };
 
 static void test_errors(void)
@@ -191,6 +248,57 @@ static void test_matching(void)
 		{ "ip && !ipv6", true },
 		{ "tcp.port == 9 or tcp.port == 10 and tcp.len > 0", true },
 		{ "(tcp.port == 9 or tcp.port == 10) and tcp.len > 0", false },
+		/* 4.0's literals and forms tests/filter-fuzz.py found. */
+		{ "", true },
+		{ "  ", true },
+		{ "tcp.port == 0b1001", true },
+		{ "tcp.port == 0b", false },
+		{ "tcp.flags == '\\x02'", true },
+		{ "tcp.flags.str == \"\\u00b7\\u00b7\\u00b7\\u00b7\\u00b7\\u00b7"
+		  "\\u00b7\\u00b7\\u00b7\\u00b7S\\u00b7\"", true },
+		{ "tcp.flags.syn == Set", true },
+		{ "tcp.flags.ack == \"Not set\"", true },
+		{ "tcp.port bitwise_and 3 == 1", true },
+		{ "tcp.hdr_len == -255", false },
+		{ "+tcp.seq == 0", true },
+		{ "tcp.len -1 == -1", true },
+		{ "tcp.len == ${tcp.len}", false },     /* no selected frame */
+		{ "tcp.len != ${tcp.len}", false },
+		{ ".tcp.port == 9", true },
+		{ "len (tcp.options.sack_perm) == 2", true },
+		{ "tcp.options.sack_perm > 04:01", true },
+		{ "tcp.options.sack_perm & 04:00", true },
+		{ "tcp.srcport > tcp.flags.syn", true },
+		{ "max(tcp.flags.str) == tcp.flags.str", true },
+		{ "eth.src == 00:01:02:03:04:06", false },  /* not held */
+		{ "not eth.src == 00:01:02:03:04:06", true },
+		{ "udp.port not in {53}", true },
+		/* and what they select, as tshark -Y does. */
+		{ "tcp.srcport + 0", true },            /* not zero */
+		{ "tcp.len * 1", false },
+		{ "-tcp.len", false },
+		{ "tcp.port > -7", false },             /* incomparable */
+		{ "tcp.port ~= -7", false },
+		{ "tcp.port != -7", true },
+		{ "tcp.port in {-7, 1}", false },
+		{ "eth.src", true },                    /* with its header */
+		{ "ip.dsfield and ip.flags", true },
+		{ "ipv6.tclass", false },
+		{ "frame.protocols", true },
+		{ "tcp[0:2,13] == a0:2b:02", true },     /* ranges end to end */
+		{ "tcp.options.sack_perm[1,0] == 02:04", true },
+		{ "tcp.options.sack_perm[1,0] == 04:02", false },
+		{ "tcp.options.sack_perm[0,9]", false },  /* past the end */
+		{ "frame.time_relative == 0.0.5", true },  /* 4.0 stops at .5 */
+		{ "tcp.srcport & tcp.dstport", true },     /* 41003 & 9 */
+		{ "tcp.srcport & tcp.len", false },
+		{ "tcp.options.nop", false },            /* none */
+		{ "tcp.options.eol", true },             /* kind 0 */
+		{ "ip ne 10", true },                    /* the header's bytes */
+		{ "ip > 45", true },
+		{ "tcp.port === -7", true },             /* not any ~= */
+		{ "tcp.options.sack_perm < 05", false }, /* longer first */
+		{ "tcp.options.sack_perm > ff", true },
 	};
 	for (size_t i = 0; i < CHECK_COUNT(cases); i++)
 		CHECK_MSG(matches(&m, cases[i].f) == cases[i].want, "%s: %s",

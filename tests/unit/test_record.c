@@ -38,6 +38,8 @@ static const char *const filters[] = {
 	"ipv6.addr", "ip", "ipv6", "not ip.dst == 192.0.2.2",
 	"ip.ttl == 64", "ip.id", "ipv6.hlim < 64", "tcp.options.mss_val",
 	"tcp.option_kind == 8", "tcp.checksum", "tcp.payload",
+	"tcp.options.nop", "tcp.options.eol", "ip.dsfield", "eth.addr",
+	"ipv6.tclass", "ip.flags", "frame.time",
 	"tcp.payload contains \"GET\"", "frame[0:2]", "tcp[13] & 0x02",
 	"ip[8] == 64", "frame.len > 100", "tcp.hdr_len > 20",
 	"tcp.analysis.bytes_in_flight > 1000", "tcp.analysis.initial_rtt",
@@ -183,6 +185,7 @@ static void test_needs_frames(void)
 		{ "tcp.analysis.bytes_in_flight", "tcp.analysis.bytes_in_flight" },
 		{ "tcp.flags.syn or tcp.options.sack_perm",
 		  "tcp.options.sack_perm" },
+		{ "tcp.options.nop", "tcp.options.nop" },
 	};
 	char err[256];
 	for (size_t i = 0; i < CHECK_COUNT(bytes); i++) {
@@ -204,7 +207,7 @@ static void test_needs_frames(void)
 		"tcp.analysis.retransmission", "ip.addr == 192.0.2.1",
 		"tcp.stream in {0, 3} and tcp.len > 0", "tcp.flags == 0x002",
 		"frame.time_relative > 1", "tcp.analysis.acks_frame",
-		"eth.src", "tcp.options.nop",   /* never present either way */
+		"eth.src",      /* the protocols of each row are kept */
 	};
 	for (size_t i = 0; i < CHECK_COUNT(kept); i++) {
 		struct tl_dfilter *df = tl_dfilter_compile(kept[i], err,
