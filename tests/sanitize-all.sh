@@ -15,10 +15,10 @@ for dir in "$SHARED_CAPTURES" "$srcdir/tests/data" "$srcdir/tests/filters"; do
 		-o -name '*.cap' \) | sort
 done > "$tmp/list"
 # The field table's fields, as the fields test names them.
-fields=$(python3 - "$srcdir/tests/fields-compare.py" <<'PY'
+fields=$(python3 - "$srcdir/tests/tshark_dump.py" <<'PY'
 import re, sys
 text = open(sys.argv[1]).read()
-names = re.search(r'FIELDS = """(.*?)"""', text, re.S).group(1).split()
+names = re.search(r'COMPARE_FIELDS = """(.*?)"""', text, re.S).group(1).split()
 print(" ".join("-e " + f for f in names))
 PY
 ) || fields="-e frame.number -e tcp.analysis.flags"
