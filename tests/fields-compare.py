@@ -11,45 +11,31 @@ header cut by the snap length).  Prints one line per field that differs
 somewhere ("field<TAB>differing rows<TAB>first frame: tshark | ours"),
 then "rows<TAB>N<TAB>cells<TAB>C<TAB>bad<TAB>B".  Exit 0 when every cell
 agrees, 1 otherwise, 2 on usage errors, 77 without tshark.
+
+        tests/fields-compare.py --out-dir DIR [--list FILE] TCPLADDER
+                                [CAPTURE...]
+
+compares every field of the table on each capture (those one a line in
+FILE, then those named), several at a time
+($TL_JOBS, default one per core), and writes the i-th capture's report
+(from 1) to DIR/i.out.
+
+tshark's run is the one tests/tshark_dump.py makes (every field the
+agreement and fields tests read, one command line), so that
+tests/bin/tshark's cache answers the second of them.
 """
 import os
-import shutil
 import subprocess
 import sys
 import tempfile
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-import importlib.util
-spec = importlib.util.spec_from_file_location(
-    "tshark_table", os.path.join(os.path.dirname(os.path.abspath(__file__)),
-                                 "tshark-table.py"))
-tt = importlib.util.module_from_spec(spec)
-spec.loader.exec_module(tt)
+import tshark_dump as td  # noqa: E402  (the one tshark run, shared)
 
-FIELDS = """frame.number frame.time_relative frame.time_delta frame.time_epoch
-frame.len frame.cap_len ip.src ip.dst ip.addr ip.ttl ip.id ip.len ip.proto
-ip.hdr_len ip.flags.df ip.flags.mf ipv6.src ipv6.dst ipv6.addr ipv6.hlim
-ipv6.plen ipv6.flow tcp.srcport tcp.dstport tcp.port tcp.stream tcp.len
-tcp.seq tcp.seq_raw tcp.ack tcp.ack_raw tcp.nxtseq tcp.hdr_len tcp.flags
-tcp.flags.res tcp.flags.ae tcp.flags.cwr tcp.flags.ece tcp.flags.urg
-tcp.flags.ack tcp.flags.push tcp.flags.reset tcp.flags.syn tcp.flags.fin
-tcp.flags.str tcp.window_size_value tcp.window_size
-tcp.window_size_scalefactor tcp.checksum tcp.checksum.status
-tcp.urgent_pointer tcp.option_kind tcp.options.mss_val
-tcp.options.wscale.shift tcp.options.wscale.multiplier
-tcp.options.sack_perm tcp.options.sack_le tcp.options.sack_re
-tcp.options.sack.count tcp.options.timestamp.tsval
-tcp.options.timestamp.tsecr tcp.options tcp.options.mss tcp.options.wscale
-tcp.options.sack tcp.options.timestamp tcp.time_relative tcp.time_delta
-tcp.analysis.flags tcp.analysis.acks_frame tcp.analysis.ack_rtt
-tcp.analysis.initial_rtt tcp.analysis.bytes_in_flight
-tcp.analysis.push_bytes_sent tcp.analysis.duplicate_ack_num
-tcp.analysis.duplicate_ack_frame tcp.analysis.rto tcp.analysis.rto_frame
-http http.request http.response http.request.method http.request.uri
-http.request.version http.host http.response.version http.response.phrase
-http.response.code http.content_length http.user_agent http.server
-http.content_type http.location http.referer http.connection
-""".split() + ["tcp.analysis." + n for n in tt.ANALYSIS]
+ICMP_LAYERS = ("icmp", "icmpv6")
+# The field table's fields (the list is in tests/tshark_dump.py, with the
+# agreement test's, so that one tshark run answers both).
+FIELDS = td.COMPARE_FIELDS
 
 EXTRA = ["frame.protocols", "_ws.short"]
 
@@ -60,16 +46,30 @@ def run(cmd, env=None):
     return p.stdout.splitlines()
 
 
-def main(argv):
-    if len(argv) < 2:
-        sys.stderr.write(__doc__)
-        return 2
-    ours, cap = argv[0], argv[1]
-    fields = argv[2:] or FIELDS
+def tshark_rows(cap, allf):
+    """tshark's rows with the columns allf: cut from the shared run when it
+    holds them all (it does for the table's fields), else a run of its own
+    (FIELD arguments outside the table)."""
+    if all(f in td.INDEX for f in allf):
+        rows, _, _ = td.dump(cap, td.tshark_path("tshark"))
+        return [[r[td.INDEX[f]] for f in allf] for r in rows]
+    with tempfile.TemporaryDirectory(prefix="fields-cmp-") as cfg:
+        env = dict(os.environ, WIRESHARK_CONFIG_DIR=cfg, LC_ALL="C.UTF-8")
+        cmd = ["tshark", "-n", "-r", cap, "-T", "fields", "-E",
+               "occurrence=a"]
+        for f in allf:
+            cmd += ["-e", f]
+        out = []
+        for line in run(cmd, env):
+            cols = line.split("\t")
+            out.append(cols + [""] * (len(allf) - len(cols)))
+        return out
+
+
+def compare(ours, cap, fields):
+    """The report of one capture (lines) and whether every cell agrees."""
     if fields[0] != "frame.number":
         fields = ["frame.number"] + [f for f in fields if f != "frame.number"]
-    if not shutil.which("tshark"):
-        return 77
     allf = fields + EXTRA
     if "tcp.flags" not in fields:
         allf.append("tcp.flags")
@@ -77,38 +77,30 @@ def main(argv):
     if "tcp.len" not in allf:
         allf.append("tcp.len")
     ilen = allf.index("tcp.len")
-    with tempfile.TemporaryDirectory(prefix="fields-cmp-") as cfg:
-        env = dict(os.environ, WIRESHARK_CONFIG_DIR=cfg, LC_ALL="C.UTF-8")
-        cmd = ["tshark", "-n", "-r", cap, "-T", "fields", "-E",
-               "occurrence=a"]
-        for f in allf:
-            cmd += ["-e", f]
-        want = {}
-        cut = set()
-        for line in run(cmd, env):
-            cols = line.split("\t")
-            cols += [""] * (len(allf) - len(cols))
-            protos = cols[len(fields)]
-            if "tcp" not in protos.split(":"):
-                continue
-            if not cols[iflags].split(",")[0]:
-                continue
-            # A first fragment never reassembled: tshark reads its TCP
-            # header without analysis (no tcp.len); no row
-            # (tests/tshark-table.py).
-            if not cols[ilen].split(",")[0]:
-                continue
-            # A header cut inside its options has its row (tshark-table.py,
-            # the agreement test, compares it), but which of its fields
-            # tshark still prints is not settled here yet: left out on
-            # both sides.
-            if "TCP truncated" in cols[len(fields) + 1]:
-                cut.add(cols[0])
-                continue
-            if any(l in tt.ICMP_LAYERS for l in
-                        protos.split(":")[:protos.split(":").index("tcp")]):
-                continue
-            want[cols[0]] = cols[:len(fields)]
+    want = {}
+    cut = set()
+    for cols in tshark_rows(cap, allf):
+        protos = cols[len(fields)]
+        if "tcp" not in protos.split(":"):
+            continue
+        if not cols[iflags].split(",")[0]:
+            continue
+        # A first fragment never reassembled: tshark reads its TCP
+        # header without analysis (no tcp.len); no row
+        # (tests/tshark-table.py).
+        if not cols[ilen].split(",")[0]:
+            continue
+        # A header cut inside its options has its row (tshark-table.py,
+        # the agreement test, compares it), but which of its fields
+        # tshark still prints is not settled here yet: left out on
+        # both sides.
+        if "TCP truncated" in cols[len(fields) + 1]:
+            cut.add(cols[0])
+            continue
+        if any(l in ICMP_LAYERS for l in
+                    protos.split(":")[:protos.split(":").index("tcp")]):
+            continue
+        want[cols[0]] = cols[:len(fields)]
     cmd = [ours, "-r", cap, "-T", "fields", "-E", "occurrence=a"]
     for f in fields:
         cmd += ["-e", f]
@@ -132,11 +124,49 @@ def main(argv):
                 if f not in bad:
                     bad[f] = [0, fr, wv, gv]
                 bad[f][0] += 1
-    for f, (n, fr, wv, gv) in bad.items():
-        print("%s\t%d\tframe %s: %s | %s" % (f, n, fr, wv, gv))
-    print("rows\t%d\tcells\t%d\tbad\t%d" % (len(set(want) | set(got)),
-                                           cells, nbad))
-    return 1 if nbad else 0
+    lines = ["%s\t%d\tframe %s: %s | %s" % (f, n, fr, wv, gv)
+             for f, (n, fr, wv, gv) in bad.items()]
+    lines.append("rows\t%d\tcells\t%d\tbad\t%d"
+                 % (len(set(want) | set(got)), cells, nbad))
+    return lines, nbad == 0
+
+
+def batch(out_dir, ours, caps):
+    """compare() on many captures, several at a time: the i-th report (from
+    1) in OUT_DIR/i.out."""
+    def one(item):
+        i, cap = item
+        lines, ok = compare(ours, cap, FIELDS)
+        with open(os.path.join(out_dir, "%d.out" % i), "w") as f:
+            f.write("".join(l + "\n" for l in lines))
+        return ok
+    return 0 if all(td.in_parallel(one, list(enumerate(caps, 1)))) else 1
+
+
+def main(argv):
+    out_dir = None
+    listed = []
+    while len(argv) >= 2 and argv[0] in ("--out-dir", "--list"):
+        if argv[0] == "--out-dir":
+            out_dir = argv[1]
+        else:
+            with open(argv[1]) as f:
+                listed += [l.rstrip("\n") for l in f if l.strip()]
+        argv = argv[2:]
+    if out_dir is not None and len(argv) == 1:
+        return batch(out_dir, argv[0], listed) if td.tshark_path("tshark") \
+            else 77
+    if len(argv) < 2:
+        sys.stderr.write(__doc__)
+        return 2
+    if not td.tshark_path("tshark"):
+        return 77
+    if out_dir is not None:
+        return batch(out_dir, argv[0], listed + argv[1:])
+    ours, cap = argv[0], argv[1]
+    lines, ok = compare(ours, cap, argv[2:] or FIELDS)
+    sys.stdout.write("".join(l + "\n" for l in lines))
+    return 0 if ok else 1
 
 
 if __name__ == "__main__":

@@ -2,6 +2,14 @@
 """Print tshark's view of a capture as tcpladder's segment table (`-T tsv`).
 
 Usage:  tests/tshark-table.py [--dense-stream] [--tshark PATH] CAPTURE
+        tests/tshark-table.py [--dense-stream] --out-dir DIR [--list FILE]
+                              CAPTURE...
+
+The second form (captures named, and/or one a line in FILE, in that
+order) writes the i-th capture's table (from 1) to DIR/i.tsv,
+what it would print on stderr to DIR/i.err and its exit status to
+DIR/i.rc, several captures at a time ($TL_JOBS, default one per core);
+it exits 0 when every one did.
 
 Output (stdout): exactly the table of docs/segment-table.md -- a header line
 
@@ -10,7 +18,8 @@ Output (stdout): exactly the table of docs/segment-table.md -- a header line
 (tab-separated) and one row per TCP segment in capture order.  It is the
 reference that tcpladder's `-T tsv` output is compared with.
 
-How each column is obtained (one `tshark -n -r FILE -T fields` run):
+How each column is obtained (one `tshark -n -r FILE -T fields` run, the
+one tests/tshark_dump.py makes for the fields test too):
 
   frame     frame.number (every packet counts, TCP or not)
   time      frame.time_relative (nanoseconds as printed by tshark) rounded
@@ -78,31 +87,19 @@ Exit status: 0 ok; 2 usage or tshark missing; 3 tshark failed (rows that
 tshark did print are still written, e.g. for a capture that is cut short).
 """
 import os
-import shutil
-import subprocess
 import sys
-import tempfile
 
-ANALYSIS = [
-    "ack_lost_segment", "duplicate_ack", "fast_retransmission",
-    "keep_alive", "keep_alive_ack", "lost_segment", "out_of_order",
-    "retransmission", "reused_ports", "spurious_retransmission",
-    "window_full", "window_update", "zero_window", "zero_window_probe",
-    "zero_window_probe_ack",
-]
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import tshark_dump  # noqa: E402  (the one tshark run, shared with fields)
+
+ANALYSIS = tshark_dump.ANALYSIS
 FLAGNAMES = [(0x01, "FIN"), (0x02, "SYN"), (0x04, "RST"), (0x08, "PSH"),
              (0x10, "ACK"), (0x20, "URG"), (0x40, "ECE"), (0x80, "CWR")]
 HEADER = ("frame\ttime\tstream\tsrc\tsrcport\tdst\tdstport\tflags\tseq\t"
           "ack\tlen\twin\tanalysis")
 
-BASE_FIELDS = [
-    "frame.number", "frame.time_relative", "frame.protocols", "_ws.short",
-    "ip.src", "ip.dst", "ipv6.src", "ipv6.dst",
-    "tcp.stream", "tcp.srcport", "tcp.dstport", "tcp.flags", "tcp.seq",
-    "tcp.ack", "tcp.len", "tcp.window_size",
-]
-FIELDS = BASE_FIELDS + ["tcp.analysis." + n for n in ANALYSIS]
-IDX = {f: i for i, f in enumerate(FIELDS)}
+FIELDS = tshark_dump.TABLE_FIELDS
+IDX = tshark_dump.INDEX
 ICMP_LAYERS = ("icmp", "icmpv6")
 
 
@@ -161,11 +158,77 @@ def pick_addrs(protos, cols):
     return None                              # TCP without IP: not ours
 
 
+def table(path, exe, raw_stream=True):
+    """The table of one capture: (lines, tshark's stderr lines worth
+    showing, exit status as main's)."""
+    rows, err, rc = tshark_dump.dump(path, exe)
+    out = [HEADER]
+    streams = {}
+    for cols in rows:
+        protos = cols[IDX["frame.protocols"]]
+        if "tcp" not in protos.split(":"):
+            continue
+        flags = first(cols[IDX["tcp.flags"]])
+        if not flags:
+            continue
+        addrs = pick_addrs(protos, cols)
+        if addrs is None:
+            continue
+        # No length: a first fragment tshark never reassembled (see
+        # "IP fragments" above).
+        if not first(cols[IDX["tcp.len"]]):
+            continue
+        st = first(cols[IDX["tcp.stream"]])
+        if not raw_stream:
+            st = streams.setdefault(st, len(streams))
+        fl = int(flags, 16)
+        ack = first(cols[IDX["tcp.ack"]]) if fl & 0x10 else "0"
+        an = [n for n in ANALYSIS
+              if first(cols[IDX["tcp.analysis." + n]])]
+        row = [cols[IDX["frame.number"]],
+               fmt_time(first(cols[IDX["frame.time_relative"]])),
+               str(st), addrs[0], first(cols[IDX["tcp.srcport"]]),
+               addrs[1], first(cols[IDX["tcp.dstport"]]),
+               fmt_flags(flags), first(cols[IDX["tcp.seq"]]),
+               ack or "0", first(cols[IDX["tcp.len"]]),
+               first(cols[IDX["tcp.window_size"]]),
+               ",".join(an) if an else "-"]
+        out.append("\t".join(row))
+    errlines = [l for l in err.splitlines()
+                if "dangerous" not in l and l.strip()]
+    if rc != 0:
+        msgs = ["tshark-table.py: tshark exited with %d" % rc]
+        msgs += ["  " + l for l in errlines]
+        return out, msgs, 3
+    return out, ["tshark: " + l for l in errlines], 0
+
+
+def batch(out_dir, exe, raw_stream, paths):
+    """The tables of many captures, several at a time: the i-th (from 1)
+    in OUT_DIR/i.tsv, its messages in i.err, its exit status in i.rc."""
+    def one(item):
+        i, path = item
+        if not os.path.exists(path):
+            lines, msgs, rc = [], ["tshark-table.py: %s: no such file" % path], 2
+        else:
+            lines, msgs, rc = table(path, exe, raw_stream)
+        base = os.path.join(out_dir, str(i))
+        for ext, text in (("tsv", lines), ("err", msgs)):
+            with open(base + "." + ext, "w") as f:
+                f.write("".join(l + "\n" for l in text))
+        with open(base + ".rc", "w") as f:
+            f.write("%d\n" % rc)
+        return rc
+    rcs = tshark_dump.in_parallel(one, list(enumerate(paths, 1)))
+    return 0 if all(rc == 0 for rc in rcs) else max(rcs)
+
+
 def main(argv):
     raw_stream = True
-    tshark = os.environ.get("TSHARK") or "tshark"
+    tshark = None
+    out_dir = None
     args = list(argv)
-    path = None
+    paths = []
     while args:
         a = args.pop(0)
         if a == "--raw-stream":
@@ -174,92 +237,43 @@ def main(argv):
             raw_stream = False
         elif a == "--tshark" and args:
             tshark = args.pop(0)
+        elif a == "--out-dir" and args:
+            out_dir = args.pop(0)
+        elif a == "--list" and args:
+            with open(args.pop(0)) as f:
+                paths += [l.rstrip("\n") for l in f if l.strip()]
         elif a in ("-h", "--help"):
             print(__doc__)
             return 0
         elif a.startswith("-") and a != "-":
             sys.stderr.write("tshark-table.py: unknown option %s\n" % a)
             return 2
-        elif path is None:
-            path = a
         else:
-            sys.stderr.write("usage: tshark-table.py [--dense-stream] CAPTURE\n")
-            return 2
-    if path is None:
-        sys.stderr.write("usage: tshark-table.py [--dense-stream] CAPTURE\n")
+            paths.append(a)
+    if (not paths and out_dir is None) or (len(paths) > 1 and
+                                            out_dir is None):
+        sys.stderr.write("usage: tshark-table.py [--dense-stream] CAPTURE\n"
+                         "       tshark-table.py [--dense-stream] --out-dir "
+                         "DIR [--list FILE] CAPTURE...\n")
         return 2
-    exe = shutil.which(tshark)
+    exe = tshark_dump.tshark_path(tshark)
     if exe is None:
         sys.stderr.write("tshark-table.py: tshark not found (%s); install "
-                         "tshark (Wireshark 4.0) or set TSHARK\n" % tshark)
+                         "tshark (Wireshark 4.0) or set TSHARK\n"
+                         % (tshark or os.environ.get("TSHARK") or "tshark"))
         return 2
+    if out_dir is not None:
+        return batch(out_dir, exe, raw_stream, paths)
+    path = paths[0]
     if not os.path.exists(path):
         sys.stderr.write("tshark-table.py: %s: no such file\n" % path)
         return 2
-
-    cmd = [exe, "-n", "-r", path, "-T", "fields",
-           "-E", "separator=\t", "-E", "occurrence=a", "-E", "aggregator=,",
-           "-E", "quote=n", "-E", "header=n"]
-    for f in FIELDS:
-        cmd += ["-e", f]
-
-    with tempfile.TemporaryDirectory(prefix="tshark-table-") as cfg:
-        env = dict(os.environ)
-        env["WIRESHARK_CONFIG_DIR"] = cfg
-        env.pop("WIRESHARK_RUN_FROM_BUILD_DIRECTORY", None)
-        env["LC_ALL"] = "C.UTF-8"
-        proc = subprocess.Popen(cmd, stdout=subprocess.PIPE,
-                                stderr=subprocess.PIPE, env=env,
-                                text=True, errors="replace")
-        out = sys.stdout
-        out.write(HEADER + "\n")
-        streams = {}
-        nf = len(FIELDS)
-        for line in proc.stdout:
-            cols = line.rstrip("\n").split("\t")
-            if len(cols) < nf:
-                cols += [""] * (nf - len(cols))
-            protos = cols[IDX["frame.protocols"]]
-            if "tcp" not in protos.split(":"):
-                continue
-            flags = first(cols[IDX["tcp.flags"]])
-            if not flags:
-                continue
-            addrs = pick_addrs(protos, cols)
-            if addrs is None:
-                continue
-            # No length: a first fragment tshark never reassembled (see
-            # "IP fragments" above).
-            if not first(cols[IDX["tcp.len"]]):
-                continue
-            st = first(cols[IDX["tcp.stream"]])
-            if not raw_stream:
-                st = streams.setdefault(st, len(streams))
-            fl = int(flags, 16)
-            ack = first(cols[IDX["tcp.ack"]]) if fl & 0x10 else "0"
-            an = [n for n in ANALYSIS
-                  if first(cols[IDX["tcp.analysis." + n]])]
-            row = [cols[IDX["frame.number"]],
-                   fmt_time(first(cols[IDX["frame.time_relative"]])),
-                   str(st), addrs[0], first(cols[IDX["tcp.srcport"]]),
-                   addrs[1], first(cols[IDX["tcp.dstport"]]),
-                   fmt_flags(flags), first(cols[IDX["tcp.seq"]]),
-                   ack or "0", first(cols[IDX["tcp.len"]]),
-                   first(cols[IDX["tcp.window_size"]]),
-                   ",".join(an) if an else "-"]
-            out.write("\t".join(row) + "\n")
-        err = proc.stderr.read()
-        rc = proc.wait()
-    errlines = [l for l in err.splitlines()
-                if "dangerous" not in l and l.strip()]
-    if rc != 0:
-        sys.stderr.write("tshark-table.py: tshark exited with %d\n" % rc)
-        for l in errlines:
-            sys.stderr.write("  " + l + "\n")
-        return 3
-    for l in errlines:
-        sys.stderr.write("tshark: " + l + "\n")
-    return 0
+    lines, msgs, rc = table(path, exe, raw_stream)
+    sys.stdout.write("".join(l + "\n" for l in lines))
+    sys.stdout.flush()
+    for l in msgs:
+        sys.stderr.write(l + "\n")
+    return rc
 
 
 if __name__ == "__main__":

@@ -215,8 +215,23 @@ check "ooo: then ACKs the whole message (Ack=$(field ooo ack))" \
 	test -n "$(rows 9 "$os" | awk -F'\t' -v a="$(field ooo ack)" '$10==a')"
 
 ps=$(field ooo-pause sport)
-check "ooo with a 10 ms pause between the halves: still out of order (the iRTT is ${RTT_MS} ms)" \
-	test -n "$(rows "$ps" 9 | awk -F'\t' '$9==1 && $13 ~ /out_of_order/')"
+# The rule is on the gap the capture shows: shorter than the iRTT, out of
+# order. A loaded machine can stretch Scapy's 10 ms pause past the iRTT;
+# such a run is said so, and then the first half must be the
+# retransmission the same rule makes of it.
+gap=$(rows "$ps" 9 | awk -F'\t' '$8 == "SYN" && syn == "" { syn = $2 }
+	$9 == 1 && $8 !~ /SYN/ && ack == "" { ack = $2 }
+	$9 == 29 && $11 > 0 && second == "" { second = $2 }
+	$9 == 1 && $11 > 0 && first == "" { first = $2 }
+	END { printf "%.1f %.1f", (first - second) * 1000, (ack - syn) * 1000 }')
+set -- $gap
+if awk -v g="$1" -v i="$2" 'BEGIN { exit !(g < i) }'; then
+	check "ooo with a 10 ms pause between the halves: still out of order (the halves $1 ms apart, the iRTT $2 ms)" \
+		test -n "$(rows "$ps" 9 | awk -F'\t' '$9==1 && $13 ~ /out_of_order/')"
+else
+	check "ooo with a 10 ms pause: disturbed, the halves left $1 ms apart, not within the iRTT ($2 ms): a retransmission then" \
+		test -n "$(rows "$ps" 9 | awk -F'\t' '$9==1 && $11 > 0 && $13 ~ /retransmission/ && $13 !~ /out_of_order/')"
+fi
 
 es=$(field echo sport)
 check "echo: the echo equals the message" test "$(field echo equal)" = 1
@@ -301,16 +316,56 @@ check "iRTT within 10% of the ${RTT_MS} ms RTT (median of the connections to 808
 # the rate is reached) adds about three more.
 lo=$(awk -v r=$RTT_MS -v b=$RATE_BPS 'BEGIN { printf "%.3f", 1024000 * 8 / b + 2 * r / 1000 }')
 hi=$(awk -v lo="$lo" -v r=$RTT_MS 'BEGIN { printf "%.3f", lo + 6 * r / 1000 }')
-check "1000KB at 0% loss in $t1000 s: between $lo (size/rate + 2 RTT) and $hi (+ 6 RTT of slow start)" \
-	awk -v t="$t1000" -v lo="$lo" -v hi="$hi" 'BEGIN { exit !(t >= lo && t <= hi) }'
-flights=$(awk -F'\t' -v r=$RTT_MS '$4 == "2001:db8::2" && $5 == 8080 && $11 > 0 {
-		if (t0 == "") t0 = $2
-		k = int(($2 - t0) * 1000 / r + 0.5)
-		if (k < 3) n[k]++ }
-	END { printf "%d %d %d", n[0], n[1], n[2] }' "$TSV")
+# Slow start's round trips by cause, not by the clock: round k + 1 starts
+# with the first data segment sent after an ACK for the first segment of
+# round k came back, so a late wake-up of the helper moves no segment into
+# another round.
+flights() {   # flights TSV: the data segments of the first three rounds
+	awk -F'\t' '
+	$4 == "2001:db8::2" && $5 == 8080 && $11 > 0 {
+		if (!started) { k = 0; first = $9; started = 1 }
+		else if (next_round) { k++; first = $9; next_round = 0 }
+		if (k < 3) n[k]++
+	}
+	$6 == "2001:db8::2" && $7 == 8080 && started && $10 > first {
+		next_round = 1
+	}
+	END { printf "%d %d %d", n[0], n[1], n[2] }' "$1"
+}
+in_time() { awk -v t="$1" -v lo="$lo" -v hi="$hi" 'BEGIN { exit !(t >= lo && t <= hi) }'; }
+slow_start() { awk -v f="$1" 'BEGIN { split(f, n, " ")
+	exit !(n[1] == 10 && n[2] >= 15 && n[2] <= 25 && n[3] >= 30 && n[3] <= 50) }'; }
+# curl's clock is the machine's, and a server or helper starved of CPU
+# sends late (its rounds then end early): on a loaded machine a download
+# whose time or rounds are off is made again, captured on its own, at most
+# twice, and the TAP lines give every run. A failure is one in every run
+# (or a time below the bound, never run again).
+flights=$(flights "$TSV")
+runs="$t1000 s ($flights)"
+for again in 1 2; do
+	in_time "$t1000" && slow_start "$flights" && break
+	# Faster than the link allows is never the machine's fault.
+	awk -v t="$t1000" -v lo="$lo" 'BEGIN { exit !(t < lo) }' && break
+	bash "$LAB" watch --server --no-drop -T tsv 'ip6 and tcp port 8080' \
+		>"$TMP/again$again.tsv" 2>/dev/null &
+	cap_pid=$!
+	for _ in $(seq 100); do
+		[ -s "$TMP/again$again.tsv" ] && break
+		sleep 0.1
+	done
+	t1000=$(lab curl -s -o "$TMP/1000KB.again" --max-time 30 \
+		-w '%{time_total}' "http://[2001:db8::2]:8080/files/1000KB")
+	sleep 0.5
+	kill -INT "$cap_pid"
+	wait "$cap_pid"
+	cap_pid=
+	flights=$(flights "$TMP/again$again.tsv")
+	runs="$runs; again: $t1000 s ($flights)"
+done
+check "1000KB at 0% loss in $t1000 s: between $lo (size/rate + 2 RTT) and $hi (+ 6 RTT of slow start) (runs: $runs)" \
+	in_time "$t1000"
 check "slow start: the 1000KB's first round trips carry 10, ~20, ~40 segments ($flights)" \
-	awk -v f="$flights" 'BEGIN { split(f, n, " ")
-		exit !(n[1] == 10 && n[2] >= 15 && n[2] <= 25 && n[3] >= 30 && n[3] <= 50) }'
+	slow_start "$flights"
 
 # HTTP/1.1 (a connection per file, one after another) against HTTP/2 (one
 # connection, the files as parallel streams): from each connection's SYN
@@ -355,18 +410,36 @@ check "routes: the client's default route goes out on veth-c" \
 	bash -c "ip -n $CLI route show default | grep -q 'dev veth-c' && ip -n $CLI -6 route show default | grep -q 'dev veth-c'"
 check "routes: Scapy routes to the server through veth-c" \
 	[ "$(lab /usr/bin/python3 -c 'from scapy.all import conf; print(conf.route.route("192.0.2.2")[0], conf.route.route("8.8.8.8")[0])' 2>/dev/null)" = "veth-c veth-c" ]
-lab /usr/bin/python3 -c 'import socket, time
-s = socket.create_connection(("192.0.2.2", 7)); time.sleep(1.5)' &
-sleep 0.8
-ccinfo=$(ip netns exec "$SRV" ss -tin 'sport = :7')
-wait $!
+# The connection is held until the server's side has been looked at: a
+# loaded machine can take seconds to start the client.
+lab /usr/bin/python3 -c 'import os, socket, sys, time
+s = socket.create_connection(("192.0.2.2", 7))
+for _ in range(600):
+    if os.path.exists(sys.argv[1]): break
+    time.sleep(0.05)' "$TMP/cc.seen" &
+cc_pid=$!
+ccinfo=
+for _ in $(seq 300); do
+	ccinfo=$(ip netns exec "$SRV" ss -tinH 'sport = :7')
+	[ -n "$ccinfo" ] && break
+	sleep 0.1
+done
+touch "$TMP/cc.seen"
+wait $cc_pid
 check "congestion control: the server's connections use cubic" \
 	grep -q cubic <<<"$ccinfo"
 bash "$LAB" status >"$TMP/status" 2>&1
 check "status: the delay helper runs" grep -q '^delay: tcpladder-delay running' "$TMP/status"
-held=$(sed -n 's/.*held \([0-9.]*\) ms on average.*/\1/p' "$TMP/status")
-check "status: packets were held $held ms on average (20 asked, within 10%)" \
-	awk -v h="$held" 'BEGIN { exit !(h >= 20 && h <= 22) }'
+# What the helper held, and by how much it woke late: the late part is
+# the machine's (a loaded one wakes it late), held minus late is what its
+# schedule asked for, the behaviour under test.
+hold_stats() {
+	sed -n 's/.*held \([0-9.]*\) ms on average (min \([0-9.]*\), max \([0-9.]*\)); late by \([0-9.]*\) ms on average, \([0-9.]*\) at most.*/\1 \2 \3 \4 \5/p' "$TMP/status"
+}
+held=$(hold_stats)
+check "status: packets were held 20 ms (20 asked; avg, min, max, late avg, late max: $held): the schedule's average (held - late) within 10%, none early" \
+	awk -v h="$held" 'BEGIN { split(h, v, " ")
+		exit !(v[1] - v[4] >= 19.999 && v[1] - v[4] <= 22 && v[2] >= 20) }'
 check "status: the delay lost nothing, let nothing through early" \
 	grep -q 'lost: 0 (queue full) + 0 (socket buffer) dropped by the kernel; 0 let through early' "$TMP/status"
 check "status: the rate's queues dropped nothing" \
@@ -420,10 +493,14 @@ bash "$LAB" status >"$TMP/status" 2>&1
 # packet never leaves before the one ahead of it, so in a download's
 # bursts the average is towards the upper end (and a loaded machine, with
 # the helper built with sanitizers, wakes it late: up to 7 ms seen).
-hold=$(sed -n 's/.*held \([0-9.]*\) ms on average (min \([0-9.]*\), max \([0-9.]*\)).*/\1 \2 \3/p' "$TMP/status")
-check "jitter: packets held 4 to 6 ms and more (avg, min, max: $hold)" \
-	awk -v h="$hold" 'BEGIN { split(h, v, " ")
-		exit !(v[1] >= 4.8 && v[1] <= 7 && v[2] >= 4 && v[2] < 5 && v[3] > 5.8 && v[3] <= 10) }'
+# The bounds that only a late wake-up can cross (the average, the
+# shortest hold under 5 ms, the longest) are on the schedule: held minus
+# the helper's own measure of its lateness (on average, or at most).
+hold=$(hold_stats)
+check "jitter: packets held 4 to 6 ms and more (avg, min, max, late avg, late max: $hold)" \
+	awk -v h="$hold" 'BEGIN { split(h, v, " "); avg = v[1] - v[4]
+		exit !(avg >= 4.8 && avg <= 7 && v[2] >= 4 && v[2] < 5 + v[5] &&
+		       v[3] > 5.8 && v[3] <= 10 + v[5]) }'
 check "status: reno, the two names, packets reordered" \
 	bash -c "grep -q 'server reno, .*client reno' '$TMP/status' &&
 	         grep -q 'names a.example b.example' '$TMP/status' &&
