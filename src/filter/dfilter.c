@@ -905,8 +905,9 @@ static bool literal_for(struct parser *p, const struct tl_field *f,
 			        (int)n, s);
 			return false;
 		}
+		/* 4.0's integer types are 8, 16, 24, 32 or 64 bits wide. */
 		unsigned w = f->bits <= 8 ? 8 : f->bits <= 16 ? 16
-		           : f->bits <= 32 ? 32 : 64;
+		           : f->bits <= 24 ? 24 : f->bits <= 32 ? 32 : 64;
 		uint64_t max = f->type == TL_FT_INT ? (UINT64_C(1) << (w - 1)) - 1
 		             : w < 64 ? (UINT64_C(1) << w) - 1 : UINT64_MAX;
 		if (v > max) {

@@ -37,6 +37,9 @@ static const struct err_case errors[] = {
 	{ "tcp.stream == 0.5", "\"0.5\" is not a valid number", 14, 3 },
 	{ "tcp.port == 70000", "\"70000\" too big for this field, maximum "
 	  "65535", 12, 5 },
+	/* ipv6.flow is 4.0's FT_UINT24: 24 bits, not rounded up to 32. */
+	{ "ipv6.flow & 0x1000000", "\"0x1000000\" too big for this field, "
+	  "maximum 16777215", 12, 9 },
 	{ "tcp.len in {1, 5000000000}", "\"5000000000\" too big for this "
 	  "field, maximum 4294967295", 15, 10 },
 	{ "tcp.port == \"9\"", "Unsigned integer (2 bytes) cannot be "
