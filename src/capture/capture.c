@@ -392,6 +392,17 @@ void tl_capture_close(struct tl_capture *cap)
 static tl_nsec frame_time(const struct tl_capture *cap,
                           const struct pcap_pkthdr *hdr);
 
+/* What libpcap handed over, as the caller takes it. */
+static void frame_of(const struct tl_capture *cap,
+                     const struct pcap_pkthdr *hdr, const u_char *data,
+                     struct tl_frame *frame)
+{
+	*frame = (struct tl_frame){ .data = data, .caplen = hdr->caplen,
+	                            .len = hdr->len,
+	                            .ts = frame_time(cap, hdr),
+	                            .dlt = cap->dlt };
+}
+
 /* frame_queue.c's source for pcap, on its thread. */
 static enum tl_next read_pcap_ahead(void *ctx, struct tl_fq_frame *f,
                                     char *err, size_t errsize)
@@ -402,10 +413,7 @@ static enum tl_next read_pcap_ahead(void *ctx, struct tl_fq_frame *f,
 		const u_char *data;
 		int rc = pcap_next_ex(cap->pcap, &hdr, &data);
 		if (rc == 1) {
-			f->frame = (struct tl_frame){
-				.data = data, .caplen = hdr->caplen,
-				.len = hdr->len, .ts = frame_time(cap, hdr),
-				.dlt = cap->dlt };
+			frame_of(cap, hdr, data, &f->frame);
 			f->ifindex = 0;
 			f->sec = (int64_t)hdr->ts.tv_sec;
 			f->frac = (int64_t)hdr->ts.tv_usec;
@@ -613,11 +621,7 @@ static enum tl_next take_frame(struct tl_capture *cap,
                                const struct pcap_pkthdr *hdr,
                                const u_char *data, struct tl_frame *frame)
 {
-	frame->data = data;
-	frame->caplen = hdr->caplen;
-	frame->len = hdr->len;
-	frame->ts = frame_time(cap, hdr);
-	frame->dlt = cap->dlt;
+	frame_of(cap, hdr, data, frame);
 	if (cap->dumper)
 		save_frame(cap, hdr, data);
 	return TL_NEXT_FRAME;

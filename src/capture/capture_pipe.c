@@ -74,7 +74,8 @@ static ssize_t pipe_in_read(void *cookie, char *buf, size_t size)
 	return fd_read(pipe, buf, size);
 }
 
-/* The stream is closed after tl_pipe_stop(): nothing reads any more. */
+/* The stream is closed once the thread reading it has stopped
+ * (tl_capture_close): nothing reads any more. */
 static int pipe_in_close(void *cookie)
 {
 	pipe_free(cookie);

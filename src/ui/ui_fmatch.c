@@ -147,9 +147,11 @@ static void progress(const struct ui *ui, const struct ui_fmatch *fm,
 	char line[256], at[32], of[32];
 	ui_format_count(frame, at, sizeof at);
 	ui_format_count(last, of, sizeof of);
-	snprintf(line, sizeof line, " Filtering %s: reading frame %s of %s "
-	         "(%u%%) again for its bytes; Esc stops", fm->text, at, of,
-	         (unsigned)((uint64_t)frame * 100 / (last ? last : 1)));
+	/* What to do first, the filter last: a narrow screen cuts it. */
+	snprintf(line, sizeof line, " Esc stops. Reading frame %s of %s "
+	         "(%u%%) again for the filter %s", at, of,
+	         (unsigned)((uint64_t)frame * 100 / (last ? last : 1)),
+	         fm->text);
 	int y = LINES - 1;
 	move(y, 0);
 	clrtoeol();
